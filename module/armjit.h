@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * armjit module internals shared by the hook (armjit_main.c), the kernel
+ * symbol resolver (armjit_syms.c) and the kernel pass loop (armjit_core.c).
+ * Kernel-only: the pure JIT lives behind armjit_jit.h.
+ */
+#ifndef ARMJIT_H
+#define ARMJIT_H
+
+#include <linux/atomic.h>
+#include <linux/filter.h>
+
+/* Counters shown in /sys/kernel/armjit/stats. */
+struct armjit_stats {
+	atomic_long_t seen;		/* programs that reached armjit's entry */
+	atomic_long_t compiled;		/* JIT'ed by armjit */
+	atomic_long_t stock;		/* handed to the stock JIT */
+	atomic_long_t failed;		/* armjit tried and gave up (also in stock) */
+};
+
+extern struct armjit_stats armjit_stats;
+
+/* Kernel functions that are not exported, resolved at load. */
+struct armjit_syms {
+	struct bpf_prog *(*bpf_int_jit_compile)(struct bpf_prog *prog);
+	struct bpf_binary_header *(*bpf_jit_binary_alloc)(unsigned int proglen,
+			u8 **image_ptr, unsigned int alignment,
+			bpf_jit_fill_hole_t fill);
+	void (*bpf_jit_binary_free)(struct bpf_binary_header *hdr);
+	struct bpf_prog *(*bpf_jit_blind_constants)(struct bpf_prog *prog);
+	void (*bpf_jit_prog_release_other)(struct bpf_prog *fp,
+					   struct bpf_prog *fp_other);
+	int (*set_memory_ro)(unsigned long addr, int numpages);
+	int (*set_memory_x)(unsigned long addr, int numpages);
+	struct vm_struct *(*find_vm_area)(const void *addr);
+};
+
+extern struct armjit_syms armjit_syms;
+
+int armjit_resolve_syms(void);
+
+/*
+ * Compile @prog with armjit. Returns the JIT'ed program (possibly a blinded
+ * clone), or NULL when armjit can't: @prog is then untouched and goes to
+ * the stock JIT.
+ */
+struct bpf_prog *armjit_jit_compile(struct bpf_prog *prog);
+
+/* Detect the CPU's features and fill armjit_rt. */
+int armjit_rt_init(void);
+
+#endif /* ARMJIT_H */

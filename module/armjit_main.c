@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * armjit: a loadable eBPF JIT for 32-bit ARM.
+ *
+ * A kprobe on bpf_int_jit_compile() diverts every JIT request to
+ * armjit_entry(), which compiles the program with armjit or hands it to the
+ * stock JIT. /sys/kernel/armjit/enabled switches the diversion on and off.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/kprobes.h>
+#include <linux/kobject.h>
+#include <linux/sysfs.h>
+#include <linux/mutex.h>
+#include <linux/wait_bit.h>
+#include <linux/rcupdate.h>
+#include <linux/rcupdate_wait.h>
+#include "armjit.h"
+
+struct armjit_stats armjit_stats;
+
+static bool armjit_enabled;
+static DEFINE_MUTEX(armjit_toggle_lock);
+
+/* Compiles running through armjit's text; unload waits for them. */
+static atomic_t armjit_inflight = ATOMIC_INIT(0);
+
+/*
+ * Call the stock JIT. Its kprobe sees a return address inside this module
+ * and lets the call through (see armjit_pre_handler). Not a tail call: the
+ * result is used after the call, so the return address stays ours.
+ */
+static noinline struct bpf_prog *armjit_call_stock(struct bpf_prog *prog)
+{
+	struct bpf_prog *ret = armjit_syms.bpf_int_jit_compile(prog);
+
+	atomic_long_inc(&armjit_stats.stock);
+	return ret;
+}
+
+/* Same prototype as bpf_int_jit_compile(); reached from the kprobe. */
+static struct bpf_prog *armjit_entry(struct bpf_prog *prog)
+{
+	struct bpf_prog *jited = NULL;
+
+	atomic_long_inc(&armjit_stats.seen);
+	if (prog->jit_requested) {
+		jited = armjit_jit_compile(prog);
+		if (jited)
+			atomic_long_inc(&armjit_stats.compiled);
+	}
+	if (!jited)
+		jited = armjit_call_stock(prog);
+
+	/* Last use of module data: only the epilogue runs after this. */
+	if (atomic_dec_and_test(&armjit_inflight))
+		wake_up_var(&armjit_inflight);
+	return jited;
+}
+
+static int armjit_pre_handler(struct kprobe *p, struct pt_regs *regs)
+{
+	/* Our own call to the stock JIT (armjit_call_stock) goes through. */
+	if (within_module(regs->ARM_lr, THIS_MODULE))
+		return 0;
+	atomic_inc(&armjit_inflight);
+	instruction_pointer_set(regs, (unsigned long)armjit_entry);
+	return 1;	/* resume at the new pc, skip the probed insn */
+}
+
+/* Never called for diverted hits; its presence keeps the probe unoptimized
+ * (an optimized probe would ignore the new pc).
+ */
+static void armjit_post_handler(struct kprobe *p, struct pt_regs *regs,
+				unsigned long flags)
+{
+}
+
+static struct kprobe armjit_kp = {
+	.symbol_name	= "bpf_int_jit_compile",
+	.pre_handler	= armjit_pre_handler,
+	.post_handler	= armjit_post_handler,
+	.flags		= KPROBE_FLAG_DISABLED,
+};
+
+static int armjit_set_enabled(bool on)
+{
+	int err = 0;
+
+	mutex_lock(&armjit_toggle_lock);
+	if (on != armjit_enabled) {
+		err = on ? enable_kprobe(&armjit_kp) : disable_kprobe(&armjit_kp);
+		if (!err)
+			armjit_enabled = on;
+	}
+	mutex_unlock(&armjit_toggle_lock);
+	return err;
+}
+
+static ssize_t enabled_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%d\n", READ_ONCE(armjit_enabled));
+}
+
+static ssize_t enabled_store(struct kobject *kobj, struct kobj_attribute *attr,
+			     const char *buf, size_t count)
+{
+	unsigned int val;
+	int err;
+
+	err = kstrtouint(buf, 10, &val);
+	if (err || val > 1)
+		return -EINVAL;
+	err = armjit_set_enabled(val);
+	return err ? err : count;
+}
+
+static ssize_t stats_show(struct kobject *kobj, struct kobj_attribute *attr,
+			  char *buf)
+{
+	return sysfs_emit(buf, "seen %ld\ncompiled %ld\nstock %ld\nfailed %ld\n",
+			  atomic_long_read(&armjit_stats.seen),
+			  atomic_long_read(&armjit_stats.compiled),
+			  atomic_long_read(&armjit_stats.stock),
+			  atomic_long_read(&armjit_stats.failed));
+}
+
+static struct kobj_attribute enabled_attr = __ATTR_RW_MODE(enabled, 0644);
+static struct kobj_attribute stats_attr = __ATTR_RO(stats);
+
+static struct attribute *armjit_attrs[] = {
+	&enabled_attr.attr,
+	&stats_attr.attr,
+	NULL,
+};
+
+static const struct attribute_group armjit_group = {
+	.attrs = armjit_attrs,
+};
+
+static struct kobject *armjit_kobj;
+
+static int __init armjit_init(void)
+{
+	int err;
+
+	err = armjit_resolve_syms();
+	if (err)
+		return err;
+	err = armjit_rt_init();
+	if (err)
+		return err;
+
+	armjit_kobj = kobject_create_and_add("armjit", kernel_kobj);
+	if (!armjit_kobj)
+		return -ENOMEM;
+	err = sysfs_create_group(armjit_kobj, &armjit_group);
+	if (err)
+		goto err_kobj;
+
+	err = register_kprobe(&armjit_kp);
+	if (err) {
+		pr_err("cannot probe bpf_int_jit_compile (%d)\n", err);
+		goto err_kobj;
+	}
+	pr_info("loaded, disabled (echo 1 > /sys/kernel/armjit/enabled)\n");
+	return 0;
+
+err_kobj:
+	kobject_put(armjit_kobj);
+	return err;
+}
+
+static void __exit armjit_exit(void)
+{
+	/* sysfs first: its removal waits for a toggle in progress. */
+	kobject_put(armjit_kobj);
+	/* No new diversions after this (it waits for running handlers). */
+	unregister_kprobe(&armjit_kp);
+	/* Wait for compiles already diverted into armjit_entry()... */
+	wait_var_event(&armjit_inflight, !atomic_read(&armjit_inflight));
+	/* ...and for them to leave its epilogue, even if preempted there. */
+	synchronize_rcu_tasks();
+	pr_info("unloaded\n");
+}
+
+module_init(armjit_init);
+module_exit(armjit_exit);
+
+MODULE_DESCRIPTION("armjit: loadable eBPF JIT for 32-bit ARM");
+MODULE_LICENSE("GPL");
+MODULE_VERSION("0.1");

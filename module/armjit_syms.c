@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Resolve the kernel functions armjit needs but the kernel doesn't export.
+ * kallsyms_lookup_name itself is unexported since 5.7; a kprobe on it
+ * reveals its address. Only functions resolve on these kernels
+ * (KALLSYMS_ALL is off), so armjit never looks up data symbols.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kernel.h>
+#include <linux/kprobes.h>
+#include "armjit.h"
+
+struct armjit_syms armjit_syms;
+
+static unsigned long (*lookup_name)(const char *name);
+
+static int find_kallsyms_lookup_name(void)
+{
+	struct kprobe kp = { .symbol_name = "kallsyms_lookup_name" };
+	int err;
+
+	err = register_kprobe(&kp);
+	if (err) {
+		pr_err("cannot locate kallsyms_lookup_name (%d)\n", err);
+		return err;
+	}
+	lookup_name = (void *)kp.addr;
+	unregister_kprobe(&kp);
+	return lookup_name ? 0 : -ENOENT;
+}
+
+#define SYM(name) { #name, (void **)&armjit_syms.name }
+
+static const struct {
+	const char *name;
+	void **addr;
+} sym_table[] = {
+	SYM(bpf_int_jit_compile),
+	SYM(bpf_jit_binary_alloc),
+	SYM(bpf_jit_binary_free),
+	SYM(bpf_jit_blind_constants),
+	SYM(bpf_jit_prog_release_other),
+	SYM(set_memory_ro),
+	SYM(set_memory_x),
+	SYM(find_vm_area),
+};
+
+int armjit_resolve_syms(void)
+{
+	int i, err;
+
+	err = find_kallsyms_lookup_name();
+	if (err)
+		return err;
+
+	for (i = 0; i < ARRAY_SIZE(sym_table); i++) {
+		unsigned long addr = lookup_name(sym_table[i].name);
+
+		if (!addr) {
+			pr_err("kernel symbol %s not found; this kernel is not supported\n",
+			       sym_table[i].name);
+			return -ENOENT;
+		}
+		*sym_table[i].addr = (void *)addr;
+	}
+	return 0;
+}
