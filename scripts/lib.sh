@@ -1,0 +1,105 @@
+# Shared settings of armjit's scripts (POSIX sh). Source it:
+#	. "$(dirname "$0")/lib.sh"
+#
+# KERNEL names the stock Debian armhf kernel to build for and boot:
+#	6.1		bookworm linux-image-armmp (the default)
+#	6.1-lpae	bookworm linux-image-armmp-lpae
+#	6.1-rt		bookworm linux-image-rt-armmp
+#	6.12, 6.12-lpae	the same from bookworm-backports (private apt lists)
+# The package names (ABI, version) are resolved from the metapackage, never
+# hard-coded.
+#
+# Cache layout (git-ignored; ARMJIT_CACHE overrides the place):
+#	.cache/<KERNEL>/debs/	the downloaded .debs
+#	.cache/<KERNEL>/root/	all of them extracted: boot/vmlinuz-$KV,
+#				lib/modules/$KV, the headers (fixed up to
+#				cross-build on x86_64), the amd64 linux-kbuild,
+#				bin/busybox (armhf, static)
+#	.cache/<KERNEL>/env	shell assignments: KERNEL KV KPKGVER KSERIES
+#				KROOT HDRS VMLINUZ MODDIR DTBDIR BUSYBOX
+#				SRCDIR SRCTAR (load it with load_kenv)
+#	.cache/src-<series>/	the linux-source-<series> .deb of the image's
+#				version (scripts/fetch-source), shared by all
+#				flavours of that series:
+#	    linux-source-<series>.tar.xz   the whole tree, as shipped
+#	    linux-source-<series>/         a subset of it (checkpatch, BPF
+#				selftests, tools/lib/bpf, ...; see SRC_PATHS).
+#				Need more? src_extract PATH... adds paths.
+#	.cache/apt-<suite>/	private apt sources and lists (backports)
+
+ARMJIT_ROOT=$(cd "$(dirname "$0")/.." && pwd)
+[ -f "$ARMJIT_ROOT/scripts/lib.sh" ] ||
+	ARMJIT_ROOT=$(git rev-parse --show-toplevel)
+CACHE=${ARMJIT_CACHE:-$ARMJIT_ROOT/.cache}
+KERNEL=${KERNEL:-6.1}
+KCACHE=$CACHE/$KERNEL
+APT_SYS_OPTS="-o DPkg::Lock::Timeout=600 -o APT::Sandbox::User=root"
+APT_OPTS=$APT_SYS_OPTS
+CROSS_COMPILE=${CROSS_COMPILE:-arm-linux-gnueabihf-}
+
+msg() { echo "${0##*/}: $*" >&2; }
+die() { msg "$*"; exit 1; }
+
+# KERNEL -> META (image metapackage, armhf), KSERIES, SUITE ("" = the
+# system's sources, else a suite reached through private lists).
+case $KERNEL in
+6.1)		META=linux-image-armmp;		KSERIES=6.1;  SUITE= ;;
+6.1-lpae)	META=linux-image-armmp-lpae;	KSERIES=6.1;  SUITE= ;;
+6.1-rt)		META=linux-image-rt-armmp;	KSERIES=6.1;  SUITE= ;;
+6.12)		META=linux-image-armmp;		KSERIES=6.12; SUITE=backports ;;
+6.12-lpae)	META=linux-image-armmp-lpae;	KSERIES=6.12; SUITE=backports ;;
+*)		die "unknown KERNEL=$KERNEL (6.1 6.1-lpae 6.1-rt 6.12 6.12-lpae)" ;;
+esac
+
+# Private apt configuration for SUITE (bookworm-backports): its own sources
+# list (the mirror the system uses, armhf and amd64) and lists directory, so
+# the system's apt state is never touched.
+if [ -n "$SUITE" ]; then
+	CODENAME=$(. /etc/os-release && echo "$VERSION_CODENAME")
+	SUITE=$CODENAME-$SUITE
+	PRIV=$CACHE/apt-$SUITE
+	APT_OPTS="$APT_OPTS -o Dir::Etc::sourcelist=$PRIV/sources.list
+		-o Dir::Etc::sourceparts=$PRIV/parts.d
+		-o Dir::State::Lists=$PRIV/lists -o Dir::Cache=$PRIV/cache"
+fi
+
+apt_get() { apt-get $APT_OPTS "$@"; }
+apt_cache() { apt-cache $APT_OPTS "$@"; }
+
+# Creates and updates the private lists once (first use of SUITE).
+priv_apt_setup() {
+	[ -n "$SUITE" ] || return 0
+	[ -f "$PRIV/.stamp" ] && return 0
+	mkdir -p "$PRIV/lists/partial" "$PRIV/cache/archives/partial" \
+		"$PRIV/parts.d"
+	uri=$(apt-get indextargets --format '$(REPO_URI) $(RELEASE)' \
+		'Created-By: Packages' | awk -v s="$CODENAME" '$2 == s { print $1; exit }')
+	[ -n "$uri" ] || die "no $CODENAME entry in the system's apt sources"
+	echo "deb [arch=armhf,amd64] $uri $SUITE main" >"$PRIV/sources.list"
+	msg "apt-get update ($SUITE, private lists)"
+	apt_get update -qq >&2 || true
+	apt_cache show "$META:armhf" >/dev/null 2>&1 ||
+		die "$META:armhf does not resolve in $SUITE"
+	touch "$PRIV/.stamp"
+}
+
+# Paths of the source tree extracted by scripts/fetch-source.
+SRC_PATHS="scripts/checkpatch.pl scripts/spelling.txt
+	scripts/const_structs.checkpatch tools/testing/selftests/bpf
+	tools/testing/selftests/kselftest.h tools/lib/bpf tools/include
+	tools/scripts include/uapi/linux/bpf.h lib/test_bpf.c arch/arm/net"
+
+# Sources the env file of KERNEL (run scripts/fetch-kernel first).
+load_kenv() {
+	[ -f "$KCACHE/env" ] || die "no $KCACHE/env: run scripts/fetch-kernel"
+	. "$KCACHE/env"
+}
+
+# src_extract PATH...: adds paths of the kernel tree to $SRCDIR (needs
+# scripts/fetch-source run once; decompressing takes ~15 s).
+src_extract() {
+	load_kenv
+	[ -f "$SRCTAR" ] || die "no $SRCTAR: run scripts/fetch-source"
+	tar -xJf "$SRCTAR" -C "${SRCDIR%/*}" \
+		$(for p; do echo "linux-source-$KSERIES/$p"; done)
+}
