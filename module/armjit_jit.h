@@ -25,12 +25,40 @@ struct armjit_rt {
 
 extern struct armjit_rt armjit_rt;
 
+/*
+ * How to call a helper (from the helper metadata table). ARMJIT_CONV_U64 is
+ * the BPF_CALL_x wrapper ABI every BPF helper has: each of the first nargs
+ * arguments a 64-bit value (r0:r1, r2:r3, then 8-byte stack slots).
+ * ARMJIT_CONV_AAPCS is the callee's real C prototype: a 4-byte argument
+ * takes one register or 4-byte slot, an 8-byte one an even/odd register
+ * pair or an 8-byte aligned slot (AAPCS 5.5).
+ */
+enum armjit_conv {
+	ARMJIT_CONV_U64,
+	ARMJIT_CONV_AAPCS,
+};
+
+#define ARMJIT_MAX_ARGS	5
+
+struct armjit_call_conv {
+	u32 addr;			/* callee */
+	u8 conv;			/* enum armjit_conv */
+	u8 nargs;			/* 0..ARMJIT_MAX_ARGS */
+	u8 arg_size[ARMJIT_MAX_ARGS];	/* 4 or 8 bytes */
+	u8 ret_size;			/* 0, 4 or 8 bytes */
+};
+
 struct armjit_ctx {
 	/* input */
 	const struct bpf_insn *insns;
 	int len;			/* number of BPF instructions */
 	u32 stack_depth;		/* BPF stack bytes (prog->aux->stack_depth) */
 	bool verifier_zext;		/* verifier inserted explicit zext */
+	/* conventions of the helpers this program calls, fixed for all
+	 * passes; a call to an address not listed uses 5 x u64
+	 */
+	const struct armjit_call_conv *calls;
+	int ncalls;
 
 	/* output */
 	u32 *image;			/* NULL in sizing passes */
