@@ -33,6 +33,7 @@ struct armjit_syms {
 	int (*set_memory_ro)(unsigned long addr, int numpages);
 	int (*set_memory_x)(unsigned long addr, int numpages);
 	struct vm_struct *(*find_vm_area)(const void *addr);
+	const struct bpf_func_proto *(*bpf_base_func_proto)(enum bpf_func_id id);
 };
 
 extern struct armjit_syms armjit_syms;
@@ -45,6 +46,15 @@ int armjit_resolve_syms(void);
  * the stock JIT.
  */
 struct bpf_prog *armjit_jit_compile(struct bpf_prog *prog);
+
+struct armjit_call_conv;
+
+/* The helper metadata table (armjit_helpers.c). */
+int armjit_helpers_init(void);
+void armjit_helpers_exit(void);
+int armjit_helpers_for_prog(const struct bpf_prog *prog,
+			    struct armjit_call_conv **calls, int *ncalls);
+extern const struct attribute_group armjit_helpers_group;
 
 /* Detect the CPU's features and fill armjit_rt. */
 int armjit_rt_init(void);

@@ -109,6 +109,7 @@ struct bpf_prog *armjit_jit_compile(struct bpf_prog *orig)
 {
 	struct armjit_ctx ctx = {};
 	struct bpf_prog *prog = orig, *tmp;
+	struct armjit_call_conv *calls;
 	int err;
 
 	/* Subprograms need the extra-pass protocol, not supported yet. */
@@ -124,8 +125,13 @@ struct bpf_prog *armjit_jit_compile(struct bpf_prog *orig)
 	ctx.len = prog->len;
 	ctx.stack_depth = prog->aux->stack_depth;
 	ctx.verifier_zext = prog->aux->verifier_zext;
+	err = armjit_helpers_for_prog(prog, &calls, &ctx.ncalls);
+	if (err)
+		goto fail_release;
+	ctx.calls = calls;
 	ctx.offsets = kcalloc(prog->len + 1, sizeof(*ctx.offsets), GFP_KERNEL);
 	if (!ctx.offsets) {
+		kfree(calls);
 		err = -ENOMEM;
 		goto fail_release;
 	}
@@ -134,6 +140,7 @@ struct bpf_prog *armjit_jit_compile(struct bpf_prog *orig)
 	if (!err)
 		err = armjit_emit_image(prog, &ctx);
 	kfree(ctx.offsets);
+	kfree(calls);
 	if (err)
 		goto fail_release;
 

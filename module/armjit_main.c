@@ -160,15 +160,23 @@ static int __init armjit_init(void)
 	err = sysfs_create_group(armjit_kobj, &armjit_group);
 	if (err)
 		goto err_kobj;
+	err = armjit_helpers_init();
+	if (err)
+		goto err_kobj;
+	err = sysfs_create_group(armjit_kobj, &armjit_helpers_group);
+	if (err)
+		goto err_helpers;
 
 	err = register_kprobe(&armjit_kp);
 	if (err) {
 		pr_err("cannot probe bpf_int_jit_compile (%d)\n", err);
-		goto err_kobj;
+		goto err_helpers;
 	}
 	pr_info("loaded, disabled (echo 1 > /sys/kernel/armjit/enabled)\n");
 	return 0;
 
+err_helpers:
+	armjit_helpers_exit();
 err_kobj:
 	kobject_put(armjit_kobj);
 	return err;
@@ -184,6 +192,7 @@ static void __exit armjit_exit(void)
 	wait_var_event(&armjit_inflight, !atomic_read(&armjit_inflight));
 	/* ...and for them to leave its epilogue, even if preempted there. */
 	synchronize_rcu_tasks();
+	armjit_helpers_exit();
 	pr_info("unloaded\n");
 }
 

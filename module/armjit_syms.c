@@ -44,6 +44,7 @@ static const struct {
 	SYM(set_memory_ro),
 	SYM(set_memory_x),
 	SYM(find_vm_area),
+	SYM(bpf_base_func_proto),
 };
 
 int armjit_resolve_syms(void)
