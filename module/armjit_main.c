@@ -143,6 +143,11 @@ static const struct attribute_group armjit_group = {
 
 static struct kobject *armjit_kobj;
 
+/* armjit.enabled=1 on the command line or modprobe.d: on from load. */
+static bool enable_on_load;
+module_param_named(enabled, enable_on_load, bool, 0444);
+MODULE_PARM_DESC(enabled, "Enable armjit at load (default 0); later use /sys/kernel/armjit/enabled");
+
 static int __init armjit_init(void)
 {
 	int err;
@@ -172,9 +177,18 @@ static int __init armjit_init(void)
 		pr_err("cannot probe bpf_int_jit_compile (%d)\n", err);
 		goto err_helpers;
 	}
-	pr_info("loaded, disabled (echo 1 > /sys/kernel/armjit/enabled)\n");
+	if (enable_on_load) {
+		err = armjit_set_enabled(true);
+		if (err)
+			goto err_probe;
+		pr_info("loaded, enabled\n");
+	} else {
+		pr_info("loaded, disabled (echo 1 > /sys/kernel/armjit/enabled)\n");
+	}
 	return 0;
 
+err_probe:
+	unregister_kprobe(&armjit_kp);
 err_helpers:
 	armjit_helpers_exit();
 err_kobj:
