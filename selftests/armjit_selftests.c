@@ -1,0 +1,709 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * armjit-selftests: load a few of the kernel's BPF selftest programs and run
+ * them with BPF_PROG_TEST_RUN under the interpreter, the stock arm32 JIT and
+ * armjit, checking what the upstream prog_tests check (pkt_access.c, xdp.c,
+ * l4lb_all.c, tcp_estats.c). Output is KTAP.
+ *
+ * Each program is loaded twice per mode: with BPF_F_TEST_RND_HI32, as
+ * upstream's loader does (the verifier then fills the upper halves of
+ * zero-extended 32-bit results with random bits), and without (stable sizes
+ * and timings). bpf_prog_info's jited_prog_len tells whether the program
+ * really was JIT'ed (nr_jited_ksyms reads 1 either way).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+#include <sys/utsname.h>
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <linux/in.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/tcp.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "kselftest.h"
+#include "test_iptunnel_common.h"	/* struct vip, struct iptnl_info */
+
+/* Values of upstream's network_helpers.h. */
+#define MAGIC_VAL	0x1234
+#define MAGIC_BYTES	123
+#define VIP_NUM		5
+
+#define JIT_SYSCTL	"/proc/sys/net/core/bpf_jit_enable"
+#define HARDEN_SYSCTL	"/proc/sys/net/core/bpf_jit_harden"
+#define ARMJIT_DIR	"/sys/kernel/armjit"
+#define ARMJIT_ENABLED	ARMJIT_DIR "/enabled"
+
+/* The test packets of upstream's network_helpers.c: pkt_v4 and pkt_v6. */
+struct ipv4_packet {
+	struct ethhdr eth;
+	struct iphdr iph;
+	struct tcphdr tcp;
+} __attribute__((packed));
+
+struct ipv6_packet {
+	struct ethhdr eth;
+	struct ipv6hdr iph;
+	struct tcphdr tcp;
+} __attribute__((packed));
+
+static struct ipv4_packet pkt_v4;
+static struct ipv6_packet pkt_v6;
+
+static void init_packets(void)
+{
+	pkt_v4.eth.h_proto = htons(ETH_P_IP);
+	pkt_v4.iph.ihl = 5;
+	pkt_v4.iph.protocol = IPPROTO_TCP;
+	pkt_v4.iph.tot_len = htons(MAGIC_BYTES);
+	pkt_v4.tcp.urg_ptr = 123;	/* host order, as upstream */
+	pkt_v4.tcp.doff = 5;
+
+	pkt_v6.eth.h_proto = htons(ETH_P_IPV6);
+	pkt_v6.iph.nexthdr = IPPROTO_TCP;
+	pkt_v6.iph.payload_len = htons(MAGIC_BYTES);
+	pkt_v6.tcp.urg_ptr = 123;
+	pkt_v6.tcp.doff = 5;
+}
+
+enum family { FAM_V4, FAM_V6, NR_FAMS };
+static const char *const fam_names[NR_FAMS] = { "v4", "v6" };
+
+enum mode { MODE_INTERP, MODE_STOCK, MODE_ARMJIT, NR_MODES };
+static const char *const mode_names[NR_MODES] = { "interp", "stock", "armjit" };
+
+/* A test failure: one diagnostic line, and the test is marked failed. */
+static bool failed;
+
+static void fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("# FAIL: ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	failed = true;
+}
+
+#define CHECK_EQ(got, want, what, ...) do {				\
+	long long _g = (got), _w = (want);				\
+	if (_g != _w)							\
+		fail(what ": got %lld, want %lld", ##__VA_ARGS__, _g, _w); \
+} while (0)
+
+static int map_fd(struct bpf_object *obj, const char *name)
+{
+	struct bpf_map *map = bpf_object__find_map_by_name(obj, name);
+
+	if (!map) {
+		fail("map '%s' not found", name);
+		return -1;
+	}
+	return bpf_map__fd(map);
+}
+
+static void update(struct bpf_object *obj, const char *name,
+		   const void *key, const void *value)
+{
+	int fd = map_fd(obj, name);
+
+	if (fd >= 0 && bpf_map_update_elem(fd, key, value, 0))
+		fail("update of map '%s': %s", name, strerror(errno));
+}
+
+/* test_xdp: IPv4 and IPv6 TCP to any address are tunnelled (XDP_TX). */
+static void xdp_setup(struct bpf_object *obj)
+{
+	struct vip key4 = { .protocol = 6, .family = AF_INET };
+	struct vip key6 = { .protocol = 6, .family = AF_INET6 };
+	struct iptnl_info value4 = { .family = AF_INET };
+	struct iptnl_info value6 = { .family = AF_INET6 };
+
+	update(obj, "vip2tnl", &key4, &value4);
+	update(obj, "vip2tnl", &key6, &value6);
+}
+
+static void xdp_check_out(enum family fam, const unsigned char *out)
+{
+	const unsigned char *l3 = out + sizeof(struct ethhdr);
+
+	if (fam == FAM_V4)
+		CHECK_EQ(l3[offsetof(struct iphdr, protocol)], IPPROTO_IPIP,
+			 "v4 iph.protocol");
+	else
+		CHECK_EQ(l3[offsetof(struct ipv6hdr, nexthdr)], IPPROTO_IPV6,
+			 "v6 iph6.nexthdr");
+}
+
+/* test_l4lb: VIP 5 on TCP port 0 balanced onto real 3, address MAGIC_VAL. */
+struct vip_meta {
+	__u32 flags;
+	__u32 vip_num;
+};
+
+struct real_definition {
+	union {
+		__be32 dst;
+		__be32 dstv6[4];
+	};
+	__u8 flags;
+};
+
+struct vip_stats {
+	__u64 bytes;
+	__u64 pkts;
+};
+
+static void l4lb_setup(struct bpf_object *obj)
+{
+	struct vip key = { .protocol = 6 };
+	struct vip_meta meta = { .vip_num = VIP_NUM };
+	struct real_definition real = { .dst = MAGIC_VAL };
+	__u32 ch_key = 11, real_num = 3;
+
+	update(obj, "vip_map", &key, &meta);
+	update(obj, "ch_rings", &ch_key, &real_num);
+	update(obj, "reals", &real_num, &real);
+}
+
+static void l4lb_check_out(enum family fam, const unsigned char *out)
+{
+	__u32 magic;
+
+	memcpy(&magic, out, sizeof(magic));
+	CHECK_EQ(magic, MAGIC_VAL, "%s magic", fam_names[fam]);
+}
+
+/* Every run counted one packet of MAGIC_BYTES in the VIP's per-CPU stats. */
+static void l4lb_check_after(struct bpf_object *obj, unsigned long long runs)
+{
+	int ncpus = libbpf_num_possible_cpus();
+	__u32 key = VIP_NUM;
+	struct vip_stats *stats;
+	__u64 bytes = 0, pkts = 0;
+	int fd = map_fd(obj, "stats"), i;
+
+	if (fd < 0)
+		return;
+	if (ncpus <= 0) {
+		fail("libbpf_num_possible_cpus: %d", ncpus);
+		return;
+	}
+	stats = calloc(ncpus, sizeof(*stats));
+	if (!stats) {
+		fail("out of memory");
+		return;
+	}
+	if (bpf_map_lookup_elem(fd, &key, stats)) {
+		fail("lookup in map 'stats': %s", strerror(errno));
+	} else {
+		for (i = 0; i < ncpus; i++) {
+			bytes += stats[i].bytes;
+			pkts += stats[i].pkts;
+		}
+		printf("# stats over %d possible CPUs: bytes=%llu pkts=%llu\n",
+		       ncpus, (unsigned long long)bytes,
+		       (unsigned long long)pkts);
+		CHECK_EQ(bytes, MAGIC_BYTES * runs, "stats bytes");
+		CHECK_EQ(pkts, runs, "stats pkts");
+	}
+	free(stats);
+}
+
+/*
+ * The programs, with what upstream checks of them. repeat is upstream's
+ * repeat count (--repeat overrides it); 0 means the test only loads.
+ */
+struct prog_test {
+	const char *name;
+	const char *file;
+	enum bpf_prog_type type;
+	unsigned int repeat;
+	bool data_out;			/* collect and check the output packet */
+	int retval;
+	unsigned int size_out[NR_FAMS];	/* 0: not checked */
+	void (*setup)(struct bpf_object *obj);
+	void (*check_out)(enum family fam, const unsigned char *out);
+	void (*check_after)(struct bpf_object *obj, unsigned long long runs);
+};
+
+static const struct prog_test prog_tests[] = {
+	{
+		.name = "pkt_access", .file = "test_pkt_access.bpf.o",
+		.type = BPF_PROG_TYPE_SCHED_CLS, .repeat = 100000,
+		.retval = 0 /* TC_ACT_OK */,
+	},
+	{
+		.name = "xdp", .file = "test_xdp.bpf.o",
+		.type = BPF_PROG_TYPE_XDP, .repeat = 1,
+		.data_out = true, .retval = 3 /* XDP_TX */,
+		.size_out = { 74, 114 },
+		.setup = xdp_setup, .check_out = xdp_check_out,
+	},
+	{
+		.name = "l4lb", .file = "test_l4lb.bpf.o",
+		.type = BPF_PROG_TYPE_SCHED_CLS, .repeat = 100000,
+		.data_out = true, .retval = 7 /* TC_ACT_REDIRECT */,
+		.size_out = { 54, 74 },
+		.setup = l4lb_setup, .check_out = l4lb_check_out,
+		.check_after = l4lb_check_after,
+	},
+	{
+		.name = "l4lb_noinline", .file = "test_l4lb_noinline.bpf.o",
+		.type = BPF_PROG_TYPE_SCHED_CLS, .repeat = 100000,
+		.data_out = true, .retval = 7 /* TC_ACT_REDIRECT */,
+		.size_out = { 54, 74 },
+		.setup = l4lb_setup, .check_out = l4lb_check_out,
+		.check_after = l4lb_check_after,
+	},
+	{
+		.name = "tcp_estats", .file = "test_tcp_estats.bpf.o",
+		.type = BPF_PROG_TYPE_TRACEPOINT,
+	},
+};
+#define NR_PROGS ((int)ARRAY_SIZE(prog_tests))
+
+/* Command line. */
+static const char *obj_dir;
+static unsigned int sel_progs = ~0u;		/* bit per prog_tests[] entry */
+static unsigned int sel_modes = (1u << NR_MODES) - 1;
+static unsigned int expect_jited;		/* bit per mode */
+static bool hi32_on = true, hi32_off = true;
+static long long repeat_override = -1;
+static bool verbose;
+
+/* Mode switching: sysctl and sysfs files, with their values to restore. */
+static char saved_jit[16], saved_armjit[16];
+static bool have_armjit;
+
+static int read_file(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (!f)
+		return -errno;
+	n = fread(buf, 1, size - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	buf[strcspn(buf, "\n")] = 0;
+	return 0;
+}
+
+static int write_file(const char *path, const char *val)
+{
+	FILE *f = fopen(path, "w");
+	int err = 0;
+
+	if (!f)
+		return -errno;
+	if (fputs(val, f) < 0)
+		err = -errno;
+	if (fclose(f) && !err)
+		err = -errno;
+	return err;
+}
+
+/* Put the kernel into @mode; answer NULL, or why the mode can't be had. */
+static const char *set_mode(enum mode mode, bool *skip)
+{
+	static char why[128];
+	int err;
+
+	*skip = false;
+	if (mode == MODE_ARMJIT && !have_armjit) {
+		*skip = true;
+		return "no " ARMJIT_DIR " (armjit.ko not loaded)";
+	}
+	err = write_file(JIT_SYSCTL, mode == MODE_INTERP ? "0" : "1");
+	if (err) {
+		snprintf(why, sizeof(why), "write %s: %s", JIT_SYSCTL,
+			 strerror(-err));
+		return why;
+	}
+	if (have_armjit) {
+		err = write_file(ARMJIT_ENABLED, mode == MODE_ARMJIT ? "1" : "0");
+		if (err) {
+			snprintf(why, sizeof(why), "write %s: %s",
+				 ARMJIT_ENABLED, strerror(-err));
+			return why;
+		}
+	}
+	return NULL;
+}
+
+static void restore_mode(void)
+{
+	if (saved_jit[0])
+		write_file(JIT_SYSCTL, saved_jit);
+	if (have_armjit && saved_armjit[0])
+		write_file(ARMJIT_ENABLED, saved_armjit);
+}
+
+/* libbpf's messages (the verifier log of a failed load) as KTAP diagnostics. */
+static int print_libbpf(enum libbpf_print_level level, const char *fmt,
+			va_list ap)
+{
+	static bool line_start = true;
+	char buf[1024], *p, *nl;
+
+	if (level == LIBBPF_DEBUG && !verbose)
+		return 0;
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	for (p = buf; *p; p = nl + 1) {
+		if (line_start)
+			printf("# ");
+		nl = strchr(p, '\n');
+		if (!nl) {
+			printf("%s", p);
+			line_start = false;
+			break;
+		}
+		printf("%.*s\n", (int)(nl - p), p);
+		line_start = true;
+	}
+	return 0;
+}
+
+static void run_family(const struct prog_test *t, enum mode mode, bool hi32,
+		       int prog_fd, const struct bpf_prog_info *info,
+		       enum family fam, unsigned int repeat)
+{
+	unsigned char out[128];
+	LIBBPF_OPTS(bpf_test_run_opts, topts,
+		.data_in = fam == FAM_V4 ? (void *)&pkt_v4 : (void *)&pkt_v6,
+		.data_size_in = fam == FAM_V4 ? sizeof(pkt_v4) : sizeof(pkt_v6),
+		.repeat = repeat,
+	);
+	int err;
+
+	if (t->data_out) {
+		memset(out, 0, sizeof(out));
+		topts.data_out = out;
+		topts.data_size_out = sizeof(out);
+	}
+	err = bpf_prog_test_run_opts(prog_fd, &topts);
+	if (err) {
+		fail("%s test_run: %s", fam_names[fam], strerror(errno));
+		return;
+	}
+	printf("# %s: retval=%u size_out=%u duration=%uns repeat=%u\n",
+	       fam_names[fam], topts.retval, topts.data_size_out,
+	       topts.duration, repeat);
+	printf("# bench prog=%s fam=%s mode=%s hi32=%d jited=%d len=%u xlated=%u repeat=%u ns=%u\n",
+	       t->name, fam_names[fam], mode_names[mode], hi32,
+	       info->jited_prog_len > 0, info->jited_prog_len,
+	       info->xlated_prog_len, repeat, topts.duration);
+	CHECK_EQ(topts.retval, t->retval, "%s retval", fam_names[fam]);
+	if (t->size_out[fam])
+		CHECK_EQ(topts.data_size_out, t->size_out[fam],
+			 "%s data_size_out", fam_names[fam]);
+	if (t->check_out)
+		t->check_out(fam, out);
+}
+
+/* One test: load @t in @mode (with or without RND_HI32), run, check. */
+static void run_test(const struct prog_test *t, enum mode mode, bool hi32)
+{
+	unsigned int repeat = repeat_override >= 0 ? repeat_override : t->repeat;
+	struct bpf_prog_info info = {};
+	__u32 info_len = sizeof(info);
+	struct bpf_object *obj = NULL;
+	struct bpf_program *prog;
+	char path[PATH_MAX];
+	unsigned long long runs = 0;
+	int prog_fd, err;
+	enum family fam;
+
+	snprintf(path, sizeof(path), "%s/%s", obj_dir, t->file);
+	obj = bpf_object__open_file(path, NULL);
+	if (!obj) {
+		fail("open %s: %s", path, strerror(errno));
+		return;
+	}
+	prog = bpf_object__next_program(obj, NULL);
+	if (!prog) {
+		fail("no program in %s", path);
+		goto out;
+	}
+	bpf_program__set_type(prog, t->type);
+	if (hi32)
+		bpf_program__set_flags(prog, bpf_program__flags(prog) |
+					     BPF_F_TEST_RND_HI32);
+	err = bpf_object__load(obj);
+	if (err) {
+		fail("load %s: %s", path, strerror(-err));
+		goto out;
+	}
+	prog_fd = bpf_program__fd(prog);
+	if (bpf_obj_get_info_by_fd(prog_fd, &info, &info_len)) {
+		fail("bpf_obj_get_info_by_fd: %s", strerror(errno));
+		goto out;
+	}
+	printf("# %s: jited=%d jited_len=%u xlated_len=%u nr_jited_ksyms=%u\n",
+	       bpf_program__name(prog), info.jited_prog_len > 0,
+	       info.jited_prog_len, info.xlated_prog_len, info.nr_jited_ksyms);
+	if (mode == MODE_INTERP && info.jited_prog_len)
+		fail("JIT'ed with bpf_jit_enable=0 (jited_len %u)",
+		     info.jited_prog_len);
+	if ((expect_jited & (1u << mode)) && !info.jited_prog_len)
+		fail("not JIT'ed in mode %s (--expect-jited)", mode_names[mode]);
+
+	if (!t->repeat)		/* load-only test */
+		goto out;
+	if (t->setup)
+		t->setup(obj);
+	for (fam = 0; fam < NR_FAMS; fam++) {
+		run_family(t, mode, hi32, prog_fd, &info, fam, repeat);
+		runs += repeat ? repeat : 1;	/* repeat 0 runs once */
+	}
+	if (t->check_after)
+		t->check_after(obj, runs);
+out:
+	bpf_object__close(obj);
+}
+
+static int lookup(const char *const *names, int n, const char *name)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(names[i], name))
+			return i;
+	return -1;
+}
+
+/* A comma-separated list of names as a bit mask. */
+static unsigned int parse_list(const char *opt, const char *arg,
+			       const char *const *names, int n)
+{
+	char *copy = strdup(arg), *tok, *save = NULL;
+	unsigned int mask = 0;
+	int i;
+
+	for (tok = strtok_r(copy, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		i = lookup(names, n, tok);
+		if (i < 0) {
+			fprintf(stderr, "%s: unknown '%s'; one of:", opt, tok);
+			for (i = 0; i < n; i++)
+				fprintf(stderr, " %s", names[i]);
+			fprintf(stderr, "\n");
+			exit(KSFT_FAIL);
+		}
+		mask |= 1u << i;
+	}
+	free(copy);
+	return mask;
+}
+
+static void usage(const char *argv0, int status)
+{
+	int i;
+
+	printf("usage: %s [options]\n"
+	       "  -d, --dir DIR           where the *.bpf.o files are (default: the runner's)\n"
+	       "  -p, --prog P[,P...]     programs to test (default: all)\n"
+	       "  -m, --mode M[,M...]     interp, stock, armjit (default: all)\n"
+	       "  -r, --repeat N          BPF_PROG_TEST_RUN repeat count (default: upstream's)\n"
+	       "      --rnd-hi32 WHICH    load with BPF_F_TEST_RND_HI32: both, on, off (default: both)\n"
+	       "  -j, --expect-jited M[,M...]  fail unless every program is JIT'ed in mode M\n"
+	       "  -v, --verbose           libbpf debug messages\n"
+	       "  -l, --list              list the programs\n"
+	       "Programs:", argv0);
+	for (i = 0; i < NR_PROGS; i++)
+		printf(" %s", prog_tests[i].name);
+	printf("\n");
+	exit(status);
+}
+
+static void parse_args(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "dir", required_argument, NULL, 'd' },
+		{ "prog", required_argument, NULL, 'p' },
+		{ "mode", required_argument, NULL, 'm' },
+		{ "repeat", required_argument, NULL, 'r' },
+		{ "rnd-hi32", required_argument, NULL, 'H' },
+		{ "expect-jited", required_argument, NULL, 'j' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "list", no_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	const char *prog_names[NR_PROGS];
+	bool progs_given = false, modes_given = false;
+	char *end;
+	int c, i;
+
+	for (i = 0; i < NR_PROGS; i++)
+		prog_names[i] = prog_tests[i].name;
+	while ((c = getopt_long(argc, argv, "d:p:m:r:j:vlh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			obj_dir = optarg;
+			break;
+		case 'p':
+			if (!progs_given)
+				sel_progs = 0;
+			progs_given = true;
+			sel_progs |= parse_list("--prog", optarg, prog_names,
+						NR_PROGS);
+			break;
+		case 'm':
+			if (!modes_given)
+				sel_modes = 0;
+			modes_given = true;
+			sel_modes |= parse_list("--mode", optarg, mode_names,
+						NR_MODES);
+			break;
+		case 'r':
+			errno = 0;
+			repeat_override = strtoll(optarg, &end, 0);
+			if (errno || *end || repeat_override < 0 ||
+			    repeat_override > UINT_MAX) {
+				fprintf(stderr, "--repeat: bad count '%s'\n", optarg);
+				exit(KSFT_FAIL);
+			}
+			break;
+		case 'H':
+			if (strcmp(optarg, "both") && strcmp(optarg, "on") &&
+			    strcmp(optarg, "off")) {
+				fprintf(stderr, "--rnd-hi32: both, on or off\n");
+				exit(KSFT_FAIL);
+			}
+			hi32_on = strcmp(optarg, "off") != 0;
+			hi32_off = strcmp(optarg, "on") != 0;
+			break;
+		case 'j':
+			expect_jited |= parse_list("--expect-jited", optarg,
+						   mode_names, NR_MODES);
+			break;
+		case 'v':
+			verbose = true;
+			break;
+		case 'l':
+			for (i = 0; i < NR_PROGS; i++)
+				printf("%s\t%s\n", prog_tests[i].name,
+				       prog_tests[i].file);
+			exit(0);
+		case 'h':
+			usage(argv[0], 0);	/* exits */
+			break;
+		default:
+			usage(argv[0], KSFT_FAIL);
+		}
+	}
+	if (optind < argc)
+		usage(argv[0], KSFT_FAIL);
+}
+
+/* The objects' default place: the runner's own directory. */
+static const char *exe_dir(void)
+{
+	static char dir[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", dir, sizeof(dir) - 1);
+	char *slash;
+
+	if (n <= 0)
+		return ".";
+	dir[n] = 0;
+	slash = strrchr(dir, '/');
+	if (!slash)
+		return ".";
+	*slash = 0;
+	return dir[0] ? dir : "/";
+}
+
+int main(int argc, char **argv)
+{
+	char harden[16] = "?";
+	struct utsname uts;
+	int plan = 0, nflavours, p;
+	enum mode mode;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	parse_args(argc, argv);
+	if (!obj_dir)
+		obj_dir = exe_dir();
+	init_packets();
+	libbpf_set_print(print_libbpf);
+
+	have_armjit = access(ARMJIT_DIR, F_OK) == 0;
+	read_file(JIT_SYSCTL, saved_jit, sizeof(saved_jit));
+	read_file(HARDEN_SYSCTL, harden, sizeof(harden));
+	if (have_armjit)
+		read_file(ARMJIT_ENABLED, saved_armjit, sizeof(saved_armjit));
+
+	nflavours = hi32_on + hi32_off;
+	for (mode = 0; mode < NR_MODES; mode++)
+		for (p = 0; p < NR_PROGS; p++)
+			if ((sel_modes & (1u << mode)) && (sel_progs & (1u << p)))
+				plan += nflavours;
+
+	ksft_print_header();
+	ksft_set_plan(plan);
+	uname(&uts);
+	ksft_print_msg("kernel %s %s, possible CPUs %d, objects in %s\n",
+		       uts.release, uts.machine, libbpf_num_possible_cpus(),
+		       obj_dir);
+	ksft_print_msg("bpf_jit_enable=%s bpf_jit_harden=%s armjit=%s%s\n",
+		       saved_jit[0] ? saved_jit : "?", harden,
+		       have_armjit ? "loaded, enabled=" : "absent",
+		       have_armjit ? saved_armjit : "");
+
+	for (mode = 0; mode < NR_MODES; mode++) {
+		const char *why;
+		bool skip;
+
+		if (!(sel_modes & (1u << mode)))
+			continue;
+		why = set_mode(mode, &skip);
+		for (p = 0; p < NR_PROGS; p++) {
+			const struct prog_test *t = &prog_tests[p];
+			int flavour;
+
+			if (!(sel_progs & (1u << p)))
+				continue;
+			for (flavour = 0; flavour < 2; flavour++) {
+				bool hi32 = flavour == 0;
+				char name[96];
+
+				if (hi32 ? !hi32_on : !hi32_off)
+					continue;
+				snprintf(name, sizeof(name), "%s:%s:%s", t->name,
+					 mode_names[mode], hi32 ? "rnd_hi32" : "plain");
+				if (why && skip) {
+					ksft_test_result_skip("%s (%s)\n", name, why);
+					continue;
+				}
+				failed = false;
+				if (why)
+					fail("mode %s: %s", mode_names[mode], why);
+				else
+					run_test(t, mode, hi32);
+				if (failed)
+					ksft_test_result_fail("%s\n", name);
+				else
+					ksft_test_result_pass("%s\n", name);
+			}
+		}
+	}
+	restore_mode();
+	ksft_print_cnts();
+	if (ksft_get_fail_cnt())
+		return KSFT_FAIL;
+	return ksft_get_pass_cnt() ? KSFT_PASS : KSFT_SKIP;
+}
