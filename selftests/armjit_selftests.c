@@ -224,13 +224,15 @@ static void l4lb_check_after(struct bpf_object *obj, unsigned long long runs)
 
 /*
  * The programs, with what upstream checks of them. repeat is upstream's
- * repeat count (--repeat overrides it); 0 means the test only loads.
+ * repeat count (--repeat overrides it unless fixed_repeat); 0 means the test
+ * only loads.
  */
 struct prog_test {
 	const char *name;
 	const char *file;
 	enum bpf_prog_type type;
 	unsigned int repeat;
+	bool fixed_repeat;		/* --repeat doesn't apply */
 	bool data_out;			/* collect and check the output packet */
 	int retval;
 	unsigned int size_out[NR_FAMS];	/* 0: not checked */
@@ -247,7 +249,11 @@ static const struct prog_test prog_tests[] = {
 	},
 	{
 		.name = "xdp", .file = "test_xdp.bpf.o",
-		.type = BPF_PROG_TYPE_XDP, .repeat = 1,
+		/*
+		 * Runs once: repeated runs share one xdp_buff, so the second
+		 * sees the tunnelled packet and answers XDP_PASS.
+		 */
+		.type = BPF_PROG_TYPE_XDP, .repeat = 1, .fixed_repeat = true,
 		.data_out = true, .retval = 3 /* XDP_TX */,
 		.size_out = { 74, 114 },
 		.setup = xdp_setup, .check_out = xdp_check_out,
@@ -352,6 +358,54 @@ static void restore_mode(void)
 		write_file(ARMJIT_ENABLED, saved_armjit);
 }
 
+/*
+ * armjit's counters ("name value" lines of /sys/kernel/armjit/stats). Their
+ * change over a load tells what armjit did with the programs loaded then,
+ * libbpf's probe programs included: "stock" and "failed" count programs
+ * handed to the stock JIT (a jited_len > 0 alone can't tell who JIT'ed).
+ */
+#define MAX_STATS 16
+struct armjit_stats {
+	int n;
+	char name[MAX_STATS][32];
+	unsigned long long val[MAX_STATS];
+};
+
+static void read_stats(struct armjit_stats *st)
+{
+	FILE *f = fopen(ARMJIT_DIR "/stats", "r");
+
+	st->n = 0;
+	if (!f)
+		return;
+	while (st->n < MAX_STATS &&
+	       fscanf(f, "%31s %llu", st->name[st->n], &st->val[st->n]) == 2)
+		st->n++;
+	fclose(f);
+}
+
+/* Print the changes from @before to @after; answer the change of @name. */
+static unsigned long long stats_delta(const struct armjit_stats *before,
+				      const struct armjit_stats *after,
+				      const char *name)
+{
+	unsigned long long d, ret = 0;
+	int i, j;
+
+	printf("# armjit stats:");
+	for (i = 0; i < after->n; i++) {
+		d = after->val[i];
+		for (j = 0; j < before->n; j++)
+			if (!strcmp(before->name[j], after->name[i]))
+				d -= before->val[j];
+		printf(" %s=+%llu", after->name[i], d);
+		if (!strcmp(after->name[i], name))
+			ret = d;
+	}
+	printf("\n");
+	return ret;
+}
+
 /* libbpf's messages (the verifier log of a failed load) as KTAP diagnostics. */
 static int print_libbpf(enum libbpf_print_level level, const char *fmt,
 			va_list ap)
@@ -417,9 +471,11 @@ static void run_family(const struct prog_test *t, enum mode mode, bool hi32,
 /* One test: load @t in @mode (with or without RND_HI32), run, check. */
 static void run_test(const struct prog_test *t, enum mode mode, bool hi32)
 {
-	unsigned int repeat = repeat_override >= 0 ? repeat_override : t->repeat;
+	unsigned int repeat = repeat_override < 0 || t->fixed_repeat ?
+			      t->repeat : repeat_override;
 	struct bpf_prog_info info = {};
 	__u32 info_len = sizeof(info);
+	struct armjit_stats stats_before, stats_after;
 	struct bpf_object *obj = NULL;
 	struct bpf_program *prog;
 	char path[PATH_MAX];
@@ -427,6 +483,8 @@ static void run_test(const struct prog_test *t, enum mode mode, bool hi32)
 	int prog_fd, err;
 	enum family fam;
 
+	if (mode == MODE_ARMJIT)
+		read_stats(&stats_before);
 	snprintf(path, sizeof(path), "%s/%s", obj_dir, t->file);
 	obj = bpf_object__open_file(path, NULL);
 	if (!obj) {
@@ -443,6 +501,15 @@ static void run_test(const struct prog_test *t, enum mode mode, bool hi32)
 		bpf_program__set_flags(prog, bpf_program__flags(prog) |
 					     BPF_F_TEST_RND_HI32);
 	err = bpf_object__load(obj);
+	if (mode == MODE_ARMJIT) {
+		unsigned long long to_stock;
+
+		read_stats(&stats_after);
+		to_stock = stats_delta(&stats_before, &stats_after, "stock");
+		if ((expect_jited & (1u << mode)) && to_stock)
+			fail("%llu program(s) handed to the stock JIT (--expect-jited)",
+			     to_stock);
+	}
 	if (err) {
 		fail("load %s: %s", path, strerror(-err));
 		goto out;
@@ -517,9 +584,11 @@ static void usage(const char *argv0, int status)
 	       "  -d, --dir DIR           where the *.bpf.o files are (default: the runner's)\n"
 	       "  -p, --prog P[,P...]     programs to test (default: all)\n"
 	       "  -m, --mode M[,M...]     interp, stock, armjit (default: all)\n"
-	       "  -r, --repeat N          BPF_PROG_TEST_RUN repeat count (default: upstream's)\n"
+	       "  -r, --repeat N          BPF_PROG_TEST_RUN repeat count (default: upstream's;\n"
+	       "                          xdp always runs once)\n"
 	       "      --rnd-hi32 WHICH    load with BPF_F_TEST_RND_HI32: both, on, off (default: both)\n"
 	       "  -j, --expect-jited M[,M...]  fail unless every program is JIT'ed in mode M\n"
+	       "                          (armjit: and none was handed to the stock JIT)\n"
 	       "  -v, --verbose           libbpf debug messages\n"
 	       "  -l, --list              list the programs\n"
 	       "Programs:", argv0);
