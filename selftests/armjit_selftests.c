@@ -11,6 +11,7 @@
  * and timings). bpf_prog_info's jited_prog_len tells whether the program
  * really was JIT'ed (nr_jited_ksyms reads 1 either way).
  */
+#define _GNU_SOURCE		/* vasprintf */
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -411,11 +412,12 @@ static int print_libbpf(enum libbpf_print_level level, const char *fmt,
 			va_list ap)
 {
 	static bool line_start = true;
-	char buf[1024], *p, *nl;
+	char *buf, *p, *nl;
 
 	if (level == LIBBPF_DEBUG && !verbose)
 		return 0;
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	if (vasprintf(&buf, fmt, ap) < 0)	/* a verifier log can be long */
+		return 0;
 	for (p = buf; *p; p = nl + 1) {
 		if (line_start)
 			printf("# ");
@@ -428,6 +430,7 @@ static int print_libbpf(enum libbpf_print_level level, const char *fmt,
 		printf("%.*s\n", (int)(nl - p), p);
 		line_start = true;
 	}
+	free(buf);
 	return 0;
 }
 
