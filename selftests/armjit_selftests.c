@@ -545,6 +545,29 @@ out:
 	bpf_object__close(obj);
 }
 
+/* One KTAP test line: run @t, or skip it or fail it if @why (the mode). */
+static void report_test(const struct prog_test *t, enum mode mode, bool hi32,
+			const char *why, bool skip)
+{
+	char name[96];
+
+	snprintf(name, sizeof(name), "%s:%s:%s", t->name, mode_names[mode],
+		 hi32 ? "rnd_hi32" : "plain");
+	if (why && skip) {
+		ksft_test_result_skip("%s (%s)\n", name, why);
+		return;
+	}
+	failed = false;
+	if (why)
+		fail("mode %s: %s", mode_names[mode], why);
+	else
+		run_test(t, mode, hi32);
+	if (failed)
+		ksft_test_result_fail("%s\n", name);
+	else
+		ksft_test_result_pass("%s\n", name);
+}
+
 static int lookup(const char *const *names, int n, const char *name)
 {
 	int i;
@@ -745,32 +768,13 @@ int main(int argc, char **argv)
 		why = set_mode(mode, &skip);
 		for (p = 0; p < NR_PROGS; p++) {
 			const struct prog_test *t = &prog_tests[p];
-			int flavour;
 
 			if (!(sel_progs & (1u << p)))
 				continue;
-			for (flavour = 0; flavour < 2; flavour++) {
-				bool hi32 = flavour == 0;
-				char name[96];
-
-				if (hi32 ? !hi32_on : !hi32_off)
-					continue;
-				snprintf(name, sizeof(name), "%s:%s:%s", t->name,
-					 mode_names[mode], hi32 ? "rnd_hi32" : "plain");
-				if (why && skip) {
-					ksft_test_result_skip("%s (%s)\n", name, why);
-					continue;
-				}
-				failed = false;
-				if (why)
-					fail("mode %s: %s", mode_names[mode], why);
-				else
-					run_test(t, mode, hi32);
-				if (failed)
-					ksft_test_result_fail("%s\n", name);
-				else
-					ksft_test_result_pass("%s\n", name);
-			}
+			if (hi32_on)
+				report_test(t, mode, true, why, skip);
+			if (hi32_off)
+				report_test(t, mode, false, why, skip);
 		}
 	}
 	restore_mode();
