@@ -1,0 +1,540 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Helper calls (5 x u64 wrapper ABI and real AAPCS prototypes through
+ * armjit_ctx.calls), callee-saved R6-R9 across calls, and tail calls: a
+ * chain, out-of-range index, NULL slot, index high bits, the
+ * MAX_TAIL_CALL_CNT limit, different stack depths. bpf-to-bpf calls are
+ * expected-unsupported for now (SKIP on -EOPNOTSUPP).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include "gen.h"
+
+#define SLOT_CTX	(-8)
+
+/* ---- helpers ---- */
+
+static u64 rec[8];
+static u32 counter;
+
+static __attribute__((noinline)) u64 h_mix(u64 a, u64 b, u64 c, u64 d, u64 e)
+{
+	return a + 3 * b + 5 * c + 7 * d + 11 * e;
+}
+
+static __attribute__((noinline)) u64 h_record(u64 a, u64 b, u64 c, u64 d, u64 e)
+{
+	rec[0] = a;
+	rec[1] = b;
+	rec[2] = c;
+	rec[3] = d;
+	rec[4] = e;
+	return ~a ^ (e << 1);
+}
+
+static __attribute__((noinline)) u64 h_counter(u64 a, u64 b, u64 c, u64 d, u64 e)
+{
+	return ++counter + (a << 32);
+}
+
+static __attribute__((noinline)) u64 h_sum_mem(u64 p, u64 len, u64 c, u64 d, u64 e)
+{
+	const u8 *m = (const u8 *)(uintptr_t)(u32)p;
+	u64 s = 0;
+	u32 i;
+
+	for (i = 0; i < (u32)len; i++)
+		s = s * 31 + m[i];
+	return s;
+}
+
+/* Real AAPCS prototypes, and their 5 x u64 twins for the interpreter. */
+static __attribute__((noinline)) u64 a_mixed(u32 a, u64 b, u32 c, u64 d, u32 e)
+{
+	rec[0] = a;
+	rec[1] = b;
+	rec[2] = c;
+	rec[3] = d;
+	rec[4] = e;
+	return (u64)a * 3 + b * 5 + (u64)c * 7 + d * 11 + (u64)e * 13;
+}
+
+static u64 w_mixed(u64 a, u64 b, u64 c, u64 d, u64 e)
+{
+	return a_mixed(a, b, c, d, e);
+}
+
+static __attribute__((noinline)) u32 a_small(u32 a, u32 b, u32 c, u32 d, u32 e)
+{
+	rec[0] = a;
+	rec[1] = b;
+	rec[2] = c;
+	rec[3] = d;
+	rec[4] = e;
+	return (a + 2 * b + 3 * c + 4 * d + 5 * e) & 0x7fffffff;
+}
+
+static u64 w_small(u64 a, u64 b, u64 c, u64 d, u64 e)
+{
+	return a_small(a, b, c, d, e);
+}
+
+static __attribute__((noinline)) u64 a_pair(u64 a, u32 b)
+{
+	rec[0] = a;
+	rec[1] = b;
+	return a ^ ((u64)b << 16);
+}
+
+static u64 w_pair(u64 a, u64 b, u64 c, u64 d, u64 e)
+{
+	return a_pair(a, b);
+}
+
+static __attribute__((noinline)) void a_void(u32 a, u64 b, u64 c)
+{
+	rec[0] = a;
+	rec[1] = b;
+	rec[2] = c;
+}
+
+static u64 w_void(u64 a, u64 b, u64 c, u64 d, u64 e)
+{
+	a_void(a, b, c);
+	return 0;
+}
+
+static void reset_helpers(const struct test_case *t)
+{
+	memset(rec, 0, sizeof(rec));
+	counter = 0;
+}
+
+static const u64 argvals[] = {
+	0x1111111122222222ull, 0x3333333344444444ull, 0x5555555566666666ull,
+	0x7777777788888888ull, 0x99999999aaaaaaaaull, 0, (u64)-1,
+	0x8000000000000000ull, 0x00000000ffffffffull, 0x0000000100000000ull,
+	0x7fffffff80000000ull,
+};
+
+/* Copy rec[0..n) and R0 to ctx words [w, w + n + 1); R0 kept. */
+static void emit_copy_rec(struct noted_prog *np, int n, int w)
+{
+	int i;
+
+	PB(&np->pb, LDX_MEM(BPF_DW, R7, R10, SLOT_CTX));
+	pb_ld64(&np->pb, R6, (uintptr_t)rec);
+	for (i = 0; i < n; i++)
+		PB(&np->pb, LDX_MEM(BPF_DW, R2, R6, 8 * i),
+		   STX_MEM(BPF_DW, R7, R2, 8 * (w + i)));
+	PB(&np->pb, STX_MEM(BPF_DW, R7, R0, 8 * (w + n)));
+}
+
+static void call_record(void)
+{
+	struct noted_prog np;
+	struct test_case t;
+	int k, i, w = 0;
+
+	np_init(&np);
+	PB(&np.pb, STX_MEM(BPF_DW, R10, R1, SLOT_CTX));
+	for (k = 0; k < 12; k++) {
+		np_mark(&np);
+		for (i = 0; i < 5; i++)
+			pb_ld64(&np.pb, R1 + i,
+				argvals[(k + i * (1 + k % 3)) % ARRAY_SIZE(argvals)] ^ i);
+		PB(&np.pb, CALL_IMM(helper_imm(h_record)));
+		emit_copy_rec(&np, 5, w);
+		np_note(&np, 8 * w, 48, "call %d: rec[0..4] = R1..R5 as the helper saw them, then R0", k);
+		w += 6;
+	}
+	PB(&np.pb, MOV64_IMM(R0, 3), EXIT());
+	memset(&t, 0, sizeof(t));
+	t.name = "call helper 5 x u64: every argument half reaches the helper";
+	t.insns = np.pb.insns;
+	t.len = np.pb.len;
+	t.ctx_size = 8 * w;
+	t.stack_depth = 16;
+	t.describe = np.nr ? NULL : NULL;
+	t.reset = reset_helpers;
+	run_test(&t);
+	np_free(&np);
+}
+
+/* R6-R9 (and R0 when not a result) survive calls; results of h_mix. */
+static void call_preserve(void)
+{
+	struct noted_prog np;
+	int k, i, w = 0;
+
+	np_init(&np);
+	PB(&np.pb, STX_MEM(BPF_DW, R10, R1, SLOT_CTX));
+	for (k = 0; k < 6; k++) {
+		np_mark(&np);
+		for (i = 6; i <= 9; i++)
+			pb_ld64(&np.pb, i, 0x0102030405060708ull * (u64)(i + k) + k);
+		for (i = 1; i <= 5; i++)
+			pb_ld64(&np.pb, i, argvals[(k + i) % ARRAY_SIZE(argvals)]);
+		PB(&np.pb, CALL_IMM(helper_imm(k & 1 ? h_counter : h_mix)));
+		for (i = 6; i <= 9; i++)
+			PB(&np.pb, STX_MEM(BPF_DW, R10, i, -16 - 8 * i));
+		PB(&np.pb, LDX_MEM(BPF_DW, R1, R10, SLOT_CTX));
+		for (i = 6; i <= 9; i++)
+			PB(&np.pb, LDX_MEM(BPF_DW, R2, R10, -16 - 8 * i),
+			   STX_MEM(BPF_DW, R1, R2, 8 * (w + i - 6)));
+		PB(&np.pb, STX_MEM(BPF_DW, R1, R0, 8 * (w + 4)));
+		np_note(&np, 8 * w, 40, "call %d (%s): words R6, R7, R8, R9, R0", k,
+			k & 1 ? "h_counter" : "h_mix");
+		w += 5;
+	}
+	PB(&np.pb, MOV64_IMM(R0, 4), EXIT());
+	{
+		struct test_case t;
+
+		memset(&t, 0, sizeof(t));
+		t.name = "call helper: R6-R9 preserved across calls, R0 = result";
+		t.insns = np.pb.insns;
+		t.len = np.pb.len;
+		t.ctx_size = 8 * w;
+		t.stack_depth = 160;
+		t.reset = reset_helpers;
+		t.priv = &np;
+		run_test(&t);
+	}
+	np_free(&np);
+}
+
+static const struct armjit_call_conv aapcs_calls_tmpl[] = {
+	{ 0, ARMJIT_CONV_AAPCS, 5, { 4, 8, 4, 8, 4 }, 8 },
+	{ 0, ARMJIT_CONV_AAPCS, 5, { 4, 4, 4, 4, 4 }, 4 },
+	{ 0, ARMJIT_CONV_AAPCS, 2, { 8, 4 }, 8 },
+	{ 0, ARMJIT_CONV_AAPCS, 3, { 4, 8, 8 }, 0 },
+};
+
+static void call_aapcs(void)
+{
+	static struct armjit_call_conv calls[4];
+	static void *wrap[4];
+	void *fns[4] = { a_mixed, a_small, a_pair, a_void };
+	static const int nargs[4] = { 5, 5, 2, 3 };
+	struct noted_prog np;
+	struct test_case t;
+	int c, k, i, w = 0;
+
+	memcpy(calls, aapcs_calls_tmpl, sizeof(calls));
+	wrap[0] = w_mixed;
+	wrap[1] = w_small;
+	wrap[2] = w_pair;
+	wrap[3] = w_void;
+	for (c = 0; c < 4; c++)
+		calls[c].addr = (u32)(uintptr_t)fns[c];
+
+	np_init(&np);
+	PB(&np.pb, STX_MEM(BPF_DW, R10, R1, SLOT_CTX));
+	for (c = 0; c < 4; c++) {
+		for (k = 0; k < 3; k++) {
+			np_mark(&np);
+			for (i = 0; i < 5; i++)
+				pb_ld64(&np.pb, R1 + i,
+					argvals[(3 * k + 2 * i + c) % ARRAY_SIZE(argvals)]);
+			PB(&np.pb, CALL_IMM(helper_imm(fns[c])));
+			if (c == 3)	/* void: R0 undefined */
+				PB(&np.pb, MOV64_IMM(R0, 0));
+			emit_copy_rec(&np, nargs[c], w);
+			np_note(&np, 8 * w, 8 * (nargs[c] + 1),
+				"aapcs helper %d call %d: args as received, then R0", c, k);
+			w += nargs[c] + 1;
+		}
+	}
+	PB(&np.pb, MOV64_IMM(R0, 5), EXIT());
+	memset(&t, 0, sizeof(t));
+	t.name = "call helpers with AAPCS prototypes (u32/u64 args, stack args, u32/void returns)";
+	t.insns = np.pb.insns;
+	t.len = np.pb.len;
+	t.ctx_size = 8 * w;
+	t.stack_depth = 16;
+	t.reset = reset_helpers;
+	t.calls = calls;
+	t.wrap = wrap;
+	t.ncalls = 4;
+	run_test(&t);
+	np_free(&np);
+}
+
+static void call_misc(void)
+{
+	struct test_case t;
+	struct bpf_insn loop[] = {
+		/* call h_counter 50 times in a loop; R6 counts, R7 sums */
+		MOV64_IMM(R6, 0),
+		MOV64_IMM(R7, 0),
+		MOV64_REG(R1, R6),
+		CALL_IMM(helper_imm(h_counter)),
+		ALU64_REG(BPF_ADD, R7, R0),
+		ALU64_IMM(BPF_ADD, R6, 1),
+		JMP_IMM(BPF_JLT, R6, 50, -5),
+		MOV64_REG(R0, R7),
+		EXIT(),
+	};
+	struct bpf_insn stackarg[] = {
+		/* helper reads BPF stack through a pointer argument */
+		LD_IMM64(R2, 0x0807060504030201ull),
+		STX_MEM(BPF_DW, R10, R2, -32),
+		LD_IMM64(R2, 0x100f0e0d0c0b0a09ull),
+		STX_MEM(BPF_DW, R10, R2, -24),
+		LD_IMM64(R2, 0x8887868584838281ull),
+		STX_MEM(BPF_DW, R10, R2, -16),
+		ST_MEM(BPF_DW, R10, -8, -1),
+		MOV64_REG(R1, R10),
+		ALU64_IMM(BPF_ADD, R1, -32),
+		MOV64_IMM(R2, 32),
+		CALL_IMM(helper_imm(h_sum_mem)),
+		EXIT(),
+	};
+	struct bpf_insn ctxarg[] = {
+		/* ctx pointer as argument, result high half */
+		MOV64_IMM(R2, 64),
+		CALL_IMM(helper_imm(h_sum_mem)),
+		MOV64_REG(R6, R0),
+		MOV64_IMM(R1, 7),
+		MOV64_IMM(R2, 0),
+		CALL_IMM(helper_imm(h_counter)),
+		ALU64_REG(BPF_XOR, R0, R6),
+		EXIT(),
+	};
+	u8 data[64];
+	int i;
+
+	for (i = 0; i < 64; i++)
+		data[i] = i * 37 + 1;
+	memset(&t, 0, sizeof(t));
+	t.reset = reset_helpers;
+	t.name = "call helper in a loop (50 calls)";
+	t.insns = loop;
+	t.len = ARRAY_SIZE(loop);
+	t.flags = F_EXPECT_R0;
+	t.expect_r0 = 50 * 51 / 2 + ((u64)(49 * 50 / 2) << 32);
+	run_test(&t);
+	t.name = "call helper with a pointer to the BPF stack";
+	t.insns = stackarg;
+	t.len = ARRAY_SIZE(stackarg);
+	t.flags = 0;
+	t.stack_depth = 32;
+	run_test(&t);
+	t.name = "call helper with the ctx pointer, 64-bit results";
+	t.insns = ctxarg;
+	t.len = ARRAY_SIZE(ctxarg);
+	t.ctx = data;
+	t.ctx_size = sizeof(data);
+	t.stack_depth = 0;
+	run_test(&t);
+}
+
+static void call_pseudo(void)
+{
+	struct bpf_insn prog[] = {
+		MOV64_IMM(R1, 5),
+		MOV64_IMM(R2, 7),
+		MOV64_IMM(R6, 100),
+		CALL_PSEUDO(2),
+		ALU64_REG(BPF_ADD, R0, R6),
+		EXIT(),
+		/* subprog: R0 = R1 * R2, clobbers R6 of its own */
+		MOV64_REG(R0, R1),
+		ALU64_REG(BPF_MUL, R0, R2),
+		MOV64_IMM(R6, 1),
+		EXIT(),
+	};
+	struct test_case t;
+
+	memset(&t, 0, sizeof(t));
+	t.name = "bpf-to-bpf call (BPF_PSEUDO_CALL)";
+	t.insns = prog;
+	t.len = ARRAY_SIZE(prog);
+	t.flags = F_UNSUPP_OK | F_EXPECT_R0;
+	t.expect_r0 = 135;
+	t.stack_depth = 64;
+	run_test(&t);
+}
+
+/* ---- tail calls ---- */
+
+#define NSLOTS	4
+
+static struct bpf_array *new_array(int max_entries)
+{
+	struct bpf_array *a = calloc(1, sizeof(*a) + NSLOTS * sizeof(void *));
+
+	a->map.max_entries = max_entries;
+	return a;
+}
+
+static struct host_prog *new_prog(struct prog_buf *pb, u32 stack_depth)
+{
+	struct host_prog *hp = calloc(1, sizeof(*hp));
+
+	hp->insns = pb->insns;
+	hp->len = pb->len;
+	hp->stack_depth = stack_depth;
+	return hp;
+}
+
+/*
+ * Tail-call program: ctx word @slot += @add (via LDX/ADD/STX), then tail
+ * call array[index] (R1 = ctx); on fall-through R0 = ret + ctx word 7.
+ * @stackuse: write and read back the stack around the tail call.
+ */
+static void tc_prog(struct prog_buf *pb, struct bpf_array *arr, int slot,
+		    int add, u64 index, s32 ret, int stackuse)
+{
+	pb_init(pb);
+	PB(pb, LDX_MEM(BPF_DW, R2, R1, 8 * slot),
+	   ALU64_IMM(BPF_ADD, R2, add),
+	   STX_MEM(BPF_DW, R1, R2, 8 * slot));
+	if (stackuse) {
+		PB(pb, ST_MEM(BPF_DW, R10, -stackuse, 0x55),
+		   MOV64_REG(R6, R1));
+	}
+	pb_ld64(pb, R2, (uintptr_t)arr);
+	pb_ld64(pb, R3, index);
+	PB(pb, TAIL_CALL());
+	if (stackuse)
+		PB(pb, LDX_MEM(BPF_DW, R0, R10, -stackuse),
+		   STX_MEM(BPF_DW, R6, R0, 8 * 6),
+		   MOV64_REG(R1, R6));
+	PB(pb, LDX_MEM(BPF_DW, R0, R1, 8 * 7),
+	   ALU64_IMM(BPF_ADD, R0, ret),
+	   EXIT());
+}
+
+static void tc_run(const char *name, struct prog_buf *main_pb,
+		   struct host_prog **extra, int nextra, u32 main_stack,
+		   bool expect, u64 expect_r0)
+{
+	struct test_case t;
+
+	memset(&t, 0, sizeof(t));
+	t.name = name;
+	t.insns = main_pb->insns;
+	t.len = main_pb->len;
+	t.stack_depth = main_stack;
+	t.extra = extra;
+	t.nr_extra = nextra;
+	t.ctx_size = 64;
+	t.flags = expect ? F_EXPECT_R0 : 0;
+	t.expect_r0 = expect_r0;
+	run_test(&t);
+}
+
+void cases_tailcall(void)
+{
+	struct prog_buf p0, p1, p2, p3;
+	struct host_prog *h[4];
+	struct bpf_array *arr;
+	int i;
+
+	/* chain: main -> [1] -> [2] -> [3] (out of range: falls through) */
+	arr = new_array(3);
+	tc_prog(&p0, arr, 0, 1, 1, 1000, 0);
+	tc_prog(&p1, arr, 1, 10, 2, 2000, 0);
+	tc_prog(&p2, arr, 2, 100, 3, 3000, 0);
+	h[0] = new_prog(&p1, 512);
+	h[1] = new_prog(&p2, 512);
+	arr->ptrs[1] = h[0];
+	arr->ptrs[2] = h[1];
+	tc_run("tail call chain main->1->2, then index 3 >= max_entries falls through",
+	       &p0, h, 2, 512, true, 3000);
+
+	/* NULL slot */
+	arr->ptrs[2] = NULL;
+	tc_run("tail call chain main->1, NULL slot 2 falls through",
+	       &p0, h, 1, 512, true, 2000);
+	pb_free(&p0);
+	pb_free(&p1);
+	pb_free(&p2);
+
+	/* index: high 32 bits ignored (u32 index) */
+	arr->ptrs[2] = NULL;
+	tc_prog(&p0, arr, 0, 1, 0x100000001ull, 1000, 0);
+	tc_prog(&p1, arr, 1, 10, 0xffffffffull, 2000, 0);
+	h[0]->insns = p1.insns;
+	h[0]->len = p1.len;
+	tc_run("tail call index 0x100000001 is index 1; 0xffffffff out of range",
+	       &p0, h, 1, 512, true, 2000);
+	pb_free(&p0);
+	pb_free(&p1);
+
+	/* limit: a program that tail-calls itself runs 1 + MAX_TAIL_CALL_CNT times */
+	tc_prog(&p0, arr, 0, 1, 0, 0, 0);
+	/* R0 = count = ctx word 0: patch the fall-through to read word 0 */
+	p0.insns[p0.len - 3] = LDX_MEM(BPF_DW, R0, R1, 0);
+	h[0]->insns = p0.insns;
+	h[0]->len = p0.len;
+	h[0]->stack_depth = 512;
+	arr->ptrs[0] = h[0];
+	tc_run("tail call limit: self tail call runs 1 + MAX_TAIL_CALL_CNT (34) times",
+	       &p0, h, 1, 512, true, MAX_TAIL_CALL_CNT + 1);
+	pb_free(&p0);
+
+	/* NULL slot tail calls count toward the limit (6.1 core.c order) */
+	pb_init(&p0);
+	PB(&p0, LDX_MEM(BPF_DW, R2, R1, 0),
+	   ALU64_IMM(BPF_ADD, R2, 1),
+	   STX_MEM(BPF_DW, R1, R2, 0));
+	pb_ld64(&p0, R2, (uintptr_t)arr);
+	PB(&p0, MOV64_IMM(R3, 1), TAIL_CALL());		/* NULL: falls through */
+	pb_ld64(&p0, R2, (uintptr_t)arr);
+	PB(&p0, MOV64_IMM(R3, 0), TAIL_CALL(),		/* self */
+	   LDX_MEM(BPF_DW, R0, R1, 0),
+	   EXIT());
+	arr->ptrs[1] = NULL;
+	h[0]->insns = p0.insns;
+	h[0]->len = p0.len;
+	tc_run("tail call limit: NULL-slot attempts count too (17 runs)",
+	       &p0, h, 1, 512, true, 17);
+	pb_free(&p0);
+
+	/*
+	 * Stack used on both sides. The verifier gives every program with a
+	 * tail call MAX_BPF_STACK (512); the last target has none and a
+	 * small stack of its own.
+	 */
+	tc_prog(&p0, arr, 0, 1, 1, 1000, 40);
+	tc_prog(&p1, arr, 1, 10, 2, 2000, 504);
+	pb_init(&p2);
+	PB(&p2, ST_MEM(BPF_DW, R10, -8, 0x77),
+	   LDX_MEM(BPF_DW, R0, R10, -8),
+	   STX_MEM(BPF_DW, R1, R0, 8 * 2),
+	   ALU64_IMM(BPF_ADD, R0, 3000),
+	   EXIT());
+	h[0] = new_prog(&p1, 512);
+	h[1] = new_prog(&p2, 8);
+	arr->ptrs[0] = NULL;
+	arr->ptrs[1] = h[0];
+	arr->ptrs[2] = h[1];
+	arr->map.max_entries = 3;
+	tc_run("tail call chain using the stack, last target has stack depth 8",
+	       &p0, h, 2, 512, true, 3000 + 0x77);
+	pb_free(&p0);
+	pb_free(&p1);
+	pb_free(&p2);
+
+	/* max_entries 0 */
+	arr->map.max_entries = 0;
+	tc_prog(&p3, arr, 0, 1, 0, 42, 0);
+	tc_run("tail call into an empty array (max_entries 0) falls through",
+	       &p3, NULL, 0, 512, true, 42);
+	pb_free(&p3);
+	for (i = 0; i < 2; i++)
+		free(h[i]);
+	free(arr);
+}
+
+void cases_call(void)
+{
+	call_record();
+	call_preserve();
+	call_aapcs();
+	call_misc();
+	call_pseudo();
+}

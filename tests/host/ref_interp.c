@@ -1,0 +1,405 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Reference eBPF interpreter for the armjit host tests: the semantics of
+ * ___bpf_prog_run() in the 6.1 kernel/bpf/core.c, plus what the verifier's
+ * rewrites add for programs it accepts: DIV by 0 gives 0, MOD by 0 leaves
+ * DST unchanged (ALU32: zero-extended low half). Full 64-bit registers on a
+ * 32-bit host; pointers are the low 32 bits of a register.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include "ref_interp.h"
+
+#define STEP_LIMIT	(1 << 24)
+#define MAX_FRAMES	8
+
+typedef u64 (*helper_fn)(u64, u64, u64, u64, u64);
+
+struct interp {
+	const struct host_prog *hp;
+	u32 tail_call_cnt;
+	long steps;
+	int depth;
+	char *err;
+	int errlen;
+};
+
+static inline void *ptr(u64 base, s16 off)
+{
+	return (void *)(uintptr_t)((u32)base + (s32)off);
+}
+
+/* Memory accesses may be unaligned (packet data): go through memcpy. */
+static u64 load(const void *p, int size)
+{
+	u8 b; u16 h; u32 w; u64 d;
+
+	switch (size) {
+	case BPF_B: memcpy(&b, p, 1); return b;
+	case BPF_H: memcpy(&h, p, 2); return h;
+	case BPF_W: memcpy(&w, p, 4); return w;
+	default: memcpy(&d, p, 8); return d;
+	}
+}
+
+static void store(void *p, int size, u64 v)
+{
+	u8 b = v; u16 h = v; u32 w = v;
+
+	switch (size) {
+	case BPF_B: memcpy(p, &b, 1); break;
+	case BPF_H: memcpy(p, &h, 2); break;
+	case BPF_W: memcpy(p, &w, 4); break;
+	default: memcpy(p, &v, 8); break;
+	}
+}
+
+static u64 bswap16_64(u64 x) { return __builtin_bswap16((u16)x); }
+static u64 bswap32_64(u64 x) { return __builtin_bswap32((u32)x); }
+
+static int fail(struct interp *in, int pc, const char *what)
+{
+	snprintf(in->err, in->errlen, "interpreter: %s at insn %d", what, pc);
+	return -EINVAL;
+}
+
+static int alu64(u8 op, u64 *dst, u64 src)
+{
+	switch (op) {
+	case BPF_ADD: *dst += src; break;
+	case BPF_SUB: *dst -= src; break;
+	case BPF_MUL: *dst *= src; break;
+	case BPF_DIV: *dst = src ? *dst / src : 0; break;
+	case BPF_MOD: if (src) *dst %= src; break;
+	case BPF_OR: *dst |= src; break;
+	case BPF_AND: *dst &= src; break;
+	case BPF_XOR: *dst ^= src; break;
+	case BPF_LSH: *dst <<= (src & 63); break;
+	case BPF_RSH: *dst >>= (src & 63); break;
+	case BPF_ARSH: *dst = (u64)((s64)*dst >> (src & 63)); break;
+	case BPF_MOV: *dst = src; break;
+	case BPF_NEG: *dst = -*dst; break;
+	default: return -1;
+	}
+	return 0;
+}
+
+static int alu32(u8 op, u64 *dst, u32 src)
+{
+	u32 d = (u32)*dst;
+
+	switch (op) {
+	case BPF_ADD: d += src; break;
+	case BPF_SUB: d -= src; break;
+	case BPF_MUL: d *= src; break;
+	case BPF_DIV: d = src ? d / src : 0; break;
+	case BPF_MOD: if (src) d %= src; break;
+	case BPF_OR: d |= src; break;
+	case BPF_AND: d &= src; break;
+	case BPF_XOR: d ^= src; break;
+	case BPF_LSH: d <<= (src & 31); break;
+	case BPF_RSH: d >>= (src & 31); break;
+	case BPF_ARSH: d = (u32)((s32)d >> (src & 31)); break;
+	case BPF_MOV: d = src; break;
+	case BPF_NEG: d = -d; break;
+	default: return -1;
+	}
+	*dst = d;	/* zero-extended */
+	return 0;
+}
+
+static int cond64(u8 op, u64 a, u64 b, bool *taken)
+{
+	switch (op) {
+	case BPF_JEQ: *taken = a == b; break;
+	case BPF_JNE: *taken = a != b; break;
+	case BPF_JGT: *taken = a > b; break;
+	case BPF_JGE: *taken = a >= b; break;
+	case BPF_JLT: *taken = a < b; break;
+	case BPF_JLE: *taken = a <= b; break;
+	case BPF_JSET: *taken = (a & b) != 0; break;
+	case BPF_JSGT: *taken = (s64)a > (s64)b; break;
+	case BPF_JSGE: *taken = (s64)a >= (s64)b; break;
+	case BPF_JSLT: *taken = (s64)a < (s64)b; break;
+	case BPF_JSLE: *taken = (s64)a <= (s64)b; break;
+	default: return -1;
+	}
+	return 0;
+}
+
+static int cond32(u8 op, u32 a, u32 b, bool *taken)
+{
+	switch (op) {
+	case BPF_JEQ: *taken = a == b; break;
+	case BPF_JNE: *taken = a != b; break;
+	case BPF_JGT: *taken = a > b; break;
+	case BPF_JGE: *taken = a >= b; break;
+	case BPF_JLT: *taken = a < b; break;
+	case BPF_JLE: *taken = a <= b; break;
+	case BPF_JSET: *taken = (a & b) != 0; break;
+	case BPF_JSGT: *taken = (s32)a > (s32)b; break;
+	case BPF_JSGE: *taken = (s32)a >= (s32)b; break;
+	case BPF_JSLT: *taken = (s32)a < (s32)b; break;
+	case BPF_JSLE: *taken = (s32)a <= (s32)b; break;
+	default: return -1;
+	}
+	return 0;
+}
+
+static int atomic_op(struct interp *in, int pc, const struct bpf_insn *insn,
+		     u64 *reg)
+{
+	void *p = ptr(reg[insn->dst_reg], insn->off);
+	u64 *src = &reg[insn->src_reg];
+	s32 op = insn->imm;
+
+	if (BPF_SIZE(insn->code) == BPF_DW) {
+		u64 *m = p, old = *m;
+
+		switch (op & ~BPF_FETCH) {
+		case BPF_ADD: *m = old + *src; break;
+		case BPF_AND: *m = old & *src; break;
+		case BPF_OR: *m = old | *src; break;
+		case BPF_XOR: *m = old ^ *src; break;
+		case BPF_XCHG & ~BPF_FETCH:
+			if (op != BPF_XCHG)
+				return fail(in, pc, "bad atomic op");
+			*m = *src;
+			break;
+		case BPF_CMPXCHG & ~BPF_FETCH:
+			if (op != BPF_CMPXCHG)
+				return fail(in, pc, "bad atomic op");
+			if (old == reg[BPF_REG_0])
+				*m = *src;
+			reg[BPF_REG_0] = old;
+			return 0;
+		default:
+			return fail(in, pc, "bad atomic op");
+		}
+		if (op & BPF_FETCH)
+			*src = old;
+	} else if (BPF_SIZE(insn->code) == BPF_W) {
+		u32 *m = p, old = *m, s = (u32)*src;
+
+		switch (op & ~BPF_FETCH) {
+		case BPF_ADD: *m = old + s; break;
+		case BPF_AND: *m = old & s; break;
+		case BPF_OR: *m = old | s; break;
+		case BPF_XOR: *m = old ^ s; break;
+		case BPF_XCHG & ~BPF_FETCH:
+			if (op != BPF_XCHG)
+				return fail(in, pc, "bad atomic op");
+			*m = s;
+			break;
+		case BPF_CMPXCHG & ~BPF_FETCH:
+			if (op != BPF_CMPXCHG)
+				return fail(in, pc, "bad atomic op");
+			if (old == (u32)reg[BPF_REG_0])
+				*m = s;
+			reg[BPF_REG_0] = old;
+			return 0;
+		default:
+			return fail(in, pc, "bad atomic op");
+		}
+		if (op & BPF_FETCH)
+			*src = old;
+	} else {
+		return fail(in, pc, "bad atomic size");
+	}
+	return 0;
+}
+
+/*
+ * Run from @pc with registers @reg (R10 already set) until EXIT. Calls
+ * itself for BPF_PSEUDO_CALL (fresh stack frame, R6-R9 preserved).
+ */
+static int run(struct interp *in, int pc, u64 *reg)
+{
+	const struct bpf_insn *insns = in->hp->insns;
+	int len = in->hp->len;
+
+	for (;;) {
+		const struct bpf_insn *insn;
+		u8 code, cls, op;
+		u64 src;
+		bool taken;
+
+		if (pc < 0 || pc >= len)
+			return fail(in, pc, "pc out of program");
+		if (++in->steps > STEP_LIMIT)
+			return fail(in, pc, "step limit (infinite loop?)");
+		insn = &insns[pc];
+		code = insn->code;
+		cls = BPF_CLASS(code);
+		op = BPF_OP(code);
+		if (insn->dst_reg > 10 || insn->src_reg > 10)
+			return fail(in, pc, "bad register");
+
+		switch (cls) {
+		case BPF_ALU64:
+		case BPF_ALU:
+			if (insn->dst_reg == BPF_REG_10)
+				return fail(in, pc, "write to R10");
+			if (op == BPF_END) {
+				u64 *d = &reg[insn->dst_reg];
+
+				if (cls != BPF_ALU)
+					return fail(in, pc, "bad END");
+				if (BPF_SRC(code) == BPF_TO_LE) {
+					switch (insn->imm) {
+					case 16: *d = (u16)*d; break;
+					case 32: *d = (u32)*d; break;
+					case 64: break;
+					default: return fail(in, pc, "bad END imm");
+					}
+				} else {
+					switch (insn->imm) {
+					case 16: *d = bswap16_64(*d); break;
+					case 32: *d = bswap32_64(*d); break;
+					case 64: *d = __builtin_bswap64(*d); break;
+					default: return fail(in, pc, "bad END imm");
+					}
+				}
+				pc++;
+				break;
+			}
+			if (BPF_SRC(code) == BPF_X)
+				src = reg[insn->src_reg];
+			else if (cls == BPF_ALU64)
+				src = (u64)(s64)insn->imm;
+			else
+				src = (u32)insn->imm;
+			if (cls == BPF_ALU64 ? alu64(op, &reg[insn->dst_reg], src)
+					     : alu32(op, &reg[insn->dst_reg], src))
+				return fail(in, pc, "bad ALU op");
+			pc++;
+			break;
+
+		case BPF_JMP:
+		case BPF_JMP32:
+			if (cls == BPF_JMP && op == BPF_JA) {
+				pc += insn->off + 1;
+				break;
+			}
+			if (cls == BPF_JMP && op == BPF_EXIT)
+				return 0;
+			if (cls == BPF_JMP && op == BPF_CALL) {
+				if (insn->src_reg == BPF_PSEUDO_CALL) {
+					u64 saved[5], *stk;
+					u32 sd = in->hp->stack_depth;
+					int err;
+
+					if (++in->depth > MAX_FRAMES)
+						return fail(in, pc, "call depth");
+					memcpy(saved, &reg[6], sizeof(saved));	/* R6-R10 */
+					stk = calloc(1, sd + 8);
+					reg[10] = (uintptr_t)((u8 *)stk + sd);
+					err = run(in, pc + insn->imm + 1, reg);
+					free(stk);
+					in->depth--;
+					if (err)
+						return err;
+					memcpy(&reg[6], saved, sizeof(saved));
+					pc++;
+					break;
+				}
+				u32 addr = armjit_rt.call_base + (u32)insn->imm;
+				helper_fn fn = (helper_fn)(uintptr_t)addr;
+				int c;
+
+				for (c = 0; c < in->hp->ncalls; c++)
+					if (in->hp->calls[c].addr == addr)
+						fn = (helper_fn)in->hp->wrap[c];
+				reg[0] = fn(reg[1], reg[2], reg[3], reg[4], reg[5]);
+				pc++;
+				break;
+			}
+			if (cls == BPF_JMP && op == BPF_TAIL_CALL) {
+				struct bpf_array *array = ptr(reg[2], 0);
+				u32 index = (u32)reg[3];
+				const struct host_prog *np;
+
+				pc++;
+				if (index >= array->map.max_entries)
+					break;
+				if (in->tail_call_cnt >= MAX_TAIL_CALL_CNT)
+					break;
+				in->tail_call_cnt++;
+				np = array->ptrs[index];
+				if (!np)
+					break;
+				in->hp = np;
+				insns = np->insns;
+				len = np->len;
+				pc = 0;
+				break;
+			}
+			src = BPF_SRC(code) == BPF_X ? reg[insn->src_reg]
+						     : (u64)(s64)insn->imm;
+			if (cls == BPF_JMP ? cond64(op, reg[insn->dst_reg], src, &taken)
+					   : cond32(op, (u32)reg[insn->dst_reg], (u32)src, &taken))
+				return fail(in, pc, "bad JMP op");
+			pc += taken ? insn->off + 1 : 1;
+			break;
+
+		case BPF_LDX:
+			if (BPF_MODE(code) != BPF_MEM)
+				return fail(in, pc, "bad LDX mode");
+			reg[insn->dst_reg] = load(ptr(reg[insn->src_reg], insn->off),
+						  BPF_SIZE(code));
+			pc++;
+			break;
+
+		case BPF_ST:
+		case BPF_STX:
+			if (cls == BPF_STX && BPF_MODE(code) == BPF_ATOMIC) {
+				int err = atomic_op(in, pc, insn, reg);
+
+				if (err)
+					return err;
+				pc++;
+				break;
+			}
+			if (BPF_MODE(code) != BPF_MEM)
+				return fail(in, pc, "bad ST/STX mode");
+			src = cls == BPF_STX ? reg[insn->src_reg] : (u64)(s64)insn->imm;
+			store(ptr(reg[insn->dst_reg], insn->off), BPF_SIZE(code), src);
+			pc++;
+			break;
+
+		case BPF_LD:
+			if (code != (BPF_LD | BPF_IMM | BPF_DW) || pc + 1 >= len)
+				return fail(in, pc, "bad LD");
+			reg[insn->dst_reg] = (u64)(u32)insn[0].imm |
+					     (u64)(u32)insn[1].imm << 32;
+			pc += 2;
+			break;
+
+		default:
+			return fail(in, pc, "bad class");
+		}
+	}
+}
+
+int ref_run(const struct host_prog *hp, void *ctx, u64 *r0, char *err, int n)
+{
+	struct interp in = { .hp = hp, .err = err, .errlen = n };
+	u64 reg[11];
+	/* Tail-call targets share the frame of the first program; the
+	 * verifier gives a program with a tail call MAX_BPF_STACK.
+	 */
+	u32 sd = hp->stack_depth < 512 ? 512 : hp->stack_depth;
+	u8 *stack = calloc(1, sd + 8);
+	int ret;
+	int i;
+
+	/* Uninitialized registers: a recognisable pattern. */
+	for (i = 0; i < 11; i++)
+		reg[i] = 0xdeadbeef00000000ull | i;
+	reg[1] = (uintptr_t)ctx;
+	reg[10] = (uintptr_t)(stack + sd);
+	ret = run(&in, 0, reg);
+	*r0 = reg[0];
+	free(stack);
+	return ret;
+}

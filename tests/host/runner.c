@@ -1,0 +1,527 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * armjit host test runner. Built as a static armhf binary, run under
+ * qemu-arm-static. Prints KTAP (kselftest style).
+ *
+ * For each test: JIT the program with armjit_build() (sizing passes until the
+ * size converges, then one pass into an RWX mapping), run the reference
+ * interpreter and the JIT'ed code on the same ctx buffer (R1), compare R0
+ * (64-bit) and the whole buffer including guard zones around it.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/auxv.h>
+#include "runner.h"
+#include "ref_interp.h"
+#include "disasm.h"
+
+#define MAX_PASSES	10
+#define GUARD		256
+#define ARM_UDF		0xe7f000f0u	/* permanently undefined */
+#define MAX_DIAG_WORDS	12
+
+struct armjit_rt armjit_rt;
+
+const char *test_filter;
+bool verbose;
+bool counting;
+static int nr_tests, nr_pass, nr_fail, nr_skip;
+
+/* ---- Kernel runtime stand-ins ---------------------------------------- */
+
+/* Origin of BPF_CALL imm, like the kernel's __bpf_call_base. */
+static u64 host_call_base(u64 a, u64 b, u64 c, u64 d, u64 e)
+{
+	(void)a; (void)b; (void)c; (void)d; (void)e;
+	return 0;
+}
+
+u64 div64_u64(u64 dividend, u64 divisor);
+u64 div64_u64_rem(u64 dividend, u64 divisor, u64 *remainder);
+s64 div64_s64(s64 dividend, s64 divisor);
+extern void __aeabi_uidivmod(void);
+extern void __aeabi_idivmod(void);
+
+__attribute__((noinline)) u64 div64_u64(u64 dividend, u64 divisor)
+{
+	return dividend / divisor;
+}
+
+__attribute__((noinline)) u64 div64_u64_rem(u64 dividend, u64 divisor,
+					    u64 *remainder)
+{
+	*remainder = dividend % divisor;
+	return dividend / divisor;
+}
+
+__attribute__((noinline)) s64 div64_s64(s64 dividend, s64 divisor)
+{
+	return dividend / divisor;
+}
+
+s32 helper_imm(void *fn)
+{
+	return (s32)((u32)(uintptr_t)fn - armjit_rt.call_base);
+}
+
+/* ---- Small utilities -------------------------------------------------- */
+
+static u64 rnd_state = 0x9e3779b97f4a7c15ull;
+
+u64 rnd64(void)
+{
+	/* xorshift64* */
+	rnd_state ^= rnd_state >> 12;
+	rnd_state ^= rnd_state << 25;
+	rnd_state ^= rnd_state >> 27;
+	return rnd_state * 0x2545f4914f6cdd1dull;
+}
+
+void pb_init(struct prog_buf *pb)
+{
+	pb->len = 0;
+	pb->cap = 256;
+	pb->insns = malloc(pb->cap * sizeof(*pb->insns));
+}
+
+void pb_emit(struct prog_buf *pb, struct bpf_insn insn)
+{
+	if (pb->len == pb->cap) {
+		pb->cap *= 2;
+		pb->insns = realloc(pb->insns, pb->cap * sizeof(*pb->insns));
+	}
+	pb->insns[pb->len++] = insn;
+}
+
+void pb_ld64(struct prog_buf *pb, int reg, u64 v)
+{
+	PB(pb, LD_IMM64(reg, v));
+}
+
+void pb_free(struct prog_buf *pb)
+{
+	free(pb->insns);
+	pb->insns = NULL;
+	pb->len = pb->cap = 0;
+}
+
+int static_len(const struct bpf_insn *insns, int max)
+{
+	int i;
+
+	for (i = max - 1; i >= 0; i--)
+		if (insns[i].code)
+			return i + 1;
+	return 0;
+}
+
+/* ---- Crash containment ------------------------------------------------ */
+
+static sigjmp_buf crash_jmp;
+static volatile sig_atomic_t crash_sig;
+static volatile uintptr_t crash_pc, crash_addr;
+
+static volatile sig_atomic_t in_jit;
+
+static void crash_handler(int sig, siginfo_t *si, void *uc)
+{
+	ucontext_t *u = uc;
+
+	if (!in_jit) {
+		/* not in JIT'ed code: a runner bug, die loudly */
+		signal(sig, SIG_DFL);
+		raise(sig);
+		return;
+	}
+	in_jit = 0;
+
+	crash_sig = sig;
+	crash_addr = (uintptr_t)si->si_addr;
+	crash_pc = u->uc_mcontext.arm_pc;
+	siglongjmp(crash_jmp, 1);
+}
+
+static void setup_signals(void)
+{
+	static u8 altstack[64 * 1024];
+	stack_t ss = { .ss_sp = altstack, .ss_size = sizeof(altstack) };
+	struct sigaction sa;
+	int sigs[] = { SIGSEGV, SIGILL, SIGBUS, SIGFPE, SIGTRAP, SIGALRM };
+	unsigned int i;
+
+	sigaltstack(&ss, NULL);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = crash_handler;
+	sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
+	for (i = 0; i < ARRAY_SIZE(sigs); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
+/* ---- JIT ---------------------------------------------------------------- */
+
+static bool cur_zext;
+
+int host_prog_jit(struct host_prog *hp)
+{
+	struct armjit_ctx ctx;
+	int prev = -1, pass, err;
+	u32 *image;
+	size_t size;
+	int i;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.insns = hp->insns;
+	ctx.len = hp->len;
+	ctx.stack_depth = hp->stack_depth;
+	ctx.verifier_zext = cur_zext;
+	ctx.calls = hp->calls;
+	ctx.ncalls = hp->ncalls;
+	ctx.offsets = calloc(hp->len + 1, sizeof(int));
+	hp->image = NULL;
+	hp->prog.bpf_func = NULL;
+
+	for (pass = 0; pass < MAX_PASSES; pass++) {
+		ctx.idx = 0;
+		ctx.image = NULL;
+		err = armjit_build(&ctx);
+		if (err)
+			goto out;
+		if (ctx.idx == prev)
+			break;
+		prev = ctx.idx;
+	}
+	if (pass == MAX_PASSES) {
+		err = -ERANGE;	/* size did not converge */
+		goto out;
+	}
+	size = ((size_t)prev * 4 + 4095) & ~(size_t)4095;
+	if (!size)
+		size = 4096;
+	image = mmap(NULL, size, PROT_READ | PROT_WRITE | PROT_EXEC,
+		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (image == MAP_FAILED) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < (int)(size / 4); i++)
+		image[i] = ARM_UDF;
+	ctx.idx = 0;
+	ctx.image = image;
+	err = armjit_build(&ctx);
+	if (!err && ctx.idx != prev)
+		err = -EDOM;	/* final pass size differs */
+	if (err) {
+		munmap(image, size);
+		goto out;
+	}
+	__builtin___clear_cache((char *)image, (char *)image + size);
+	hp->image = image;
+	hp->image_size = size;
+	hp->prog.bpf_func = (void *)image;
+	if (verbose) {
+		printf("# image %p, %d ARM insns for %d BPF insns, epilogue at %d\n",
+		       (void *)image, prev, hp->len, ctx.epilogue_offset);
+		for (i = 0; i < prev; i++)
+			printf("# %4d: %08x\n", i, image[i]);
+	}
+out:
+	free(ctx.offsets);
+	hp->jit_err = err;
+	return err;
+}
+
+void host_prog_free(struct host_prog *hp)
+{
+	if (hp->image)
+		munmap(hp->image, hp->image_size);
+	hp->image = NULL;
+	hp->prog.bpf_func = NULL;
+}
+
+static const char *err_name(int err)
+{
+	switch (err) {
+	case -EOPNOTSUPP: return "-EOPNOTSUPP";
+	case -ENOTSUPP: return "-ENOTSUPP";
+	case -EINVAL: return "-EINVAL";
+	case -EFBIG: return "-EFBIG";
+	case -ERANGE: return "size did not converge in 10 passes";
+	case -EDOM: return "final pass size differs from sizing pass";
+	case -ENOMEM: return "-ENOMEM (mmap)";
+	default: return "error";
+	}
+}
+
+/* ---- Running one test --------------------------------------------------- */
+
+typedef u64 (*jit_fn)(void *ctx, const void *insn);
+
+static __attribute__((noinline)) u64 call_jit(void *image, void *ctx)
+{
+	return ((jit_fn)image)(ctx, NULL);
+}
+
+bool want(const char *name)
+{
+	return !test_filter || strstr(name, test_filter);
+}
+
+static void dump_program(const struct test_case *t, int lo, int hi)
+{
+	if (t->len <= 80 || verbose) {
+		printf("# program (%d insns):\n", t->len);
+		disasm_dump(t->insns, t->len, 0, t->len);
+	} else if (lo >= 0) {
+		printf("# program: %d insns; the part computing the first bad word:\n",
+		       t->len);
+		disasm_dump(t->insns, t->len, lo, hi);
+	} else {
+		printf("# program: %d insns; first 40:\n", t->len);
+		disasm_dump(t->insns, t->len, 0, 40);
+	}
+}
+
+static void result(bool ok, const char *name, const char *directive)
+{
+	nr_tests++;
+	if (ok) {
+		if (directive)
+			nr_skip++;
+		else
+			nr_pass++;
+	} else {
+		nr_fail++;
+	}
+	printf("%s %d %s%s%s\n", ok ? "ok" : "not ok", nr_tests, name,
+	       directive ? " # " : "", directive ? directive : "");
+	fflush(stdout);
+}
+
+bool run_test(const struct test_case *t)
+{
+	struct host_prog hp = {
+		.insns = t->insns, .len = t->len,
+		.stack_depth = t->stack_depth ? t->stack_depth : 512,
+		.calls = t->calls, .wrap = t->wrap, .ncalls = t->ncalls,
+	};
+	u32 csize = t->ctx_size ? t->ctx_size : 64;
+	u32 zone = csize + 2 * GUARD;
+	u8 *init, *mem, *ref_mem;
+	u64 ref_r0 = 0, jit_r0 = 0;
+	char err[160] = "";
+	bool ok = true;
+	int i, e, shown;
+	volatile int lo = -1, hi = -1;
+
+	if (!want(t->name))
+		return true;
+	if (counting) {
+		nr_tests++;
+		return true;
+	}
+	cur_zext = t->flags & F_ZEXT;
+
+	init = malloc(zone);
+	mem = malloc(zone);
+	ref_mem = malloc(zone);
+	for (i = 0; i < (int)zone; i++)
+		init[i] = 0xa5 ^ (u8)(i * 7);
+	if (t->ctx)
+		memcpy(init + GUARD, t->ctx, csize);
+	else
+		memset(init + GUARD, 0, csize);
+
+	for (i = 0; i < t->nr_extra; i++) {
+		e = host_prog_jit(t->extra[i]);
+		if (e) {
+			printf("# %s: JIT of tail-call target %d failed: %s (%d)\n",
+			       t->name, i, err_name(e), e);
+			ok = false;
+		}
+	}
+	e = ok ? host_prog_jit(&hp) : 0;
+	if (e) {
+		if (e == -EOPNOTSUPP && (t->flags & F_UNSUPP_OK)) {
+			result(true, t->name, "SKIP JIT: -EOPNOTSUPP (expected)");
+			goto out;
+		}
+		printf("# %s: armjit_build failed: %s (%d)\n", t->name,
+		       err_name(e), e);
+		dump_program(t, -1, -1);
+		ok = false;
+	}
+	if (!ok) {
+		result(false, t->name, NULL);
+		goto out;
+	}
+
+	/* Reference run. */
+	memcpy(mem, init, zone);
+	if (t->reset)
+		t->reset(t);
+	if (ref_run(&hp, mem + GUARD, &ref_r0, err, sizeof(err))) {
+		printf("# %s: %s\n", t->name, err);
+		dump_program(t, -1, -1);
+		result(false, t->name, NULL);
+		goto out;
+	}
+	memcpy(ref_mem, mem, zone);
+	if ((t->flags & F_EXPECT_R0) && ref_r0 != t->expect_r0) {
+		printf("# %s: TEST BUG: interpreter R0 0x%016llx, table says 0x%016llx\n",
+		       t->name, (unsigned long long)ref_r0,
+		       (unsigned long long)t->expect_r0);
+		ok = false;
+	}
+
+	/* JIT run, same buffer address. */
+	memcpy(mem, init, zone);
+	if (t->reset)
+		t->reset(t);
+	crash_sig = 0;
+	if (sigsetjmp(crash_jmp, 1) == 0) {
+		alarm(5);
+		in_jit = 1;
+		jit_r0 = call_jit(hp.image, mem + GUARD);
+		in_jit = 0;
+		alarm(0);
+	} else {
+		alarm(0);
+		printf("# %s: JIT'ed code %s: signal %d at pc %p (image %p +0x%x, ARM insn %d), addr %p\n",
+		       t->name, crash_sig == SIGALRM ? "hung (5 s)" : "crashed",
+		       (int)crash_sig, (void *)crash_pc, hp.image,
+		       (unsigned int)(crash_pc - (uintptr_t)hp.image),
+		       (int)((crash_pc - (uintptr_t)hp.image) / 4), (void *)crash_addr);
+		dump_program(t, -1, -1);
+		result(false, t->name, NULL);
+		goto out;
+	}
+
+	if (jit_r0 != ref_r0) {
+		printf("# %s: R0 expected 0x%016llx got 0x%016llx\n", t->name,
+		       (unsigned long long)ref_r0, (unsigned long long)jit_r0);
+		ok = false;
+	}
+	if (!(t->flags & F_NO_MEMCMP) && memcmp(mem, ref_mem, zone)) {
+		shown = 0;
+		for (i = 0; i < (int)zone; i += 8) {
+			u64 want_w, got_w;
+			char what[200] = "";
+			int off = i - GUARD;
+
+			memcpy(&want_w, ref_mem + i, 8);
+			memcpy(&got_w, mem + i, 8);
+			if (want_w == got_w)
+				continue;
+			ok = false;
+			if (shown++ >= MAX_DIAG_WORDS)
+				continue;
+			if (off < 0 || off >= (int)csize)
+				snprintf(what, sizeof(what), "OUTSIDE the ctx buffer (guard zone)");
+			else if (t->describe) {
+				int blo = -1, bhi = -1;
+
+				t->describe(t, off / 8, what, sizeof(what),
+					    &blo, &bhi);
+				if (lo < 0) {
+					lo = blo;
+					hi = bhi;
+				}
+			}
+			printf("# %s: mem ctx%+d: expected 0x%016llx got 0x%016llx %s\n",
+			       t->name, off, (unsigned long long)want_w,
+			       (unsigned long long)got_w, what);
+		}
+		if (shown > MAX_DIAG_WORDS)
+			printf("# %s: ... %d differing words in all\n", t->name, shown);
+	}
+	if (!ok)
+		dump_program(t, lo, hi);
+	result(ok, t->name, NULL);
+out:
+	for (i = 0; i < t->nr_extra; i++)
+		host_prog_free(t->extra[i]);
+	host_prog_free(&hp);
+	free(init);
+	free(mem);
+	free(ref_mem);
+	return ok;
+}
+
+bool run_static(const struct static_case *s)
+{
+	struct test_case t = {
+		.name = s->name,
+		.insns = s->insns,
+		.len = static_len(s->insns, MAX_STATIC_INSNS),
+		.stack_depth = s->stack_depth,
+		.ctx = (u8 *)s->data,
+		.ctx_size = sizeof(s->data),
+		.expect_r0 = s->expect_r0,
+		.flags = s->flags,
+	};
+
+	return run_test(&t);
+}
+
+/* ---- main --------------------------------------------------------------- */
+
+static void run_all(void)
+{
+	rnd_state = 0x9e3779b97f4a7c15ull;
+	cases_alu();
+	cases_jmp();
+	cases_mem();
+	cases_atomic();
+	cases_call();
+	cases_tailcall();
+	cases_misc();
+}
+
+int main(int argc, char **argv)
+{
+	int hwdiv = -1;
+	bool cpu_idiv = getauxval(AT_HWCAP) & (1 << 17);	/* HWCAP_IDIVA */
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (!strncmp(argv[i], "--hwdiv=", 8))
+			hwdiv = atoi(argv[i] + 8);
+		else if (!strcmp(argv[i], "-v"))
+			verbose = true;
+		else
+			test_filter = argv[i];
+	}
+	if (hwdiv < 0)
+		hwdiv = cpu_idiv;
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	armjit_rt.call_base = (u32)(uintptr_t)host_call_base;
+	armjit_rt.uidivmod = (u32)(uintptr_t)__aeabi_uidivmod;
+	armjit_rt.idivmod = (u32)(uintptr_t)__aeabi_idivmod;
+	armjit_rt.div64_u64 = (u32)(uintptr_t)div64_u64;
+	armjit_rt.div64_u64_rem = (u32)(uintptr_t)div64_u64_rem;
+	armjit_rt.div64_s64 = (u32)(uintptr_t)div64_s64;
+	armjit_rt.hwdiv = hwdiv;
+
+	setup_signals();
+
+	counting = true;
+	run_all();
+	counting = false;
+	printf("TAP version 13\n1..%d\n", nr_tests);
+	printf("# armjit host tests: hwdiv=%d (CPU %s hardware divide)\n", hwdiv,
+	       cpu_idiv ? "has" : "lacks");
+	if (hwdiv && !cpu_idiv)
+		printf("# WARNING: hwdiv=1 on a CPU without UDIV/SDIV\n");
+	nr_tests = 0;
+	run_all();
+	printf("# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:%d error:0\n",
+	       nr_pass, nr_fail, nr_skip);
+	return nr_fail ? 1 : 0;
+}

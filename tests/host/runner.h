@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * armjit host-side test runner: JIT a BPF program with armjit_build(), run
+ * it natively (armhf, under qemu-user), run the reference interpreter on the
+ * same input, and compare R0 and the memory the program wrote.
+ */
+#ifndef TESTS_RUNNER_H
+#define TESTS_RUNNER_H
+
+#include "armjit_jit.h"
+#include "bpf_insn.h"
+
+#define R0	BPF_REG_0
+#define R1	BPF_REG_1
+#define R2	BPF_REG_2
+#define R3	BPF_REG_3
+#define R4	BPF_REG_4
+#define R5	BPF_REG_5
+#define R6	BPF_REG_6
+#define R7	BPF_REG_7
+#define R8	BPF_REG_8
+#define R9	BPF_REG_9
+#define R10	BPF_REG_10
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* A program as the JIT and the interpreter see it (also a tail-call target). */
+struct host_prog {
+	struct bpf_prog prog;		/* stand-in; bpf_func = JIT image */
+	const struct bpf_insn *insns;
+	int len;
+	u32 stack_depth;
+	/* helper conventions for the JIT; the interpreter calls wrap[i]
+	 * (a 5 x u64 twin) instead of calls[i].addr
+	 */
+	const struct armjit_call_conv *calls;
+	void *const *wrap;
+	int ncalls;
+	void *image;
+	size_t image_size;
+	int jit_err;
+};
+
+/* Test flags */
+#define F_UNSUPP_OK	0x1	/* -EOPNOTSUPP from the JIT is expected: SKIP */
+#define F_EXPECT_R0	0x2	/* compare R0 with .expect_r0 as well */
+#define F_NO_MEMCMP	0x4	/* don't compare ctx memory */
+#define F_ZEXT		0x8	/* verifier_zext = true */
+
+struct test_case {
+	const char *name;
+	const struct bpf_insn *insns;
+	int len;
+	u32 stack_depth;		/* 0: 512 */
+	u8 *ctx;			/* initial ctx buffer (R1); NULL: zeroes */
+	u32 ctx_size;			/* 0: 64 */
+	u64 expect_r0;
+	u32 flags;
+	/* Optional: explain 8-byte word i of the ctx buffer (diagnostics). */
+	void (*describe)(const struct test_case *t, int word, char *buf, int n,
+			 int *insn_lo, int *insn_hi);
+	void *priv;
+	/* Optional: called before each of the two runs (reset helper state). */
+	void (*reset)(const struct test_case *t);
+	/* Helper conventions (NULL: every call 5 x u64), see host_prog. */
+	const struct armjit_call_conv *calls;
+	void *const *wrap;
+	int ncalls;
+	/* Extra programs this test tail-calls (JIT'ed before the main one). */
+	struct host_prog **extra;
+	int nr_extra;
+};
+
+/* Static tables, lib/test_bpf.c style. Length: up to the last non-zero code. */
+#define MAX_STATIC_INSNS	128
+struct static_case {
+	const char *name;
+	struct bpf_insn insns[MAX_STATIC_INSNS];
+	u8 data[64];			/* ctx buffer */
+	u64 expect_r0;
+	u32 flags;
+	u32 stack_depth;
+};
+
+/* Growable instruction buffer for generated programs. */
+struct prog_buf {
+	struct bpf_insn *insns;
+	int len, cap;
+};
+
+void pb_init(struct prog_buf *pb);
+void pb_emit(struct prog_buf *pb, struct bpf_insn insn);
+void pb_ld64(struct prog_buf *pb, int reg, u64 v);
+void pb_free(struct prog_buf *pb);
+#define PB(pb, ...) do {						\
+		const struct bpf_insn __i[] = { __VA_ARGS__ };		\
+		for (unsigned int __k = 0; __k < ARRAY_SIZE(__i); __k++)	\
+			pb_emit(pb, __i[__k]);				\
+	} while (0)
+
+/* Run one test, print its KTAP line. Returns true if ok. */
+bool run_test(const struct test_case *t);
+bool run_static(const struct static_case *s);
+int static_len(const struct bpf_insn *insns, int max);
+
+/* Tail-call support: JIT (hp->image) and interpreter use the same objects. */
+int host_prog_jit(struct host_prog *hp);
+void host_prog_free(struct host_prog *hp);
+
+/* Random numbers with a fixed seed. */
+u64 rnd64(void);
+
+/* Helper-call address for BPF_CALL imm. */
+s32 helper_imm(void *fn);
+
+/* Case groups. Each runs its tests; counts go through run_test(). */
+void cases_alu(void);
+void cases_jmp(void);
+void cases_mem(void);
+void cases_atomic(void);
+void cases_call(void);
+void cases_tailcall(void);
+void cases_misc(void);
+
+/* Test selection: only names containing this substring (NULL: all). */
+extern const char *test_filter;
+extern bool verbose;
+extern bool counting;		/* first pass: only count tests */
+bool want(const char *name);
+
+#endif
