@@ -34,6 +34,8 @@ struct armjit_syms {
 	int (*set_memory_x)(unsigned long addr, int numpages);
 	struct vm_struct *(*find_vm_area)(const void *addr);
 	const struct bpf_func_proto *(*bpf_base_func_proto)(enum bpf_func_id id);
+	void (*bpf_prog_fill_jited_linfo)(struct bpf_prog *prog,
+					  const u32 *insn_to_jit_off);
 };
 
 extern struct armjit_syms armjit_syms;
@@ -46,6 +48,11 @@ int armjit_resolve_syms(void);
  * the stock JIT.
  */
 struct bpf_prog *armjit_jit_compile(struct bpf_prog *prog);
+
+/* A subprogram between the verifier's first and extra JIT pass. */
+bool armjit_is_pending(const struct bpf_prog *prog);
+/* The verifier freed it without the extra pass. */
+void armjit_forget_pending(struct bpf_prog *prog);
 
 struct armjit_call_conv;
 

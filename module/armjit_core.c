@@ -10,6 +10,7 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include <linux/math64.h>
+#include <linux/module.h>
 #include <asm/cacheflush.h>
 #include <asm/hwcap.h>
 #include "armjit.h"
@@ -75,34 +76,137 @@ static int armjit_size_passes(struct armjit_ctx *ctx)
 	return -EFBIG;
 }
 
-static int armjit_emit_image(struct bpf_prog *prog, struct armjit_ctx *ctx)
-{
-	struct bpf_binary_header *hdr;
-	unsigned int size = ctx->idx * sizeof(u32);
-	int sized = ctx->idx, err;
-	u8 *image;
+/*
+ * Marks a subprogram whose first pass armjit compiled: its image still has
+ * placeholder call targets and stays writable until the extra pass, which
+ * must come to armjit whatever the toggle says. Each pending subprogram
+ * holds a module reference (released by the extra pass, or by
+ * armjit_forget_pending() when the verifier frees it instead).
+ */
+static const u32 armjit_pending_marker = 0x4a4d5241;
 
-	hdr = armjit_syms.bpf_jit_binary_alloc(size, &image, sizeof(u32),
-					       armjit_fill_hole);
-	if (!hdr)
-		return -ENOMEM;
+bool armjit_is_pending(const struct bpf_prog *prog)
+{
+	return prog->aux->jit_data == &armjit_pending_marker;
+}
+
+void armjit_forget_pending(struct bpf_prog *prog)
+{
+	if (!armjit_is_pending(prog))
+		return;
+	prog->aux->jit_data = NULL;
+	module_put(THIS_MODULE);
+}
+
+/* The kernel's bpf_jit_binary_hdr(): the image starts in the first page. */
+static struct bpf_binary_header *armjit_image_hdr(const struct bpf_prog *prog)
+{
+	return (void *)((unsigned long)prog->bpf_func & PAGE_MASK);
+}
+
+/* Line info: jited address of each source line's first instruction. */
+static void armjit_fill_linfo(struct bpf_prog *prog, struct armjit_ctx *ctx)
+{
+	u32 *bytes;
+	int i;
+
+	if (!prog->aux->jited_linfo)
+		return;
+	bytes = kmalloc_array(ctx->len, sizeof(*bytes), GFP_KERNEL);
+	if (!bytes)
+		return;
+	for (i = 0; i < ctx->len; i++)
+		bytes[i] = ctx->offsets[i + 1] * sizeof(u32);
+	armjit_syms.bpf_prog_fill_jited_linfo(prog, bytes);
+	kfree(bytes);
+}
+
+/* Final pass into @image; sized by the sizing passes (ctx->idx). */
+static int armjit_write_image(struct armjit_ctx *ctx, u8 *image)
+{
+	int sized = ctx->idx, err;
 
 	ctx->image = (u32 *)image;
 	ctx->idx = 0;
 	err = armjit_build(ctx);
 	if (!err && ctx->idx != sized)
 		err = -EFAULT;	/* the final pass must match the sizing */
+	return err;
+}
+
+static void armjit_publish(struct bpf_prog *prog, struct armjit_ctx *ctx)
+{
+	struct bpf_binary_header *hdr = armjit_image_hdr(prog);
+	unsigned long start = (unsigned long)prog->bpf_func;
+
+	flush_icache_range(start, start + prog->jited_len);
+	armjit_lock_ro(hdr);
+	armjit_fill_linfo(prog, ctx);
+}
+
+static int armjit_emit_image(struct bpf_prog *prog, struct armjit_ctx *ctx)
+{
+	struct bpf_binary_header *hdr;
+	unsigned int size = ctx->idx * sizeof(u32);
+	u8 *image;
+	int err;
+
+	hdr = armjit_syms.bpf_jit_binary_alloc(size, &image, sizeof(u32),
+					       armjit_fill_hole);
+	if (!hdr)
+		return -ENOMEM;
+	err = armjit_write_image(ctx, image);
 	if (err) {
 		armjit_syms.bpf_jit_binary_free(hdr);
 		return err;
 	}
-
-	flush_icache_range((unsigned long)image, (unsigned long)image + size);
-	armjit_lock_ro(hdr);
 	prog->bpf_func = (void *)image;
 	prog->jited = 1;
 	prog->jited_len = size;
+
+	if (prog->is_func) {
+		/* Calls get their targets in the extra pass. */
+		__module_get(THIS_MODULE);
+		prog->aux->jit_data = (void *)&armjit_pending_marker;
+		return 0;
+	}
+	armjit_publish(prog, ctx);
 	return 0;
+}
+
+/*
+ * The verifier's extra pass over a subprogram (jit_subprogs()): every
+ * function now has an address and call instructions point to them. The
+ * code is rewritten in place: it must come out the same size, or the
+ * program fails cleanly (image freed, not JIT'ed: the verifier then
+ * notices bpf_func changed and falls back to the interpreter).
+ */
+static void armjit_fail_pending(struct bpf_prog *prog, int err)
+{
+	armjit_forget_pending(prog);
+	pr_warn("extra pass failed (%d): program falls back\n", err);
+	armjit_syms.bpf_jit_binary_free(armjit_image_hdr(prog));
+	prog->bpf_func = NULL;
+	prog->jited = 0;
+	prog->jited_len = 0;
+	atomic_long_inc(&armjit_stats.failed);
+}
+
+static void armjit_extra_pass(struct bpf_prog *prog, struct armjit_ctx *ctx)
+{
+	int err;
+
+	err = armjit_size_passes(ctx);
+	if (!err && ctx->idx * sizeof(u32) != prog->jited_len)
+		err = -EFAULT;
+	if (!err)
+		err = armjit_write_image(ctx, (u8 *)prog->bpf_func);
+	if (err) {
+		armjit_fail_pending(prog, err);
+		return;
+	}
+	armjit_forget_pending(prog);
+	armjit_publish(prog, ctx);
 }
 
 struct bpf_prog *armjit_jit_compile(struct bpf_prog *orig)
@@ -110,12 +214,10 @@ struct bpf_prog *armjit_jit_compile(struct bpf_prog *orig)
 	struct armjit_ctx ctx = {};
 	struct bpf_prog *prog = orig, *tmp;
 	struct armjit_call_conv *calls;
+	bool extra = armjit_is_pending(orig);
 	int err;
 
-	/* Subprograms need the extra-pass protocol, not supported yet. */
-	if (orig->is_func || orig->aux->func_cnt)
-		return NULL;
-
+	/* Blinding happened in the first pass; a blinded prog is left alone. */
 	tmp = armjit_syms.bpf_jit_blind_constants(orig);
 	if (IS_ERR(tmp))
 		goto fail;
@@ -125,6 +227,7 @@ struct bpf_prog *armjit_jit_compile(struct bpf_prog *orig)
 	ctx.len = prog->len;
 	ctx.stack_depth = prog->aux->stack_depth;
 	ctx.verifier_zext = prog->aux->verifier_zext;
+	ctx.is_subprog = prog->is_func && prog->aux->func_idx;
 	err = armjit_helpers_for_prog(prog, &calls, &ctx.ncalls);
 	if (err)
 		goto fail_release;
@@ -136,9 +239,14 @@ struct bpf_prog *armjit_jit_compile(struct bpf_prog *orig)
 		goto fail_release;
 	}
 
-	err = armjit_size_passes(&ctx);
-	if (!err)
-		err = armjit_emit_image(prog, &ctx);
+	if (extra) {
+		armjit_extra_pass(prog, &ctx);
+		err = 0;
+	} else {
+		err = armjit_size_passes(&ctx);
+		if (!err)
+			err = armjit_emit_image(prog, &ctx);
+	}
 	kfree(ctx.offsets);
 	kfree(calls);
 	if (err)
@@ -149,6 +257,11 @@ struct bpf_prog *armjit_jit_compile(struct bpf_prog *orig)
 	return prog;
 
 fail_release:
+	if (extra) {
+		/* Never back to the stock JIT with placeholder calls. */
+		armjit_fail_pending(prog, err);
+		return prog;
+	}
 	if (err != -EOPNOTSUPP)
 		pr_debug("cannot compile program: %d\n", err);
 	if (prog != orig)

@@ -13,7 +13,6 @@
 #include <linux/kprobes.h>
 #include <linux/kobject.h>
 #include <linux/sysfs.h>
-#include <linux/mutex.h>
 #include <linux/wait_bit.h>
 #include <linux/rcupdate.h>
 #include <linux/rcupdate_wait.h>
@@ -22,7 +21,6 @@
 struct armjit_stats armjit_stats;
 
 static bool armjit_enabled;
-static DEFINE_MUTEX(armjit_toggle_lock);
 
 /* Compiles running through armjit's text; unload waits for them. */
 static atomic_t armjit_inflight = ATOMIC_INIT(0);
@@ -62,8 +60,13 @@ static struct bpf_prog *armjit_entry(struct bpf_prog *prog)
 
 static int armjit_pre_handler(struct kprobe *p, struct pt_regs *regs)
 {
+	struct bpf_prog *prog = (struct bpf_prog *)regs->ARM_r0;
+
 	/* Our own call to the stock JIT (armjit_call_stock) goes through. */
 	if (within_module(regs->ARM_lr, THIS_MODULE))
+		return 0;
+	/* A subprogram's extra pass comes back whatever the toggle says. */
+	if (!READ_ONCE(armjit_enabled) && !armjit_is_pending(prog))
 		return 0;
 	atomic_inc(&armjit_inflight);
 	instruction_pointer_set(regs, (unsigned long)armjit_entry);
@@ -82,22 +85,25 @@ static struct kprobe armjit_kp = {
 	.symbol_name	= "bpf_int_jit_compile",
 	.pre_handler	= armjit_pre_handler,
 	.post_handler	= armjit_post_handler,
-	.flags		= KPROBE_FLAG_DISABLED,
 };
 
-static int armjit_set_enabled(bool on)
+/*
+ * The verifier frees subprograms without an extra pass when another one
+ * fails to JIT: drop armjit's hold on them.
+ */
+static int armjit_free_pre_handler(struct kprobe *p, struct pt_regs *regs)
 {
-	int err = 0;
-
-	mutex_lock(&armjit_toggle_lock);
-	if (on != armjit_enabled) {
-		err = on ? enable_kprobe(&armjit_kp) : disable_kprobe(&armjit_kp);
-		if (!err)
-			armjit_enabled = on;
-	}
-	mutex_unlock(&armjit_toggle_lock);
-	return err;
+	armjit_forget_pending((struct bpf_prog *)regs->ARM_r0);
+	return 0;
 }
+
+static struct kprobe armjit_free_kp = {
+	.symbol_name	= "bpf_jit_free",
+	.pre_handler	= armjit_free_pre_handler,
+	.post_handler	= armjit_post_handler,
+};
+
+static struct kprobe *armjit_kps[] = { &armjit_kp, &armjit_free_kp };
 
 static ssize_t enabled_show(struct kobject *kobj, struct kobj_attribute *attr,
 			    char *buf)
@@ -114,8 +120,8 @@ static ssize_t enabled_store(struct kobject *kobj, struct kobj_attribute *attr,
 	err = kstrtouint(buf, 10, &val);
 	if (err || val > 1)
 		return -EINVAL;
-	err = armjit_set_enabled(val);
-	return err ? err : count;
+	WRITE_ONCE(armjit_enabled, val);
+	return count;
 }
 
 static ssize_t stats_show(struct kobject *kobj, struct kobj_attribute *attr,
@@ -172,23 +178,17 @@ static int __init armjit_init(void)
 	if (err)
 		goto err_helpers;
 
-	err = register_kprobe(&armjit_kp);
+	err = register_kprobes(armjit_kps, ARRAY_SIZE(armjit_kps));
 	if (err) {
-		pr_err("cannot probe bpf_int_jit_compile (%d)\n", err);
+		pr_err("cannot probe bpf_int_jit_compile/bpf_jit_free (%d)\n",
+		       err);
 		goto err_helpers;
 	}
-	if (enable_on_load) {
-		err = armjit_set_enabled(true);
-		if (err)
-			goto err_probe;
-		pr_info("loaded, enabled\n");
-	} else {
-		pr_info("loaded, disabled (echo 1 > /sys/kernel/armjit/enabled)\n");
-	}
+	WRITE_ONCE(armjit_enabled, enable_on_load);
+	pr_info("loaded, %s\n", enable_on_load ? "enabled" :
+		"disabled (echo 1 > /sys/kernel/armjit/enabled)");
 	return 0;
 
-err_probe:
-	unregister_kprobe(&armjit_kp);
 err_helpers:
 	armjit_helpers_exit();
 err_kobj:
@@ -200,8 +200,11 @@ static void __exit armjit_exit(void)
 {
 	/* sysfs first: its removal waits for a toggle in progress. */
 	kobject_put(armjit_kobj);
-	/* No new diversions after this (it waits for running handlers). */
-	unregister_kprobe(&armjit_kp);
+	/*
+	 * No new diversions after this (it waits for running handlers).
+	 * No subprogram is pending: each holds a module reference.
+	 */
+	unregister_kprobes(armjit_kps, ARRAY_SIZE(armjit_kps));
 	/* Wait for compiles already diverted into armjit_entry()... */
 	wait_var_event(&armjit_inflight, !atomic_read(&armjit_inflight));
 	/* ...and for them to leave its epilogue, even if preempted there. */

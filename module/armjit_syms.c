@@ -45,6 +45,7 @@ static const struct {
 	SYM(set_memory_x),
 	SYM(find_vm_area),
 	SYM(bpf_base_func_proto),
+	SYM(bpf_prog_fill_jited_linfo),
 };
 
 int armjit_resolve_syms(void)
