@@ -1,0 +1,484 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Encoder check for module/armjit_insn.h, run on the build host.
+ *
+ * Prints one line per case, "encoder<TAB>hex word<TAB>assembly text", for
+ * test_insn.sh to assemble with GNU as and compare word for word; and
+ * checks directly (no assembler) that operands an instruction can't encode
+ * give ARM_INSN_BAD, printing "bad<TAB>encoder<TAB>ok|FAIL<TAB>what".
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stdarg.h>
+#include "armjit_insn.h"
+
+static const u8 regs[] = { 0, 1, 5, 8, 12, 14 };	/* every bit of a field */
+#define NR	(sizeof(regs) / sizeof(regs[0]))
+
+static const char *const dp_names[16] = {
+	"and", "eor", "sub", "rsb", "add", "adc", "sbc", "rsc",
+	"tst", "teq", "cmp", "cmn", "orr", "mov", "bic", "mvn",
+};
+static const char *const sh_names[4] = { "lsl", "lsr", "asr", "ror" };
+static const char *const cond_names[15] = {
+	"eq", "ne", "hs", "lo", "mi", "pl", "vs", "vc",
+	"hi", "ls", "ge", "lt", "gt", "le", "",
+};
+
+static const u32 good_imms[] = {
+	0, 1, 0x7f, 0xff, 0x100, 0x3fc, 0x400, 0xff000000, 0xf000000f,
+	0x80000000, 0xc0000000, 0x104, 0x3f0000, 0x2000, 0xab00, 0x00ab0000,
+	0xf000, 0x10, 0x0ff00000,
+};
+static const u32 bad_imms[] = {
+	0x101, 0x1fe01, 0xffffffff, 0x12345678, 0x1ff, 0xf000001f, 0x80000101,
+	0x102, 0xfffffffe,
+};
+
+static void out(const char *enc, u32 w, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void out(const char *enc, u32 w, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%s\t%08x\t", enc, w);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
+
+static void bad(const char *enc, u32 w, const char *what)
+{
+	printf("bad\t%s\t%s\t%s (got %08x)\n", enc, w == ARM_INSN_BAD ? "ok" : "FAIL",
+	       what, w);
+}
+
+#define BAD(enc, call, what)	bad(enc, call, what)
+
+static const char *r(u8 n)
+{
+	static char buf[8][8];
+	static int i;
+
+	i = (i + 1) % 8;
+	snprintf(buf[i], sizeof(buf[i]), "r%d", n);
+	return buf[i];
+}
+
+static bool is_test(int op)
+{
+	return op >= ARM_DP_TST && op <= ARM_DP_CMN;
+}
+
+static bool is_move(int op)
+{
+	return op == ARM_DP_MOV || op == ARM_DP_MVN;
+}
+
+/* "op{s} rd, rn, " prefix per data-processing opcode kind */
+static void dp_prefix(char *buf, int n, int op, bool s, u8 rd, u8 rn)
+{
+	if (is_test(op))
+		snprintf(buf, n, "%s %s, ", dp_names[op], r(rn));
+	else if (is_move(op))
+		snprintf(buf, n, "%s%s %s, ", dp_names[op], s ? "s" : "", r(rd));
+	else
+		snprintf(buf, n, "%s%s %s, %s, ", dp_names[op], s ? "s" : "", r(rd),
+			 r(rn));
+}
+
+static void test_dp(void)
+{
+	unsigned int i, a, b, c, t;
+	int op, s;
+	char pre[64];
+
+	for (op = 0; op < 16; op++) {
+		for (s = 0; s <= 1; s++) {
+			if (is_test(op) && !s)
+				continue;
+			for (a = 0; a < NR; a++) {
+				for (b = 0; b < NR; b++) {
+					u8 rd = is_test(op) ? 0 : regs[a];
+					u8 rn = is_move(op) ? 0 : regs[b];
+
+					if ((is_test(op) && a) || (is_move(op) && b))
+						continue;
+					dp_prefix(pre, sizeof(pre), op, s, rd, rn);
+					for (i = 0; i < sizeof(good_imms) / 4; i++)
+						out("arm_dp_imm", arm_dp_imm(op, s, rd, rn, good_imms[i]),
+						    "%s#0x%x", pre, good_imms[i]);
+					for (c = 0; c < NR; c++) {
+						u8 rm = regs[c];
+
+						out("arm_dp_reg", arm_dp_reg(op, s, rd, rn, rm),
+						    "%s%s", pre, r(rm));
+						for (t = 0; t < 4; t++) {
+							static const u8 ns[] = { 1, 5, 16, 31, 32 };
+							unsigned int k;
+
+							for (k = 0; k < sizeof(ns); k++) {
+								if (ns[k] == 32 && (t == ARM_LSL || t == ARM_ROR))
+									continue;
+								out("arm_dp_rsi",
+								    arm_dp_rsi(op, s, rd, rn, rm, t, ns[k]),
+								    "%s%s, %s #%d", pre, r(rm), sh_names[t], ns[k]);
+							}
+							out("arm_dp_rsi", arm_dp_rsi(op, s, rd, rn, rm, t, 0),
+							    "%s%s", pre, r(rm));
+							out("arm_dp_rsr",
+							    arm_dp_rsr(op, s, rd, rn, rm, t, regs[(a + c + t) % NR]),
+							    "%s%s, %s %s", pre, r(rm), sh_names[t],
+							    r(regs[(a + c + t) % NR]));
+						}
+					}
+				}
+			}
+		}
+	}
+	for (i = 0; i < sizeof(bad_imms) / 4; i++)
+		BAD("arm_dp_imm", arm_dp_imm(ARM_DP_ADD, 0, 1, 2, bad_imms[i]),
+		    "add with a non-modified-immediate constant");
+	BAD("arm_dp_imm", arm_dp_imm(ARM_DP_ADD, 0, 16, 2, 1), "rd > 15");
+	BAD("arm_dp_rsi", arm_dp_rsi(ARM_DP_ADD, 0, 1, 2, 3, ARM_LSL, 32), "lsl #32");
+	BAD("arm_dp_rsi", arm_dp_rsi(ARM_DP_ADD, 0, 1, 2, 3, ARM_LSR, 33), "lsr #33");
+	BAD("arm_dp_rsi", arm_dp_rsi(ARM_DP_ADD, 0, 1, 2, 3, ARM_ROR, 32), "ror #32");
+	BAD("arm_dp_rsr", arm_dp_rsr(ARM_DP_ADD, 0, 1, 2, 3, ARM_LSL, 15), "rs = pc");
+	BAD("arm_dp_rsr", arm_dp_rsr(ARM_DP_ADD, 0, 15, 2, 3, ARM_LSL, 4), "rd = pc");
+}
+
+/* Named wrappers: each against the generic form's assembly. */
+static void test_named(void)
+{
+	unsigned int a, b, c, i;
+
+	for (a = 0; a < NR; a++) {
+		u8 x = regs[a];
+
+		for (b = 0; b < NR; b++) {
+			u8 y = regs[b];
+
+			out("arm_mov_r", arm_mov_r(x, y), "mov %s, %s", r(x), r(y));
+			out("arm_mvn_r", arm_mvn_r(x, y), "mvn %s, %s", r(x), r(y));
+			out("arm_cmp_r", arm_cmp_r(x, y), "cmp %s, %s", r(x), r(y));
+			out("arm_tst_r", arm_tst_r(x, y), "tst %s, %s", r(x), r(y));
+			out("arm_rev", arm_rev(x, y), "rev %s, %s", r(x), r(y));
+			out("arm_rev16", arm_rev16(x, y), "rev16 %s, %s", r(x), r(y));
+			out("arm_uxth", arm_uxth(x, y), "uxth %s, %s", r(x), r(y));
+			for (i = 0; i < 4; i++) {
+				out("arm_mov_si", arm_mov_si(x, y, i, 7), "mov %s, %s, %s #7",
+				    r(x), r(y), sh_names[i]);
+				out("arm_mov_sr", arm_mov_sr(x, y, i, regs[(a + 1) % NR]),
+				    "mov %s, %s, %s %s", r(x), r(y), sh_names[i],
+				    r(regs[(a + 1) % NR]));
+			}
+			out("arm_mov_si", arm_mov_si(x, y, ARM_LSR, 32), "mov %s, %s, lsr #32",
+			    r(x), r(y));
+			out("arm_mov_si", arm_mov_si(x, y, ARM_ASR, 0), "mov %s, %s", r(x), r(y));
+			for (i = 0; i < sizeof(good_imms) / 4; i++) {
+				u32 v = good_imms[i];
+
+				out("arm_add_i", arm_add_i(x, y, v), "add %s, %s, #0x%x", r(x), r(y), v);
+				out("arm_sub_i", arm_sub_i(x, y, v), "sub %s, %s, #0x%x", r(x), r(y), v);
+				out("arm_subs_i", arm_subs_i(x, y, v), "subs %s, %s, #0x%x", r(x), r(y), v);
+				out("arm_rsb_i", arm_rsb_i(x, y, v), "rsb %s, %s, #0x%x", r(x), r(y), v);
+				out("arm_rsbs_i", arm_rsbs_i(x, y, v), "rsbs %s, %s, #0x%x", r(x), r(y), v);
+				out("arm_rsc_i", arm_rsc_i(x, y, v), "rsc %s, %s, #0x%x", r(x), r(y), v);
+				out("arm_and_i", arm_and_i(x, y, v), "and %s, %s, #0x%x", r(x), r(y), v);
+				if (!b) {
+					out("arm_mov_i", arm_mov_i(x, v), "mov %s, #0x%x", r(x), v);
+					out("arm_mvn_i", arm_mvn_i(x, v), "mvn %s, #0x%x", r(x), v);
+					out("arm_cmp_i", arm_cmp_i(x, v), "cmp %s, #0x%x", r(x), v);
+					out("arm_cmn_i", arm_cmn_i(x, v), "cmn %s, #0x%x", r(x), v);
+					out("arm_tst_i", arm_tst_i(x, v), "tst %s, #0x%x", r(x), v);
+				}
+			}
+			for (c = 0; c < NR; c++) {
+				u8 z = regs[c], w = regs[(a + b + c) % NR];
+
+				out("arm_add_r", arm_add_r(x, y, z), "add %s, %s, %s", r(x), r(y), r(z));
+				out("arm_adds_r", arm_adds_r(x, y, z), "adds %s, %s, %s", r(x), r(y), r(z));
+				out("arm_adc_r", arm_adc_r(x, y, z), "adc %s, %s, %s", r(x), r(y), r(z));
+				out("arm_sub_r", arm_sub_r(x, y, z), "sub %s, %s, %s", r(x), r(y), r(z));
+				out("arm_subs_r", arm_subs_r(x, y, z), "subs %s, %s, %s", r(x), r(y), r(z));
+				out("arm_sbc_r", arm_sbc_r(x, y, z), "sbc %s, %s, %s", r(x), r(y), r(z));
+				out("arm_sbcs_r", arm_sbcs_r(x, y, z), "sbcs %s, %s, %s", r(x), r(y), r(z));
+				out("arm_and_r", arm_and_r(x, y, z), "and %s, %s, %s", r(x), r(y), r(z));
+				out("arm_orr_r", arm_orr_r(x, y, z), "orr %s, %s, %s", r(x), r(y), r(z));
+				out("arm_orrs_r", arm_orrs_r(x, y, z), "orrs %s, %s, %s", r(x), r(y), r(z));
+				out("arm_eor_r", arm_eor_r(x, y, z), "eor %s, %s, %s", r(x), r(y), r(z));
+				out("arm_mul", arm_mul(x, y, z), "mul %s, %s, %s", r(x), r(y), r(z));
+				out("arm_udiv", arm_udiv(x, y, z), "udiv %s, %s, %s", r(x), r(y), r(z));
+				out("arm_mla", arm_mla(x, y, z, w), "mla %s, %s, %s, %s", r(x), r(y), r(z), r(w));
+				out("arm_mls", arm_mls(x, y, z, w), "mls %s, %s, %s, %s", r(x), r(y), r(z), r(w));
+				if (x != y)
+					out("arm_umull", arm_umull(x, y, z, w), "umull %s, %s, %s, %s",
+					    r(x), r(y), r(z), r(w));
+				for (i = 0; i < 4; i++) {
+					out("arm_orr_si", arm_orr_si(x, y, z, i, 9), "orr %s, %s, %s, %s #9",
+					    r(x), r(y), r(z), sh_names[i]);
+					out("arm_orr_sr", arm_orr_sr(x, y, z, i, w), "orr %s, %s, %s, %s %s",
+					    r(x), r(y), r(z), sh_names[i], r(w));
+				}
+			}
+		}
+	}
+	for (i = 0; i < sizeof(bad_imms) / 4; i++) {
+		BAD("arm_mov_i", arm_mov_i(1, bad_imms[i]), "mov non-immediate");
+		BAD("arm_add_i", arm_add_i(1, 2, bad_imms[i]), "add non-immediate");
+		BAD("arm_cmp_i", arm_cmp_i(1, bad_imms[i]), "cmp non-immediate");
+	}
+	BAD("arm_umull", arm_umull(3, 3, 1, 2), "rdlo == rdhi");
+	BAD("arm_mul", arm_mul(15, 1, 2), "rd = pc");
+	BAD("arm_udiv", arm_udiv(1, 15, 2), "rn = pc");
+	BAD("arm_rev", arm_rev(15, 1), "rd = pc");
+	BAD("arm_mla", arm_mla(1, 2, 3, 15), "ra = pc");
+}
+
+static void test_movw(void)
+{
+	static const u16 v[] = { 0, 1, 0xfff, 0x1000, 0x8001, 0xffff, 0x1234, 0xabcd };
+	unsigned int a, i;
+
+	for (a = 0; a < NR; a++)
+		for (i = 0; i < sizeof(v) / 2; i++) {
+			out("arm_movw", arm_movw(regs[a], v[i]), "movw %s, #0x%x", r(regs[a]), v[i]);
+			out("arm_movt", arm_movt(regs[a], v[i]), "movt %s, #0x%x", r(regs[a]), v[i]);
+		}
+	BAD("arm_movw", arm_movw(15, 1), "rd = pc");
+	BAD("arm_movt", arm_movt(15, 1), "rd = pc");
+}
+
+static void test_ldst(void)
+{
+	static const s32 offs[] = { 0, 1, 4, 255, 256, 4095, -1, -4, -255, -256, -4095, 0x800, 0x123 };
+	static const s32 hoffs[] = { 0, 1, 2, 15, 16, 255, -1, -2, -16, -255, 0xa5, -0x5a };
+	static const u8 rns[] = { 0, 1, 5, 8, 12, 13, 14 };
+	unsigned int a, b, i;
+	char addr[32];
+
+	for (a = 0; a < NR; a++) {
+		for (b = 0; b < sizeof(rns); b++) {
+			u8 t = regs[a], n = rns[b];
+
+			for (i = 0; i < sizeof(offs) / 4; i++) {
+				s32 o = offs[i];
+
+				if (o)
+					snprintf(addr, sizeof(addr), "[%s, #%d]", r(n), o);
+				else
+					snprintf(addr, sizeof(addr), "[%s]", r(n));
+				out("arm_ldr_i", arm_ldr_i(t, n, o), "ldr %s, %s", r(t), addr);
+				out("arm_str_i", arm_str_i(t, n, o), "str %s, %s", r(t), addr);
+				out("arm_ldrb_i", arm_ldrb_i(t, n, o), "ldrb %s, %s", r(t), addr);
+				out("arm_strb_i", arm_strb_i(t, n, o), "strb %s, %s", r(t), addr);
+				out("arm_ls_imm", arm_ls_imm(0xe5100000, t, n, o), "ldr %s, %s", r(t), addr);
+			}
+			for (i = 0; i < sizeof(hoffs) / 4; i++) {
+				s32 o = hoffs[i];
+
+				if (o)
+					snprintf(addr, sizeof(addr), "[%s, #%d]", r(n), o);
+				else
+					snprintf(addr, sizeof(addr), "[%s]", r(n));
+				out("arm_ldrh_i", arm_ldrh_i(t, n, o), "ldrh %s, %s", r(t), addr);
+				out("arm_strh_i", arm_strh_i(t, n, o), "strh %s, %s", r(t), addr);
+				out("arm_lsh_imm", arm_lsh_imm(0xe15000b0, t, n, o), "ldrh %s, %s",
+				    r(t), addr);
+			}
+			for (i = 0; i < NR; i++) {
+				u8 m = regs[i];
+
+				out("arm_ldr_r", arm_ldr_r(t, n, m, 0), "ldr %s, [%s, %s]",
+				    r(t), r(n), r(m));
+				out("arm_ldr_r", arm_ldr_r(t, n, m, 2), "ldr %s, [%s, %s, lsl #2]",
+				    r(t), r(n), r(m));
+				out("arm_ldr_r", arm_ldr_r(t, n, m, 31), "ldr %s, [%s, %s, lsl #31]",
+				    r(t), r(n), r(m));
+			}
+		}
+	}
+	BAD("arm_ldr_i", arm_ldr_i(1, 2, 4096), "offset 4096");
+	BAD("arm_ldr_i", arm_ldr_i(1, 2, -4096), "offset -4096");
+	BAD("arm_str_i", arm_str_i(1, 2, 0x10000), "offset 0x10000");
+	BAD("arm_ldrb_i", arm_ldrb_i(1, 2, 4096), "offset 4096");
+	BAD("arm_strb_i", arm_strb_i(1, 2, -4096), "offset -4096");
+	BAD("arm_ldrh_i", arm_ldrh_i(1, 2, 256), "offset 256");
+	BAD("arm_strh_i", arm_strh_i(1, 2, -256), "offset -256");
+	BAD("arm_ldr_i", arm_ldr_i(15, 2, 0), "rt = pc");
+	BAD("arm_ldr_r", arm_ldr_r(1, 2, 15, 0), "rm = pc");
+	BAD("arm_ldr_r", arm_ldr_r(1, 2, 3, 32), "lsl #32");
+}
+
+static void test_excl(void)
+{
+	static const u8 pairs[] = { 0, 2, 4, 8, 10, 12 };
+	unsigned int a, b, c;
+
+	for (a = 0; a < NR; a++)
+		for (b = 0; b < NR; b++) {
+			u8 t = regs[a], n = regs[b];
+
+			out("arm_ldrex", arm_ldrex(t, n), "ldrex %s, [%s]", r(t), r(n));
+			for (c = 0; c < NR; c++) {
+				u8 d = regs[c];
+
+				if (d != t && d != n)
+					out("arm_strex", arm_strex(d, t, n), "strex %s, %s, [%s]",
+					    r(d), r(t), r(n));
+			}
+		}
+	for (a = 0; a < sizeof(pairs); a++)
+		for (b = 0; b < NR; b++) {
+			u8 t = pairs[a], n = regs[b];
+
+			out("arm_ldrexd", arm_ldrexd(t, n), "ldrexd %s, %s, [%s]", r(t),
+			    r(t + 1), r(n));
+			for (c = 0; c < NR; c++) {
+				u8 d = regs[c];
+
+				if (d != n && d != t && d != t + 1)
+					out("arm_strexd", arm_strexd(d, t, n),
+					    "strexd %s, %s, %s, [%s]", r(d), r(t), r(t + 1), r(n));
+			}
+		}
+	out("arm_dmb_ish", arm_dmb_ish(), "dmb ish");
+	BAD("arm_ldrexd", arm_ldrexd(1, 2), "odd rt");
+	BAD("arm_ldrexd", arm_ldrexd(14, 2), "rt = lr");
+	BAD("arm_strexd", arm_strexd(3, 2, 4), "rd == rt + 1");
+	BAD("arm_strexd", arm_strexd(2, 2, 4), "rd == rt");
+	BAD("arm_strexd", arm_strexd(4, 2, 4), "rd == rn");
+	BAD("arm_strexd", arm_strexd(0, 3, 4), "odd rt");
+	BAD("arm_strex", arm_strex(1, 1, 4), "rd == rt");
+	BAD("arm_strex", arm_strex(4, 1, 4), "rd == rn");
+	BAD("arm_ldrex", arm_ldrex(15, 4), "rt = pc");
+}
+
+static void list(char *buf, int n, u16 mask)
+{
+	int i, l = 0;
+
+	l += snprintf(buf + l, n - l, "{");
+	for (i = 0; i < 16; i++)
+		if (mask & (1 << i))
+			l += snprintf(buf + l, n - l, "%s%s", l > 1 ? ", " : "", r(i));
+	snprintf(buf + l, n - l, "}");
+}
+
+static void test_stack_branch(void)
+{
+	static const u16 masks[] = { 0x4ff0, 0x0003, 0x4010, 0x8010, 0x1fff, 0x5ff0,
+				     0xdfff & ~0x2000, 0x0c00, 0x8ff0 };
+	static const s32 boffs[] = { 0, 1, -1, -2, 2, 100, -100, 0x7fffff, -0x800000,
+				     0x123456, -0x654321 };
+	unsigned int i, a;
+	char buf[96];
+
+	for (i = 0; i < sizeof(masks) / 2; i++) {
+		list(buf, sizeof(buf), masks[i]);
+		out("arm_push", arm_push(masks[i]), "push %s", buf);
+		out("arm_pop", arm_pop(masks[i]), "pop %s", buf);
+	}
+	for (i = 0; i < sizeof(boffs) / 4; i++)
+		out("arm_b", arm_b(boffs[i]), "b .+(8+4*(%d))", boffs[i]);
+	for (a = 0; a < NR; a++) {
+		out("arm_bx", arm_bx(regs[a]), "bx %s", r(regs[a]));
+		out("arm_blx_r", arm_blx_r(regs[a]), "blx %s", r(regs[a]));
+	}
+	BAD("arm_push", arm_push(0x0010), "one register");
+	BAD("arm_push", arm_push(0), "no register");
+	BAD("arm_push", arm_push(0x2010), "sp in the list");
+	BAD("arm_pop", arm_pop(0x8000), "one register");
+	BAD("arm_b", arm_b(0x800000), "offset 2^23");
+	BAD("arm_b", arm_b(-0x800001), "offset -2^23 - 1");
+	BAD("arm_bx", arm_bx(15), "bx pc");
+	BAD("arm_blx_r", arm_blx_r(15), "blx pc");
+}
+
+static void test_cond(void)
+{
+	int c;
+
+	for (c = 0; c < 15; c++) {
+		out("arm_cond", arm_cond(c, arm_add_r(1, 2, 3)), "add%s r1, r2, r3", cond_names[c]);
+		out("arm_cond", arm_cond(c, arm_mov_i(5, 0xff00)), "mov%s r5, #0xff00",
+		    cond_names[c]);
+		out("arm_cond", arm_cond(c, arm_b(-5)), "b%s .+(8+4*(-5))", cond_names[c]);
+		out("arm_cond", arm_cond(c, arm_ldr_i(0, 1, -8)), "ldr%s r0, [r1, #-8]",
+		    cond_names[c]);
+		out("arm_cond", arm_cond(c, arm_blx_r(12)), "blx%s r12", cond_names[c]);
+		out("arm_cond", arm_cond(c, arm_movw(7, 0x1234)), "movw%s r7, #0x1234",
+		    cond_names[c]);
+	}
+	BAD("arm_cond", arm_cond(ARM_COND_EQ, ARM_INSN_BAD), "of ARM_INSN_BAD");
+	BAD("arm_cond", arm_cond(ARM_COND_EQ, arm_dmb_ish()), "of an unconditional insn");
+	BAD("arm_cond", arm_cond(ARM_COND_NE, arm_cond(ARM_COND_EQ, arm_add_r(1, 2, 3))),
+	    "of an already conditional insn");
+}
+
+/* arm_imm12 / arm_imm_ok against a brute force over all 4096 encodings. */
+static void test_imm12(void)
+{
+	static const u32 probe[] = { 0, 1, 0xff, 0x100, 0x101, 0x3fc, 0x3fd, 0xff000000,
+				     0xf000000f, 0xf000001f, 0x80000000, 0xffffffff,
+				     0x00ff0000, 0x01fe0000, 0x03fc0000, 0x12345678,
+				     0xc000003f, 0xe000001f };
+	unsigned int i;
+	int rot, v;
+	bool fail = false;
+
+	/* every encodable value is found, with an encoding that decodes to it */
+	for (rot = 0; rot < 16; rot++)
+		for (v = 0; v < 256; v++) {
+			u32 val = rot ? (u32)v >> (2 * rot) | (u32)v << (32 - 2 * rot) : (u32)v;
+			int e = arm_imm12(val);
+			u32 back;
+
+			if (e < 0 || !arm_imm_ok(val)) {
+				printf("bad\tarm_imm12\tFAIL\t0x%x (rot %d imm %d) not found\n",
+				       val, rot, v);
+				fail = true;
+				continue;
+			}
+			back = (e >> 8) ? (u32)(e & 0xff) >> (2 * (e >> 8)) |
+					  (u32)(e & 0xff) << (32 - 2 * (e >> 8)) : (u32)(e & 0xff);
+			if (back != val) {
+				printf("bad\tarm_imm12\tFAIL\t0x%x encodes as 0x%x = 0x%x\n",
+				       val, e, back);
+				fail = true;
+			}
+		}
+	for (i = 0; i < sizeof(probe) / 4; i++) {
+		bool enc = false;
+
+		for (rot = 0; rot < 16; rot++) {
+			u32 x = rot ? probe[i] << (2 * rot) | probe[i] >> (32 - 2 * rot) : probe[i];
+
+			if (x <= 0xff)
+				enc = true;
+		}
+		if (enc != arm_imm_ok(probe[i]) || enc != (arm_imm12(probe[i]) >= 0)) {
+			printf("bad\tarm_imm12\tFAIL\t0x%x: encodable %d, arm_imm_ok %d\n",
+			       probe[i], enc, arm_imm_ok(probe[i]));
+			fail = true;
+		}
+	}
+	printf("bad\tarm_imm12\t%s\tall 4096 encodings and probes\n", fail ? "FAIL" : "ok");
+	printf("bad\tarm_imm_ok\t%s\tall 4096 encodings and probes\n", fail ? "FAIL" : "ok");
+}
+
+int main(void)
+{
+	test_dp();
+	test_named();
+	test_movw();
+	test_ldst();
+	test_excl();
+	test_stack_branch();
+	test_cond();
+	test_imm12();
+	return 0;
+}
