@@ -40,6 +40,7 @@ typedef int64_t s64;
 
 /* Kernel-internal BPF definitions absent from the uapi header. */
 #define BPF_REG_AX		MAX_BPF_REG
+#define BPF_REG_FP		BPF_REG_10
 #define MAX_BPF_JIT_REG		(MAX_BPF_REG + 1)
 #define BPF_NOSPEC		0xc0
 #define BPF_PROBE_MEM		0x20

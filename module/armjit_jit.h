@@ -54,6 +54,9 @@ struct armjit_ctx {
 	int len;			/* number of BPF instructions */
 	u32 stack_depth;		/* BPF stack bytes (prog->aux->stack_depth) */
 	bool verifier_zext;		/* verifier inserted explicit zext */
+	bool is_subprog;		/* a bpf-to-bpf callee: R1-R5 arrive
+					 * as 5 x u64 (r0:r1, r2:r3, stack)
+					 */
 	/* conventions of the helpers this program calls, fixed for all
 	 * passes; a call to an address not listed uses 5 x u64
 	 */
@@ -68,7 +71,16 @@ struct armjit_ctx {
 
 	/* translation private state (register usage, etc.) */
 	u32 flags;
+	u32 frame_size;			/* bytes below the saved registers */
+	int sp_adj;			/* bytes pushed inside the current insn */
 };
+
+/*
+ * A tail call enters the target at bpf_func + ARMJIT_TAIL_CALL_OFFSET,
+ * past the instruction that zeroes the tail-call counter (which then
+ * arrives in r1); the caller has already torn down its own frame.
+ */
+#define ARMJIT_TAIL_CALL_OFFSET	4
 
 /*
  * One complete pass: prologue, every BPF instruction, epilogue.

@@ -1,0 +1,492 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ARMv7-A instruction encoders (ARM state) for armjit.
+ *
+ * One pure function per instruction, named after the mnemonic, returning
+ * the 32-bit opcode with condition AL; arm_cond() makes any of them
+ * conditional. An operand an instruction can't encode (an immediate out of
+ * range, a register pair the instruction forbids) yields ARM_INSN_BAD, a
+ * permanently undefined instruction, never a different instruction.
+ */
+#ifndef ARMJIT_INSN_H
+#define ARMJIT_INSN_H
+
+#include "armjit_compat.h"
+
+enum {
+	ARM_R0, ARM_R1, ARM_R2, ARM_R3, ARM_R4, ARM_R5, ARM_R6, ARM_R7,
+	ARM_R8, ARM_R9, ARM_R10, ARM_R11, ARM_IP, ARM_SP, ARM_LR, ARM_PC,
+};
+
+enum arm_cond {
+	ARM_COND_EQ, ARM_COND_NE, ARM_COND_HS, ARM_COND_LO,
+	ARM_COND_MI, ARM_COND_PL, ARM_COND_VS, ARM_COND_VC,
+	ARM_COND_HI, ARM_COND_LS, ARM_COND_GE, ARM_COND_LT,
+	ARM_COND_GT, ARM_COND_LE, ARM_COND_AL,
+};
+
+enum arm_shift { ARM_LSL, ARM_LSR, ARM_ASR, ARM_ROR };
+
+/* Data-processing opcodes (bits 24:21). */
+enum arm_dp {
+	ARM_DP_AND, ARM_DP_EOR, ARM_DP_SUB, ARM_DP_RSB,
+	ARM_DP_ADD, ARM_DP_ADC, ARM_DP_SBC, ARM_DP_RSC,
+	ARM_DP_TST, ARM_DP_TEQ, ARM_DP_CMP, ARM_DP_CMN,
+	ARM_DP_ORR, ARM_DP_MOV, ARM_DP_BIC, ARM_DP_MVN,
+};
+
+/* udf #0xbad: what an encoder returns for operands it can't encode */
+#define ARM_INSN_BAD	0xe7f0bafd
+
+/* Conditional form of insn (which must be a conditional-space one). */
+static inline u32 arm_cond(enum arm_cond cond, u32 insn)
+{
+	if (insn == ARM_INSN_BAD || (insn >> 28) != ARM_COND_AL)
+		return ARM_INSN_BAD;
+	return (insn & 0x0fffffff) | (u32)cond << 28;
+}
+
+/*
+ * Modified immediate (imm8 rotated right by an even amount): the 12-bit
+ * field for val, or -1 if val has no such form.
+ */
+static inline int arm_imm12(u32 val)
+{
+	int rot;
+
+	for (rot = 0; rot < 16; rot++) {
+		u32 v = rot ? val << (2 * rot) | val >> (32 - 2 * rot) : val;
+
+		if (v <= 0xff)
+			return rot << 8 | v;
+	}
+	return -1;
+}
+
+static inline bool arm_imm_ok(u32 val)
+{
+	return arm_imm12(val) >= 0;
+}
+
+/* Format builders. */
+
+static inline u32 arm_dp_imm(enum arm_dp op, bool s, u8 rd, u8 rn, u32 imm)
+{
+	int enc = arm_imm12(imm);
+
+	if (enc < 0 || rd > 15 || rn > 15)
+		return ARM_INSN_BAD;
+	return 0xe2000000 | op << 21 | s << 20 | rn << 16 | rd << 12 | enc;
+}
+
+/* op rd, rn, rm, <type> #n (LSR/ASR accept 1..32, LSL 0..31) */
+static inline u32 arm_dp_rsi(enum arm_dp op, bool s, u8 rd, u8 rn, u8 rm,
+			     enum arm_shift type, u8 n)
+{
+	if (rd > 15 || rn > 15 || rm > 15)
+		return ARM_INSN_BAD;
+	if (n == 0)
+		type = ARM_LSL;		/* shift by 0: plain register */
+	else if (n > (type == ARM_LSR || type == ARM_ASR ? 32 : 31))
+		return ARM_INSN_BAD;
+	return 0xe0000000 | op << 21 | s << 20 | rn << 16 | rd << 12 |
+	       (n & 31) << 7 | type << 5 | rm;
+}
+
+static inline u32 arm_dp_reg(enum arm_dp op, bool s, u8 rd, u8 rn, u8 rm)
+{
+	return arm_dp_rsi(op, s, rd, rn, rm, ARM_LSL, 0);
+}
+
+/* op rd, rn, rm, <type> rs (shift by the bottom byte of rs) */
+static inline u32 arm_dp_rsr(enum arm_dp op, bool s, u8 rd, u8 rn, u8 rm,
+			     enum arm_shift type, u8 rs)
+{
+	if (rd > 14 || rn > 14 || rm > 14 || rs > 14)
+		return ARM_INSN_BAD;
+	return 0xe0000010 | op << 21 | s << 20 | rn << 16 | rd << 12 |
+	       rs << 8 | type << 5 | rm;
+}
+
+/* Moves. */
+
+static inline u32 arm_mov_r(u8 rd, u8 rm)
+{
+	return arm_dp_reg(ARM_DP_MOV, false, rd, 0, rm);
+}
+
+static inline u32 arm_mov_i(u8 rd, u32 imm)
+{
+	return arm_dp_imm(ARM_DP_MOV, false, rd, 0, imm);
+}
+
+static inline u32 arm_mvn_r(u8 rd, u8 rm)
+{
+	return arm_dp_reg(ARM_DP_MVN, false, rd, 0, rm);
+}
+
+static inline u32 arm_mvn_i(u8 rd, u32 imm)
+{
+	return arm_dp_imm(ARM_DP_MVN, false, rd, 0, imm);
+}
+
+/* mov rd, rm, <type> #n */
+static inline u32 arm_mov_si(u8 rd, u8 rm, enum arm_shift type, u8 n)
+{
+	return arm_dp_rsi(ARM_DP_MOV, false, rd, 0, rm, type, n);
+}
+
+/* mov rd, rm, <type> rs */
+static inline u32 arm_mov_sr(u8 rd, u8 rm, enum arm_shift type, u8 rs)
+{
+	return arm_dp_rsr(ARM_DP_MOV, false, rd, 0, rm, type, rs);
+}
+
+static inline u32 arm_movw(u8 rd, u16 imm)
+{
+	if (rd > 14)
+		return ARM_INSN_BAD;
+	return 0xe3000000 | (imm >> 12) << 16 | rd << 12 | (imm & 0xfff);
+}
+
+static inline u32 arm_movt(u8 rd, u16 imm)
+{
+	if (rd > 14)
+		return ARM_INSN_BAD;
+	return 0xe3400000 | (imm >> 12) << 16 | rd << 12 | (imm & 0xfff);
+}
+
+/* Arithmetic and logic, register and immediate forms. */
+
+static inline u32 arm_add_r(u8 rd, u8 rn, u8 rm)
+{
+	return arm_dp_reg(ARM_DP_ADD, false, rd, rn, rm);
+}
+
+static inline u32 arm_add_i(u8 rd, u8 rn, u32 imm)
+{
+	return arm_dp_imm(ARM_DP_ADD, false, rd, rn, imm);
+}
+
+static inline u32 arm_adds_r(u8 rd, u8 rn, u8 rm)
+{
+	return arm_dp_reg(ARM_DP_ADD, true, rd, rn, rm);
+}
+
+static inline u32 arm_adc_r(u8 rd, u8 rn, u8 rm)
+{
+	return arm_dp_reg(ARM_DP_ADC, false, rd, rn, rm);
+}
+
+static inline u32 arm_sub_r(u8 rd, u8 rn, u8 rm)
+{
+	return arm_dp_reg(ARM_DP_SUB, false, rd, rn, rm);
+}
+
+static inline u32 arm_sub_i(u8 rd, u8 rn, u32 imm)
+{
+	return arm_dp_imm(ARM_DP_SUB, false, rd, rn, imm);
+}
+
+static inline u32 arm_subs_r(u8 rd, u8 rn, u8 rm)
+{
+	return arm_dp_reg(ARM_DP_SUB, true, rd, rn, rm);
+}
+
+static inline u32 arm_subs_i(u8 rd, u8 rn, u32 imm)
+{
+	return arm_dp_imm(ARM_DP_SUB, true, rd, rn, imm);
+}
+
+static inline u32 arm_sbc_r(u8 rd, u8 rn, u8 rm)
+{
+	return arm_dp_reg(ARM_DP_SBC, false, rd, rn, rm);
+}
+
+static inline u32 arm_sbcs_r(u8 rd, u8 rn, u8 rm)
+{
+	return arm_dp_reg(ARM_DP_SBC, true, rd, rn, rm);
+}
+
+static inline u32 arm_rsb_i(u8 rd, u8 rn, u32 imm)
+{
+	return arm_dp_imm(ARM_DP_RSB, false, rd, rn, imm);
+}
+
+static inline u32 arm_rsbs_i(u8 rd, u8 rn, u32 imm)
+{
+	return arm_dp_imm(ARM_DP_RSB, true, rd, rn, imm);
+}
+
+static inline u32 arm_rsc_i(u8 rd, u8 rn, u32 imm)
+{
+	return arm_dp_imm(ARM_DP_RSC, false, rd, rn, imm);
+}
+
+static inline u32 arm_and_r(u8 rd, u8 rn, u8 rm)
+{
+	return arm_dp_reg(ARM_DP_AND, false, rd, rn, rm);
+}
+
+static inline u32 arm_and_i(u8 rd, u8 rn, u32 imm)
+{
+	return arm_dp_imm(ARM_DP_AND, false, rd, rn, imm);
+}
+
+static inline u32 arm_orr_r(u8 rd, u8 rn, u8 rm)
+{
+	return arm_dp_reg(ARM_DP_ORR, false, rd, rn, rm);
+}
+
+static inline u32 arm_orrs_r(u8 rd, u8 rn, u8 rm)
+{
+	return arm_dp_reg(ARM_DP_ORR, true, rd, rn, rm);
+}
+
+/* orr rd, rn, rm, <type> #n */
+static inline u32 arm_orr_si(u8 rd, u8 rn, u8 rm, enum arm_shift type, u8 n)
+{
+	return arm_dp_rsi(ARM_DP_ORR, false, rd, rn, rm, type, n);
+}
+
+/* orr rd, rn, rm, <type> rs */
+static inline u32 arm_orr_sr(u8 rd, u8 rn, u8 rm, enum arm_shift type, u8 rs)
+{
+	return arm_dp_rsr(ARM_DP_ORR, false, rd, rn, rm, type, rs);
+}
+
+static inline u32 arm_eor_r(u8 rd, u8 rn, u8 rm)
+{
+	return arm_dp_reg(ARM_DP_EOR, false, rd, rn, rm);
+}
+
+static inline u32 arm_cmp_r(u8 rn, u8 rm)
+{
+	return arm_dp_reg(ARM_DP_CMP, true, 0, rn, rm);
+}
+
+static inline u32 arm_cmp_i(u8 rn, u32 imm)
+{
+	return arm_dp_imm(ARM_DP_CMP, true, 0, rn, imm);
+}
+
+static inline u32 arm_cmn_i(u8 rn, u32 imm)
+{
+	return arm_dp_imm(ARM_DP_CMN, true, 0, rn, imm);
+}
+
+static inline u32 arm_tst_r(u8 rn, u8 rm)
+{
+	return arm_dp_reg(ARM_DP_TST, true, 0, rn, rm);
+}
+
+static inline u32 arm_tst_i(u8 rn, u32 imm)
+{
+	return arm_dp_imm(ARM_DP_TST, true, 0, rn, imm);
+}
+
+/* Multiply and divide. */
+
+/* rd = rn * rm */
+static inline u32 arm_mul(u8 rd, u8 rn, u8 rm)
+{
+	if (rd > 14 || rn > 14 || rm > 14)
+		return ARM_INSN_BAD;
+	return 0xe0000090 | rd << 16 | rm << 8 | rn;
+}
+
+/* rd = ra + rn * rm */
+static inline u32 arm_mla(u8 rd, u8 rn, u8 rm, u8 ra)
+{
+	if (rd > 14 || rn > 14 || rm > 14 || ra > 14)
+		return ARM_INSN_BAD;
+	return 0xe0200090 | rd << 16 | ra << 12 | rm << 8 | rn;
+}
+
+/* rd = ra - rn * rm */
+static inline u32 arm_mls(u8 rd, u8 rn, u8 rm, u8 ra)
+{
+	if (rd > 14 || rn > 14 || rm > 14 || ra > 14)
+		return ARM_INSN_BAD;
+	return 0xe0600090 | rd << 16 | ra << 12 | rm << 8 | rn;
+}
+
+/* rdhi:rdlo = rn * rm, unsigned */
+static inline u32 arm_umull(u8 rdlo, u8 rdhi, u8 rn, u8 rm)
+{
+	if (rdlo > 14 || rdhi > 14 || rn > 14 || rm > 14 || rdlo == rdhi)
+		return ARM_INSN_BAD;
+	return 0xe0800090 | rdhi << 16 | rdlo << 12 | rm << 8 | rn;
+}
+
+/* rd = rn / rm, unsigned (ARMv7VE / IDIVA; x / 0 = 0) */
+static inline u32 arm_udiv(u8 rd, u8 rn, u8 rm)
+{
+	if (rd > 14 || rn > 14 || rm > 14)
+		return ARM_INSN_BAD;
+	return 0xe730f010 | rd << 16 | rm << 8 | rn;
+}
+
+/* Byte order. */
+
+static inline u32 arm_rev(u8 rd, u8 rm)
+{
+	if (rd > 14 || rm > 14)
+		return ARM_INSN_BAD;
+	return 0xe6bf0f30 | rd << 12 | rm;
+}
+
+static inline u32 arm_rev16(u8 rd, u8 rm)
+{
+	if (rd > 14 || rm > 14)
+		return ARM_INSN_BAD;
+	return 0xe6bf0fb0 | rd << 12 | rm;
+}
+
+static inline u32 arm_uxth(u8 rd, u8 rm)
+{
+	if (rd > 14 || rm > 14)
+		return ARM_INSN_BAD;
+	return 0xe6ff0070 | rd << 12 | rm;
+}
+
+/* Loads and stores: [rn, #off] and [rn, rm]. */
+
+/* word and byte, offset -4095..4095 */
+static inline u32 arm_ls_imm(u32 op, u8 rt, u8 rn, s32 off)
+{
+	u32 u = off >= 0 ? 1 << 23 : 0;
+
+	if (off < -4095 || off > 4095 || rt > 14 || rn > 15)
+		return ARM_INSN_BAD;
+	return op | u | rn << 16 | rt << 12 | (off < 0 ? -off : off);
+}
+
+/* halfword, offset -255..255 */
+static inline u32 arm_lsh_imm(u32 op, u8 rt, u8 rn, s32 off)
+{
+	u32 u = off >= 0 ? 1 << 23 : 0;
+	u32 a = off < 0 ? -off : off;
+
+	if (off < -255 || off > 255 || rt > 14 || rn > 15)
+		return ARM_INSN_BAD;
+	return op | u | rn << 16 | rt << 12 | (a >> 4) << 8 | (a & 15);
+}
+
+static inline u32 arm_ldr_i(u8 rt, u8 rn, s32 off)
+{
+	return arm_ls_imm(0xe5100000, rt, rn, off);
+}
+
+static inline u32 arm_str_i(u8 rt, u8 rn, s32 off)
+{
+	return arm_ls_imm(0xe5000000, rt, rn, off);
+}
+
+static inline u32 arm_ldrb_i(u8 rt, u8 rn, s32 off)
+{
+	return arm_ls_imm(0xe5500000, rt, rn, off);
+}
+
+static inline u32 arm_strb_i(u8 rt, u8 rn, s32 off)
+{
+	return arm_ls_imm(0xe5400000, rt, rn, off);
+}
+
+static inline u32 arm_ldrh_i(u8 rt, u8 rn, s32 off)
+{
+	return arm_lsh_imm(0xe15000b0, rt, rn, off);
+}
+
+static inline u32 arm_strh_i(u8 rt, u8 rn, s32 off)
+{
+	return arm_lsh_imm(0xe14000b0, rt, rn, off);
+}
+
+/* ldr rt, [rn, rm, lsl #n] */
+static inline u32 arm_ldr_r(u8 rt, u8 rn, u8 rm, u8 n)
+{
+	if (rt > 14 || rn > 15 || rm > 14 || n > 31)
+		return ARM_INSN_BAD;
+	return 0xe7900000 | rn << 16 | rt << 12 | n << 7 | rm;
+}
+
+/* Exclusives and barriers. */
+
+static inline u32 arm_ldrex(u8 rt, u8 rn)
+{
+	if (rt > 14 || rn > 14)
+		return ARM_INSN_BAD;
+	return 0xe1900f9f | rn << 16 | rt << 12;
+}
+
+/* rd = 0 if [rn] = rt happened, else 1 */
+static inline u32 arm_strex(u8 rd, u8 rt, u8 rn)
+{
+	if (rd > 14 || rt > 14 || rn > 14 || rd == rt || rd == rn)
+		return ARM_INSN_BAD;
+	return 0xe1800f90 | rn << 16 | rd << 12 | rt;
+}
+
+/* rt, rt + 1 = [rn]; rt even, not r14 */
+static inline u32 arm_ldrexd(u8 rt, u8 rn)
+{
+	if ((rt & 1) || rt > 12 || rn > 14)
+		return ARM_INSN_BAD;
+	return 0xe1b00f9f | rn << 16 | rt << 12;
+}
+
+static inline u32 arm_strexd(u8 rd, u8 rt, u8 rn)
+{
+	if ((rt & 1) || rt > 12 || rd > 14 || rn > 14 || rd == rn ||
+	    rd == rt || rd == rt + 1)
+		return ARM_INSN_BAD;
+	return 0xe1a00f90 | rn << 16 | rd << 12 | rt;
+}
+
+static inline u32 arm_dmb_ish(void)
+{
+	return 0xf57ff05b;
+}
+
+/* Stack: push/pop of a register mask (at least two registers). */
+
+static inline u32 arm_push(u16 mask)
+{
+	if (!mask || !(mask & (mask - 1)) || (mask & (1 << ARM_SP)))
+		return ARM_INSN_BAD;
+	return 0xe92d0000 | mask;
+}
+
+static inline u32 arm_pop(u16 mask)
+{
+	if (!mask || !(mask & (mask - 1)) || (mask & (1 << ARM_SP)))
+		return ARM_INSN_BAD;
+	return 0xe8bd0000 | mask;
+}
+
+/* Branches. */
+
+/* b to pc + 8 + 4 * off */
+static inline u32 arm_b(s32 off)
+{
+	if (off < -(1 << 23) || off >= (1 << 23))
+		return ARM_INSN_BAD;
+	return 0xea000000 | (off & 0x00ffffff);
+}
+
+static inline u32 arm_bx(u8 rm)
+{
+	if (rm > 14)
+		return ARM_INSN_BAD;
+	return 0xe12fff10 | rm;
+}
+
+static inline u32 arm_blx_r(u8 rm)
+{
+	if (rm > 14)
+		return ARM_INSN_BAD;
+	return 0xe12fff30 | rm;
+}
+
+#endif /* ARMJIT_INSN_H */

@@ -1,0 +1,1414 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * armjit translation: eBPF instructions to ARMv7-A (ARM state) code.
+ *
+ * One pass over the program emits the prologue, every instruction and the
+ * epilogue; with no image it only counts, so the same code sizes and writes
+ * the image. Every sequence has a size that depends only on the instruction
+ * itself (never on branch distances), so sizes converge after one pass.
+ *
+ * Register mapping (armjit_map[] below; the only place that knows it):
+ *
+ *   BPF     ARM          why
+ *   R0      r8:r9        callee-saved: survives divide helper calls
+ *   R1      r0:r1        AAPCS argument 1 (ctx arrives in r0)
+ *   R2      r2:r3        AAPCS argument 2
+ *   R3-R5   [sp+0..24)   the outgoing stack arguments of a helper call
+ *   R6      r4:r5        callee-saved, as BPF requires
+ *   R7      r6:r7        callee-saved
+ *   R8, R9  [sp+24..40)  stack slots
+ *   AX      [sp+40]      stack slot (constant blinding only)
+ *   FP      sp + frame   not a register: high word 0, low word computed
+ *   scratch r10:r11 (dst of stacked registers), ip:lr (src, immediates)
+ *
+ * Frame, from sp up: R3 R4 R5 R8 R9 AX slots (8 bytes each), tail-call
+ * counter (8), BPF stack (stack_depth rounded up to 8), FP = that top;
+ * then the pushed {r3-r11, lr}. sp stays 8-byte aligned.
+ *
+ * All lo/hi words are little-endian: lo at the lower address.
+ */
+#include "armjit_jit.h"
+#include "armjit_insn.h"
+
+#define TMP_A_LO	ARM_R10		/* dst of a stacked register */
+#define TMP_A_HI	ARM_R11
+#define TMP_B_LO	ARM_IP		/* src of a stacked register, immediates */
+#define TMP_B_HI	ARM_LR
+
+#define SLOT_TCC	48		/* tail-call counter */
+#define FRAME_FIXED	56		/* slots + counter */
+/* Registers the prologue saves: 10 words keep sp 8-byte aligned. */
+#define SAVED_REGS	(0x0ff8 | 1 << ARM_LR)	/* r3-r11, lr */
+
+/* ctx->flags */
+#define FLAG_BAD_INSN	0x1		/* an encoder answered ARM_INSN_BAD */
+
+struct armjit_reg {
+	s8 lo, hi;	/* ARM registers, or -1 */
+	s8 slot;	/* else stack slot offset from sp, or -1 for FP */
+};
+
+static const struct armjit_reg armjit_map[MAX_BPF_JIT_REG] = {
+	[BPF_REG_0] = { ARM_R8, ARM_R9, -1 },
+	[BPF_REG_1] = { ARM_R0, ARM_R1, -1 },
+	[BPF_REG_2] = { ARM_R2, ARM_R3, -1 },
+	[BPF_REG_3] = { -1, -1, 0 },
+	[BPF_REG_4] = { -1, -1, 8 },
+	[BPF_REG_5] = { -1, -1, 16 },
+	[BPF_REG_6] = { ARM_R4, ARM_R5, -1 },
+	[BPF_REG_7] = { ARM_R6, ARM_R7, -1 },
+	[BPF_REG_8] = { -1, -1, 24 },
+	[BPF_REG_9] = { -1, -1, 32 },
+	[BPF_REG_FP] = { -1, -1, -1 },
+	[BPF_REG_AX] = { -1, -1, 40 },
+};
+
+static inline void emit(u32 insn, struct armjit_ctx *ctx)
+{
+	if (insn == ARM_INSN_BAD)
+		ctx->flags |= FLAG_BAD_INSN;
+	if (ctx->image)
+		ctx->image[ctx->idx] = insn;
+	ctx->idx++;
+}
+
+static bool is_mapped(u8 r)
+{
+	return armjit_map[r].lo >= 0;
+}
+
+/* sp offset of a stacked register's word */
+static s32 slot_off(const struct armjit_ctx *ctx, u8 r, bool hi)
+{
+	return armjit_map[r].slot + (hi ? 4 : 0) + ctx->sp_adj;
+}
+
+/* FP - sp */
+static s32 fp_off(const struct armjit_ctx *ctx)
+{
+	return ctx->frame_size + ctx->sp_adj;
+}
+
+/* ---- Constants ---------------------------------------------------------- */
+
+static void emit_mov_imm(struct armjit_ctx *ctx, u8 rd, u32 val)
+{
+	if (arm_imm_ok(val)) {
+		emit(arm_mov_i(rd, val), ctx);
+	} else if (arm_imm_ok(~val)) {
+		emit(arm_mvn_i(rd, ~val), ctx);
+	} else {
+		emit(arm_movw(rd, val & 0xffff), ctx);
+		if (val >> 16)
+			emit(arm_movt(rd, val >> 16), ctx);
+	}
+}
+
+/* Fixed two-instruction form, for addresses. */
+static void emit_mov_addr(struct armjit_ctx *ctx, u8 rd, u32 val)
+{
+	emit(arm_movw(rd, val & 0xffff), ctx);
+	emit(arm_movt(rd, val >> 16), ctx);
+}
+
+/*
+ * rd = rn <op> imm, with the equivalent immediate form when imm itself has
+ * none (add/sub, adc/sbc, and/bic, cmp/cmn), else through tmp.
+ */
+static void emit_dp_imm(struct armjit_ctx *ctx, enum arm_dp op, bool s,
+			u8 rd, u8 rn, u32 imm, u8 tmp)
+{
+	enum arm_dp alt = op;
+	u32 alt_imm = imm;
+
+	if (arm_imm_ok(imm)) {
+		emit(arm_dp_imm(op, s, rd, rn, imm), ctx);
+		return;
+	}
+	switch (op) {
+	case ARM_DP_ADD:
+	case ARM_DP_SUB:
+		alt = op == ARM_DP_ADD ? ARM_DP_SUB : ARM_DP_ADD;
+		alt_imm = -imm;
+		break;
+	case ARM_DP_ADC:
+	case ARM_DP_SBC:
+		alt = op == ARM_DP_ADC ? ARM_DP_SBC : ARM_DP_ADC;
+		alt_imm = ~imm;
+		break;
+	case ARM_DP_AND:
+	case ARM_DP_BIC:
+		alt = op == ARM_DP_AND ? ARM_DP_BIC : ARM_DP_AND;
+		alt_imm = ~imm;
+		break;
+	case ARM_DP_CMP:
+	case ARM_DP_CMN:
+		alt = op == ARM_DP_CMP ? ARM_DP_CMN : ARM_DP_CMP;
+		alt_imm = -imm;
+		break;
+	default:
+		break;
+	}
+	if (alt != op && arm_imm_ok(alt_imm)) {
+		emit(arm_dp_imm(alt, s, rd, rn, alt_imm), ctx);
+		return;
+	}
+	emit_mov_imm(ctx, tmp, imm);
+	emit(arm_dp_reg(op, s, rd, rn, tmp), ctx);
+}
+
+static void emit_add_imm(struct armjit_ctx *ctx, u8 rd, u8 rn, s32 imm,
+			 u8 tmp)
+{
+	if (imm || rd != rn)
+		emit_dp_imm(ctx, ARM_DP_ADD, false, rd, rn, imm, tmp);
+}
+
+/* ---- BPF register access ---------------------------------------------- */
+
+/* ARM register holding the lo word of r: its own, or tmp after a load. */
+static u8 rd_lo(struct armjit_ctx *ctx, u8 r, u8 tmp)
+{
+	if (is_mapped(r))
+		return armjit_map[r].lo;
+	if (r == BPF_REG_FP)
+		emit_add_imm(ctx, tmp, ARM_SP, fp_off(ctx), tmp);
+	else
+		emit(arm_ldr_i(tmp, ARM_SP, slot_off(ctx, r, false)), ctx);
+	return tmp;
+}
+
+static u8 rd_hi(struct armjit_ctx *ctx, u8 r, u8 tmp)
+{
+	if (is_mapped(r))
+		return armjit_map[r].hi;
+	if (r == BPF_REG_FP)
+		emit(arm_mov_i(tmp, 0), ctx);
+	else
+		emit(arm_ldr_i(tmp, ARM_SP, slot_off(ctx, r, true)), ctx);
+	return tmp;
+}
+
+/* Register to compute the lo/hi word of r into: its own, or tmp. */
+static u8 dst_lo(u8 r, u8 tmp)
+{
+	return is_mapped(r) ? armjit_map[r].lo : tmp;
+}
+
+static u8 dst_hi(u8 r, u8 tmp)
+{
+	return is_mapped(r) ? armjit_map[r].hi : tmp;
+}
+
+static void wr_half(struct armjit_ctx *ctx, u8 r, bool hi, u8 src)
+{
+	u8 own = hi ? armjit_map[r].hi : armjit_map[r].lo;
+
+	if (is_mapped(r)) {
+		if (own != src)
+			emit(arm_mov_r(own, src), ctx);
+	} else {
+		emit(arm_str_i(src, ARM_SP, slot_off(ctx, r, hi)), ctx);
+	}
+}
+
+static void wr_lo(struct armjit_ctx *ctx, u8 r, u8 src)
+{
+	wr_half(ctx, r, false, src);
+}
+
+static void wr_hi(struct armjit_ctx *ctx, u8 r, u8 src)
+{
+	wr_half(ctx, r, true, src);
+}
+
+/* hi word of r = 0 */
+static void zero_hi(struct armjit_ctx *ctx, u8 r)
+{
+	u8 rd = dst_hi(r, TMP_A_HI);
+
+	emit(arm_mov_i(rd, 0), ctx);
+	wr_hi(ctx, r, rd);
+}
+
+/* After a 32-bit result: zero-extend unless the verifier does it. */
+static void zext32(struct armjit_ctx *ctx, u8 r)
+{
+	if (!ctx->verifier_zext)
+		zero_hi(ctx, r);
+}
+
+/* r = 64-bit constant */
+static void emit_ld_imm64(struct armjit_ctx *ctx, u8 r, u32 lo, u32 hi)
+{
+	u8 rd = dst_lo(r, TMP_B_LO);
+
+	emit_mov_imm(ctx, rd, lo);
+	wr_lo(ctx, r, rd);
+	rd = dst_hi(r, TMP_B_LO);
+	emit_mov_imm(ctx, rd, hi);
+	wr_hi(ctx, r, rd);
+}
+
+/* ---- Branches ----------------------------------------------------------- */
+
+/* b<cond> to ARM index target; out of range only matters in the last pass */
+static int emit_b(struct armjit_ctx *ctx, u8 cond, int target)
+{
+	s32 off = target - (ctx->idx + 2);
+
+	if (!ctx->image)
+		off = 0;	/* targets not final yet; size is fixed anyway */
+	else if (off < -(1 << 23) || off >= (1 << 23))
+		return -EFBIG;
+	emit(arm_cond(cond, arm_b(off)), ctx);
+	return 0;
+}
+
+/* Forward branch inside one BPF insn: emit now, fix_fwd() at the target. */
+static int emit_fwd(struct armjit_ctx *ctx, u8 cond)
+{
+	emit(arm_cond(cond, arm_b(0)), ctx);
+	return ctx->idx - 1;
+}
+
+static void fix_fwd(struct armjit_ctx *ctx, int at)
+{
+	if (ctx->image)
+		ctx->image[at] = (ctx->image[at] & 0xff000000) |
+				 ((ctx->idx - (at + 2)) & 0x00ffffff);
+}
+
+/* ---- Prologue and epilogue ---------------------------------------------- */
+
+static void build_prologue(struct armjit_ctx *ctx)
+{
+	/* bpf_func: the tail-call counter starts at 0 */
+	emit(arm_mov_i(ARM_R1, 0), ctx);
+	/* tail-call entry (ARMJIT_TAIL_CALL_OFFSET): r0 = ctx, r1 = count */
+	emit(arm_push(SAVED_REGS), ctx);
+	emit_dp_imm(ctx, ARM_DP_SUB, false, ARM_SP, ARM_SP, ctx->frame_size,
+		    ARM_IP);
+	emit(arm_str_i(ARM_R1, ARM_SP, SLOT_TCC), ctx);
+	/* R1 = ctx: a 32-bit pointer */
+	emit(arm_mov_i(armjit_map[BPF_REG_1].hi, 0), ctx);
+	if (armjit_map[BPF_REG_1].lo != ARM_R0)
+		wr_lo(ctx, BPF_REG_1, ARM_R0);
+}
+
+/* Undo the prologue, leaving lr = return address, r0, r1 and ip intact. */
+static void emit_teardown(struct armjit_ctx *ctx, u8 tmp)
+{
+	emit_add_imm(ctx, ARM_SP, ARM_SP, ctx->frame_size, tmp);
+}
+
+static void build_epilogue(struct armjit_ctx *ctx)
+{
+	/* u64 return: R0 in r0:r1 */
+	emit(arm_mov_r(ARM_R0, rd_lo(ctx, BPF_REG_0, ARM_R0)), ctx);
+	emit(arm_mov_r(ARM_R1, rd_hi(ctx, BPF_REG_0, ARM_R1)), ctx);
+	emit_teardown(ctx, ARM_IP);
+	emit(arm_pop((SAVED_REGS & ~(1 << ARM_LR)) | 1 << ARM_PC), ctx);
+}
+
+/* ---- ALU ---------------------------------------------------------------- */
+
+static enum arm_dp bpf2dp(u8 op)
+{
+	switch (op) {
+	case BPF_ADD:
+		return ARM_DP_ADD;
+	case BPF_SUB:
+		return ARM_DP_SUB;
+	case BPF_AND:
+		return ARM_DP_AND;
+	case BPF_OR:
+		return ARM_DP_ORR;
+	default:
+		return ARM_DP_EOR;
+	}
+}
+
+/* log2(k) if k is a power of two, else -1 */
+static int pow2(u64 k)
+{
+	int n = 0;
+
+	if (!k || (k & (k - 1)))
+		return -1;
+	while (k >>= 1)
+		n++;
+	return n;
+}
+
+/* 64-bit shift of dl:dh by constant n (1..63) */
+static void emit_shift64_k(struct armjit_ctx *ctx, u8 op, u8 dl, u8 dh, u8 n)
+{
+	switch (op) {
+	case BPF_LSH:
+		if (n < 32) {
+			emit(arm_mov_si(dh, dh, ARM_LSL, n), ctx);
+			emit(arm_orr_si(dh, dh, dl, ARM_LSR, 32 - n), ctx);
+			emit(arm_mov_si(dl, dl, ARM_LSL, n), ctx);
+		} else {
+			emit(arm_mov_si(dh, dl, ARM_LSL, n - 32), ctx);
+			emit(arm_mov_i(dl, 0), ctx);
+		}
+		break;
+	case BPF_RSH:
+		if (n < 32) {
+			emit(arm_mov_si(dl, dl, ARM_LSR, n), ctx);
+			emit(arm_orr_si(dl, dl, dh, ARM_LSL, 32 - n), ctx);
+			emit(arm_mov_si(dh, dh, ARM_LSR, n), ctx);
+		} else {
+			emit(arm_mov_si(dl, dh, ARM_LSR, n - 32), ctx);
+			emit(arm_mov_i(dh, 0), ctx);
+		}
+		break;
+	case BPF_ARSH:
+		if (n < 32) {
+			emit(arm_mov_si(dl, dl, ARM_LSR, n), ctx);
+			emit(arm_orr_si(dl, dl, dh, ARM_LSL, 32 - n), ctx);
+			emit(arm_mov_si(dh, dh, ARM_ASR, n), ctx);
+		} else {
+			emit(arm_mov_si(dl, dh, ARM_ASR, n - 32), ctx);
+			emit(arm_mov_si(dh, dh, ARM_ASR, 31), ctx);
+		}
+		break;
+	}
+}
+
+/* Save r0-r3 (R1, R2 live there) around a call to a kernel routine. */
+#define CALL_SAVED	0x000f
+
+/* Store word src to BPF register r's word in or under the r0-r3 save area. */
+static void wr_saved(struct armjit_ctx *ctx, u8 r, bool hi, u8 src,
+		     s32 save_off)
+{
+	s8 own = hi ? armjit_map[r].hi : armjit_map[r].lo;
+
+	if (own >= 0 && (CALL_SAVED & 1 << own))
+		emit(arm_str_i(src, ARM_SP, save_off + 4 * own), ctx);
+	else
+		wr_half(ctx, r, hi, src);
+}
+
+static void emit_call_addr(struct armjit_ctx *ctx, u32 addr)
+{
+	emit_mov_addr(ctx, ARM_IP, addr);
+	emit(arm_blx_r(ARM_IP), ctx);
+}
+
+/*
+ * DIV/MOD through a kernel routine: __aeabi_uidivmod (32-bit) or
+ * div64_u64 / div64_u64_rem. Divisor zero is handled before the call.
+ */
+static void emit_divmod_call(struct armjit_ctx *ctx, const struct bpf_insn *insn,
+			     bool is64)
+{
+	bool mod = BPF_OP(insn->code) == BPF_MOD;
+	u8 dst = insn->dst_reg, src = insn->src_reg;
+	s32 extra = is64 ? 16 : 0;	/* rem, pointer to it */
+	u8 rs;
+
+	emit(arm_push(CALL_SAVED), ctx);
+	ctx->sp_adj += 16;
+	if (extra) {
+		emit(arm_sub_i(ARM_SP, ARM_SP, extra), ctx);
+		ctx->sp_adj += extra;
+	}
+	/* divisor to ip:lr, dividend to r10:r11, then both to r0-r3 */
+	if (BPF_SRC(insn->code) == BPF_X) {
+		rs = rd_lo(ctx, src, TMP_B_LO);
+		if (rs != TMP_B_LO)
+			emit(arm_mov_r(TMP_B_LO, rs), ctx);
+		if (is64) {
+			rs = rd_hi(ctx, src, TMP_B_HI);
+			if (rs != TMP_B_HI)
+				emit(arm_mov_r(TMP_B_HI, rs), ctx);
+		}
+	}
+	rs = rd_lo(ctx, dst, TMP_A_LO);
+	emit(arm_mov_r(ARM_R0, rs), ctx);
+	if (is64) {
+		rs = rd_hi(ctx, dst, TMP_A_HI);
+		emit(arm_mov_r(ARM_R1, rs), ctx);
+	}
+	if (BPF_SRC(insn->code) == BPF_X) {
+		emit(arm_mov_r(is64 ? ARM_R2 : ARM_R1, TMP_B_LO), ctx);
+		if (is64)
+			emit(arm_mov_r(ARM_R3, TMP_B_HI), ctx);
+	} else {
+		emit_mov_imm(ctx, is64 ? ARM_R2 : ARM_R1, insn->imm);
+		if (is64)
+			emit_mov_imm(ctx, ARM_R3, insn->imm < 0 ? ~0U : 0);
+	}
+
+	if (!is64) {
+		emit_call_addr(ctx, armjit_rt.uidivmod);
+		wr_saved(ctx, dst, false, mod ? ARM_R1 : ARM_R0, 0);
+		if (!ctx->verifier_zext) {
+			emit(arm_mov_i(ARM_R0, 0), ctx);
+			wr_saved(ctx, dst, true, ARM_R0, 0);
+		}
+	} else if (!mod) {
+		emit_call_addr(ctx, armjit_rt.div64_u64);
+		wr_saved(ctx, dst, false, ARM_R0, extra);
+		wr_saved(ctx, dst, true, ARM_R1, extra);
+	} else {
+		emit(arm_add_i(ARM_IP, ARM_SP, 8), ctx);
+		emit(arm_str_i(ARM_IP, ARM_SP, 0), ctx);
+		emit_call_addr(ctx, armjit_rt.div64_u64_rem);
+		emit(arm_ldr_i(ARM_R0, ARM_SP, 8), ctx);
+		emit(arm_ldr_i(ARM_R1, ARM_SP, 12), ctx);
+		wr_saved(ctx, dst, false, ARM_R0, extra);
+		wr_saved(ctx, dst, true, ARM_R1, extra);
+	}
+
+	if (extra) {
+		emit(arm_add_i(ARM_SP, ARM_SP, extra), ctx);
+		ctx->sp_adj -= extra;
+	}
+	emit(arm_pop(CALL_SAVED), ctx);
+	ctx->sp_adj -= 16;
+}
+
+/* dst = dst / 0 or dst % 0: 0, or dst unchanged (32-bit: zero-extended) */
+static void emit_divmod_zero(struct armjit_ctx *ctx, u8 dst, bool mod,
+			     bool is64)
+{
+	if (mod) {
+		if (!is64)
+			zext32(ctx, dst);
+		return;
+	}
+	emit_ld_imm64(ctx, dst, 0, 0);
+}
+
+static int emit_divmod(struct armjit_ctx *ctx, const struct bpf_insn *insn,
+		       bool is64)
+{
+	bool mod = BPF_OP(insn->code) == BPF_MOD;
+	u8 dst = insn->dst_reg, src = insn->src_reg;
+	u64 k = is64 ? (u64)(s64)insn->imm : (u32)insn->imm;
+	int n, zero = -1, done;
+	u8 dl, dh, sl, sh;
+
+	if (insn->off)
+		return -EOPNOTSUPP;	/* signed (cpuv4) */
+
+	if (BPF_SRC(insn->code) == BPF_K) {
+		if (!k) {
+			emit_divmod_zero(ctx, dst, mod, is64);
+			return 0;
+		}
+		n = pow2(k);
+		if (n >= 0 && n < 32) {
+			/* by 2^n: a shift or a mask */
+			dl = rd_lo(ctx, dst, TMP_A_LO);
+			if (mod) {
+				emit_dp_imm(ctx, ARM_DP_AND, false, dl, dl,
+					    (u32)k - 1, TMP_B_LO);
+			} else if (is64 && n) {
+				dh = rd_hi(ctx, dst, TMP_A_HI);
+				emit_shift64_k(ctx, BPF_RSH, dl, dh, n);
+				wr_hi(ctx, dst, dh);
+			} else if (n) {
+				emit(arm_mov_si(dl, dl, ARM_LSR, n), ctx);
+			}
+			wr_lo(ctx, dst, dl);
+			if (is64 && mod)
+				zero_hi(ctx, dst);
+			else if (!is64)
+				zext32(ctx, dst);
+			return 0;
+		}
+	}
+
+	if (!is64 && armjit_rt.hwdiv) {
+		dl = rd_lo(ctx, dst, TMP_A_LO);
+		if (BPF_SRC(insn->code) == BPF_K) {
+			emit_mov_imm(ctx, TMP_B_LO, k);
+			sl = TMP_B_LO;
+		} else {
+			sl = rd_lo(ctx, src, TMP_B_LO);
+		}
+		/* udiv gives 0 for / 0; mod then keeps dst */
+		if (mod) {
+			emit(arm_udiv(TMP_B_HI, dl, sl), ctx);
+			emit(arm_mls(dl, TMP_B_HI, sl, dl), ctx);
+		} else {
+			emit(arm_udiv(dl, dl, sl), ctx);
+		}
+		wr_lo(ctx, dst, dl);
+		zext32(ctx, dst);
+		return 0;
+	}
+
+	if (BPF_SRC(insn->code) == BPF_X) {
+		sl = rd_lo(ctx, src, TMP_B_LO);
+		if (is64) {
+			sh = rd_hi(ctx, src, TMP_B_HI);
+			emit(arm_orrs_r(ARM_IP, sl, sh), ctx);
+		} else {
+			emit(arm_cmp_i(sl, 0), ctx);
+		}
+		zero = emit_fwd(ctx, ARM_COND_EQ);
+	}
+	emit_divmod_call(ctx, insn, is64);
+	if (zero >= 0) {
+		done = emit_fwd(ctx, ARM_COND_AL);
+		fix_fwd(ctx, zero);
+		emit_divmod_zero(ctx, dst, mod, is64);
+		fix_fwd(ctx, done);
+	}
+	return 0;
+}
+
+/*
+ * 64-bit shift of dl:dh by ip (0..63), lr scratch. Register shifts use the
+ * bottom byte: 32 and more give 0 (lsl/lsr) or the sign (asr), and a
+ * negative n - 32 reads as 224..255.
+ */
+static void emit_shift64_x(struct armjit_ctx *ctx, u8 op, u8 dl, u8 dh)
+{
+	const u8 n = ARM_IP, t = ARM_LR;
+
+	switch (op) {
+	case BPF_LSH:
+		emit(arm_sub_i(t, n, 32), ctx);
+		emit(arm_mov_sr(dh, dh, ARM_LSL, n), ctx);
+		emit(arm_orr_sr(dh, dh, dl, ARM_LSL, t), ctx);	/* n >= 32 */
+		emit(arm_rsb_i(t, n, 32), ctx);
+		emit(arm_orr_sr(dh, dh, dl, ARM_LSR, t), ctx);	/* n <= 32 */
+		emit(arm_mov_sr(dl, dl, ARM_LSL, n), ctx);
+		break;
+	case BPF_RSH:
+		emit(arm_sub_i(t, n, 32), ctx);
+		emit(arm_mov_sr(dl, dl, ARM_LSR, n), ctx);
+		emit(arm_orr_sr(dl, dl, dh, ARM_LSR, t), ctx);	/* n >= 32 */
+		emit(arm_rsb_i(t, n, 32), ctx);
+		emit(arm_orr_sr(dl, dl, dh, ARM_LSL, t), ctx);	/* n <= 32 */
+		emit(arm_mov_sr(dh, dh, ARM_LSR, n), ctx);
+		break;
+	case BPF_ARSH:
+		emit(arm_mov_sr(dl, dl, ARM_LSR, n), ctx);
+		emit(arm_rsb_i(t, n, 32), ctx);
+		emit(arm_orr_sr(dl, dl, dh, ARM_LSL, t), ctx);	/* n <= 32 */
+		emit(arm_subs_i(t, n, 32), ctx);
+		emit(arm_cond(ARM_COND_PL,
+			      arm_orr_sr(dl, dl, dh, ARM_ASR, t)), ctx);
+		emit(arm_mov_sr(dh, dh, ARM_ASR, n), ctx);
+		break;
+	}
+}
+
+/* BPF_END: byte swaps (ALU: to_le/to_be; ALU64, cpuv4: unconditional) */
+static int emit_end(struct armjit_ctx *ctx, const struct bpf_insn *insn)
+{
+	bool swap = BPF_CLASS(insn->code) == BPF_ALU64 ||
+		    BPF_SRC(insn->code) == BPF_TO_BE;
+	u8 dst = insn->dst_reg, dl, dh;
+
+	if (insn->imm != 16 && insn->imm != 32 && insn->imm != 64)
+		return -EINVAL;
+	dl = rd_lo(ctx, dst, TMP_A_LO);
+	switch (insn->imm) {
+	case 16:
+		if (swap)
+			emit(arm_rev16(dl, dl), ctx);
+		emit(arm_uxth(dl, dl), ctx);
+		break;
+	case 32:
+		if (swap)
+			emit(arm_rev(dl, dl), ctx);
+		break;
+	case 64:
+		if (!swap)
+			return 0;
+		dh = rd_hi(ctx, dst, TMP_A_HI);
+		emit(arm_rev(ARM_IP, dl), ctx);
+		emit(arm_rev(dl, dh), ctx);
+		emit(arm_mov_r(dh, ARM_IP), ctx);
+		wr_hi(ctx, dst, dh);
+		break;
+	}
+	wr_lo(ctx, dst, dl);
+	if (insn->imm != 64)
+		zero_hi(ctx, dst);
+	return 0;
+}
+
+static int emit_alu32(struct armjit_ctx *ctx, const struct bpf_insn *insn)
+{
+	u8 op = BPF_OP(insn->code), dst = insn->dst_reg, src = insn->src_reg;
+	bool k = BPF_SRC(insn->code) == BPF_K;
+	u32 imm = insn->imm;
+	u8 dl, sl;
+
+	switch (op) {
+	case BPF_MOV:
+		if (insn->off)
+			return -EOPNOTSUPP;	/* movsx (cpuv4) */
+		if (k) {
+			dl = dst_lo(dst, TMP_A_LO);
+			emit_mov_imm(ctx, dl, imm);
+		} else {
+			dl = rd_lo(ctx, src, TMP_A_LO);
+		}
+		wr_lo(ctx, dst, dl);
+		/* imm 1: the verifier's explicit zero-extension */
+		if (!k && imm == 1)
+			zero_hi(ctx, dst);
+		else
+			zext32(ctx, dst);
+		return 0;
+	case BPF_DIV:
+	case BPF_MOD:
+		return emit_divmod(ctx, insn, false);
+	case BPF_END:
+		return emit_end(ctx, insn);
+	}
+
+	dl = rd_lo(ctx, dst, TMP_A_LO);
+	sl = k ? TMP_B_LO : rd_lo(ctx, src, TMP_B_LO);
+	switch (op) {
+	case BPF_ADD:
+	case BPF_SUB:
+	case BPF_AND:
+	case BPF_OR:
+	case BPF_XOR:
+		if (k)
+			emit_dp_imm(ctx, bpf2dp(op), false, dl, dl, imm,
+				    TMP_B_LO);
+		else
+			emit(arm_dp_reg(bpf2dp(op), false, dl, dl, sl), ctx);
+		break;
+	case BPF_MUL:
+		if (k)
+			emit_mov_imm(ctx, sl, imm);
+		emit(arm_mul(dl, dl, sl), ctx);
+		break;
+	case BPF_LSH:
+	case BPF_RSH:
+	case BPF_ARSH: {
+		enum arm_shift t = op == BPF_LSH ? ARM_LSL :
+				   op == BPF_RSH ? ARM_LSR : ARM_ASR;
+
+		if (k) {
+			emit(arm_mov_si(dl, dl, t, imm & 31), ctx);
+		} else {
+			emit(arm_and_i(TMP_B_LO, sl, 31), ctx);
+			emit(arm_mov_sr(dl, dl, t, TMP_B_LO), ctx);
+		}
+		break;
+	}
+	case BPF_NEG:
+		emit(arm_rsb_i(dl, dl, 0), ctx);
+		break;
+	default:
+		return -EOPNOTSUPP;
+	}
+	wr_lo(ctx, dst, dl);
+	zext32(ctx, dst);
+	return 0;
+}
+
+static int emit_alu64(struct armjit_ctx *ctx, const struct bpf_insn *insn)
+{
+	u8 op = BPF_OP(insn->code), dst = insn->dst_reg, src = insn->src_reg;
+	bool k = BPF_SRC(insn->code) == BPF_K;
+	u32 imm = insn->imm, imm_hi = insn->imm < 0 ? ~0U : 0;
+	u8 dl, dh, sl = 0, sh = 0;
+
+	switch (op) {
+	case BPF_MOV:
+		if (insn->off)
+			return -EOPNOTSUPP;	/* movsx (cpuv4) */
+		if (k) {
+			emit_ld_imm64(ctx, dst, imm, imm_hi);
+		} else if (src != dst) {
+			wr_lo(ctx, dst, rd_lo(ctx, src, dst_lo(dst, TMP_B_LO)));
+			wr_hi(ctx, dst, rd_hi(ctx, src, dst_hi(dst, TMP_B_LO)));
+		}
+		return 0;
+	case BPF_DIV:
+	case BPF_MOD:
+		return emit_divmod(ctx, insn, true);
+	case BPF_END:
+		return emit_end(ctx, insn);
+	}
+
+	dl = rd_lo(ctx, dst, TMP_A_LO);
+	dh = rd_hi(ctx, dst, TMP_A_HI);
+	if (!k && op != BPF_NEG) {
+		sl = rd_lo(ctx, src, TMP_B_LO);
+		if (op != BPF_LSH && op != BPF_RSH && op != BPF_ARSH)
+			sh = rd_hi(ctx, src, TMP_B_HI);
+	}
+	switch (op) {
+	case BPF_ADD:
+	case BPF_SUB:
+		if (k) {
+			emit_dp_imm(ctx, bpf2dp(op), true, dl, dl, imm,
+				    TMP_B_LO);
+			emit_dp_imm(ctx, op == BPF_ADD ? ARM_DP_ADC : ARM_DP_SBC,
+				    false, dh, dh, imm_hi, TMP_B_LO);
+		} else {
+			emit(arm_dp_reg(bpf2dp(op), true, dl, dl, sl), ctx);
+			emit(arm_dp_reg(op == BPF_ADD ? ARM_DP_ADC : ARM_DP_SBC,
+					false, dh, dh, sh), ctx);
+		}
+		break;
+	case BPF_AND:
+	case BPF_OR:
+	case BPF_XOR:
+		if (!k) {
+			emit(arm_dp_reg(bpf2dp(op), false, dl, dl, sl), ctx);
+			emit(arm_dp_reg(bpf2dp(op), false, dh, dh, sh), ctx);
+			break;
+		}
+		emit_dp_imm(ctx, bpf2dp(op), false, dl, dl, imm, TMP_B_LO);
+		/* hi word of the constant: 0 or ~0 */
+		if (op == BPF_AND && !imm_hi)
+			emit(arm_mov_i(dh, 0), ctx);
+		else if (op == BPF_OR && imm_hi)
+			emit(arm_mvn_i(dh, 0), ctx);
+		else if (op == BPF_XOR && imm_hi)
+			emit(arm_mvn_r(dh, dh), ctx);
+		break;
+	case BPF_MUL:
+		if (k) {
+			emit_mov_imm(ctx, TMP_B_LO, imm);
+			emit_mov_imm(ctx, TMP_B_HI, imm_hi);
+			sl = TMP_B_LO;
+			sh = TMP_B_HI;
+		}
+		if (sl == TMP_B_LO && sh == TMP_B_HI) {
+			/* src in ip:lr: lr free after its one use */
+			emit(arm_mul(ARM_LR, dl, ARM_LR), ctx);
+			emit(arm_mla(ARM_LR, dh, ARM_IP, ARM_LR), ctx);
+			emit(arm_umull(dl, dh, dl, ARM_IP), ctx);
+			emit(arm_add_r(dh, dh, ARM_LR), ctx);
+		} else {
+			/* src in its own registers (maybe dst's) */
+			emit(arm_mul(ARM_IP, dl, sh), ctx);
+			emit(arm_mla(ARM_IP, dh, sl, ARM_IP), ctx);
+			emit(arm_umull(dl, ARM_LR, dl, sl), ctx);
+			emit(arm_add_r(dh, ARM_LR, ARM_IP), ctx);
+		}
+		break;
+	case BPF_LSH:
+	case BPF_RSH:
+	case BPF_ARSH:
+		if (k) {
+			if (imm & 63)
+				emit_shift64_k(ctx, op, dl, dh, imm & 63);
+		} else {
+			emit(arm_and_i(ARM_IP, sl, 63), ctx);
+			emit_shift64_x(ctx, op, dl, dh);
+		}
+		break;
+	case BPF_NEG:
+		emit(arm_rsbs_i(dl, dl, 0), ctx);
+		emit(arm_rsc_i(dh, dh, 0), ctx);
+		break;
+	default:
+		return -EOPNOTSUPP;
+	}
+	wr_lo(ctx, dst, dl);
+	wr_hi(ctx, dst, dh);
+	return 0;
+}
+
+/* ---- Loads and stores --------------------------------------------------- */
+
+/*
+ * Base register for [BPF reg r + *off] reaching *off .. *off + span - 1 with
+ * an immediate form of range +-lim; else the address goes to r10, off 0.
+ */
+static u8 mem_base(struct armjit_ctx *ctx, u8 r, s32 *off, s32 span, s32 lim)
+{
+	u8 base;
+
+	if (r == BPF_REG_FP) {
+		base = ARM_SP;
+		*off += fp_off(ctx);
+	} else {
+		base = rd_lo(ctx, r, TMP_A_LO);
+	}
+	if (*off >= -lim && *off + span - 1 <= lim)
+		return base;
+	emit_add_imm(ctx, TMP_A_LO, base, *off, TMP_A_HI);
+	*off = 0;
+	return TMP_A_LO;
+}
+
+static s32 size_lim(u8 size)
+{
+	return size == BPF_H ? 255 : 4095;
+}
+
+static u32 arm_load(u8 size, u8 rt, u8 rn, s32 off)
+{
+	switch (size) {
+	case BPF_B:
+		return arm_ldrb_i(rt, rn, off);
+	case BPF_H:
+		return arm_ldrh_i(rt, rn, off);
+	default:
+		return arm_ldr_i(rt, rn, off);
+	}
+}
+
+static u32 arm_store(u8 size, u8 rt, u8 rn, s32 off)
+{
+	switch (size) {
+	case BPF_B:
+		return arm_strb_i(rt, rn, off);
+	case BPF_H:
+		return arm_strh_i(rt, rn, off);
+	default:
+		return arm_str_i(rt, rn, off);
+	}
+}
+
+static int emit_ldx(struct armjit_ctx *ctx, const struct bpf_insn *insn)
+{
+	u8 size = BPF_SIZE(insn->code), dst = insn->dst_reg;
+	s32 off = insn->off;
+	u8 base, dl, dh;
+
+	if (BPF_MODE(insn->code) != BPF_MEM)
+		return -EOPNOTSUPP;	/* PROBE_MEM, MEMSX */
+	base = mem_base(ctx, insn->src_reg, &off, size == BPF_DW ? 8 : 1,
+			size_lim(size));
+	dl = dst_lo(dst, TMP_B_LO);
+	if (size != BPF_DW) {
+		emit(arm_load(size, dl, base, off), ctx);
+		wr_lo(ctx, dst, dl);
+		zext32(ctx, dst);
+		return 0;
+	}
+	dh = dst_hi(dst, TMP_B_HI);
+	if (dl == base) {
+		emit(arm_ldr_i(dh, base, off + 4), ctx);
+		emit(arm_ldr_i(dl, base, off), ctx);
+	} else {
+		emit(arm_ldr_i(dl, base, off), ctx);
+		emit(arm_ldr_i(dh, base, off + 4), ctx);
+	}
+	wr_lo(ctx, dst, dl);
+	wr_hi(ctx, dst, dh);
+	return 0;
+}
+
+/* ST (imm) and STX MEM */
+static int emit_st(struct armjit_ctx *ctx, const struct bpf_insn *insn)
+{
+	u8 size = BPF_SIZE(insn->code), src = insn->src_reg;
+	bool k = BPF_CLASS(insn->code) == BPF_ST;
+	s32 off = insn->off;
+	u8 base, sl, sh = 0;
+
+	if (k) {
+		emit_mov_imm(ctx, TMP_B_LO, insn->imm);
+		sl = TMP_B_LO;
+		if (size == BPF_DW) {
+			emit(insn->imm < 0 ? arm_mvn_i(TMP_B_HI, 0) :
+					     arm_mov_i(TMP_B_HI, 0), ctx);
+			sh = TMP_B_HI;
+		}
+	} else {
+		sl = rd_lo(ctx, src, TMP_B_LO);
+		if (size == BPF_DW)
+			sh = rd_hi(ctx, src, TMP_B_HI);
+	}
+	base = mem_base(ctx, insn->dst_reg, &off, size == BPF_DW ? 8 : 1,
+			size_lim(size));
+	emit(arm_store(size, sl, base, off), ctx);
+	if (size == BPF_DW)
+		emit(arm_str_i(sh, base, off + 4), ctx);
+	return 0;
+}
+
+/* ---- Atomics ------------------------------------------------------------ */
+
+/*
+ * ldrex/strex loop between full barriers. r4-r7 are pushed to make room:
+ * ip = address, r4:r5 = old value, r6:r7 = src value, r10:r11 = new value
+ * (or R0 for cmpxchg), lr = strex status. Operands are read before any of
+ * these is overwritten; results for R6/R7 go into the pushed copies.
+ */
+#define ATOMIC_SAVED	0x00f0
+
+static void wr_atomic(struct armjit_ctx *ctx, u8 r, bool hi, u8 src)
+{
+	s8 own = hi ? armjit_map[r].hi : armjit_map[r].lo;
+
+	if (own >= 0 && (ATOMIC_SAVED & 1 << own))
+		emit(arm_str_i(src, ARM_SP, 4 * (own - ARM_R4)), ctx);
+	else
+		wr_half(ctx, r, hi, src);
+}
+
+static int emit_atomic(struct armjit_ctx *ctx, const struct bpf_insn *insn)
+{
+	bool dw = BPF_SIZE(insn->code) == BPF_DW;
+	u8 dst = insn->dst_reg, src = insn->src_reg;
+	s32 op = insn->imm;
+	int loop, out = -1;
+	u8 r;
+
+	if (BPF_SIZE(insn->code) != BPF_W && !dw)
+		return -EINVAL;
+	switch (op) {
+	case BPF_ADD:
+	case BPF_AND:
+	case BPF_OR:
+	case BPF_XOR:
+	case BPF_ADD | BPF_FETCH:
+	case BPF_AND | BPF_FETCH:
+	case BPF_OR | BPF_FETCH:
+	case BPF_XOR | BPF_FETCH:
+	case BPF_XCHG:
+	case BPF_CMPXCHG:
+		break;
+	default:
+		return -EOPNOTSUPP;
+	}
+
+	emit(arm_push(ATOMIC_SAVED), ctx);
+	ctx->sp_adj += 16;
+	/* ip = dst + off */
+	if (dst == BPF_REG_FP) {
+		emit_add_imm(ctx, ARM_IP, ARM_SP, fp_off(ctx) + insn->off,
+			     ARM_IP);
+	} else {
+		r = rd_lo(ctx, dst, ARM_IP);
+		emit_add_imm(ctx, ARM_IP, r, insn->off, ARM_LR);
+	}
+	/* r6:r7 = src: read from r4/r5 before they are overwritten */
+	r = rd_lo(ctx, src, ARM_R6);
+	if (dw) {
+		/* src hi can't be r6 unless src lo was r6 too */
+		if (r != ARM_R6)
+			emit(arm_mov_r(ARM_R6, r), ctx);
+		r = rd_hi(ctx, src, ARM_R7);
+		if (r != ARM_R7)
+			emit(arm_mov_r(ARM_R7, r), ctx);
+	} else if (r != ARM_R6) {
+		emit(arm_mov_r(ARM_R6, r), ctx);
+	}
+	if (op == BPF_CMPXCHG) {
+		r = rd_lo(ctx, BPF_REG_0, ARM_R10);
+		if (r != ARM_R10)
+			emit(arm_mov_r(ARM_R10, r), ctx);
+		if (dw) {
+			r = rd_hi(ctx, BPF_REG_0, ARM_R11);
+			if (r != ARM_R11)
+				emit(arm_mov_r(ARM_R11, r), ctx);
+		}
+	}
+
+	emit(arm_dmb_ish(), ctx);
+	loop = ctx->idx;
+	emit(dw ? arm_ldrexd(ARM_R4, ARM_IP) : arm_ldrex(ARM_R4, ARM_IP), ctx);
+	switch (op & ~BPF_FETCH) {
+	case BPF_ADD:
+		emit(arm_dp_reg(ARM_DP_ADD, dw, ARM_R10, ARM_R4, ARM_R6), ctx);
+		if (dw)
+			emit(arm_adc_r(ARM_R11, ARM_R5, ARM_R7), ctx);
+		break;
+	case BPF_AND:
+	case BPF_OR:
+	case BPF_XOR:
+		emit(arm_dp_reg(bpf2dp(op & ~BPF_FETCH), false,
+				ARM_R10, ARM_R4, ARM_R6), ctx);
+		if (dw)
+			emit(arm_dp_reg(bpf2dp(op & ~BPF_FETCH), false,
+					ARM_R11, ARM_R5, ARM_R7), ctx);
+		break;
+	case BPF_CMPXCHG & ~BPF_FETCH:
+		emit(arm_cmp_r(ARM_R4, ARM_R10), ctx);
+		if (dw)
+			emit(arm_cond(ARM_COND_EQ,
+				      arm_cmp_r(ARM_R5, ARM_R11)), ctx);
+		out = emit_fwd(ctx, ARM_COND_NE);
+		break;
+	}
+	r = (op == BPF_XCHG || op == BPF_CMPXCHG) ? ARM_R6 : ARM_R10;
+	emit(dw ? arm_strexd(ARM_LR, r, ARM_IP) : arm_strex(ARM_LR, r, ARM_IP),
+	     ctx);
+	emit(arm_cmp_i(ARM_LR, 0), ctx);
+	emit_b(ctx, ARM_COND_NE, loop);
+	if (out >= 0)
+		fix_fwd(ctx, out);
+	emit(arm_dmb_ish(), ctx);
+
+	if (op & BPF_FETCH) {
+		r = op == BPF_CMPXCHG ? BPF_REG_0 : src;
+		wr_atomic(ctx, r, false, ARM_R4);
+		if (!dw)
+			emit(arm_mov_i(ARM_R5, 0), ctx);
+		wr_atomic(ctx, r, true, ARM_R5);
+	}
+	emit(arm_pop(ATOMIC_SAVED), ctx);
+	ctx->sp_adj -= 16;
+	return 0;
+}
+
+/* ---- Jumps and calls ---------------------------------------------------- */
+
+static u8 jmp_cond(u8 op)
+{
+	switch (op) {
+	case BPF_JEQ:
+		return ARM_COND_EQ;
+	case BPF_JNE:
+	case BPF_JSET:
+		return ARM_COND_NE;
+	case BPF_JGT:
+		return ARM_COND_HI;
+	case BPF_JGE:
+		return ARM_COND_HS;
+	case BPF_JLT:
+		return ARM_COND_LO;
+	case BPF_JLE:
+		return ARM_COND_LS;
+	case BPF_JSGT:
+		return ARM_COND_GT;
+	case BPF_JSGE:
+		return ARM_COND_GE;
+	case BPF_JSLT:
+		return ARM_COND_LT;
+	case BPF_JSLE:
+		return ARM_COND_LE;
+	}
+	return ARM_COND_AL;
+}
+
+/* Set flags for dst <op> src, return the condition to branch on. */
+static int emit_cmp(struct armjit_ctx *ctx, const struct bpf_insn *insn,
+		    bool is64)
+{
+	u8 op = BPF_OP(insn->code), cond = jmp_cond(op);
+	bool k = BPF_SRC(insn->code) == BPF_K;
+	bool sgn = op == BPF_JSGT || op == BPF_JSGE || op == BPF_JSLT ||
+		   op == BPF_JSLE;
+	u32 imm = insn->imm, imm_hi = insn->imm < 0 ? ~0U : 0;
+	u8 dl, dh = 0, sl = 0, sh = 0;
+
+	if (cond == ARM_COND_AL)
+		return -EOPNOTSUPP;
+	dl = rd_lo(ctx, insn->dst_reg, TMP_A_LO);
+	if (is64)
+		dh = rd_hi(ctx, insn->dst_reg, TMP_A_HI);
+
+	if (k && ((sgn && is64) ||
+		  !(op == BPF_JSET ? arm_imm_ok(imm) :
+		    arm_imm_ok(imm) || arm_imm_ok(-imm)))) {
+		/* constant to ip:lr, compare as registers */
+		emit_mov_imm(ctx, TMP_B_LO, imm);
+		if (is64)
+			emit_mov_imm(ctx, TMP_B_HI, imm_hi);
+		sl = TMP_B_LO;
+		sh = TMP_B_HI;
+		k = false;
+	} else if (!k) {
+		sl = rd_lo(ctx, insn->src_reg, TMP_B_LO);
+		if (is64)
+			sh = rd_hi(ctx, insn->src_reg, TMP_B_HI);
+	}
+
+	if (op == BPF_JSET) {
+		if (k) {
+			emit(arm_tst_i(dl, imm), ctx);
+			if (is64 && imm_hi)
+				emit(arm_cond(ARM_COND_EQ, arm_tst_r(dh, dh)),
+				     ctx);
+		} else {
+			emit(arm_tst_r(dl, sl), ctx);
+			if (is64)
+				emit(arm_cond(ARM_COND_EQ, arm_tst_r(dh, sh)),
+				     ctx);
+		}
+		return cond;
+	}
+	if (!is64) {
+		if (k)
+			emit_dp_imm(ctx, ARM_DP_CMP, true, 0, dl, imm, TMP_B_LO);
+		else
+			emit(arm_cmp_r(dl, sl), ctx);
+		return cond;
+	}
+	if (sgn) {
+		/* the flags of the 64-bit subtraction: N, V right for lt/ge */
+		if (op == BPF_JSGT || op == BPF_JSLE) {
+			emit(arm_cmp_r(sl, dl), ctx);
+			emit(arm_sbcs_r(ARM_IP, sh, dh), ctx);
+			return op == BPF_JSGT ? ARM_COND_LT : ARM_COND_GE;
+		}
+		emit(arm_cmp_r(dl, sl), ctx);
+		emit(arm_sbcs_r(ARM_IP, dh, sh), ctx);
+		return cond;
+	}
+	/* equality and unsigned order: hi words, then lo words if equal */
+	if (k) {
+		emit(imm_hi ? arm_cmn_i(dh, 1) : arm_cmp_i(dh, 0), ctx);
+		emit(arm_cond(ARM_COND_EQ, arm_imm_ok(imm) ? arm_cmp_i(dl, imm) :
+			      arm_cmn_i(dl, -imm)), ctx);
+	} else {
+		emit(arm_cmp_r(dh, sh), ctx);
+		emit(arm_cond(ARM_COND_EQ, arm_cmp_r(dl, sl)), ctx);
+	}
+	return cond;
+}
+
+static const struct armjit_call_conv *find_conv(const struct armjit_ctx *ctx,
+						u32 addr)
+{
+	int i;
+
+	for (i = 0; i < ctx->ncalls; i++)
+		if (ctx->calls[i].addr == addr)
+			return &ctx->calls[i];
+	return NULL;
+}
+
+/* Word hi/lo of BPF register r to ARM register rt. */
+static void ld_word(struct armjit_ctx *ctx, u8 rt, u8 r, bool hi)
+{
+	u8 rs = hi ? rd_hi(ctx, r, rt) : rd_lo(ctx, r, rt);
+
+	if (rs != rt)
+		emit(arm_mov_r(rt, rs), ctx);
+}
+
+/*
+ * Helper call. 5 x u64 (conv NULL or ARMJIT_CONV_U64): R1, R2 already are
+ * r0:r1, r2:r3 and R3-R5 the stack arguments. ARMJIT_CONV_AAPCS: move the
+ * argument words into place in order, registers first. That order is
+ * safe for this mapping: a register argument's target is never above its
+ * source (R1 r0:r1, R2 r2:r3), and a stack argument never lands above its
+ * source slot (R3-R5 at [sp], [sp+8], [sp+16]).
+ */
+static int emit_call(struct armjit_ctx *ctx, u32 addr,
+		     const struct armjit_call_conv *conv)
+{
+	int i, ncrn = 0, nsaa = 0;
+	u8 sz;
+
+	if (conv && conv->conv == ARMJIT_CONV_AAPCS) {
+		if (conv->nargs > ARMJIT_MAX_ARGS)
+			return -EINVAL;
+		for (i = 0; i < conv->nargs; i++) {
+			u8 r = BPF_REG_1 + i;
+
+			sz = conv->arg_size[i];
+			if (sz != 4 && sz != 8)
+				return -EINVAL;
+			if (sz == 8)
+				ncrn = (ncrn + 1) & ~1;
+			if (ncrn + sz / 4 <= 4) {
+				ld_word(ctx, ncrn++, r, false);
+				if (sz == 8)
+					ld_word(ctx, ncrn++, r, true);
+				continue;
+			}
+			ncrn = 4;
+			if (sz == 8)
+				nsaa = (nsaa + 7) & ~7;
+			ld_word(ctx, ARM_IP, r, false);
+			emit(arm_str_i(ARM_IP, ARM_SP, nsaa), ctx);
+			nsaa += 4;
+			if (sz == 8) {
+				ld_word(ctx, ARM_IP, r, true);
+				emit(arm_str_i(ARM_IP, ARM_SP, nsaa), ctx);
+				nsaa += 4;
+			}
+		}
+		if (nsaa > 24)
+			return -EINVAL;
+	}
+	emit_call_addr(ctx, addr);
+	wr_lo(ctx, BPF_REG_0, ARM_R0);
+	if (conv && conv->conv == ARMJIT_CONV_AAPCS && conv->ret_size == 4)
+		emit(arm_mov_i(ARM_R1, 0), ctx);
+	wr_hi(ctx, BPF_REG_0, ARM_R1);
+	return 0;
+}
+
+/*
+ * bpf_tail_call(ctx, array, index), kernel 6.1 semantics:
+ *	if (index >= array->map.max_entries) goto out;
+ *	if (tcc >= MAX_TAIL_CALL_CNT) goto out;
+ *	tcc++;
+ *	prog = array->ptrs[index]; if (!prog) goto out;
+ *	tear down this frame, enter prog past its tcc = 0 with r1 = tcc.
+ */
+static int emit_tail_call(struct armjit_ctx *ctx)
+{
+	int out[3];
+	u8 arr, idx;
+
+	arr = rd_lo(ctx, BPF_REG_2, TMP_A_LO);
+	idx = rd_lo(ctx, BPF_REG_3, ARM_LR);
+	if (idx != ARM_LR)
+		emit(arm_mov_r(ARM_LR, idx), ctx);
+	emit(arm_ldr_i(ARM_IP, arr, offsetof(struct bpf_array,
+					     map.max_entries)), ctx);
+	emit(arm_cmp_r(ARM_LR, ARM_IP), ctx);
+	out[0] = emit_fwd(ctx, ARM_COND_HS);
+
+	emit(arm_ldr_i(ARM_IP, ARM_SP, SLOT_TCC), ctx);
+	emit(arm_cmp_i(ARM_IP, MAX_TAIL_CALL_CNT), ctx);
+	out[1] = emit_fwd(ctx, ARM_COND_HS);
+	emit(arm_add_i(ARM_IP, ARM_IP, 1), ctx);
+	emit(arm_str_i(ARM_IP, ARM_SP, SLOT_TCC), ctx);
+
+	emit(arm_dp_rsi(ARM_DP_ADD, false, ARM_LR, arr, ARM_LR, ARM_LSL, 2),
+	     ctx);
+	emit(arm_ldr_i(ARM_LR, ARM_LR, offsetof(struct bpf_array, ptrs)), ctx);
+	emit(arm_cmp_i(ARM_LR, 0), ctx);
+	out[2] = emit_fwd(ctx, ARM_COND_EQ);
+
+	emit(arm_ldr_i(ARM_LR, ARM_LR, offsetof(struct bpf_prog, bpf_func)),
+	     ctx);
+	ld_word(ctx, ARM_R0, BPF_REG_1, false);		/* ctx */
+	emit(arm_mov_r(ARM_R1, ARM_IP), ctx);		/* tcc */
+	emit(arm_add_i(ARM_IP, ARM_LR, ARMJIT_TAIL_CALL_OFFSET), ctx);
+	emit_teardown(ctx, ARM_R2);
+	emit(arm_pop(SAVED_REGS), ctx);
+	emit(arm_bx(ARM_IP), ctx);
+
+	fix_fwd(ctx, out[0]);
+	fix_fwd(ctx, out[1]);
+	fix_fwd(ctx, out[2]);
+	return 0;
+}
+
+static int emit_jmp(struct armjit_ctx *ctx, const struct bpf_insn *insn,
+		    int i)
+{
+	bool is64 = BPF_CLASS(insn->code) == BPF_JMP;
+	u8 op = BPF_OP(insn->code);
+	int target = i + 1 + insn->off, cond;
+
+	switch (op) {
+	case BPF_CALL:
+		if (!is64)
+			return -EINVAL;
+		if (insn->src_reg)	/* bpf-to-bpf, kfunc */
+			return -EOPNOTSUPP;
+		return emit_call(ctx, armjit_rt.call_base + insn->imm,
+				 find_conv(ctx, armjit_rt.call_base +
+					   insn->imm));
+	case BPF_TAIL_CALL:
+		if (!is64)
+			return -EINVAL;
+		return emit_tail_call(ctx);
+	case BPF_EXIT:
+		if (!is64)
+			return -EINVAL;
+		if (i == ctx->len - 1)
+			return 0;	/* falls into the epilogue */
+		return emit_b(ctx, ARM_COND_AL, ctx->epilogue_offset);
+	}
+
+	if (target < 0 || target > ctx->len)
+		return -EINVAL;
+	if (op == BPF_JA) {
+		if (!is64)
+			return -EOPNOTSUPP;	/* gotol (cpuv4) */
+		if (!insn->off)
+			return 0;
+		return emit_b(ctx, ARM_COND_AL, ctx->offsets[target]);
+	}
+	cond = emit_cmp(ctx, insn, is64);
+	if (cond < 0)
+		return cond;
+	return emit_b(ctx, cond, ctx->offsets[target]);
+}
+
+/* ---- Dispatch ----------------------------------------------------------- */
+
+/* Returns 1 if insn used two slots (LD_IMM64), 0, or an error. */
+static int build_insn(struct armjit_ctx *ctx, const struct bpf_insn *insn,
+		      int i)
+{
+	u8 cls = BPF_CLASS(insn->code);
+
+	if (insn->dst_reg >= MAX_BPF_JIT_REG ||
+	    insn->src_reg >= MAX_BPF_JIT_REG)
+		return -EINVAL;
+	/* FP is read-only */
+	if (insn->dst_reg == BPF_REG_FP &&
+	    (cls == BPF_ALU || cls == BPF_ALU64 || cls == BPF_LDX ||
+	     cls == BPF_LD))
+		return -EINVAL;
+
+	switch (cls) {
+	case BPF_ALU:
+		return emit_alu32(ctx, insn);
+	case BPF_ALU64:
+		return emit_alu64(ctx, insn);
+	case BPF_LDX:
+		return emit_ldx(ctx, insn);
+	case BPF_ST:
+		if (BPF_MODE(insn->code) == BPF_NOSPEC)
+			return 0;	/* no speculative store bypass here */
+		if (BPF_MODE(insn->code) != BPF_MEM)
+			return -EOPNOTSUPP;
+		return emit_st(ctx, insn);
+	case BPF_STX:
+		if (BPF_MODE(insn->code) == BPF_ATOMIC)
+			return emit_atomic(ctx, insn);
+		if (BPF_MODE(insn->code) != BPF_MEM)
+			return -EOPNOTSUPP;
+		return emit_st(ctx, insn);
+	case BPF_LD:
+		if (insn->code != (BPF_LD | BPF_IMM | BPF_DW))
+			return -EOPNOTSUPP;	/* LD_ABS/LD_IND */
+		if (i + 1 >= ctx->len || insn[1].code)
+			return -EINVAL;
+		if (insn->src_reg == BPF_PSEUDO_FUNC)
+			return -EOPNOTSUPP;	/* needs subprog addresses */
+		emit_ld_imm64(ctx, insn->dst_reg, insn[0].imm, insn[1].imm);
+		return 1;
+	case BPF_JMP:
+	case BPF_JMP32:
+		return emit_jmp(ctx, insn, i);
+	}
+	return -EOPNOTSUPP;
+}
+
+int armjit_build(struct armjit_ctx *ctx)
+{
+	int i, ret;
+
+	ctx->idx = 0;
+	ctx->flags = 0;
+	ctx->sp_adj = 0;
+	ctx->frame_size = FRAME_FIXED + ((ctx->stack_depth + 7) & ~7U);
+
+	build_prologue(ctx);
+	for (i = 0; i < ctx->len; i++) {
+		ctx->offsets[i] = ctx->idx;
+		ret = build_insn(ctx, &ctx->insns[i], i);
+		if (ret < 0)
+			return ret;
+		if (ret) {
+			i++;
+			ctx->offsets[i] = ctx->idx;
+		}
+	}
+	ctx->offsets[ctx->len] = ctx->idx;
+	ctx->epilogue_offset = ctx->idx;
+	build_epilogue(ctx);
+
+	/* an operand no instruction can encode: a translation bug */
+	if (WARN_ON_ONCE(ctx->flags & FLAG_BAD_INSN))
+		return -EFAULT;
+	return 0;
+}
