@@ -1,0 +1,51 @@
+# armjit, top level. Every target first installs missing host packages
+# (scripts/setup-host) and fetches the stock kernel (cached in .cache/).
+#
+#   make              armjit.ko for KERNEL: build/$(KERNEL)/armjit.ko
+#   make fetch        download/extract the kernel and its linux-source
+#   make check        all tests (host, guest); ends "N passed, N failed, N skipped"
+#   make test-bpf     test_bpf's three suites through armjit (HARDEN=0|1|2, CPU=)
+#   make demo         boot, toggle armjit, test_bpf stock JIT vs armjit
+#   make checkpatch   checkpatch.pl --no-tree on module/*.[ch]
+#   make clean        remove build/ (the .cache/ stays)
+#
+# KERNEL=6.1 (default), 6.1-lpae, 6.1-rt, 6.12, 6.12-lpae: see scripts/lib.sh.
+# CPU=cortex-a15 (default), cortex-a7, cortex-a9 (no hardware divide).
+
+KERNEL ?= 6.1
+CPU ?= cortex-a15
+HARDEN ?= 0
+export KERNEL
+
+VM := scripts/vm --cpu $(CPU)
+
+.PHONY: all module setup fetch check test-bpf demo checkpatch clean
+
+all: module
+
+setup:
+	@scripts/setup-host
+
+fetch: setup
+	@scripts/fetch-kernel
+	@scripts/fetch-source
+
+module: fetch
+	@scripts/build
+
+check: fetch
+	@scripts/check
+
+test-bpf: module
+	@$(VM) --file tests/guest -- HARDEN=$(HARDEN) sh guest/test_bpf.sh
+
+demo: module
+	@$(VM) --file tests/guest -- sh guest/demo.sh
+
+checkpatch: fetch
+	@scripts/checkpatch
+
+clean:
+	rm -rf build
+	@[ ! -f tests/host/Makefile ] || $(MAKE) -C tests/host clean
+	@[ ! -f selftests/Makefile ] || $(MAKE) -C selftests clean
