@@ -189,6 +189,20 @@ void cases_alu(void)
 		snprintf(name, sizeof(name), "end_to_be%d", sizes[sz]);
 		unary_family(name, ENDIAN(BPF_TO_BE, 0, sizes[sz]));
 	}
+	/* ALU32 again as the verifier leaves it for a JIT asking for zext */
+	gen_extra_flags = F_ZEXT | F_ZEXT_INSERT;
+	for (i = 0; i < ARRAY_SIZE(ops); i++)
+		for (x = 1; x >= 0; x--)
+			alu_family(false, &ops[i], x);
+	unary_family("alu32_neg", NEG32(0));
+	for (sz = 0; sz < 2; sz++) {
+		snprintf(name, sizeof(name), "end_to_le%d", sizes[sz]);
+		unary_family(name, ENDIAN(BPF_TO_LE, 0, sizes[sz]));
+		snprintf(name, sizeof(name), "end_to_be%d", sizes[sz]);
+		unary_family(name, ENDIAN(BPF_TO_BE, 0, sizes[sz]));
+	}
+	gen_extra_flags = 0;
+
 	unary_family("zext (alu32 mov x imm=1)", ZEXT_REG(0));
 	zext_flag = F_ZEXT;
 	unary_family("zext (alu32 mov x imm=1) verifier_zext", ZEXT_REG(0));

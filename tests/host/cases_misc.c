@@ -109,7 +109,7 @@ static bool is_ld_second(const struct bpf_insn *insns, int i)
  * Random loop-free program: R1 stays the ctx pointer (reloaded after
  * calls), R10 is never read as a value. Ends by storing R0, R2-R9.
  */
-static void random_prog(int nr, int len)
+static void random_prog(int nr, int len, u32 flags)
 {
 	static const u8 aluops[] = {
 		BPF_ADD, BPF_SUB, BPF_MUL, BPF_DIV, BPF_OR, BPF_AND, BPF_LSH,
@@ -248,7 +248,8 @@ static void random_prog(int nr, int len)
 		if (r != 1)
 			PB(&pb, STX_MEM(BPF_DW, R1, r, 480 - 8 * r + (r > 1 ? 8 : 0)));
 	PB(&pb, EXIT());
-	snprintf(name, sizeof(name), "random program %d (%d insns)", nr, pb.len);
+	snprintf(name, sizeof(name), "random program %d (%d insns)%s", nr, pb.len,
+		 flags & F_ZEXT_INSERT ? " [verifier_zext]" : "");
 	memset(&t, 0, sizeof(t));
 	t.name = name;
 	t.insns = pb.insns;
@@ -256,6 +257,7 @@ static void random_prog(int nr, int len)
 	t.ctx = ctx;
 	t.ctx_size = sizeof(ctx);
 	t.stack_depth = 64;
+	t.flags = flags;
 	run_test(&t);
 	pb_free(&pb);
 }
@@ -482,5 +484,8 @@ void cases_misc(void)
 	for (i = 0; i < ARRAY_SIZE(real_progs); i++)
 		run_static(&real_progs[i]);
 	for (i = 0; i < 60; i++)
-		random_prog(i, i < 50 ? 200 : 2000);
+		random_prog(i, i < 50 ? 200 : 2000, 0);
+	/* the same kind of programs with the verifier's explicit zext */
+	for (i = 0; i < 30; i++)
+		random_prog(100 + i, 300, F_ZEXT | F_ZEXT_INSERT);
 }

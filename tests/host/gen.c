@@ -147,11 +147,18 @@ static void describe(const struct test_case *t, int word, char *buf, int n,
 		 (unsigned long long)b->b, ins + 34);
 }
 
+u32 gen_extra_flags;
+
 bool gen_run(struct gen_prog *g, const char *name)
 {
 	struct test_case t;
+	char zname[160];
 	bool ok;
 
+	if (gen_extra_flags & F_ZEXT_INSERT) {
+		snprintf(zname, sizeof(zname), "%s [verifier_zext]", name);
+		name = zname;
+	}
 	memset(&t, 0, sizeof(t));
 	t.name = name;
 	if (counting || !want(name))
@@ -165,7 +172,7 @@ bool gen_run(struct gen_prog *g, const char *name)
 		t.ctx_size = 8;
 	t.describe = describe;
 	t.priv = g;
-	t.flags = g->flags;
+	t.flags = g->flags | gen_extra_flags;
 	ok = run_test(&t);
 	pb_free(&g->pb);
 	free(g->blk_insn);

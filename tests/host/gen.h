@@ -51,6 +51,9 @@ void gen_body(struct gen_block *b, struct bpf_insn insn);
 bool gen_run(struct gen_prog *g, const char *name);
 void gen_free(struct gen_prog *g);
 
+/* Flags added to every gen_run() test (zext variants). */
+extern u32 gen_extra_flags;
+
 /* Operand magnitudes. */
 extern const u64 gen_vals64[];
 extern const int gen_nr_vals64;

@@ -260,6 +260,12 @@ static const char *err_name(int err)
 
 /* ---- Running one test --------------------------------------------------- */
 
+static bool run_test1(const struct test_case *t);
+
+/* old -> new insn index of the zext-inserted program being run */
+static int *zext_map;
+static int zext_map_len;
+
 typedef u64 (*jit_fn)(void *ctx, const void *insn);
 
 static __attribute__((noinline)) u64 call_jit(void *image, void *ctx)
@@ -274,6 +280,10 @@ bool want(const char *name)
 
 static void dump_program(const struct test_case *t, int lo, int hi)
 {
+	if (zext_map && lo >= 0 && lo <= zext_map_len && hi >= 0 && hi <= zext_map_len) {
+		lo = zext_map[lo];
+		hi = zext_map[hi];
+	}
 	if (t->len <= 80 || verbose) {
 		printf("# program (%d insns):\n", t->len);
 		disasm_dump(t->insns, t->len, 0, t->len);
@@ -303,7 +313,99 @@ static void result(bool ok, const char *name, const char *directive)
 	fflush(stdout);
 }
 
-bool run_test(const struct test_case *t)
+/*
+ * What the verifier does for a JIT that wants explicit zero-extension
+ * (bpf_jit_needs_zext(), verifier_zext): after each instruction defining a
+ * 32-bit subregister (ALU32 incl. END 16/32, LDX B/H/W, W atomics with
+ * FETCH -> src, W CMPXCHG -> R0), insert `wX = wX` with imm 1. Here after
+ * every one of them, with jump offsets fixed up.
+ */
+static int zext_def(const struct bpf_insn *in)
+{
+	u8 cls = BPF_CLASS(in->code);
+
+	if (cls == BPF_ALU) {
+		if (in->code == (BPF_ALU | BPF_MOV | BPF_X) && in->imm == 1)
+			return -1;	/* already a zext */
+		if (BPF_OP(in->code) == BPF_END && in->imm == 64)
+			return -1;
+		return in->dst_reg;
+	}
+	if (cls == BPF_LDX && BPF_SIZE(in->code) != BPF_DW)
+		return in->dst_reg;
+	if (cls == BPF_STX && BPF_MODE(in->code) == BPF_ATOMIC &&
+	    BPF_SIZE(in->code) == BPF_W) {
+		if (in->imm == BPF_CMPXCHG)
+			return BPF_REG_0;
+		if (in->imm & BPF_FETCH)
+			return in->src_reg;
+	}
+	return -1;
+}
+
+static struct bpf_insn *zext_insert(const struct bpf_insn *in, int len, int *nlen)
+{
+	int *map = malloc((len + 1) * sizeof(int));
+	struct bpf_insn *out;
+	int i, n = 0;
+
+	for (i = 0; i < len; i++) {
+		map[i] = n;
+		n += 1 + (zext_def(&in[i]) >= 0);
+	}
+	map[len] = n;
+	out = malloc(n * sizeof(*out));
+	for (i = 0, n = 0; i < len; i++) {
+		struct bpf_insn x = in[i];
+		u8 cls = BPF_CLASS(x.code), op = BPF_OP(x.code);
+		int r;
+
+		if ((cls == BPF_JMP || cls == BPF_JMP32) && op != BPF_CALL &&
+		    op != BPF_EXIT && op != BPF_TAIL_CALL) {
+			int tgt = i + 1 + x.off;
+
+			if (tgt >= 0 && tgt <= len)
+				x.off = map[tgt] - (map[i] + 1);
+		}
+		if (cls == BPF_JMP && op == BPF_CALL && x.src_reg == BPF_PSEUDO_CALL)
+			x.imm = map[i + 1 + x.imm] - (map[i] + 1);
+		out[n++] = x;
+		if (x.code == (BPF_LD | BPF_IMM | BPF_DW) && i + 1 < len) {
+			out[n++] = in[++i];
+			map[i] = n - 1;
+			continue;
+		}
+		r = zext_def(&x);
+		if (r >= 0)
+			out[n++] = ZEXT_REG(r);
+	}
+	*nlen = n;
+	zext_map = map;
+	zext_map_len = len;
+	return out;
+}
+
+bool run_test(const struct test_case *t0)
+{
+	struct test_case zt;
+	const struct test_case *t = t0;
+	struct bpf_insn *zins = NULL;
+	bool ret;
+
+	if (!counting && want(t0->name) && (t0->flags & F_ZEXT_INSERT)) {
+		zt = *t0;
+		zins = zext_insert(t0->insns, t0->len, &zt.len);
+		zt.insns = zins;
+		t = &zt;
+	}
+	ret = run_test1(t);
+	free(zins);
+	free(zext_map);
+	zext_map = NULL;
+	return ret;
+}
+
+static bool run_test1(const struct test_case *t)
 {
 	struct host_prog hp = {
 		.insns = t->insns, .len = t->len,

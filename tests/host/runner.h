@@ -46,6 +46,7 @@ struct host_prog {
 #define F_EXPECT_R0	0x2	/* compare R0 with .expect_r0 as well */
 #define F_NO_MEMCMP	0x4	/* don't compare ctx memory */
 #define F_ZEXT		0x8	/* verifier_zext = true */
+#define F_ZEXT_INSERT	0x10	/* insert the verifier's zext after 32-bit defs */
 
 struct test_case {
 	const char *name;
