@@ -21,7 +21,7 @@ static const struct alu_op ops[] = {
 
 /* Register pairs for the all-magnitudes programs. */
 static const int val_pairs[][2] = {
-	{ R2, R3 }, { R0, R7 }, { R6, R1 }, { R9, R8 }, { R5, R4 },
+	{ R2, R3 }, { R0, R7 }, { R6, R1 }, { R9, R8 }, { R5, R6 },
 };
 
 static bool is_shift(u8 op)

@@ -420,6 +420,7 @@ static bool run_test1(const struct test_case *t)
 	bool ok = true;
 	int i, e, shown;
 	volatile int lo = -1, hi = -1;
+	int run;
 
 	if (!want(t->name))
 		return true;
@@ -481,66 +482,77 @@ static bool run_test1(const struct test_case *t)
 		ok = false;
 	}
 
-	/* JIT run, same buffer address. */
-	memcpy(mem, init, zone);
-	if (t->reset)
-		t->reset(t);
-	crash_sig = 0;
-	if (sigsetjmp(crash_jmp, 1) == 0) {
-		alarm(5);
-		in_jit = 1;
-		jit_r0 = call_jit(hp.image, mem + GUARD);
-		in_jit = 0;
-		alarm(0);
-	} else {
-		alarm(0);
-		printf("# %s: JIT'ed code %s: signal %d at pc %p (image %p +0x%x, ARM insn %d), addr %p\n",
-		       t->name, crash_sig == SIGALRM ? "hung (5 s)" : "crashed",
-		       (int)crash_sig, (void *)crash_pc, hp.image,
-		       (unsigned int)(crash_pc - (uintptr_t)hp.image),
-		       (int)((crash_pc - (uintptr_t)hp.image) / 4), (void *)crash_addr);
-		dump_program(t, -1, -1);
-		result(false, t->name, NULL);
-		goto out;
-	}
-
-	if (jit_r0 != ref_r0) {
-		printf("# %s: R0 expected 0x%016llx got 0x%016llx\n", t->name,
-		       (unsigned long long)ref_r0, (unsigned long long)jit_r0);
-		ok = false;
-	}
-	if (!(t->flags & F_NO_MEMCMP) && memcmp(mem, ref_mem, zone)) {
-		shown = 0;
-		for (i = 0; i < (int)zone; i += 8) {
-			u64 want_w, got_w;
-			char what[200] = "";
-			int off = i - GUARD;
-
-			memcpy(&want_w, ref_mem + i, 8);
-			memcpy(&got_w, mem + i, 8);
-			if (want_w == got_w)
-				continue;
-			ok = false;
-			if (shown++ >= MAX_DIAG_WORDS)
-				continue;
-			if (off < 0 || off >= (int)csize)
-				snprintf(what, sizeof(what), "OUTSIDE the ctx buffer (guard zone)");
-			else if (t->describe) {
-				int blo = -1, bhi = -1;
-
-				t->describe(t, off / 8, what, sizeof(what),
-					    &blo, &bhi);
-				if (lo < 0) {
-					lo = blo;
-					hi = bhi;
-				}
-			}
-			printf("# %s: mem ctx%+d: expected 0x%016llx got 0x%016llx %s\n",
-			       t->name, off, (unsigned long long)want_w,
-			       (unsigned long long)got_w, what);
+	/*
+	 * JIT runs, same buffer address. Twice: the kernel runs one image
+	 * many times (state such as the tail call count must not leak).
+	 */
+	for (run = 0; run < 2; run++) {
+		memcpy(mem, init, zone);
+		if (t->reset)
+			t->reset(t);
+		crash_sig = 0;
+		if (sigsetjmp(crash_jmp, 1) == 0) {
+			alarm(5);
+			in_jit = 1;
+			jit_r0 = call_jit(hp.image, mem + GUARD);
+			in_jit = 0;
+			alarm(0);
+		} else {
+			alarm(0);
+			printf("# %s: JIT'ed code %s: signal %d at pc %p (image %p +0x%x, ARM insn %d), addr %p\n",
+			       t->name, crash_sig == SIGALRM ? "hung (5 s)" : "crashed",
+			       (int)crash_sig, (void *)crash_pc, hp.image,
+			       (unsigned int)(crash_pc - (uintptr_t)hp.image),
+			       (int)((crash_pc - (uintptr_t)hp.image) / 4), (void *)crash_addr);
+			dump_program(t, -1, -1);
+			result(false, t->name, NULL);
+			goto out;
 		}
-		if (shown > MAX_DIAG_WORDS)
-			printf("# %s: ... %d differing words in all\n", t->name, shown);
+
+		if (jit_r0 != ref_r0) {
+			printf("# %s: R0 expected 0x%016llx got 0x%016llx\n", t->name,
+			       (unsigned long long)ref_r0, (unsigned long long)jit_r0);
+			ok = false;
+		}
+		if (!(t->flags & F_NO_MEMCMP) && memcmp(mem, ref_mem, zone)) {
+			shown = 0;
+			for (i = 0; i < (int)zone; i += 8) {
+				u64 want_w, got_w;
+				char what[200] = "";
+				int off = i - GUARD;
+
+				memcpy(&want_w, ref_mem + i, 8);
+				memcpy(&got_w, mem + i, 8);
+				if (want_w == got_w)
+					continue;
+				ok = false;
+				if (shown++ >= MAX_DIAG_WORDS)
+					continue;
+				if (off < 0 || off >= (int)csize)
+					snprintf(what, sizeof(what), "OUTSIDE the ctx buffer (guard zone)");
+				else if (t->describe) {
+					int blo = -1, bhi = -1;
+
+					t->describe(t, off / 8, what, sizeof(what),
+						    &blo, &bhi);
+					if (lo < 0) {
+						lo = blo;
+						hi = bhi;
+					}
+				}
+				printf("# %s: mem ctx%+d: expected 0x%016llx got 0x%016llx %s\n",
+				       t->name, off, (unsigned long long)want_w,
+				       (unsigned long long)got_w, what);
+			}
+			if (shown > MAX_DIAG_WORDS)
+				printf("# %s: ... %d differing words in all\n", t->name, shown);
+		}
+		if (!ok) {
+			if (run)
+				printf("# %s: the mismatch above is from the SECOND run of the same image\n",
+				       t->name);
+			break;
+		}
 	}
 	if (!ok)
 		dump_program(t, lo, hi);
