@@ -40,8 +40,12 @@
 /* Registers the prologue saves: 10 words keep sp 8-byte aligned. */
 #define SAVED_REGS	(0x0ff8 | 1 << ARM_LR)	/* r3-r11, lr */
 
+/* First word of every armjit image: mov r1, #0 (tail-call counter) */
+#define ARMJIT_ENTRY_INSN	0xe3a01000
+
 /* ctx->flags */
 #define FLAG_BAD_INSN	0x1		/* an encoder answered ARM_INSN_BAD */
+#define FLAG_TAIL_CALL	0x2		/* the program has tail calls */
 
 struct armjit_reg {
 	s8 lo, hi;	/* ARM registers, or -1 */
@@ -284,12 +288,13 @@ static void fix_fwd(struct armjit_ctx *ctx, int at)
 static void build_prologue(struct armjit_ctx *ctx)
 {
 	/* bpf_func: the tail-call counter starts at 0 */
-	emit(arm_mov_i(ARM_R1, 0), ctx);
+	emit(ARMJIT_ENTRY_INSN, ctx);
 	/* tail-call entry (ARMJIT_TAIL_CALL_OFFSET): r0 = ctx, r1 = count */
 	emit(arm_push(SAVED_REGS), ctx);
 	emit_dp_imm(ctx, ARM_DP_SUB, false, ARM_SP, ARM_SP, ctx->frame_size,
 		    ARM_IP);
-	emit(arm_str_i(ARM_R1, ARM_SP, SLOT_TCC), ctx);
+	if (ctx->flags & FLAG_TAIL_CALL)
+		emit(arm_str_i(ARM_R1, ARM_SP, SLOT_TCC), ctx);
 	/* R1 = ctx: a 32-bit pointer */
 	emit(arm_mov_i(armjit_map[BPF_REG_1].hi, 0), ctx);
 	if (armjit_map[BPF_REG_1].lo != ARM_R0)
@@ -1154,7 +1159,9 @@ static int emit_cmp(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 		return cond;
 	}
 	/* equality and unsigned order: hi words, then lo words if equal */
-	if (k) {
+	if (k && !imm && (op == BPF_JEQ || op == BPF_JNE)) {
+		emit(arm_orrs_r(ARM_IP, dl, dh), ctx);
+	} else if (k) {
 		emit(imm_hi ? arm_cmn_i(dh, 1) : arm_cmp_i(dh, 0), ctx);
 		emit(arm_cond(ARM_COND_EQ, arm_imm_ok(imm) ? arm_cmp_i(dl, imm) :
 			      arm_cmn_i(dl, -imm)), ctx);
@@ -1246,10 +1253,11 @@ static int emit_call(struct armjit_ctx *ctx, u32 addr,
  *	tcc++;
  *	prog = array->ptrs[index]; if (!prog) goto out;
  *	tear down this frame, enter prog past its tcc = 0 with r1 = tcc.
+ * A target armjit did not compile is treated like an empty slot.
  */
 static int emit_tail_call(struct armjit_ctx *ctx)
 {
-	int out[3];
+	int out[4];
 	u8 arr, idx;
 
 	arr = rd_lo(ctx, BPF_REG_2, TMP_A_LO);
@@ -1273,8 +1281,17 @@ static int emit_tail_call(struct armjit_ctx *ctx)
 	emit(arm_cmp_i(ARM_LR, 0), ctx);
 	out[2] = emit_fwd(ctx, ARM_COND_EQ);
 
+	/*
+	 * Only enter armjit code: a program the stock JIT or the interpreter
+	 * runs has other conventions. Its first word tells.
+	 */
 	emit(arm_ldr_i(ARM_LR, ARM_LR, offsetof(struct bpf_prog, bpf_func)),
 	     ctx);
+	emit(arm_ldr_i(ARM_R10, ARM_LR, 0), ctx);
+	emit_mov_addr(ctx, ARM_R11, ARMJIT_ENTRY_INSN);
+	emit(arm_cmp_r(ARM_R10, ARM_R11), ctx);
+	out[3] = emit_fwd(ctx, ARM_COND_NE);
+
 	ld_word(ctx, ARM_R0, BPF_REG_1, false);		/* ctx */
 	emit(arm_mov_r(ARM_R1, ARM_IP), ctx);		/* tcc */
 	emit(arm_add_i(ARM_IP, ARM_LR, ARMJIT_TAIL_CALL_OFFSET), ctx);
@@ -1285,6 +1302,7 @@ static int emit_tail_call(struct armjit_ctx *ctx)
 	fix_fwd(ctx, out[0]);
 	fix_fwd(ctx, out[1]);
 	fix_fwd(ctx, out[2]);
+	fix_fwd(ctx, out[3]);
 	return 0;
 }
 
@@ -1390,6 +1408,9 @@ int armjit_build(struct armjit_ctx *ctx)
 	ctx->idx = 0;
 	ctx->flags = 0;
 	ctx->sp_adj = 0;
+	for (i = 0; i < ctx->len; i++)
+		if (ctx->insns[i].code == (BPF_JMP | BPF_TAIL_CALL))
+			ctx->flags |= FLAG_TAIL_CALL;
 	ctx->frame_size = FRAME_FIXED + ((ctx->stack_depth + 7) & ~7U);
 
 	build_prologue(ctx);
