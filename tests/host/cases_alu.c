@@ -203,6 +203,13 @@ void cases_alu(void)
 	}
 	gen_extra_flags = 0;
 
+	/* K forms after constant blinding (bpf_jit_harden): via BPF_REG_AX */
+	gen_extra_flags = F_BLIND;
+	for (is64 = 1; is64 >= 0; is64--)
+		for (i = 0; i < ARRAY_SIZE(ops); i++)
+			alu_family(is64, &ops[i], false);
+	gen_extra_flags = 0;
+
 	unary_family("zext (alu32 mov x imm=1)", ZEXT_REG(0));
 	zext_flag = F_ZEXT;
 	unary_family("zext (alu32 mov x imm=1) verifier_zext", ZEXT_REG(0));

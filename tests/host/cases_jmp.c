@@ -260,6 +260,12 @@ void cases_jmp(void)
 		for (i = 0; i < ARRAY_SIZE(conds); i++)
 			for (x = 1; x >= 0; x--)
 				jmp_family(is32, &conds[i], x);
+	/* K forms after constant blinding: compare with BPF_REG_AX */
+	gen_extra_flags = F_BLIND;
+	for (is32 = 0; is32 <= 1; is32++)
+		for (i = 0; i < ARRAY_SIZE(conds); i++)
+			jmp_family(is32, &conds[i], false);
+	gen_extra_flags = 0;
 	for (i = 0; i < ARRAY_SIZE(jmp_static); i++)
 		run_static(&jmp_static[i]);
 }

@@ -114,7 +114,7 @@ static void ctx_loads(int align, const char *name)
 	free(ctx);
 }
 
-static void ctx_stores(int align, bool imm, const char *name)
+static void ctx_stores(int align, bool imm, const char *name, u32 flags)
 {
 	struct noted_prog np;
 	u8 *ctx = mem_ctx();
@@ -179,7 +179,7 @@ static void ctx_stores(int align, bool imm, const char *name)
 		}
 	}
 	PB(&np.pb, MOV64_IMM(R0, 1), EXIT());
-	np_run(&np, name, ctx, CTX_SIZE, 16, 0);
+	np_run(&np, name, ctx, CTX_SIZE, 16, flags);
 	np_free(&np);
 	free(ctx);
 }
@@ -330,12 +330,13 @@ void cases_mem(void)
 
 	ctx_loads(0, "mem ctx ldx b/h/w/dw offsets and register pairs");
 	ctx_loads(4, "mem ctx ldx dw at 4 mod 8 (word-aligned)");
-	ctx_stores(0, false, "mem ctx stx b/h/w/dw offsets and register pairs");
-	ctx_stores(4, false, "mem ctx stx dw at 4 mod 8 (word-aligned)");
-	ctx_stores(0, true, "mem ctx st imm b/h/w/dw offsets");
-	ctx_stores(4, true, "mem ctx st imm dw at 4 mod 8 (word-aligned)");
+	ctx_stores(0, false, "mem ctx stx b/h/w/dw offsets and register pairs", 0);
+	ctx_stores(4, false, "mem ctx stx dw at 4 mod 8 (word-aligned)", 0);
+	ctx_stores(0, true, "mem ctx st imm b/h/w/dw offsets", 0);
+	ctx_stores(4, true, "mem ctx st imm dw at 4 mod 8 (word-aligned)", 0);
+	ctx_stores(0, true, "mem ctx st imm b/h/w/dw offsets [blinded]", F_BLIND);
 	ctx_loads(1, "mem ctx ldx h/w/dw unaligned (packet-style)");
-	ctx_stores(1, false, "mem ctx stx h/w/dw unaligned (packet-style)");
+	ctx_stores(1, false, "mem ctx stx h/w/dw unaligned (packet-style)", 0);
 	stack_access(false, "mem stack ldx/stx/st via r10");
 	stack_access(true, "mem stack ldx/stx/st via fp copy in r3");
 	for (i = 0; i < ARRAY_SIZE(mem_static); i++)

@@ -249,7 +249,8 @@ static void random_prog(int nr, int len, u32 flags)
 			PB(&pb, STX_MEM(BPF_DW, R1, r, 480 - 8 * r + (r > 1 ? 8 : 0)));
 	PB(&pb, EXIT());
 	snprintf(name, sizeof(name), "random program %d (%d insns)%s", nr, pb.len,
-		 flags & F_ZEXT_INSERT ? " [verifier_zext]" : "");
+		 flags & F_ZEXT_INSERT ? " [verifier_zext]" :
+		 flags & F_BLIND ? " [blinded]" : "");
 	memset(&t, 0, sizeof(t));
 	t.name = name;
 	t.insns = pb.insns;
@@ -488,4 +489,10 @@ void cases_misc(void)
 	/* the same kind of programs with the verifier's explicit zext */
 	for (i = 0; i < 30; i++)
 		random_prog(100 + i, 300, F_ZEXT | F_ZEXT_INSERT);
+	/* and after constant blinding */
+	for (i = 0; i < 30; i++)
+		random_prog(200 + i, 300, F_BLIND);
+	gen_extra_flags = F_BLIND;
+	ld_imm64_all();
+	gen_extra_flags = 0;
 }

@@ -155,8 +155,9 @@ bool gen_run(struct gen_prog *g, const char *name)
 	char zname[160];
 	bool ok;
 
-	if (gen_extra_flags & F_ZEXT_INSERT) {
-		snprintf(zname, sizeof(zname), "%s [verifier_zext]", name);
+	if (gen_extra_flags & (F_ZEXT_INSERT | F_BLIND)) {
+		snprintf(zname, sizeof(zname), "%s [%s]", name,
+			 gen_extra_flags & F_BLIND ? "blinded" : "verifier_zext");
 		name = zname;
 	}
 	memset(&t, 0, sizeof(t));

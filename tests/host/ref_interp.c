@@ -232,7 +232,7 @@ static int run(struct interp *in, int pc, u64 *reg)
 		code = insn->code;
 		cls = BPF_CLASS(code);
 		op = BPF_OP(code);
-		if (insn->dst_reg > 10 || insn->src_reg > 10)
+		if (insn->dst_reg > BPF_REG_AX || insn->src_reg > BPF_REG_AX)
 			return fail(in, pc, "bad register");
 
 		switch (cls) {
@@ -240,6 +240,7 @@ static int run(struct interp *in, int pc, u64 *reg)
 		case BPF_ALU:
 			if (insn->dst_reg == BPF_REG_10)
 				return fail(in, pc, "write to R10");
+			/* AX is used by blinding: 32-bit ops on it zero-extend too */
 			if (op == BPF_END) {
 				u64 *d = &reg[insn->dst_reg];
 
@@ -384,7 +385,7 @@ static int run(struct interp *in, int pc, u64 *reg)
 int ref_run(const struct host_prog *hp, void *ctx, u64 *r0, char *err, int n)
 {
 	struct interp in = { .hp = hp, .err = err, .errlen = n };
-	u64 reg[11];
+	u64 reg[MAX_BPF_JIT_REG];	/* R0-R10, AX */
 	/* Tail-call targets share the frame of the first program; the
 	 * verifier gives a program with a tail call MAX_BPF_STACK.
 	 */
@@ -394,7 +395,7 @@ int ref_run(const struct host_prog *hp, void *ctx, u64 *r0, char *err, int n)
 	int i;
 
 	/* Uninitialized registers: a recognisable pattern. */
-	for (i = 0; i < 11; i++)
+	for (i = 0; i < MAX_BPF_JIT_REG; i++)
 		reg[i] = 0xdeadbeef00000000ull | i;
 	reg[1] = (uintptr_t)ctx;
 	reg[10] = (uintptr_t)(stack + sd);

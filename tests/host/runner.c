@@ -343,42 +343,152 @@ static int zext_def(const struct bpf_insn *in)
 	return -1;
 }
 
-static struct bpf_insn *zext_insert(const struct bpf_insn *in, int len, int *nlen)
+/*
+ * Program rewriting as the kernel does before the JIT sees a program.
+ * A rewrite maps insn i to up to 8 insns; the last one carries i's jump
+ * (its offset is recomputed), and a jump to i lands on the first.
+ */
+typedef int (*rewrite_fn)(const struct bpf_insn *in, int i, struct bpf_insn *out);
+
+static int rw_zext(const struct bpf_insn *in, int i, struct bpf_insn *out)
+{
+	int r = zext_def(&in[i]);
+
+	out[0] = in[i];
+	if (r < 0)
+		return 1;
+	out[1] = ZEXT_REG(r);
+	return 2;
+}
+
+/*
+ * bpf_jit_blind_constants() of 6.1 (kernel/bpf/core.c bpf_jit_blind_insn):
+ * every immediate an attacker could choose goes through AX as
+ * (imm ^ rnd) ^ rnd. rnd from a fixed-seed LCG on the insn index.
+ */
+static int rw_blind(const struct bpf_insn *in, int i, struct bpf_insn *out)
+{
+	const struct bpf_insn *f = &in[i];
+	u32 rnd = (u32)(i + 1) * 2654435761u ^ 0x5bd1e995;
+	s32 r = (s32)rnd;
+	u8 cls = BPF_CLASS(f->code), op = BPF_OP(f->code);
+	const int AX = BPF_REG_AX;
+
+	out[0] = *f;
+	if (f->dst_reg == AX || f->src_reg == AX)
+		return 1;
+	if ((f->code == (BPF_ALU | BPF_MOV | BPF_K) ||
+	     f->code == (BPF_ALU64 | BPF_MOV | BPF_K)) && f->imm == 0) {
+		out[0] = ALU64_REG(BPF_XOR, f->dst_reg, f->dst_reg);
+		return 1;
+	}
+	if ((cls == BPF_ALU || cls == BPF_ALU64) && BPF_SRC(f->code) == BPF_K) {
+		switch (op) {
+		case BPF_ADD: case BPF_SUB: case BPF_AND: case BPF_OR:
+		case BPF_XOR: case BPF_MUL: case BPF_MOV: case BPF_RSH:
+		case BPF_LSH: case BPF_ARSH: case BPF_DIV: case BPF_MOD:
+			if (cls == BPF_ALU) {
+				out[0] = ALU32_IMM(BPF_MOV, AX, r ^ f->imm);
+				out[1] = ALU32_IMM(BPF_XOR, AX, r);
+				out[2] = INSN(BPF_ALU | op | BPF_X, f->dst_reg, AX, 0, 0);
+			} else {
+				out[0] = ALU64_IMM(BPF_MOV, AX, r ^ f->imm);
+				out[1] = ALU64_IMM(BPF_XOR, AX, r);
+				out[2] = INSN(BPF_ALU64 | op | BPF_X, f->dst_reg, AX, 0, 0);
+			}
+			return 3;
+		}
+		return 1;
+	}
+	if ((cls == BPF_JMP || cls == BPF_JMP32) && BPF_SRC(f->code) == BPF_K &&
+	    op != BPF_JA && op != BPF_CALL && op != BPF_EXIT &&
+	    op != BPF_TAIL_CALL) {
+		if (cls == BPF_JMP) {
+			out[0] = ALU64_IMM(BPF_MOV, AX, r ^ f->imm);
+			out[1] = ALU64_IMM(BPF_XOR, AX, r);
+		} else {
+			out[0] = ALU32_IMM(BPF_MOV, AX, r ^ f->imm);
+			out[1] = ALU32_IMM(BPF_XOR, AX, r);
+		}
+		out[2] = INSN(cls | op | BPF_X, f->dst_reg, AX, f->off, 0);
+		return 3;
+	}
+	if (f->code == (BPF_LD | BPF_IMM | BPF_DW)) {
+		/* both halves; the caller skips the second */
+		out[0] = ALU64_IMM(BPF_MOV, AX, r ^ f[1].imm);
+		out[1] = ALU64_IMM(BPF_XOR, AX, r);
+		out[2] = ALU64_IMM(BPF_LSH, AX, 32);
+		out[3] = ALU64_REG(BPF_MOV, f->dst_reg, AX);
+		out[4] = ALU32_IMM(BPF_MOV, AX, r ^ f->imm);
+		out[5] = ALU32_IMM(BPF_XOR, AX, r);
+		out[6] = ALU64_REG(BPF_OR, f->dst_reg, AX);
+		return 7;
+	}
+	if (cls == BPF_ST && BPF_MODE(f->code) == BPF_MEM) {
+		out[0] = ALU64_IMM(BPF_MOV, AX, r ^ f->imm);
+		out[1] = ALU64_IMM(BPF_XOR, AX, r);
+		out[2] = STX_MEM(BPF_SIZE(f->code), f->dst_reg, AX, f->off);
+		return 3;
+	}
+	return 1;
+}
+
+static struct bpf_insn *rewrite(const struct bpf_insn *in, int len,
+				rewrite_fn fn, int *nlen)
 {
 	int *map = malloc((len + 1) * sizeof(int));
-	struct bpf_insn *out;
-	int i, n = 0;
+	int *carry;
+	struct bpf_insn *out, tmp[8];
+	int i, n = 0, k, cnt;
 
 	for (i = 0; i < len; i++) {
 		map[i] = n;
-		n += 1 + (zext_def(&in[i]) >= 0);
+		n += fn(in, i, tmp);
+		if (in[i].code == (BPF_LD | BPF_IMM | BPF_DW) && i + 1 < len) {
+			if (n - map[i] == 1)
+				n++;		/* kept as is: both halves */
+			map[++i] = n - 1;
+		}
 	}
 	map[len] = n;
 	out = malloc(n * sizeof(*out));
+	carry = malloc(n * sizeof(int));
 	for (i = 0, n = 0; i < len; i++) {
-		struct bpf_insn x = in[i];
-		u8 cls = BPF_CLASS(x.code), op = BPF_OP(x.code);
-		int r;
+		bool ld = in[i].code == (BPF_LD | BPF_IMM | BPF_DW) && i + 1 < len;
 
+		cnt = fn(in, i, tmp);
+		for (k = 0; k < cnt; k++) {
+			carry[n] = k == cnt - 1 ? i : -1;
+			out[n++] = tmp[k];
+		}
+		if (ld) {
+			if (cnt == 1) {
+				carry[n] = -1;
+				out[n++] = in[i + 1];
+			}
+			i++;
+		}
+	}
+	for (k = 0; k < n; k++) {
+		struct bpf_insn *x = &out[k];
+		u8 cls = BPF_CLASS(x->code), op = BPF_OP(x->code);
+		int oi = carry[k], tgt;
+
+		if (oi < 0)
+			continue;
 		if ((cls == BPF_JMP || cls == BPF_JMP32) && op != BPF_CALL &&
 		    op != BPF_EXIT && op != BPF_TAIL_CALL) {
-			int tgt = i + 1 + x.off;
-
+			tgt = oi + 1 + in[oi].off;
 			if (tgt >= 0 && tgt <= len)
-				x.off = map[tgt] - (map[i] + 1);
+				x->off = map[tgt] - (k + 1);
 		}
-		if (cls == BPF_JMP && op == BPF_CALL && x.src_reg == BPF_PSEUDO_CALL)
-			x.imm = map[i + 1 + x.imm] - (map[i] + 1);
-		out[n++] = x;
-		if (x.code == (BPF_LD | BPF_IMM | BPF_DW) && i + 1 < len) {
-			out[n++] = in[++i];
-			map[i] = n - 1;
-			continue;
+		if (cls == BPF_JMP && op == BPF_CALL && x->src_reg == BPF_PSEUDO_CALL) {
+			tgt = oi + 1 + in[oi].imm;
+			if (tgt >= 0 && tgt <= len)
+				x->imm = map[tgt] - (k + 1);
 		}
-		r = zext_def(&x);
-		if (r >= 0)
-			out[n++] = ZEXT_REG(r);
 	}
+	free(carry);
 	*nlen = n;
 	zext_map = map;
 	zext_map_len = len;
@@ -392,10 +502,13 @@ bool run_test(const struct test_case *t0)
 	struct bpf_insn *zins = NULL;
 	bool ret;
 
-	if (!counting && want(t0->name) && (t0->flags & F_ZEXT_INSERT)) {
+	if (!counting && want(t0->name) && (t0->flags & (F_ZEXT_INSERT | F_BLIND))) {
 		zt = *t0;
-		zins = zext_insert(t0->insns, t0->len, &zt.len);
+		zins = rewrite(t0->insns, t0->len,
+			       t0->flags & F_BLIND ? rw_blind : rw_zext, &zt.len);
 		zt.insns = zins;
+		zt.orig_insns = t0->insns;
+		zt.orig_len = t0->len;
 		t = &zt;
 	}
 	ret = run_test1(t);
@@ -475,6 +588,23 @@ static bool run_test1(const struct test_case *t)
 		goto out;
 	}
 	memcpy(ref_mem, mem, zone);
+	if (t->orig_insns) {
+		/* the rewrite must not change what the program computes */
+		struct host_prog oh = hp;
+		u64 orig_r0;
+
+		oh.insns = t->orig_insns;
+		oh.len = t->orig_len;
+		memcpy(mem, init, zone);
+		if (t->reset)
+			t->reset(t);
+		if (ref_run(&oh, mem + GUARD, &orig_r0, err, sizeof(err)) ||
+		    orig_r0 != ref_r0 || memcmp(mem, ref_mem, zone)) {
+			printf("# %s: TEST BUG: the rewritten program computes something else (%s)\n",
+			       t->name, err);
+			ok = false;
+		}
+	}
 	if ((t->flags & F_EXPECT_R0) && ref_r0 != t->expect_r0) {
 		printf("# %s: TEST BUG: interpreter R0 0x%016llx, table says 0x%016llx\n",
 		       t->name, (unsigned long long)ref_r0,

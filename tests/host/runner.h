@@ -47,6 +47,7 @@ struct host_prog {
 #define F_NO_MEMCMP	0x4	/* don't compare ctx memory */
 #define F_ZEXT		0x8	/* verifier_zext = true */
 #define F_ZEXT_INSERT	0x10	/* insert the verifier's zext after 32-bit defs */
+#define F_BLIND		0x20	/* constant blinding through BPF_REG_AX */
 
 struct test_case {
 	const char *name;
@@ -67,6 +68,11 @@ struct test_case {
 	const struct armjit_call_conv *calls;
 	void *const *wrap;
 	int ncalls;
+	/* Set by the runner for rewritten programs: the original, whose
+	 * interpreted result must equal the rewritten one's.
+	 */
+	const struct bpf_insn *orig_insns;
+	int orig_len;
 	/* Extra programs this test tail-calls (JIT'ed before the main one). */
 	struct host_prog **extra;
 	int nr_extra;
