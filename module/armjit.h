@@ -63,6 +63,10 @@ int armjit_helpers_for_prog(const struct bpf_prog *prog,
 			    struct armjit_call_conv **calls, int *ncalls);
 extern const struct attribute_group armjit_helpers_group;
 
+/* libgcc-ABI division routines of arch/arm/lib, exported by the kernel. */
+void __aeabi_uidivmod(void);
+void __aeabi_idivmod(void);
+
 /* Detect the CPU's features and fill armjit_rt. */
 int armjit_rt_init(void);
 

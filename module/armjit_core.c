@@ -24,10 +24,6 @@
 
 struct armjit_rt armjit_rt;
 
-/* libgcc-ABI division routines of arch/arm/lib, exported by the kernel. */
-extern void __aeabi_uidivmod(void);
-extern void __aeabi_idivmod(void);
-
 int armjit_rt_init(void)
 {
 	armjit_rt.call_base = (u32)__bpf_call_base;

@@ -253,7 +253,7 @@ int armjit_helpers_for_prog(const struct bpf_prog *prog,
 
 static int format_table(char *buf, size_t size)
 {
-	const char *src[] = { "kernel", "default" };
+	static const char * const src[] = { "kernel", "default" };
 	int i, k, len;
 
 	len = scnprintf(buf, size, "# name id addr conv nargs args ret source\n");
