@@ -474,6 +474,80 @@ static const struct static_case real_progs[] = {
 	},
 };
 
+static const struct static_case special_progs[] = {
+	{
+		"nospec (BPF_ST | BPF_NOSPEC) is a barrier, no effect on results",
+		{
+			MOV64_IMM(R0, 5),
+			INSN(BPF_ST | BPF_NOSPEC, 0, 0, 0, 0),
+			ST_MEM(BPF_DW, R1, 0, 7),
+			INSN(BPF_ST | BPF_NOSPEC, 0, 0, 0, 0),
+			LDX_MEM(BPF_DW, R2, R1, 0),
+			ALU64_REG(BPF_ADD, R0, R2),
+			EXIT(),
+		},
+		.expect_r0 = 12, .flags = F_EXPECT_R0,
+	},
+	{
+		"probe_mem loads (BPF_LDX | BPF_PROBE_MEM), valid addresses",
+		{
+			INSN(BPF_LDX | BPF_PROBE_MEM | BPF_DW, R0, R1, 8, 0),
+			INSN(BPF_LDX | BPF_PROBE_MEM | BPF_W, R2, R1, 4, 0),
+			INSN(BPF_LDX | BPF_PROBE_MEM | BPF_H, R3, R1, 2, 0),
+			INSN(BPF_LDX | BPF_PROBE_MEM | BPF_B, R4, R1, 1, 0),
+			ALU64_REG(BPF_ADD, R0, R2),
+			ALU64_REG(BPF_ADD, R0, R3),
+			ALU64_REG(BPF_ADD, R0, R4),
+			EXIT(),
+		},
+		.data = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 },
+		.flags = F_UNSUPP_OK,
+	},
+};
+
+static const struct static_case malformed_progs[] = {
+	{
+		"malformed: unknown opcode 0xff",
+		{ MOV64_IMM(R0, 0), INSN(0xff, 0, 0, 0, 0), EXIT() },
+		.flags = F_EXPECT_ERR,
+	},
+	{
+		"malformed: register 12",
+		{ MOV64_IMM(R0, 0), MOV64_REG(R0, 12), EXIT() },
+		.flags = F_EXPECT_ERR,
+	},
+	{
+		"malformed: jump past the end",
+		{ MOV64_IMM(R0, 0), JA(5), EXIT() },
+		.flags = F_EXPECT_ERR,
+	},
+	{
+		"malformed: jump before the start",
+		{ MOV64_IMM(R0, 0), JMP_IMM(BPF_JEQ, R0, 0, -3), EXIT() },
+		.flags = F_EXPECT_ERR,
+	},
+	{
+		"malformed: ld_imm64 cut off at the end",
+		{ MOV64_IMM(R0, 0), EXIT(), INSN(BPF_LD | BPF_IMM | BPF_DW, R0, 0, 0, 1) },
+		.flags = F_EXPECT_ERR,
+	},
+	{
+		"malformed: end with imm 8",
+		{ MOV64_IMM(R0, 0), ENDIAN(BPF_TO_BE, R0, 8), EXIT() },
+		.flags = F_EXPECT_ERR,
+	},
+	{
+		"malformed: atomic with op 0x10 (not an atomic op)",
+		{ MOV64_IMM(R0, 0), ATOMIC_OP(BPF_DW, 0x10, R10, R0, -8), EXIT() },
+		.flags = F_EXPECT_ERR,
+	},
+	{
+		"malformed: atomic on a byte",
+		{ MOV64_IMM(R0, 0), ATOMIC_OP(BPF_B, BPF_ADD, R10, R0, -8), EXIT() },
+		.flags = F_EXPECT_ERR,
+	},
+};
+
 void cases_misc(void)
 {
 	unsigned int i;
@@ -484,6 +558,10 @@ void cases_misc(void)
 	long_branches(32000, "long branches over 32000 insns (near the s16 limit)");
 	for (i = 0; i < ARRAY_SIZE(real_progs); i++)
 		run_static(&real_progs[i]);
+	for (i = 0; i < ARRAY_SIZE(special_progs); i++)
+		run_static(&special_progs[i]);
+	for (i = 0; i < ARRAY_SIZE(malformed_progs); i++)
+		run_static(&malformed_progs[i]);
 	for (i = 0; i < 60; i++)
 		random_prog(i, i < 50 ? 200 : 2000, 0);
 	/* the same kind of programs with the verifier's explicit zext */

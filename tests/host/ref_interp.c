@@ -344,7 +344,8 @@ static int run(struct interp *in, int pc, u64 *reg)
 			break;
 
 		case BPF_LDX:
-			if (BPF_MODE(code) != BPF_MEM)
+			/* BPF_PROBE_MEM: a fault-tolerant load; plain here */
+			if (BPF_MODE(code) != BPF_MEM && BPF_MODE(code) != BPF_PROBE_MEM)
 				return fail(in, pc, "bad LDX mode");
 			reg[insn->dst_reg] = load(ptr(reg[insn->src_reg], insn->off),
 						  BPF_SIZE(code));
@@ -358,6 +359,10 @@ static int run(struct interp *in, int pc, u64 *reg)
 
 				if (err)
 					return err;
+				pc++;
+				break;
+			}
+			if (code == (BPF_ST | BPF_NOSPEC)) {	/* speculation barrier */
 				pc++;
 				break;
 			}

@@ -220,6 +220,18 @@ int host_prog_jit(struct host_prog *hp)
 		munmap(image, size);
 		goto out;
 	}
+	/* offsets[]: BPF insn -> ARM index, nondecreasing, inside the image */
+	for (i = 0; i <= hp->len; i++) {
+		if (ctx.offsets[i] < 0 || ctx.offsets[i] > prev ||
+		    (i && ctx.offsets[i] < ctx.offsets[i - 1])) {
+			printf("# offsets[%d] = %d (offsets[%d] = %d, image %d insns)\n",
+			       i, ctx.offsets[i], i ? i - 1 : 0,
+			       ctx.offsets[i ? i - 1 : 0], prev);
+			munmap(image, size);
+			err = -EBADE;
+			goto out;
+		}
+	}
 	__builtin___clear_cache((char *)image, (char *)image + size);
 	hp->image = image;
 	hp->image_size = size;
@@ -253,6 +265,7 @@ static const char *err_name(int err)
 	case -EFBIG: return "-EFBIG";
 	case -ERANGE: return "size did not converge in 10 passes";
 	case -EDOM: return "final pass size differs from sizing pass";
+	case -EBADE: return "ctx->offsets[] not monotonic or outside the image";
 	case -ENOMEM: return "-ENOMEM (mmap)";
 	default: return "error";
 	}
@@ -562,6 +575,18 @@ static bool run_test1(const struct test_case *t)
 		}
 	}
 	e = ok ? host_prog_jit(&hp) : 0;
+	if (t->flags & F_EXPECT_ERR) {
+		if (e == -EINVAL || e == -EOPNOTSUPP) {
+			printf("# %s: rejected with %s\n", t->name, err_name(e));
+			result(true, t->name, NULL);
+		} else {
+			printf("# %s: malformed program: expected -EINVAL (or -EOPNOTSUPP), got %s (%d)\n",
+			       t->name, e ? err_name(e) : "0 (accepted)", e);
+			dump_program(t, -1, -1);
+			result(false, t->name, NULL);
+		}
+		goto out;
+	}
 	if (e) {
 		if (e == -EOPNOTSUPP && (t->flags & F_UNSUPP_OK)) {
 			result(true, t->name, "SKIP JIT: -EOPNOTSUPP (expected)");

@@ -48,6 +48,7 @@ struct host_prog {
 #define F_ZEXT		0x8	/* verifier_zext = true */
 #define F_ZEXT_INSERT	0x10	/* insert the verifier's zext after 32-bit defs */
 #define F_BLIND		0x20	/* constant blinding through BPF_REG_AX */
+#define F_EXPECT_ERR	0x40	/* malformed: JIT must return -EINVAL/-EOPNOTSUPP */
 
 struct test_case {
 	const char *name;
