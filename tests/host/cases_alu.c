@@ -21,7 +21,7 @@ static const struct alu_op ops[] = {
 
 /* Register pairs for the all-magnitudes programs. */
 static const int val_pairs[][2] = {
-	{ R2, R3 }, { R0, R7 }, { R6, R1 }, { R9, R8 }, { R5, R6 },
+	{ R0, R7 }, { R9, R8 }, { R2, R3 }, { R5, R6 }, { R6, R1 },
 };
 
 static bool is_shift(u8 op)
@@ -62,7 +62,8 @@ static void alu_family(bool is64, const struct alu_op *o, bool x)
 	const char *sk = x ? "x" : "k";
 
 	/* All magnitudes, several fixed register pairs. */
-	for (p = 0; p < ARRAY_SIZE(val_pairs); p++) {
+	/* the zext/blinded variants: two pairs (BPF regs in ARM regs / in stack slots) */
+	for (p = 0; p < (gen_extra_flags ? 2 : ARRAY_SIZE(val_pairs)); p++) {
 		d = val_pairs[p][0];
 		s = val_pairs[p][1];
 		gen_init(&g, GEN_VALUES);
