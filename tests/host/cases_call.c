@@ -261,6 +261,57 @@ static void call_aapcs(void)
 	np_free(&np);
 }
 
+/* Explicit ARMJIT_CONV_U64 entries with fewer than 5 arguments. */
+static __attribute__((noinline)) u64 h_two(u64 a, u64 b, u64 c, u64 d, u64 e)
+{
+	rec[0] = a;
+	rec[1] = b;
+	return a * 3 + b;
+}
+
+static void call_u64_conv(void)
+{
+	static struct armjit_call_conv calls[2];
+	static void *wrap[2];
+	struct noted_prog np;
+	struct test_case t;
+	int k, i, w = 0;
+
+	calls[0] = (struct armjit_call_conv){ (u32)(uintptr_t)h_two,
+		ARMJIT_CONV_U64, 2, { 8, 8 }, 8 };
+	calls[1] = (struct armjit_call_conv){ (u32)(uintptr_t)h_record,
+		ARMJIT_CONV_U64, 5, { 8, 8, 8, 8, 8 }, 8 };
+	wrap[0] = h_two;
+	wrap[1] = h_record;
+	np_init(&np);
+	PB(&np.pb, STX_MEM(BPF_DW, R10, R1, SLOT_CTX));
+	for (k = 0; k < 6; k++) {
+		np_mark(&np);
+		for (i = 0; i < 5; i++)
+			pb_ld64(&np.pb, R1 + i, argvals[(2 * k + i) % ARRAY_SIZE(argvals)]);
+		PB(&np.pb, CALL_IMM(helper_imm(k & 1 ? (void *)h_record : (void *)h_two)));
+		emit_copy_rec(&np, k & 1 ? 5 : 2, w);
+		np_note(&np, 8 * w, 8 * ((k & 1 ? 5 : 2) + 1),
+			"u64 conv call %d: args as received, then R0", k);
+		w += (k & 1 ? 5 : 2) + 1;
+	}
+	PB(&np.pb, MOV64_IMM(R0, 6), EXIT());
+	memset(&t, 0, sizeof(t));
+	t.name = "call helpers with explicit ARMJIT_CONV_U64 entries (2 and 5 args)";
+	t.insns = np.pb.insns;
+	t.len = np.pb.len;
+	t.ctx_size = 8 * w;
+	t.stack_depth = 16;
+	t.reset = reset_helpers;
+	t.calls = calls;
+	t.wrap = wrap;
+	t.ncalls = 2;
+	t.describe = NULL;
+	t.priv = &np;
+	run_test(&t);
+	np_free(&np);
+}
+
 static void call_misc(void)
 {
 	struct test_case t;
@@ -535,6 +586,7 @@ void cases_call(void)
 	call_record();
 	call_preserve();
 	call_aapcs();
+	call_u64_conv();
 	call_misc();
 	call_pseudo();
 }

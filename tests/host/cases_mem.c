@@ -322,6 +322,56 @@ static const struct static_case mem_static[] = {
 		},
 		.expect_r0 = 0x2468, .flags = F_EXPECT_R0,
 	},
+	{
+		"fp as an operand: compares, differences, alu32 on fp copies",
+		{
+			MOV64_REG(R2, R10),
+			ALU64_IMM(BPF_ADD, R2, -8),
+			MOV64_IMM(R0, 0),
+			JMP_REG(BPF_JGT, R10, R2, 1),		/* taken */
+			ALU64_IMM(BPF_OR, R0, 1),
+			JMP_REG(BPF_JEQ, R10, R10, 1),		/* taken */
+			ALU64_IMM(BPF_OR, R0, 2),
+			JMP_REG(BPF_JLT, R10, R2, 1),		/* not taken */
+			ALU64_IMM(BPF_OR, R0, 4),
+			MOV64_REG(R3, R10),
+			ALU64_REG(BPF_SUB, R3, R2),		/* 8 */
+			ALU64_IMM(BPF_LSH, R3, 8),
+			ALU64_REG(BPF_OR, R0, R3),
+			MOV64_REG(R4, R10),
+			ALU64_IMM(BPF_RSH, R4, 32),		/* high half of a pointer: 0 */
+			ALU64_IMM(BPF_LSH, R4, 16),
+			ALU64_REG(BPF_OR, R0, R4),
+			MOV32_REG(R5, R10),
+			ALU64_REG(BPF_SUB, R5, R2),		/* 8 */
+			ALU64_IMM(BPF_LSH, R5, 20),
+			ALU64_REG(BPF_OR, R0, R5),
+			EXIT(),
+		},
+		.expect_r0 = 4 | (8 << 8) | (8 << 20), .flags = F_EXPECT_R0,
+	},
+	{
+		"atomics on the stack via r10 and via an fp copy, w and dw",
+		{
+			ST_MEM(BPF_DW, R10, -16, 100),
+			ST_MEM(BPF_DW, R10, -8, -1),
+			MOV64_IMM(R1, 5),
+			ATOMIC_OP(BPF_DW, BPF_ADD, R10, R1, -16),
+			MOV64_REG(R6, R10),
+			MOV64_IMM(R2, 0x0f),
+			ATOMIC_OP(BPF_W, BPF_AND | BPF_FETCH, R6, R2, -8),
+			MOV64_IMM(R3, 77),
+			ATOMIC_OP(BPF_DW, BPF_XCHG, R6, R3, -16),
+			LDX_MEM(BPF_DW, R0, R10, -16),
+			ALU64_REG(BPF_ADD, R0, R3),
+			ALU64_REG(BPF_ADD, R0, R2),
+			LDX_MEM(BPF_DW, R4, R10, -8),
+			ALU64_REG(BPF_ADD, R0, R4),
+			EXIT(),
+		},
+		.expect_r0 = 77 + 105 + 0xffffffffull + 0xffffffff0000000full,	/* wraps: 0xc4 */
+		.flags = F_EXPECT_R0,
+	},
 };
 
 void cases_mem(void)
