@@ -82,6 +82,7 @@ static void build(struct gen_prog *g)
 
 	pb_init(pb);
 	g->blk_insn = calloc(g->nr + 1, sizeof(int));
+	g->blk_body_end = calloc(g->nr + 1, sizeof(int));
 	if (g->mode == GEN_VALUES) {
 		g->words_per_block = g->nr && g->blocks[0].src >= 0 ? 2 : 1;
 		base = g->nr ? pick_base(&g->blocks[0]) : 9;
@@ -102,6 +103,7 @@ static void build(struct gen_prog *g)
 		pb_ld64(pb, b->dst, b->a);
 		for (r = 0; r < b->nbody; r++)
 			pb_emit(pb, b->body[r]);
+		g->blk_body_end[k] = pb->len;
 		if (g->mode == GEN_VALUES) {
 			PB(pb, STX_MEM(BPF_DW, base, b->dst, off));
 			if (b->src >= 0)
@@ -134,8 +136,11 @@ static void describe(const struct test_case *t, int word, char *buf, int n,
 		return;
 	}
 	b = &g->blocks[k];
+	/* the operand loads and the body; the stores after it are uniform */
 	*lo = g->blk_insn[k];
-	*hi = g->blk_insn[k + 1];
+	*hi = g->blk_body_end[k];
+	if (g->mode == GEN_ALLREGS)
+		*lo = *hi - b->nbody - 2 * (1 + (b->src >= 0));
 	if (g->mode == GEN_VALUES)
 		snprintf(which, sizeof(which), "%s", w ? "src" : "dst");
 	else
@@ -177,7 +182,9 @@ bool gen_run(struct gen_prog *g, const char *name)
 	ok = run_test(&t);
 	pb_free(&g->pb);
 	free(g->blk_insn);
+	free(g->blk_body_end);
 	g->blk_insn = NULL;
+	g->blk_body_end = NULL;
 	return ok;
 }
 

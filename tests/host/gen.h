@@ -40,6 +40,7 @@ struct gen_prog {
 	/* results */
 	struct prog_buf pb;
 	int *blk_insn;			/* first insn of each block */
+	int *blk_body_end;		/* end of each block's body */
 	int words_per_block;
 	u32 flags;
 };
