@@ -7,6 +7,7 @@
 #   make test-bpf     test_bpf's three suites through armjit (HARDEN=0|1|2, CPU=)
 #   make demo         boot, toggle armjit, test_bpf stock JIT vs armjit
 #   make checkpatch   checkpatch.pl --no-tree on module/*.[ch]
+#   make dkms-test    Debian's dkms builds armjit in an armhf chroot; boot it (slow)
 #   make clean        remove build/ (the .cache/ stays)
 #
 # KERNEL=6.1 (default), 6.1-lpae, 6.1-rt, 6.12, 6.12-lpae: see scripts/lib.sh.
@@ -19,7 +20,7 @@ export KERNEL
 
 VM := scripts/vm --cpu $(CPU)
 
-.PHONY: all module setup fetch check test-bpf demo checkpatch clean
+.PHONY: all module setup fetch check test-bpf demo checkpatch dkms-test clean
 
 all: module
 
@@ -44,6 +45,9 @@ demo: module
 
 checkpatch: fetch
 	@scripts/checkpatch
+
+dkms-test: fetch
+	@tests/dkms/dkms-test
 
 clean:
 	rm -rf build
