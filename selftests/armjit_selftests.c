@@ -23,6 +23,7 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 #include <sys/utsname.h>
+#include <time.h>
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
 #include <linux/in.h>
@@ -436,7 +437,7 @@ static int print_libbpf(enum libbpf_print_level level, const char *fmt,
 
 static void run_family(const struct prog_test *t, enum mode mode, bool hi32,
 		       int prog_fd, const struct bpf_prog_info *info,
-		       enum family fam, unsigned int repeat)
+		       long long load_ns, enum family fam, unsigned int repeat)
 {
 	unsigned char out[128];
 	LIBBPF_OPTS(bpf_test_run_opts, topts,
@@ -459,16 +460,43 @@ static void run_family(const struct prog_test *t, enum mode mode, bool hi32,
 	printf("# %s: retval=%u size_out=%u duration=%uns repeat=%u\n",
 	       fam_names[fam], topts.retval, topts.data_size_out,
 	       topts.duration, repeat);
-	printf("# bench prog=%s fam=%s mode=%s hi32=%d jited=%d len=%u xlated=%u repeat=%u ns=%u\n",
+	printf("# bench prog=%s fam=%s mode=%s hi32=%d jited=%d len=%u xlated=%u repeat=%u ns=%u load_ns=%lld\n",
 	       t->name, fam_names[fam], mode_names[mode], hi32,
 	       info->jited_prog_len > 0, info->jited_prog_len,
-	       info->xlated_prog_len, repeat, topts.duration);
+	       info->xlated_prog_len, repeat, topts.duration, load_ns);
 	CHECK_EQ(topts.retval, t->retval, "%s retval", fam_names[fam]);
 	if (t->size_out[fam])
 		CHECK_EQ(topts.data_size_out, t->size_out[fam],
 			 "%s data_size_out", fam_names[fam]);
 	if (t->check_out)
 		t->check_out(fam, out);
+}
+
+/*
+ * The cost of loading @prog (verifier and JIT): one more BPF_PROG_LOAD of
+ * its relocated instructions, timed with CLOCK_MONOTONIC (guest
+ * instructions under icount). -1 when that load fails (no func_info is
+ * passed, so global subprograms are verified as static ones).
+ */
+static long long time_load(struct bpf_object *obj, struct bpf_program *prog,
+			   bool hi32)
+{
+	LIBBPF_OPTS(bpf_prog_load_opts, opts,
+		.expected_attach_type = bpf_program__expected_attach_type(prog),
+		.prog_flags = hi32 ? BPF_F_TEST_RND_HI32 : 0,
+	);
+	struct timespec t0, t1;
+	int fd;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	fd = bpf_prog_load(bpf_program__type(prog), NULL, "GPL",
+			   bpf_program__insns(prog),
+			   bpf_program__insn_cnt(prog), &opts);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (fd < 0)
+		return -1;
+	close(fd);
+	return (t1.tv_sec - t0.tv_sec) * 1000000000LL + t1.tv_nsec - t0.tv_nsec;
 }
 
 /* One test: load @t in @mode (with or without RND_HI32), run, check. */
@@ -483,6 +511,7 @@ static void run_test(const struct prog_test *t, enum mode mode, bool hi32)
 	struct bpf_program *prog;
 	char path[PATH_MAX];
 	unsigned long long runs = 0;
+	long long load_ns;
 	int prog_fd, err;
 	enum family fam;
 
@@ -533,10 +562,11 @@ static void run_test(const struct prog_test *t, enum mode mode, bool hi32)
 
 	if (!t->repeat)		/* load-only test */
 		goto out;
+	load_ns = time_load(obj, prog, hi32);
 	if (t->setup)
 		t->setup(obj);
 	for (fam = 0; fam < NR_FAMS; fam++) {
-		run_family(t, mode, hi32, prog_fd, &info, fam, repeat);
+		run_family(t, mode, hi32, prog_fd, &info, load_ns, fam, repeat);
 		runs += repeat ? repeat : 1;	/* repeat 0 runs once */
 	}
 	if (t->check_after)
