@@ -1,0 +1,55 @@
+#!/bin/sh
+# Guest side of `make bench` (busybox sh, scripts/vm --icount): the BPF
+# selftest programs through the selftest runner, then the test_bpf tests of
+# tests.txt, each in the modes interp, stock and armjit. Machine-readable
+# lines on stdout:
+#	# bench prog=... mode=... ns=... load_ns=...	(the runner's)
+#	tbench idx=N mode=M jited=0|1 ns=A[,B...] res=PASS|FAIL|NOLOAD seen=+S stock=+K failed=+F
+# idx is the line number of the test in tests.txt (comments excluded).
+# REPEAT (default 100000) is the runner's repeat count.
+dir=$(cd "$(dirname "$0")" && pwd)
+A=/sys/kernel/armjit
+SYS=/proc/sys/net/core
+
+echo "bench: kernel $(uname -r), armjit ${ARMJIT_LOAD_ERR:-loaded}"
+"$dir/armjit-selftests" --dir "$dir" --rnd-hi32 off \
+	--prog pkt_access,xdp,l4lb,l4lb_noinline --repeat "${REPEAT:-100000}"
+echo "bench: selftests exit $?"
+
+stat() { sed -n "s/^$1 //p" $A/stats 2>/dev/null; }
+setmode() {
+	case $1 in
+	interp) echo 0 >$SYS/bpf_jit_enable; [ ! -d $A ] || echo 0 >$A/enabled ;;
+	stock) echo 1 >$SYS/bpf_jit_enable; [ ! -d $A ] || echo 0 >$A/enabled ;;
+	armjit) echo 1 >$SYS/bpf_jit_enable; echo 1 >$A/enabled ;;
+	esac
+}
+
+for mode in interp stock armjit; do
+	[ $mode != armjit ] || [ -d $A ] || { echo "bench: no armjit"; continue; }
+	setmode $mode
+	idx=0
+	grep -v '^#' "$dir/tests.txt" | while IFS="|" read -r suite group label name; do
+		idx=$((idx + 1))
+		s0=$(stat seen) k0=$(stat stock) f0=$(stat failed)
+		dmesg -c >/dev/null
+		kmodload "$TEST_BPF_KO" test_suite="$suite" "test_name=\"$name\"" \
+			>/dev/null 2>&1
+		rmmod test_bpf 2>/dev/null
+		line=$(dmesg | sed -n 's/^\[[ 0-9.]*\] //; /test_bpf: #[0-9]* /p' | head -n 1)
+		jited=$(echo "$line" | sed -n 's/.* jited:\([01]\) .*/\1/p')
+		ns=$(echo "$line" | sed -n 's/.* jited:[01] \([0-9 ]*\)PASS.*/\1/p' |
+			sed 's/ *$//; s/ /,/g')
+		case $line in
+		*" jited:"*PASS*) res=PASS ;;
+		*" jited:"*) res=FAIL ;;
+		*) res=NOLOAD ;;
+		esac
+		echo "tbench idx=$idx mode=$mode jited=${jited:-0} ns=${ns:--} res=$res" \
+			"seen=+$(( $(stat seen || echo 0) - ${s0:-0} ))" \
+			"stock=+$(( $(stat stock || echo 0) - ${k0:-0} ))" \
+			"failed=+$(( $(stat failed || echo 0) - ${f0:-0} ))"
+		[ $res = PASS ] || echo "tbench-log idx=$idx mode=$mode $line"
+	done
+done
+setmode interp

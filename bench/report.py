@@ -1,0 +1,297 @@
+#!/usr/bin/env python3
+"""bench/report.py [--kernel K] results-K.txt: the table of `make bench`.
+
+Reads the guest's lines (bench/guest.sh): the selftest runner's
+"# bench ..." lines and "tbench ..." lines of the test_bpf tests. Prints a
+table, writes results-K.md next to the input, and plots instructions per run
+(results-K.png, gnuplot). Under icount a guest ns is one guest instruction.
+"""
+import argparse
+import math
+import os
+import re
+import subprocess
+import sys
+
+MODES = ("interp", "stock", "armjit")
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def kv(line):
+    return dict(re.findall(r"(\w+)=(\S+)", line))
+
+
+def read_tests():
+    tests = []
+    with open(os.path.join(HERE, "tests.txt")) as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if not line or line.startswith("#"):
+                continue
+            suite, group, label, name = line.split("|", 3)
+            tests.append(dict(suite=suite, group=group, label=label, name=name))
+    return tests
+
+
+class Row:
+    """One program (and packet family) with a figure per mode."""
+
+    def __init__(self, kind, label, desc):
+        self.kind, self.label, self.desc = kind, label, desc
+        self.ns = {}        # mode -> instructions per run (None: n/a)
+        self.jited = {}     # mode -> bool
+        self.len = {}       # mode -> jited bytes
+        self.load = {}      # mode -> instructions of one BPF_PROG_LOAD
+        self.fallback = None  # armjit handed it to the stock JIT / failed
+
+
+def parse(path):
+    rows, order = {}, []
+    stats = None
+    tests = read_tests()
+    failures = []
+
+    def row(key, kind, label, desc):
+        if key not in rows:
+            rows[key] = Row(kind, label, desc)
+            order.append(key)
+        return rows[key]
+
+    with open(path) as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if line.startswith("# armjit stats:"):
+                stats = kv(line)
+            elif line.startswith("# bench "):
+                d = kv(line)
+                if d.get("hi32") != "0":
+                    continue
+                key = ("sel", d["prog"], d["fam"])
+                r = row(key, "selftest", "%s/%s" % (d["prog"], d["fam"]),
+                        "%s, pkt_%s, repeat %s" % (d["prog"], d["fam"], d["repeat"]))
+                m = d["mode"]
+                r.jited[m] = d["jited"] == "1"
+                r.ns[m] = int(d["ns"])
+                r.len[m] = int(d["len"])
+                if "load_ns" in d and int(d["load_ns"]) >= 0:
+                    r.load[m] = int(d["load_ns"])
+                if m == "armjit" and stats is not None:
+                    r.fallback = (stats.get("stock", "+0") != "+0" or
+                                  stats.get("failed", "+0") != "+0")
+                if m == "stock" and not r.jited[m]:
+                    r.ns[m] = None      # the stock JIT can't JIT it
+            elif line.startswith("tbench "):
+                d = kv(line)
+                t = tests[int(d["idx"]) - 1]
+                key = ("tb", t["label"])
+                r = row(key, "test_bpf", t["label"], "%s: %s" % (t["group"], t["name"]))
+                m = d["mode"]
+                r.jited[m] = d["jited"] == "1"
+                if d["res"] == "PASS":
+                    r.ns[m] = sum(int(x) for x in d["ns"].split(","))
+                else:
+                    r.ns[m] = None
+                    if d["res"] != "NOLOAD" or m != "stock":
+                        failures.append("%s %s: %s" % (t["label"], m, d["res"]))
+                if m == "stock" and not r.jited[m]:
+                    r.ns[m] = None
+                if m == "armjit":
+                    r.fallback = d.get("stock", "+0") != "+0" or \
+                        d.get("failed", "+0") != "+0" or not r.jited[m]
+            elif line.startswith("not ok") or line.startswith("# FAIL"):
+                failures.append("selftests: " + line)
+    return [rows[k] for k in order], failures
+
+
+def ratio(a, b):
+    return a / b if a is not None and b else None
+
+
+def geomean(xs):
+    xs = [x for x in xs if x]
+    if not xs:
+        return None
+    return math.exp(sum(math.log(x) for x in xs) / len(xs)), len(xs)
+
+
+def fmt(x, nd=0):
+    if x is None:
+        return "n/a"
+    return ("%." + str(nd) + "f") % x if nd else str(x)
+
+
+def sig3(x):
+    """Instructions per run; 3 significant digits from 10000 up (tests with
+    few runs vary by a few instructions from boot to boot)."""
+    if x is None or x < 10000:
+        return x
+    e = 10 ** (len(str(x)) - 3)
+    return (x + e // 2) // e * e
+
+
+def mega(x):
+    """Load cost in millions of instructions, 2 decimals (a load is timed
+    with the 16 ns arch timer: +-16 from boot to boot)."""
+    return None if x is None else "%.2f" % (x / 1e6)
+
+
+def table(rows):
+    head = ["program", "interp", "stock", "armjit", "armjit/stock",
+            "armjit/interp", "stock B", "armjit B",
+            "load interp M", "load stock M", "load armjit M", "armjit fallback"]
+    out = []
+    for r in rows:
+        a, s, i = r.ns.get("armjit"), r.ns.get("stock"), r.ns.get("interp")
+        out.append([
+            r.label, fmt(sig3(i)), fmt(sig3(s)), fmt(sig3(a)),
+            fmt(ratio(a, s), 3) if s is not None else "n/a",
+            fmt(ratio(a, i), 3),
+            fmt(r.len.get("stock")) if r.jited.get("stock") and r.len else "n/a",
+            fmt(r.len.get("armjit")) if r.jited.get("armjit") and r.len else "n/a",
+            mega(r.load.get("interp")) or "n/a",
+            mega(r.load.get("stock")) or "n/a",
+            mega(r.load.get("armjit")) or "n/a",
+            {None: "?", True: "yes", False: "no"}[r.fallback],
+        ])
+    return head, out
+
+
+def summary(rows):
+    lines = []
+    for title, sel in (("selftest programs", "selftest"),
+                       ("test_bpf tests", "test_bpf"), ("all", None)):
+        rs = [r for r in rows if sel is None or r.kind == sel]
+        js = [r for r in rs if r.ns.get("stock") is not None]
+        g = lambda rr, a, b: geomean(ratio(r.ns.get(a), r.ns.get(b)) for r in rr)
+        gs, gi = g(js, "armjit", "stock"), g(rs, "armjit", "interp")
+        gsi, gai = g(js, "stock", "interp"), g(js, "armjit", "interp")
+        f = lambda x: fmt(x and x[0], 3)
+        lines.append("%s: armjit/stock %s (n=%d); armjit/interp %s (n=%d); "
+                     "where stock JITs: stock/interp %s, armjit/interp %s" % (
+                         title, f(gs), gs[1] if gs else 0, f(gi),
+                         gi[1] if gi else 0, f(gsi), f(gai)))
+    return lines
+
+
+def text_table(head, body):
+    w = [max(len(x) for x in col) for col in zip(head, *body)]
+    line = lambda cells: "  ".join(c.rjust(n) if i else c.ljust(n)
+                                   for i, (c, n) in enumerate(zip(cells, w)))
+    return "\n".join([line(head), line(["-" * n for n in w])] +
+                     [line(b) for b in body])
+
+
+def md_table(head, body):
+    out = ["| " + " | ".join(head) + " |",
+           "|" + "|".join("---" if i == 0 else "---:" for i in range(len(head))) + "|"]
+    out += ["| " + " | ".join(b) + " |" for b in body]
+    return "\n".join(out)
+
+
+def plot(rows, png, kernel):
+    dat = png[:-4] + ".dat"
+    with open(dat, "w") as f:
+        f.write("# program interp stock armjit (guest instructions per run; ? = n/a)\n")
+        for r in rows:
+            f.write("%s %s\n" % (r.label, " ".join(
+                str(r.ns[m]) if r.ns.get(m) else "?" for m in MODES)))
+    script = """
+set terminal pngcairo size 1400,700 font ",10"
+set output '%s'
+set termoption noenhanced
+set title "armjit bench, Debian %s armmp, QEMU -icount shift=0 (guest instructions per run, log scale)"
+set datafile missing "?"
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.8 border -1
+set logscale y
+set yrange [10:*]
+set ylabel "instructions per run"
+set xtics rotate by -45 scale 0
+set grid ytics
+set key top left
+plot '%s' using 2:xtic(1) title 'interp', '' using 3 title 'stock JIT', '' using 4 title 'armjit'
+""" % (png, kernel, dat)
+    try:
+        subprocess.run(["gnuplot"], input=script.encode(), check=True)
+    except (OSError, subprocess.CalledProcessError) as e:
+        print("report: gnuplot failed: %s" % e, file=sys.stderr)
+    finally:
+        os.unlink(dat)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--kernel", default=os.environ.get("KERNEL", "6.1"))
+    ap.add_argument("--runtime", type=int)
+    ap.add_argument("results")
+    a = ap.parse_args()
+    rows, failures = parse(a.results)
+    base = a.results[:-4] if a.results.endswith(".txt") else a.results
+    head, body = table(rows)
+    summ = summary(rows)
+    kline = ""
+    with open(a.results) as f:
+        for line in f:
+            if line.startswith("bench: kernel"):
+                kline = line.strip()[len("bench: "):]
+
+    print(text_table(head, body))
+    print()
+    for s in summ:
+        print(s)
+    for x in failures:
+        print("FAILED: " + x)
+    if a.runtime is not None:
+        print("run time %ds" % a.runtime)
+
+    sel = [r for r in rows if r.kind == "selftest"]
+    md = ["# armjit benchmark, KERNEL=%s" % a.kernel, "",
+          "Generated by `make bench` (bench/run, bench/report.py) from "
+          "`%s` (%s). One boot of QEMU with `-icount shift=0,sleep=off`: "
+          "a guest ns is one guest instruction, so every figure is a "
+          "count of guest instructions. Two runs agree except for xdp "
+          "(+-16, see below) and +-1 in a few averages." % (
+              os.path.basename(a.results), kline or "kernel ?"), "",
+          "Columns: `interp`, `stock`, `armjit` are instructions per run "
+          "(selftests: BPF_PROG_TEST_RUN's average over the repeat count, "
+          "loaded without BPF_F_TEST_RND_HI32; test_bpf: the test's "
+          "ns/run, summed over its sub-tests); `n/a` where the stock JIT "
+          "can't JIT the program (6.1: bpf-to-bpf calls run interpreted, "
+          "ALU64 DIV/MOD and atomics fail to load). `stock B`/`armjit B`: "
+          "jited_prog_len (selftests only: test_bpf doesn't report it). "
+          "`load * M`: millions of instructions of one BPF_PROG_LOAD of the relocated "
+          "program (verifier + JIT; the JIT's compile cost is load minus "
+          "load interp; selftests only). `armjit fallback`: armjit handed "
+          "the program (or one of its functions) to the stock JIT "
+          "(/sys/kernel/armjit/stats `stock`/`failed` changed), so it ran "
+          "as the stock kernel would. xdp runs once by design: its figures "
+          "are quantized to 16 instructions (62.5 MHz arch timer) and may "
+          "differ by 16 from boot to boot. Figures of 10000 and more are "
+          "rounded to 3 significant digits (test_bpf tests with few runs "
+          "vary by 1-2 instructions between boots); the exact figures are "
+          "in the .txt file. Ratios and means use the exact figures.", "",
+          md_table(head, body), "", "## Geometric means", ""]
+    md += ["- " + s for s in summ]
+    md += ["", "Ratios below 1: armjit runs fewer instructions.",
+           "armjit/stock covers only programs the stock JIT JITs."]
+    if failures:
+        md += ["", "## Failures", ""] + ["- " + x for x in failures]
+    jit_cost = []
+    for r in sel:
+        if r.label.endswith("/v4") and "interp" in r.load:
+            c = ["%s %s M" % (m, mega(r.load[m] - r.load["interp"]))
+                 for m in ("stock", "armjit") if m in r.load and
+                 r.jited.get(m)]
+            if c:
+                jit_cost.append("- %s: %s" % (r.label[:-3], ", ".join(c)))
+    if jit_cost:
+        md += ["", "## Compile cost (load minus interpreted load, instructions)", ""] + jit_cost
+    md += ["", "![instructions per run](results-%s.png)" % a.kernel, ""]
+    with open(base + ".md", "w") as f:
+        f.write("\n".join(md))
+    plot(rows, base + ".png", a.kernel)
+
+
+if __name__ == "__main__":
+    main()
