@@ -6,6 +6,7 @@
 #   make check        all tests (host, guest); ends "N passed, N failed, N skipped"
 #   make test-bpf     test_bpf's three suites through armjit (HARDEN=0|1|2, CPU=)
 #   make demo         boot, toggle armjit, test_bpf stock JIT vs armjit
+#   make bench        icount figures: interp/stock/armjit (bench/results-$KERNEL.*)
 #   make checkpatch   checkpatch.pl --no-tree on module/*.[ch]
 #   make dkms-test    Debian's dkms builds armjit in an armhf chroot; boot it (slow)
 #   make clean        remove build/ (the .cache/ stays)
@@ -20,7 +21,7 @@ export KERNEL
 
 VM := scripts/vm --cpu $(CPU)
 
-.PHONY: all module setup fetch check test-bpf demo checkpatch dkms-test clean
+.PHONY: all module setup fetch check test-bpf demo bench checkpatch dkms-test clean
 
 all: module
 
@@ -42,6 +43,9 @@ test-bpf: module
 
 demo: module
 	@$(VM) --file tests/guest -- sh guest/demo.sh
+
+bench: module
+	@bench/run
 
 checkpatch: fetch
 	@scripts/checkpatch
