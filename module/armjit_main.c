@@ -18,6 +18,14 @@
 #include <linux/rcupdate_wait.h>
 #include "armjit.h"
 
+/* armjit emits little-endian ARM-state code and probes with kprobes. */
+#if defined(CONFIG_THUMB2_KERNEL) || defined(CONFIG_CPU_BIG_ENDIAN)
+#error "armjit supports little-endian ARM (not Thumb-2) kernels only"
+#endif
+#if !defined(CONFIG_KPROBES) || !defined(CONFIG_BPF_JIT)
+#error "armjit needs CONFIG_KPROBES and CONFIG_BPF_JIT"
+#endif
+
 struct armjit_stats armjit_stats;
 
 static bool armjit_enabled;
