@@ -40,6 +40,11 @@
 /* Registers the prologue saves: 10 words keep sp 8-byte aligned. */
 #define SAVED_REGS	(0x0ff8 | 1 << ARM_LR)	/* r3-r11, lr */
 
+static inline int hweight_saved(void)
+{
+	return __builtin_popcount(SAVED_REGS);
+}
+
 /* First word of every armjit image: mov r1, #0 (tail-call counter) */
 #define ARMJIT_ENTRY_INSN	0xe3a01000
 
@@ -285,8 +290,35 @@ static void fix_fwd(struct armjit_ctx *ctx, int at)
 
 /* ---- Prologue and epilogue ---------------------------------------------- */
 
+/*
+ * A bpf-to-bpf callee (or a callback a helper calls) is entered like a
+ * helper with 5 x u64: R1 in r0:r1, R2 in r2:r3 (where they live anyway),
+ * R3-R5 in the caller's outgoing stack slots, copied into this frame.
+ */
+static void build_subprog_prologue(struct armjit_ctx *ctx)
+{
+	s32 args = ctx->frame_size + 4 * hweight_saved();
+	int r;
+
+	emit(arm_push(SAVED_REGS), ctx);
+	emit_dp_imm(ctx, ARM_DP_SUB, false, ARM_SP, ARM_SP, ctx->frame_size,
+		    ARM_IP);
+	for (r = BPF_REG_3; r <= BPF_REG_5; r++) {
+		s32 in = args + 8 * (r - BPF_REG_3);
+
+		emit(arm_ldr_i(ARM_IP, ARM_SP, in), ctx);
+		wr_lo(ctx, r, ARM_IP);
+		emit(arm_ldr_i(ARM_IP, ARM_SP, in + 4), ctx);
+		wr_hi(ctx, r, ARM_IP);
+	}
+}
+
 static void build_prologue(struct armjit_ctx *ctx)
 {
+	if (ctx->is_subprog) {
+		build_subprog_prologue(ctx);
+		return;
+	}
 	/* bpf_func: the tail-call counter starts at 0 */
 	emit(ARMJIT_ENTRY_INSN, ctx);
 	/* tail-call entry (ARMJIT_TAIL_CALL_OFFSET): r0 = ctx, r1 = count */
@@ -1317,7 +1349,15 @@ static int emit_jmp(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 	case BPF_CALL:
 		if (!is64)
 			return -EINVAL;
-		if (insn->src_reg)	/* bpf-to-bpf, kfunc */
+		/*
+		 * bpf-to-bpf: the verifier's first pass has a placeholder
+		 * target, the extra pass the callee's address; the call is
+		 * the same size either way.
+		 */
+		if (insn->src_reg == BPF_PSEUDO_CALL)
+			return emit_call(ctx, armjit_rt.call_base + insn->imm,
+					 NULL);
+		if (insn->src_reg)	/* kfunc */
 			return -EOPNOTSUPP;
 		return emit_call(ctx, armjit_rt.call_base + insn->imm,
 				 find_conv(ctx, armjit_rt.call_base +
@@ -1390,8 +1430,15 @@ static int build_insn(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 			return -EOPNOTSUPP;	/* LD_ABS/LD_IND */
 		if (i + 1 >= ctx->len || insn[1].code)
 			return -EINVAL;
-		if (insn->src_reg == BPF_PSEUDO_FUNC)
-			return -EOPNOTSUPP;	/* needs subprog addresses */
+		if (insn->src_reg == BPF_PSEUDO_FUNC) {
+			/* a subprogram's address: known in the extra pass */
+			u8 rd = dst_lo(insn->dst_reg, TMP_B_LO);
+
+			emit_mov_addr(ctx, rd, insn[0].imm);
+			wr_lo(ctx, insn->dst_reg, rd);
+			zero_hi(ctx, insn->dst_reg);
+			return 1;
+		}
 		emit_ld_imm64(ctx, insn->dst_reg, insn[0].imm, insn[1].imm);
 		return 1;
 	case BPF_JMP:
