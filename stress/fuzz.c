@@ -1,0 +1,523 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Differential fuzzing: random, verifier-valid socket-filter programs, each
+ * loaded twice, interpreted (bpf_jit_enable=0) and JIT'ed by armjit
+ * (bpf_jit_enable=1, armjit enabled), run with BPF_PROG_TEST_RUN on a fixed
+ * packet; R0, all registers and the stack area (copied into a map at the
+ * end) and the array map contents must be equal.
+ *
+ *   fuzz [--seed S] [-n N] [--verbose]
+ *
+ * Program i uses seed S+i: a failure prints it and the program (hex insns)
+ * and "--seed X -n 1" replays it alone.
+ *
+ * Generated: R0-R9 hold scalars between "groups"; a group is never entered
+ * in the middle. ALU/ALU32 (all ops, edge-case immediates, masked register
+ * shifts, byte swaps), forward JMP/JMP32 of every condition (register and
+ * immediate), stack LDX/STX/ST of every size, stack and map-value atomics
+ * (add/or/and/xor, fetch, xchg, cmpxchg), map lookup/update,
+ * skb_load_bytes, ctx (__sk_buff) loads, ktime/prandom (results discarded),
+ * smp_processor_id, tail calls into an empty prog array (fall through).
+ */
+#include "common.h"
+
+#define VAL	144	/* map value: 64 bytes of random ops, then the dump */
+#define NKEY	4	/* keys 0..2 random ops, 3: the final dump */
+#define DATA	(-216)	/* 144-byte stack data area [FP-216, FP-72) */
+#define DATAW	144
+#define SPILL	(-64)	/* R0..R5 spill slots [FP-64, FP-16) */
+#define KEY	(-16)
+#define CTX	(-8)
+#define MAXI	4096
+
+static uint64_t rs;
+
+static uint64_t r64(void)
+{
+	uint64_t z = (rs += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static uint32_t rn(uint32_t n)
+{
+	return r64() % n;
+}
+
+static int32_t imm32(void)
+{
+	static const int32_t e[] = { 0, 1, -1, 2, 0x7fffffff, INT32_MIN,
+		0xffff, 0x10000, 0x7f, 0x80, 0xff, 31, 32, 63, 64, -2,
+		0x12345678, -0x10000 };
+
+	return rn(3) ? e[rn(ARRAY_SIZE(e))] : (int32_t)r64();
+}
+
+static uint64_t imm64(void)
+{
+	static const uint64_t e[] = { 0, ~0ULL, 1ULL << 63, ~0ULL >> 1,
+		0xffffffffULL, 0x100000000ULL, 0x80000000ULL,
+		0xffffffff80000000ULL, 0x00000000ffff0000ULL };
+
+	return rn(2) ? e[rn(ARRAY_SIZE(e))] : r64();
+}
+
+static struct bpf_insn prog[MAXI];
+static int n;
+static int gstart[MAXI];	/* group starts */
+static int ngroups;
+static struct { int at, group; } jumps[MAXI];
+static int njumps;
+static int map_fd, pa_fd, pa_fd_jit;
+static struct bpf_insn prog_jit[MAXI];
+
+static void e(struct bpf_insn i)
+{
+	if (n < MAXI)
+		prog[n++] = i;
+}
+
+static void e_ld64(int d, uint64_t v)
+{
+	struct bpf_insn l[] = { LD_IMM64(d, v) };
+
+	e(l[0]);
+	e(l[1]);
+}
+
+static void e_map(int d, int fd)
+{
+	struct bpf_insn l[] = { LD_MAP_FD(d, fd) };
+
+	e(l[0]);
+	e(l[1]);
+}
+
+static int reg(void)
+{
+	return rn(10);
+}
+
+static void spill(void)
+{
+	int i;
+
+	for (i = 0; i <= 5; i++)
+		e(STX_MEM(BPF_DW, 10, i, SPILL + 8 * i));
+}
+
+static void restore(void)
+{
+	int i;
+
+	for (i = 0; i <= 5; i++)
+		e(LDX_MEM(BPF_DW, i, 10, SPILL + 8 * i));
+}
+
+static const int sizes[] = { BPF_B, BPF_H, BPF_W, BPF_DW };
+static const int sbytes[] = { 1, 2, 4, 8 };
+
+static void g_alu(void)
+{
+	static const int ops[] = { BPF_ADD, BPF_SUB, BPF_MUL, BPF_DIV, BPF_OR,
+		BPF_AND, BPF_LSH, BPF_RSH, BPF_NEG, BPF_MOD, BPF_XOR, BPF_MOV,
+		BPF_ARSH, BPF_END };
+	int op = ops[rn(ARRAY_SIZE(ops))], is64 = rn(2), d = reg(), s = reg();
+	int cls = is64 ? BPF_ALU64 : BPF_ALU, bits = is64 ? 64 : 32;
+
+	if (op == BPF_END) {
+		static const int w[] = { 16, 32, 64 };
+
+		e(INSN(BPF_ALU | BPF_END | (rn(2) ? BPF_TO_BE : BPF_TO_LE), d,
+		       0, 0, w[rn(3)]));
+		return;
+	}
+	if (op == BPF_NEG) {
+		e(INSN(cls | BPF_NEG, d, 0, 0, 0));
+		return;
+	}
+	if (rn(2)) {	/* immediate */
+		int32_t k = imm32();
+
+		if (op == BPF_LSH || op == BPF_RSH || op == BPF_ARSH)
+			k = rn(bits);
+		if ((op == BPF_DIV || op == BPF_MOD) && !k)
+			k = 7;
+		e(INSN(cls | op | BPF_K, d, 0, 0, k));
+		return;
+	}
+	if (op == BPF_LSH || op == BPF_RSH || op == BPF_ARSH) {
+		int t = reg();
+
+		e(MOV64_REG(t, s));
+		e(ALU64_IMM(BPF_AND, t, bits - 1));
+		s = t;
+	}
+	e(INSN(cls | op | BPF_X, d, s, 0, 0));
+}
+
+static void g_jmp(void)
+{
+	static const int ops[] = { BPF_JEQ, BPF_JNE, BPF_JGT, BPF_JGE,
+		BPF_JLT, BPF_JLE, BPF_JSGT, BPF_JSGE, BPF_JSLT, BPF_JSLE,
+		BPF_JSET, BPF_JA };
+	int op = ops[rn(ARRAY_SIZE(ops))], cls = rn(2) ? BPF_JMP : BPF_JMP32;
+
+	if (op == BPF_JA)	/* keep what it skips reachable: if (c) skip */
+		e(INSN(cls | BPF_JSET | BPF_K, reg(), 0, 1, imm32()));
+	jumps[njumps].at = n;
+	jumps[njumps++].group = ngroups + 1 + rn(6);
+	if (op == BPF_JA)
+		e(JA(0));
+	else if (rn(2))
+		e(INSN(cls | op | BPF_K, reg(), 0, 0, imm32()));
+	else
+		e(INSN(cls | op | BPF_X, reg(), reg(), 0, 0));
+}
+
+static void g_stack(void)
+{
+	int z = rn(4), off = DATA + sbytes[z] * rn(DATAW / sbytes[z]);
+
+	switch (rn(3)) {
+	case 0:
+		e(LDX_MEM(sizes[z], reg(), 10, off));
+		break;
+	case 1:
+		e(STX_MEM(sizes[z], 10, reg(), off));
+		break;
+	default:
+		e(ST_MEM(sizes[z], 10, off, imm32()));
+	}
+}
+
+static int atomic_op(void)
+{
+	static const int ops[] = { BPF_ADD, BPF_OR, BPF_AND, BPF_XOR,
+		BPF_ADD | BPF_FETCH, BPF_OR | BPF_FETCH, BPF_AND | BPF_FETCH,
+		BPF_XOR | BPF_FETCH, BPF_XCHG, BPF_CMPXCHG };
+
+	return ops[rn(ARRAY_SIZE(ops))];
+}
+
+static void g_stack_atomic(void)
+{
+	int dw = rn(2), off = DATA + (dw ? 8 * rn(DATAW / 8) : 4 * rn(DATAW / 4));
+
+	e(ATOMIC_OP(dw ? BPF_DW : BPF_W, atomic_op(), 10, reg(), off));
+}
+
+static void g_map(void)
+{
+	int i, k = rn(8) ? rn(3) : 9, at;
+
+	spill();
+	e(ST_MEM(BPF_W, 10, KEY, k));
+	e_map(1, map_fd);
+	e(MOV64_REG(2, 10));
+	e(ALU64_IMM(BPF_ADD, 2, KEY));
+	e(CALL_HELPER(BPF_FUNC_map_lookup_elem));
+	at = n;
+	e(JMP_IMM(BPF_JEQ, 0, 0, 0));
+	e(MOV64_REG(1, 0));
+	e(LDX_MEM(BPF_DW, 0, 10, SPILL));
+	for (i = 1 + rn(4); i > 0; i--) {
+		int z = rn(4), s = 6 + rn(4);
+		int off = sbytes[z] * rn(64 / sbytes[z]);
+
+		switch (rn(4)) {
+		case 0:
+			e(LDX_MEM(sizes[z], s, 1, off));
+			break;
+		case 1:
+			e(STX_MEM(sizes[z], 1, s, off));
+			break;
+		case 2:
+			e(ST_MEM(sizes[z], 1, off, imm32()));
+			break;
+		default:
+			z = 2 + rn(2);
+			off = sbytes[z] * rn(64 / sbytes[z]);
+			e(ATOMIC_OP(sizes[z], atomic_op(), 1, s, off));
+		}
+	}
+	prog[at].off = n - at - 1;
+	restore();
+}
+
+static void g_helper(void)
+{
+	int len, off;
+
+	spill();
+	switch (rn(5)) {
+	case 0:
+		e(CALL_HELPER(BPF_FUNC_ktime_get_ns));
+		break;
+	case 1:
+		e(CALL_HELPER(BPF_FUNC_get_prandom_u32));
+		break;
+	case 2:
+		e(CALL_HELPER(BPF_FUNC_get_smp_processor_id));
+		e(ALU64_REG(BPF_ADD, 6 + rn(4), 0));
+		break;
+	case 3:	/* skb_load_bytes(ctx, off, stack, len) */
+		len = 1 + rn(16);
+		off = rn(64 - len + 8);	/* may run past the packet: -EFAULT */
+		e(LDX_MEM(BPF_DW, 1, 10, CTX));
+		e(MOV64_IMM(2, off));
+		e(MOV64_REG(3, 10));
+		e(ALU64_IMM(BPF_ADD, 3, DATA + 8 * rn(DATAW / 8 - 2)));
+		e(MOV64_IMM(4, len));
+		e(CALL_HELPER(BPF_FUNC_skb_load_bytes));
+		e(ALU64_REG(BPF_XOR, 6 + rn(4), 0));
+		break;
+	default:	/* map_update_elem(map, key, stack data, BPF_ANY) */
+		e(ST_MEM(BPF_W, 10, KEY, rn(8) ? rn(3) : 9));
+		e_map(1, map_fd);
+		e(MOV64_REG(2, 10));
+		e(ALU64_IMM(BPF_ADD, 2, KEY));
+		e(MOV64_REG(3, 10));
+		e(ALU64_IMM(BPF_ADD, 3, DATA));
+		e(MOV64_IMM(4, 0));
+		e(CALL_HELPER(BPF_FUNC_map_update_elem));
+		e(ALU64_REG(BPF_ADD, 6 + rn(4), 0));
+	}
+	restore();
+}
+
+static void g_ctx(void)
+{
+	static const int offs[] = { 0, 8, 16, 32, 48, 52, 56, 60, 64 };
+	int t = reg(), d = (t + 1 + rn(9)) % 10;
+
+	e(STX_MEM(BPF_DW, 10, t, SPILL));
+	e(LDX_MEM(BPF_DW, t, 10, CTX));
+	e(LDX_MEM(BPF_W, d, t, offs[rn(ARRAY_SIZE(offs))]));
+	e(LDX_MEM(BPF_DW, t, 10, SPILL));
+	/* SPILL slot 0 is R0's: put R0 back if t was R0's slot user */
+	if (t == 0)
+		return;
+}
+
+static void g_tail(void)
+{
+	spill();
+	e(LDX_MEM(BPF_DW, 1, 10, CTX));
+	e_map(2, pa_fd);
+	e(MOV64_IMM(3, rn(8)));
+	e(CALL_HELPER(BPF_FUNC_tail_call));
+	restore();
+}
+
+static void gen(int groups)
+{
+	int g, i, at;
+
+	n = ngroups = njumps = 0;
+	/* prologue */
+	e(STX_MEM(BPF_DW, 10, 1, CTX));
+	for (i = 0; i < DATAW / 8; i++)
+		e(ST_MEM(BPF_DW, 10, DATA + 8 * i, imm32()));
+	for (i = 0; i < 10; i++) {
+		if (rn(2))
+			e_ld64(i, imm64());
+		else
+			e(INSN((rn(2) ? BPF_ALU64 : BPF_ALU) | BPF_MOV | BPF_K,
+			       i, 0, 0, imm32()));
+	}
+	for (g = 0; g < groups; g++) {
+		uint32_t w = rn(100);
+
+		gstart[ngroups++] = n;
+		if (w < 40)
+			g_alu();
+		else if (w < 55)
+			g_jmp();
+		else if (w < 67)
+			g_stack();
+		else if (w < 75)
+			g_stack_atomic();
+		else if (w < 85)
+			g_map();
+		else if (w < 93)
+			g_helper();
+		else if (w < 98)
+			g_ctx();
+		else
+			g_tail();
+	}
+	/* epilogue: dump R0-R9 and the stack area into key 3, fold into R0 */
+	gstart[ngroups++] = n;
+	spill();
+	e(ST_MEM(BPF_W, 10, KEY, 3));
+	e_map(1, map_fd);
+	e(MOV64_REG(2, 10));
+	e(ALU64_IMM(BPF_ADD, 2, KEY));
+	e(CALL_HELPER(BPF_FUNC_map_lookup_elem));
+	at = n;
+	e(JMP_IMM(BPF_JEQ, 0, 0, 0));
+	for (i = 0; i <= 5; i++) {
+		e(LDX_MEM(BPF_DW, 1, 10, SPILL + 8 * i));
+		e(STX_MEM(BPF_DW, 0, 1, 64 + 8 * i));
+	}
+	for (i = 6; i <= 9; i++)
+		e(STX_MEM(BPF_DW, 0, i, 64 + 8 * i - 48));
+	/* 64 + 80 = 144: the stack area goes over the random-op bytes? no:
+	 * 10 registers fill [64, 144); the stack area is folded instead */
+	e(LDX_MEM(BPF_DW, 1, 10, SPILL));
+	for (i = 0; i < DATAW / 8; i++) {
+		e(LDX_MEM(BPF_DW, 2, 10, DATA + 8 * i));
+		e(ALU64_IMM(BPF_MUL, 1, 31));
+		e(ALU64_REG(BPF_XOR, 1, 2));
+	}
+	for (i = 6; i <= 9; i++)
+		e(ALU64_REG(BPF_ADD, 1, i));
+	e(MOV64_REG(0, 1));
+	e(MOV64_REG(2, 1));
+	e(ALU64_IMM(BPF_RSH, 2, 32));
+	e(ALU64_REG(BPF_XOR, 0, 2));
+	e(EXIT());
+	prog[at].off = n - at - 1;
+	e(MOV64_IMM(0, 0));
+	e(EXIT());
+	for (i = 0; i < njumps; i++) {
+		int gt = jumps[i].group;
+
+		if (gt >= ngroups)
+			gt = ngroups - 1;
+		prog[jumps[i].at].off = gstart[gt] - jumps[i].at - 1;
+	}
+}
+
+static unsigned char init_val[NKEY][VAL];
+
+static void map_reset(void)
+{
+	uint32_t k;
+
+	for (k = 0; k < NKEY; k++)
+		map_update(map_fd, &k, init_val[k]);
+}
+
+static int run(int fd, uint32_t *ret, unsigned char out[NKEY][VAL])
+{
+	uint32_t k;
+	int err;
+
+	map_reset();
+	err = prog_run(fd, pkt, sizeof(pkt), 1, ret);
+	for (k = 0; k < NKEY; k++)
+		map_lookup(map_fd, &k, out[k]);
+	return err;
+}
+
+int cmd_fuzz(int argc, char **argv)
+{
+	uint64_t seed = 1;
+	int count = 200, verbose = 0, i, k;
+	int rejected = 0, declined = 0, diff = 0, ran = 0;
+	static unsigned char oi[NKEY][VAL], oa[NKEY][VAL];
+	long c0;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--seed") && i + 1 < argc)
+			seed = strtoull(argv[++i], NULL, 0);
+		else if (!strcmp(argv[i], "-n") && i + 1 < argc)
+			count = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--verbose"))
+			verbose = 1;
+	}
+	map_fd = map_create(BPF_MAP_TYPE_ARRAY, 4, VAL, NKEY);
+	/* a prog array belongs to interpreted or to JIT'ed programs */
+	pa_fd = map_create(BPF_MAP_TYPE_PROG_ARRAY, 4, 4, 4);
+	pa_fd_jit = map_create(BPF_MAP_TYPE_PROG_ARRAY, 4, 4, 4);
+	if (map_fd < 0 || pa_fd < 0) {
+		result(0, "fuzz_setup # %d %d", map_fd, pa_fd);
+		return 1;
+	}
+	rs = 0x1234;
+	for (k = 0; k < NKEY; k++)
+		for (i = 0; i < VAL; i++)
+			init_val[k][i] = r64();
+	c0 = armjit_stat("compiled");
+	for (i = 0; i < count; i++) {
+		uint64_t s = seed + i;
+		uint32_t ri = 0, ra = 0;
+		int fi, fa, ei, ea, bad;
+
+		rs = s;
+		gen(10 + rn(50));
+		set_jit(0);
+		fi = prog_load(BPF_PROG_TYPE_SOCKET_FILTER, prog, n, 1);
+		if (fi < 0) {
+			rejected++;
+			if (verbose || rejected <= 3) {
+				diag("seed %llu: verifier rejected (%s): %.300s",
+				     (unsigned long long)s, strerror(-fi),
+				     bpf_log + (strlen(bpf_log) > 300 ?
+						strlen(bpf_log) - 300 : 0));
+			}
+			continue;
+		}
+		memcpy(prog_jit, prog, n * sizeof(prog[0]));
+		for (k = 0; k < n; k++)
+			if (prog_jit[k].code == (BPF_LD | BPF_DW | BPF_IMM) &&
+			    prog_jit[k].src_reg == BPF_PSEUDO_MAP_FD &&
+			    prog_jit[k].imm == pa_fd)
+				prog_jit[k].imm = pa_fd_jit;
+		set_jit(1);
+		set_armjit(1);
+		fa = prog_load(BPF_PROG_TYPE_SOCKET_FILTER, prog_jit, n, 1);
+		set_armjit(0);
+		if (fa < 0 || prog_owner(fa) != 'a') {
+			declined++;
+			if (fa < 0)
+				diag("log: %.300s", bpf_log + (strlen(bpf_log) > 300 ? strlen(bpf_log) - 300 : 0));
+			printf("# seed %llu: armjit did not JIT it (load %d, owner %c); replay: fuzz --seed %llu -n 1\n",
+			       (unsigned long long)s, fa,
+			       fa >= 0 ? prog_owner(fa) : '-',
+			       (unsigned long long)s);
+			close(fi);
+			if (fa >= 0)
+				close(fa);
+			continue;
+		}
+		ei = run(fi, &ri, oi);
+		ea = run(fa, &ra, oa);
+		ran++;
+		bad = ei || ea || ri != ra || memcmp(oi, oa, sizeof(oi));
+		if (bad) {
+			diff++;
+			printf("# seed %llu: DIFFERENCE interpreter %d 0x%08x, armjit %d 0x%08x; replay: armjit-stress fuzz --seed %llu -n 1\n",
+			       (unsigned long long)s, ei, ri, ea, ra,
+			       (unsigned long long)s);
+			for (k = 0; k < NKEY * VAL; k++)
+				if (oi[k / VAL][k % VAL] != oa[k / VAL][k % VAL])
+					printf("# map key %d byte %d: interpreter %02x armjit %02x\n",
+					       k / VAL, k % VAL,
+					       oi[k / VAL][k % VAL],
+					       oa[k / VAL][k % VAL]);
+			if (diff <= 3 || verbose)
+				dump_insns(prog, n);
+		} else if (verbose) {
+			diag("seed %llu: %d insns, 0x%08x", (unsigned long long)s,
+			     n, ri);
+		}
+		close(fi);
+		close(fa);
+	}
+	set_jit(1);
+	diag("fuzz: seeds %llu..%llu: %d programs, %d verifier-rejected, %d not JIT'ed by armjit, %d compared, %d differences (armjit compiled %ld)",
+	     (unsigned long long)seed, (unsigned long long)(seed + count - 1),
+	     count, rejected, declined, ran, diff,
+	     armjit_stat("compiled") - c0);
+	result(!diff && !declined && ran > 0,
+	       "fuzz_differential_seed%llu_n%d # %d differences, %d not JIT'ed",
+	       (unsigned long long)seed, count, diff, declined);
+	result(rejected * 10 <= count,
+	       "fuzz_few_verifier_rejections # %d of %d", rejected, count);
+	return 0;
+}

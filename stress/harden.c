@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Constant blinding: programs with distinctive 32-bit immediates in ALU,
+ * JMP, JMP32, ST and LD_IMM64, JIT'ed by armjit with bpf_jit_harden=0 and 2.
+ * The image (BPF_OBJ_GET_INFO_BY_FD jited_prog_insns) is scanned for the
+ * value as a word and as a movw/movt pair of its halves: hardened, neither
+ * may appear; unhardened, the scan must find them (the test can fail).
+ */
+#include "common.h"
+
+static int load(uint32_t v)
+{
+	struct bpf_insn p[] = {
+		MOV64_IMM(0, 0),
+		ALU64_IMM(BPF_ADD, 0, v),
+		MOV32_IMM(1, v),
+		ALU64_REG(BPF_XOR, 0, 1),
+		ALU64_IMM(BPF_MUL, 0, 3),
+		MOV64_IMM(2, v),
+		JMP_IMM(BPF_JNE, 2, v, 10),
+		ST_MEM(BPF_W, 10, -4, v),
+		LDX_MEM(BPF_W, 3, 10, -4),
+		JMP32_IMM(BPF_JNE, 3, v, 7),
+		ALU64_REG(BPF_ADD, 0, 3),
+		LD_IMM64(4, (uint64_t)v << 32 | v),
+		ALU64_REG(BPF_XOR, 0, 4),
+		ALU32_IMM(BPF_ADD, 0, v),
+		ALU64_IMM(BPF_OR, 0, 0x40000000),
+		EXIT(),
+		MOV64_IMM(0, 1),
+		EXIT(),
+	};
+
+	return prog_load(BPF_PROG_TYPE_SOCKET_FILTER, p, ARRAY_SIZE(p), 1);
+}
+
+static uint32_t expect(uint32_t v)
+{
+	uint64_t r0 = (uint64_t)(int64_t)(int32_t)v, r3 = v;
+
+	r0 ^= v;
+	r0 *= 3;
+	r0 += r3;
+	r0 ^= (uint64_t)v << 32 | v;
+	r0 = (uint32_t)((uint32_t)r0 + v);
+	r0 |= 0x40000000;
+	return r0;
+}
+
+/* counts: [0] the word, [1] movw #lo, [2] movt #hi, [3] movw+movt same reg */
+static void scan(const uint32_t *w, int n, uint32_t v, int c[4])
+{
+	int i;
+
+	memset(c, 0, 4 * sizeof(int));
+	for (i = 0; i < n; i++) {
+		uint32_t imm16 = (w[i] >> 4 & 0xf000) | (w[i] & 0xfff);
+		int movw = (w[i] & 0x0ff00000) == 0x03000000;
+		int movt = (w[i] & 0x0ff00000) == 0x03400000;
+
+		c[0] += w[i] == v;
+		c[1] += movw && imm16 == (v & 0xffff);
+		c[2] += movt && imm16 == v >> 16;
+		if (movw && imm16 == (v & 0xffff) && i + 1 < n &&
+		    (w[i + 1] & 0x0ff00000) == 0x03400000 &&
+		    ((w[i + 1] >> 4 & 0xf000) | (w[i + 1] & 0xfff)) == v >> 16 &&
+		    (w[i] & 0xf000) == (w[i + 1] & 0xf000))
+			c[3]++;
+	}
+}
+
+int cmd_harden(int argc, char **argv)
+{
+	static const uint32_t vals[] = { 0x5a5a1234, 0x13579bdf, 0xa5c3e781 };
+	static uint32_t img[16384];
+	unsigned int i;
+	int h;
+
+	set_jit(1);
+	set_armjit(1);
+	for (h = 0; h <= 2; h += 2) {
+		char hs[2] = { '0' + h, 0 };
+
+		write_file(PROC_JIT_HARDEN, hs);
+		for (i = 0; i < ARRAY_SIZE(vals); i++) {
+			uint32_t v = vals[i], r = 0;
+			int fd = load(v), len, c[4], err;
+
+			if (fd < 0) {
+				result(0, "harden%d_0x%08x # load %s", h, v,
+				       strerror(-fd));
+				continue;
+			}
+			len = prog_jited(fd, img, sizeof(img));
+			err = prog_run(fd, pkt, sizeof(pkt), 1, &r);
+			result(!err && r == expect(v) && prog_owner(fd) == 'a',
+			       "harden%d_0x%08x_result # owner %c, 0x%x expected 0x%x",
+			       h, v, prog_owner(fd), r, expect(v));
+			scan(img, len > 0 ? len / 4 : 0, v, c);
+			diag("harden=%d 0x%08x: %d bytes, word %d, movw lo16 %d, movt hi16 %d, movw+movt pairs %d",
+			     h, v, len, c[0], c[1], c[2], c[3]);
+			if (h)
+				result(len > 0 && !c[0] && !c[3],
+				       "harden2_0x%08x_not_in_image", v);
+			else
+				result(c[0] || c[3],
+				       "harden0_0x%08x_found_by_scan", v);
+			close(fd);
+		}
+	}
+	write_file(PROC_JIT_HARDEN, "0");
+	set_armjit(0);
+	return 0;
+}
