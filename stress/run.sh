@@ -63,8 +63,8 @@ kmemleak_scan() {
 		dmesg_clean dmesg_clean_after_stock_to_armjit_tail_call
 	fi
 } 2>&1 | awk '
-	/^@ok / { n++; print "ok " n " " substr($0, 5); pass++; next }
-	/^@not ok / { n++; print "not ok " n " " substr($0, 9); fail++; next }
+	/^@ok / { n++; print "ok " n " " substr($0, 5); pass++; fflush(); next }
+	/^@not ok / { n++; print "not ok " n " " substr($0, 9); fail++; fflush(); next }
 	{ print; fflush() }
 	END { print "1.." n
 	      printf "# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:0 error:0\n", pass, fail
