@@ -33,7 +33,13 @@ struct armjit_syms {
 	int (*set_memory_ro)(unsigned long addr, int numpages);
 	int (*set_memory_x)(unsigned long addr, int numpages);
 	struct vm_struct *(*find_vm_area)(const void *addr);
-	const struct bpf_func_proto *(*bpf_base_func_proto)(enum bpf_func_id id);
+	/*
+	 * 6.12 (since the BPF token series) passes the asking program, whose
+	 * prog->aux->token it reads; 6.1 takes only the id. Called with both
+	 * everywhere: an AAPCS callee ignores an argument it doesn't declare.
+	 */
+	const struct bpf_func_proto *(*bpf_base_func_proto)(enum bpf_func_id id,
+			const struct bpf_prog *prog);
 	void (*bpf_prog_fill_jited_linfo)(struct bpf_prog *prog,
 					  const u32 *insn_to_jit_off);
 };

@@ -45,15 +45,24 @@ static void armjit_fill_hole(void *area, unsigned int size)
 		*ptr++ = ARMJIT_UDF;
 }
 
-/* bpf_jit_binary_lock_ro() with the unexported calls resolved. */
-static void armjit_lock_ro(struct bpf_binary_header *hdr)
+/*
+ * bpf_jit_binary_lock_ro() with the unexported calls resolved. It can fail
+ * (6.12's returns an int): the image is then freed, not used, as the
+ * kernel's own JITs do.
+ */
+static int armjit_lock_ro(struct bpf_binary_header *hdr)
 {
 	struct vm_struct *vm = armjit_syms.find_vm_area(hdr);
+	int err;
 
 	if (vm)
 		vm->flags |= VM_FLUSH_RESET_PERMS;
-	armjit_syms.set_memory_ro((unsigned long)hdr, hdr->size >> PAGE_SHIFT);
-	armjit_syms.set_memory_x((unsigned long)hdr, hdr->size >> PAGE_SHIFT);
+	err = armjit_syms.set_memory_ro((unsigned long)hdr,
+					hdr->size >> PAGE_SHIFT);
+	if (err)
+		return err;
+	return armjit_syms.set_memory_x((unsigned long)hdr,
+					hdr->size >> PAGE_SHIFT);
 }
 
 static int armjit_size_passes(struct armjit_ctx *ctx)
@@ -130,14 +139,18 @@ static int armjit_write_image(struct armjit_ctx *ctx, u8 *image)
 	return err;
 }
 
-static void armjit_publish(struct bpf_prog *prog, struct armjit_ctx *ctx)
+static int armjit_publish(struct bpf_prog *prog, struct armjit_ctx *ctx)
 {
 	struct bpf_binary_header *hdr = armjit_image_hdr(prog);
 	unsigned long start = (unsigned long)prog->bpf_func;
+	int err;
 
 	flush_icache_range(start, start + prog->jited_len);
-	armjit_lock_ro(hdr);
+	err = armjit_lock_ro(hdr);
+	if (err)
+		return err;
 	armjit_fill_linfo(prog, ctx);
+	return 0;
 }
 
 static int armjit_emit_image(struct bpf_prog *prog, struct armjit_ctx *ctx)
@@ -166,8 +179,14 @@ static int armjit_emit_image(struct bpf_prog *prog, struct armjit_ctx *ctx)
 		prog->aux->jit_data = (void *)&armjit_pending_marker;
 		return 0;
 	}
-	armjit_publish(prog, ctx);
-	return 0;
+	err = armjit_publish(prog, ctx);
+	if (err) {
+		armjit_syms.bpf_jit_binary_free(hdr);
+		prog->bpf_func = NULL;
+		prog->jited = 0;
+		prog->jited_len = 0;
+	}
+	return err;
 }
 
 /*
@@ -197,12 +216,13 @@ static void armjit_extra_pass(struct bpf_prog *prog, struct armjit_ctx *ctx)
 		err = -EFAULT;
 	if (!err)
 		err = armjit_write_image(ctx, (u8 *)prog->bpf_func);
+	if (!err)
+		err = armjit_publish(prog, ctx);
 	if (err) {
 		armjit_fail_pending(prog, err);
 		return;
 	}
 	armjit_forget_pending(prog);
-	armjit_publish(prog, ctx);
 }
 
 struct bpf_prog *armjit_jit_compile(struct bpf_prog *orig)

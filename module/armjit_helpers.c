@@ -159,20 +159,50 @@ static void set_default_conv(struct armjit_call_conv *c, u32 addr)
 	c->ret_size = 8;
 }
 
+/*
+ * The base prototypes as an ordinary program of the loading task sees
+ * them. 6.12's bpf_base_func_proto() reads only prog->aux->token: none
+ * means the capability checks of the initial user namespace. 6.1's takes
+ * no program.
+ */
+static int add_base_protos(void)
+{
+	struct bpf_prog_aux *aux;
+	struct bpf_prog *prog;
+	int id;
+
+	prog = kzalloc(sizeof(*prog), GFP_KERNEL);
+	aux = kzalloc(sizeof(*aux), GFP_KERNEL);
+	if (!prog || !aux) {
+		kfree(prog);
+		kfree(aux);
+		return -ENOMEM;
+	}
+	prog->aux = aux;
+	aux->prog = prog;
+	for (id = 1; id < __BPF_FUNC_MAX_ID; id++)
+		if (!proto_has_side_effects(id))
+			add_from_proto(id, armjit_syms.bpf_base_func_proto(id, prog));
+	kfree(aux);
+	kfree(prog);
+	return 0;
+}
+
 int armjit_helpers_init(void)
 {
-	const struct bpf_func_proto *(*base_proto)(enum bpf_func_id id);
-	int id;
+	int err;
 
 	helpers = kcalloc(ARMJIT_MAX_HELPERS, sizeof(*helpers), GFP_KERNEL);
 	if (!helpers)
 		return -ENOMEM;
-	base_proto = armjit_syms.bpf_base_func_proto;
 	mutex_lock(&helpers_lock);
-	for (id = 1; id < __BPF_FUNC_MAX_ID; id++)
-		if (!proto_has_side_effects(id))
-			add_from_proto(id, base_proto(id));
+	err = add_base_protos();
 	mutex_unlock(&helpers_lock);
+	if (err) {
+		kfree(helpers);
+		helpers = NULL;
+		return err;
+	}
 	pr_info("helper table: %d helpers from the kernel's prototypes\n",
 		nr_helpers);
 	return 0;
