@@ -9,6 +9,8 @@
 #   make bench        icount figures: interp/stock/armjit (bench/results-$KERNEL.*)
 #   make checkpatch   checkpatch.pl --no-tree on module/*.[ch]
 #   make dkms-test    Debian's dkms builds armjit in an armhf chroot; boot it (slow)
+#   make stress       stress/: toggle/unload storms, mixed tail calls, blinding,
+#                     sysfs fuzz, differential fuzzing (STRESS_CYCLES=, FUZZ_N=)
 #   make clean        remove build/ (the .cache/ stays)
 #
 # KERNEL=6.1 (default), 6.1-lpae, 6.1-rt, 6.12, 6.12-lpae: see scripts/lib.sh.
@@ -21,7 +23,7 @@ export KERNEL
 
 VM := scripts/vm --cpu $(CPU)
 
-.PHONY: all module setup fetch check test-bpf demo bench checkpatch dkms-test clean
+.PHONY: all module setup fetch check test-bpf demo bench checkpatch dkms-test stress clean
 
 all: module
 
@@ -46,6 +48,9 @@ demo: module
 
 bench: module
 	@bench/run
+
+stress: module
+	@$(MAKE) -C stress run VM_ARGS="--cpu $(CPU)"
 
 checkpatch: fetch
 	@scripts/checkpatch
