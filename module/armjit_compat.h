@@ -70,4 +70,9 @@ struct bpf_array {
 
 #endif /* __KERNEL__ */
 
+/* cpuv4 (6.6+): absent from 6.1's headers, used by newer verifiers. */
+#ifndef BPF_MEMSX
+#define BPF_MEMSX		0x80	/* sign-extending load */
+#endif
+
 #endif /* ARMJIT_COMPAT_H */

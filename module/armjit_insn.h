@@ -327,7 +327,15 @@ static inline u32 arm_udiv(u8 rd, u8 rn, u8 rm)
 	return 0xe730f010 | rd << 16 | rm << 8 | rn;
 }
 
-/* Byte order. */
+/* rd = rn / rm, signed (ARMv7VE / IDIVA; x / 0 = 0, INT_MIN / -1 = INT_MIN) */
+static inline u32 arm_sdiv(u8 rd, u8 rn, u8 rm)
+{
+	if (rd > 14 || rn > 14 || rm > 14)
+		return ARM_INSN_BAD;
+	return 0xe710f010 | rd << 16 | rm << 8 | rn;
+}
+
+/* Byte order and extension. */
 
 static inline u32 arm_rev(u8 rd, u8 rm)
 {
@@ -348,6 +356,20 @@ static inline u32 arm_uxth(u8 rd, u8 rm)
 	if (rd > 14 || rm > 14)
 		return ARM_INSN_BAD;
 	return 0xe6ff0070 | rd << 12 | rm;
+}
+
+static inline u32 arm_sxtb(u8 rd, u8 rm)
+{
+	if (rd > 14 || rm > 14)
+		return ARM_INSN_BAD;
+	return 0xe6af0070 | rd << 12 | rm;
+}
+
+static inline u32 arm_sxth(u8 rd, u8 rm)
+{
+	if (rd > 14 || rm > 14)
+		return ARM_INSN_BAD;
+	return 0xe6bf0070 | rd << 12 | rm;
 }
 
 /* Loads and stores: [rn, #off] and [rn, rm]. */
@@ -401,6 +423,17 @@ static inline u32 arm_ldrh_i(u8 rt, u8 rn, s32 off)
 static inline u32 arm_strh_i(u8 rt, u8 rn, s32 off)
 {
 	return arm_lsh_imm(0xe14000b0, rt, rn, off);
+}
+
+/* sign-extending byte and halfword loads, offset -255..255 */
+static inline u32 arm_ldrsb_i(u8 rt, u8 rn, s32 off)
+{
+	return arm_lsh_imm(0xe15000d0, rt, rn, off);
+}
+
+static inline u32 arm_ldrsh_i(u8 rt, u8 rn, s32 off)
+{
+	return arm_lsh_imm(0xe15000f0, rt, rn, off);
 }
 
 /* ldr rt, [rn, rm, lsl #n] */

@@ -437,15 +437,36 @@ static void emit_call_addr(struct armjit_ctx *ctx, u32 addr)
 }
 
 /*
- * DIV/MOD through a kernel routine: __aeabi_uidivmod (32-bit) or
- * div64_u64 / div64_u64_rem. Divisor zero is handled before the call.
+ * 64-bit signed remainder after div64_s64(): r0:r1 = q, [sp] = dividend,
+ * [sp + 8] = divisor; r0:r1 = dividend - q * divisor (what the kernel's
+ * interpreter computes: truncated, INT64_MIN % -1 = 0).
+ */
+static void emit_srem64(struct armjit_ctx *ctx)
+{
+	emit(arm_ldr_i(ARM_R2, ARM_SP, 8), ctx);
+	emit(arm_ldr_i(ARM_R3, ARM_SP, 12), ctx);
+	emit(arm_umull(ARM_R10, ARM_R11, ARM_R0, ARM_R2), ctx);
+	emit(arm_mla(ARM_R11, ARM_R0, ARM_R3, ARM_R11), ctx);
+	emit(arm_mla(ARM_R11, ARM_R1, ARM_R2, ARM_R11), ctx);
+	emit(arm_ldr_i(ARM_R0, ARM_SP, 0), ctx);
+	emit(arm_ldr_i(ARM_R1, ARM_SP, 4), ctx);
+	emit(arm_subs_r(ARM_R0, ARM_R0, ARM_R10), ctx);
+	emit(arm_sbc_r(ARM_R1, ARM_R1, ARM_R11), ctx);
+}
+
+/*
+ * DIV/MOD through a kernel routine: __aeabi_uidivmod/__aeabi_idivmod
+ * (32-bit) or div64_u64 / div64_u64_rem / div64_s64 (64-bit; signed MOD
+ * from the quotient). Divisor zero is handled before the call; the
+ * routines themselves give INT_MIN / -1 = INT_MIN.
  */
 static void emit_divmod_call(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 			     bool is64)
 {
 	bool mod = BPF_OP(insn->code) == BPF_MOD;
+	bool sgn = insn->off == 1;
 	u8 dst = insn->dst_reg, src = insn->src_reg;
-	s32 extra = is64 ? 16 : 0;	/* rem, pointer to it */
+	s32 extra = is64 ? 16 : 0;	/* rem and a pointer to it; or operands */
 	u8 rs;
 
 	emit(arm_push(CALL_SAVED), ctx);
@@ -482,12 +503,24 @@ static void emit_divmod_call(struct armjit_ctx *ctx, const struct bpf_insn *insn
 	}
 
 	if (!is64) {
-		emit_call_addr(ctx, armjit_rt.uidivmod);
+		emit_call_addr(ctx, sgn ? armjit_rt.idivmod : armjit_rt.uidivmod);
 		wr_saved(ctx, dst, false, mod ? ARM_R1 : ARM_R0, 0);
 		if (!ctx->verifier_zext) {
 			emit(arm_mov_i(ARM_R0, 0), ctx);
 			wr_saved(ctx, dst, true, ARM_R0, 0);
 		}
+	} else if (sgn) {
+		if (mod) {
+			emit(arm_str_i(ARM_R0, ARM_SP, 0), ctx);
+			emit(arm_str_i(ARM_R1, ARM_SP, 4), ctx);
+			emit(arm_str_i(ARM_R2, ARM_SP, 8), ctx);
+			emit(arm_str_i(ARM_R3, ARM_SP, 12), ctx);
+		}
+		emit_call_addr(ctx, armjit_rt.div64_s64);
+		if (mod)
+			emit_srem64(ctx);
+		wr_saved(ctx, dst, false, ARM_R0, extra);
+		wr_saved(ctx, dst, true, ARM_R1, extra);
 	} else if (!mod) {
 		emit_call_addr(ctx, armjit_rt.div64_u64);
 		wr_saved(ctx, dst, false, ARM_R0, extra);
@@ -526,20 +559,21 @@ static int emit_divmod(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 		       bool is64)
 {
 	bool mod = BPF_OP(insn->code) == BPF_MOD;
+	bool sgn = insn->off == 1;	/* cpuv4 SDIV/SMOD */
 	u8 dst = insn->dst_reg, src = insn->src_reg;
 	u64 k = is64 ? (u64)(s64)insn->imm : (u32)insn->imm;
 	int n, zero = -1, done;
 	u8 dl, dh, sl, sh;
 
-	if (insn->off)
-		return -EOPNOTSUPP;	/* signed (cpuv4) */
+	if (insn->off != 0 && insn->off != 1)
+		return -EINVAL;
 
 	if (BPF_SRC(insn->code) == BPF_K) {
 		if (!k) {
 			emit_divmod_zero(ctx, dst, mod, is64);
 			return 0;
 		}
-		n = pow2(k);
+		n = sgn ? -1 : pow2(k);
 		if (n >= 0 && n < 32) {
 			/* by 2^n: a shift or a mask */
 			dl = rd_lo(ctx, dst, TMP_A_LO);
@@ -570,12 +604,17 @@ static int emit_divmod(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 		} else {
 			sl = rd_lo(ctx, src, TMP_B_LO);
 		}
-		/* udiv gives 0 for / 0; mod then keeps dst */
+		/*
+		 * udiv/sdiv give 0 for / 0; mod then keeps dst. sdiv gives
+		 * INT_MIN / -1 = INT_MIN, so INT_MIN % -1 = 0.
+		 */
 		if (mod) {
-			emit(arm_udiv(TMP_B_HI, dl, sl), ctx);
+			emit(sgn ? arm_sdiv(TMP_B_HI, dl, sl) :
+				   arm_udiv(TMP_B_HI, dl, sl), ctx);
 			emit(arm_mls(dl, TMP_B_HI, sl, dl), ctx);
 		} else {
-			emit(arm_udiv(dl, dl, sl), ctx);
+			emit(sgn ? arm_sdiv(dl, dl, sl) : arm_udiv(dl, dl, sl),
+			     ctx);
 		}
 		wr_lo(ctx, dst, dl);
 		zext32(ctx, dst);
@@ -685,8 +724,18 @@ static int emit_alu32(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 
 	switch (op) {
 	case BPF_MOV:
-		if (insn->off)
-			return -EOPNOTSUPP;	/* movsx (cpuv4) */
+		if (insn->off) {
+			/* movsx (cpuv4): sign-extend the low 8/16 bits */
+			if (k || (insn->off != 8 && insn->off != 16))
+				return -EINVAL;
+			sl = rd_lo(ctx, src, TMP_A_LO);
+			dl = dst_lo(dst, TMP_A_LO);
+			emit(insn->off == 8 ? arm_sxtb(dl, sl) : arm_sxth(dl, sl),
+			     ctx);
+			wr_lo(ctx, dst, dl);
+			zext32(ctx, dst);
+			return 0;
+		}
 		if (k) {
 			dl = dst_lo(dst, TMP_A_LO);
 			emit_mov_imm(ctx, dl, imm);
@@ -751,6 +800,29 @@ static int emit_alu32(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 	return 0;
 }
 
+/* movsx (cpuv4): dst = (s8/s16/s32)src, sign-extended to 64 bits */
+static int emit_movsx64(struct armjit_ctx *ctx, const struct bpf_insn *insn)
+{
+	u8 dst = insn->dst_reg, sl, dl, dh;
+
+	if (BPF_SRC(insn->code) != BPF_X ||
+	    (insn->off != 8 && insn->off != 16 && insn->off != 32))
+		return -EINVAL;
+	sl = rd_lo(ctx, insn->src_reg, TMP_A_LO);
+	dl = dst_lo(dst, TMP_A_LO);
+	dh = dst_hi(dst, TMP_A_HI);
+	if (insn->off == 8)
+		emit(arm_sxtb(dl, sl), ctx);
+	else if (insn->off == 16)
+		emit(arm_sxth(dl, sl), ctx);
+	else if (dl != sl)
+		emit(arm_mov_r(dl, sl), ctx);
+	emit(arm_mov_si(dh, dl, ARM_ASR, 31), ctx);
+	wr_lo(ctx, dst, dl);
+	wr_hi(ctx, dst, dh);
+	return 0;
+}
+
 static int emit_alu64(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 {
 	u8 op = BPF_OP(insn->code), dst = insn->dst_reg, src = insn->src_reg;
@@ -761,7 +833,7 @@ static int emit_alu64(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 	switch (op) {
 	case BPF_MOV:
 		if (insn->off)
-			return -EOPNOTSUPP;	/* movsx (cpuv4) */
+			return emit_movsx64(ctx, insn);
 		if (k) {
 			emit_ld_imm64(ctx, dst, imm, imm_hi);
 		} else if (src != dst) {
@@ -910,14 +982,42 @@ static u32 arm_store(u8 size, u8 rt, u8 rn, s32 off)
 	}
 }
 
+/* LDX MEMSX (cpuv4): B/H/W sign-extended to 64 bits */
+static int emit_ldx_sx(struct armjit_ctx *ctx, const struct bpf_insn *insn)
+{
+	u8 size = BPF_SIZE(insn->code), dst = insn->dst_reg;
+	s32 off = insn->off;
+	u8 base, dl, dh;
+
+	if (size == BPF_DW)
+		return -EINVAL;
+	/* ldrsb has the halfword forms' 8-bit offset */
+	base = mem_base(ctx, insn->src_reg, &off, 1,
+			size == BPF_W ? 4095 : 255);
+	dl = dst_lo(dst, TMP_B_LO);
+	if (size == BPF_B)
+		emit(arm_ldrsb_i(dl, base, off), ctx);
+	else if (size == BPF_H)
+		emit(arm_ldrsh_i(dl, base, off), ctx);
+	else
+		emit(arm_ldr_i(dl, base, off), ctx);
+	dh = dst_hi(dst, TMP_B_HI);
+	emit(arm_mov_si(dh, dl, ARM_ASR, 31), ctx);
+	wr_lo(ctx, dst, dl);
+	wr_hi(ctx, dst, dh);
+	return 0;
+}
+
 static int emit_ldx(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 {
 	u8 size = BPF_SIZE(insn->code), dst = insn->dst_reg;
 	s32 off = insn->off;
 	u8 base, dl, dh;
 
+	if (BPF_MODE(insn->code) == BPF_MEMSX)
+		return emit_ldx_sx(ctx, insn);
 	if (BPF_MODE(insn->code) != BPF_MEM)
-		return -EOPNOTSUPP;	/* PROBE_MEM, MEMSX */
+		return -EOPNOTSUPP;	/* PROBE_MEM */
 	base = mem_base(ctx, insn->src_reg, &off, size == BPF_DW ? 8 : 1,
 			size_lim(size));
 	dl = dst_lo(dst, TMP_B_LO);
@@ -1343,7 +1443,8 @@ static int emit_jmp(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 {
 	bool is64 = BPF_CLASS(insn->code) == BPF_JMP;
 	u8 op = BPF_OP(insn->code);
-	int target = i + 1 + insn->off, cond;
+	s64 target = (s64)i + 1 + insn->off;
+	int cond;
 
 	switch (op) {
 	case BPF_CALL:
@@ -1374,12 +1475,12 @@ static int emit_jmp(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 		return emit_b(ctx, ARM_COND_AL, ctx->epilogue_offset);
 	}
 
+	if (op == BPF_JA && !is64)
+		target = (s64)i + 1 + insn->imm;	/* gotol (cpuv4) */
 	if (target < 0 || target > ctx->len)
 		return -EINVAL;
 	if (op == BPF_JA) {
-		if (!is64)
-			return -EOPNOTSUPP;	/* gotol (cpuv4) */
-		if (!insn->off)
+		if (target == i + 1)
 			return 0;
 		return emit_b(ctx, ARM_COND_AL, ctx->offsets[target]);
 	}

@@ -168,6 +168,8 @@ static void test_named(void)
 			out("arm_rev", arm_rev(x, y), "rev %s, %s", r(x), r(y));
 			out("arm_rev16", arm_rev16(x, y), "rev16 %s, %s", r(x), r(y));
 			out("arm_uxth", arm_uxth(x, y), "uxth %s, %s", r(x), r(y));
+			out("arm_sxtb", arm_sxtb(x, y), "sxtb %s, %s", r(x), r(y));
+			out("arm_sxth", arm_sxth(x, y), "sxth %s, %s", r(x), r(y));
 			for (i = 0; i < 4; i++) {
 				out("arm_mov_si", arm_mov_si(x, y, i, 7), "mov %s, %s, %s #7",
 				    r(x), r(y), sh_names[i]);
@@ -212,6 +214,7 @@ static void test_named(void)
 				out("arm_eor_r", arm_eor_r(x, y, z), "eor %s, %s, %s", r(x), r(y), r(z));
 				out("arm_mul", arm_mul(x, y, z), "mul %s, %s, %s", r(x), r(y), r(z));
 				out("arm_udiv", arm_udiv(x, y, z), "udiv %s, %s, %s", r(x), r(y), r(z));
+				out("arm_sdiv", arm_sdiv(x, y, z), "sdiv %s, %s, %s", r(x), r(y), r(z));
 				out("arm_mla", arm_mla(x, y, z, w), "mla %s, %s, %s, %s", r(x), r(y), r(z), r(w));
 				out("arm_mls", arm_mls(x, y, z, w), "mls %s, %s, %s, %s", r(x), r(y), r(z), r(w));
 				if (x != y)
@@ -234,6 +237,9 @@ static void test_named(void)
 	BAD("arm_umull", arm_umull(3, 3, 1, 2), "rdlo == rdhi");
 	BAD("arm_mul", arm_mul(15, 1, 2), "rd = pc");
 	BAD("arm_udiv", arm_udiv(1, 15, 2), "rn = pc");
+	BAD("arm_sdiv", arm_sdiv(1, 2, 15), "rm = pc");
+	BAD("arm_sxtb", arm_sxtb(15, 1), "rd = pc");
+	BAD("arm_sxth", arm_sxth(1, 15), "rm = pc");
 	BAD("arm_rev", arm_rev(15, 1), "rd = pc");
 	BAD("arm_mla", arm_mla(1, 2, 3, 15), "ra = pc");
 }
@@ -286,6 +292,8 @@ static void test_ldst(void)
 					snprintf(addr, sizeof(addr), "[%s]", r(n));
 				out("arm_ldrh_i", arm_ldrh_i(t, n, o), "ldrh %s, %s", r(t), addr);
 				out("arm_strh_i", arm_strh_i(t, n, o), "strh %s, %s", r(t), addr);
+				out("arm_ldrsb_i", arm_ldrsb_i(t, n, o), "ldrsb %s, %s", r(t), addr);
+				out("arm_ldrsh_i", arm_ldrsh_i(t, n, o), "ldrsh %s, %s", r(t), addr);
 				out("arm_lsh_imm", arm_lsh_imm(0xe15000b0, t, n, o), "ldrh %s, %s",
 				    r(t), addr);
 			}
@@ -308,6 +316,8 @@ static void test_ldst(void)
 	BAD("arm_strb_i", arm_strb_i(1, 2, -4096), "offset -4096");
 	BAD("arm_ldrh_i", arm_ldrh_i(1, 2, 256), "offset 256");
 	BAD("arm_strh_i", arm_strh_i(1, 2, -256), "offset -256");
+	BAD("arm_ldrsb_i", arm_ldrsb_i(1, 2, 256), "offset 256");
+	BAD("arm_ldrsh_i", arm_ldrsh_i(1, 2, -256), "offset -256");
 	BAD("arm_ldr_i", arm_ldr_i(15, 2, 0), "rt = pc");
 	BAD("arm_ldr_r", arm_ldr_r(1, 2, 15, 0), "rm = pc");
 	BAD("arm_ldr_r", arm_ldr_r(1, 2, 3, 32), "lsl #32");
