@@ -8,6 +8,9 @@
 
 #include <linux/bpf.h>
 
+#ifndef BPF_MEMSX
+#define BPF_MEMSX	0x80
+#endif
 #ifndef BPF_TAIL_CALL
 #define BPF_TAIL_CALL	0xf0
 #endif
@@ -28,6 +31,12 @@
 #define NEG64(d)		INSN(BPF_ALU64 | BPF_NEG | BPF_K, d, 0, 0, 0)
 #define NEG32(d)		INSN(BPF_ALU | BPF_NEG | BPF_K, d, 0, 0, 0)
 #define ENDIAN(type, d, len)	INSN(BPF_ALU | BPF_END | (type), d, 0, 0, len)
+/* cpuv4 */
+#define BSWAP(d, len)		INSN(BPF_ALU64 | BPF_END | BPF_TO_LE, d, 0, 0, len)
+#define MOVSX64_REG(d, s, o)	INSN(BPF_ALU64 | BPF_MOV | BPF_X, d, s, o, 0)
+#define MOVSX32_REG(d, s, o)	INSN(BPF_ALU | BPF_MOV | BPF_X, d, s, o, 0)
+#define LDX_MEMSX(sz, d, s, o)	INSN(BPF_LDX | BPF_SIZE(sz) | BPF_MEMSX, d, s, o, 0)
+#define GOTOL(i)		INSN(BPF_JMP32 | BPF_JA, 0, 0, 0, i)
 
 #define LD_IMM64_RAW(d, s, v) \
 	INSN(BPF_LD | BPF_DW | BPF_IMM, d, s, 0, (__s32)(__u32)(__u64)(v)), \

@@ -116,6 +116,21 @@ static void jmp_family(bool is32, const struct jmp_op *o, bool x)
 
 static const struct static_case jmp_static[] = {
 	{
+		"gotol (jmp32 ja, cpuv4): forward, 0, backward, over exit",
+		{
+			MOV64_IMM(R0, 1),
+			GOTOL(0),
+			GOTOL(3),			/* 2 */
+			ALU64_IMM(BPF_ADD, R0, 100),	/* 3 */
+			JMP_IMM(BPF_JGT, R0, 50, 3),
+			EXIT(),
+			ALU64_IMM(BPF_ADD, R0, 10),	/* 6 */
+			GOTOL(-5),
+			EXIT(),				/* 8 */
+		},
+		.expect_r0 = 111, .flags = F_EXPECT_R0,
+	},
+	{
 		"ja forward, ja 0, ja over exit",
 		{
 			MOV64_IMM(R0, 1),
@@ -251,6 +266,36 @@ static const struct static_case jmp_static[] = {
 	},
 };
 
+/*
+ * gotol beyond the s16 reach of JA: over n filler insns, forward, then
+ * backward into them once more.
+ */
+static void gotol_long(int n, const char *name)
+{
+	struct prog_buf pb;
+	struct test_case t;
+	int i;
+
+	pb_init(&pb);
+	PB(&pb, MOV64_IMM(R0, 0),
+	   MOV64_IMM(R6, 0),
+	   GOTOL(n));
+	for (i = 0; i < n; i++)
+		PB(&pb, i & 1 ? ALU64_IMM(BPF_ADD, R0, 1) : ALU32_IMM(BPF_ADD, R0, 2));
+	PB(&pb, ALU64_IMM(BPF_ADD, R6, 1),
+	   JMP_IMM(BPF_JGT, R6, 1, 1),
+	   GOTOL(-(n + 3)),
+	   ALU64_IMM(BPF_LSH, R6, 32),
+	   ALU64_REG(BPF_OR, R0, R6),
+	   EXIT());
+	memset(&t, 0, sizeof(t));
+	t.name = name;
+	t.insns = pb.insns;
+	t.len = pb.len;
+	run_test(&t);
+	pb_free(&pb);
+}
+
 void cases_jmp(void)
 {
 	unsigned int i;
@@ -268,4 +313,5 @@ void cases_jmp(void)
 	gen_extra_flags = 0;
 	for (i = 0; i < ARRAY_SIZE(jmp_static); i++)
 		run_static(&jmp_static[i]);
+	gotol_long(40000, "gotol over 40000 insns, forward and backward (cpuv4)");
 }

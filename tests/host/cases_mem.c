@@ -4,6 +4,8 @@
  * (R10): offsets around the ARM immediate ranges (LDRH/LDRD 8-bit, LDR
  * 12-bit), negative offsets, the s16 extremes, DW at word-but-not-dword
  * alignment, every dst/base and base/src register pairing incl. equal.
+ * cpuv4 LDX MEMSX (sign-extending B/H/W loads; LDRSB has only an 8-bit
+ * offset) the same ways, and through R10.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,7 +45,13 @@ static void ld_base(struct noted_prog *np, int base, int bias)
 }
 
 /* align: 0 natural, 4 = DW at 4 mod 8, 1 = odd address (packet-style) */
-static void ctx_loads(int align, const char *name)
+static struct bpf_insn ldx(bool sx, int s, int dst, int base, int off)
+{
+	return sx ? LDX_MEMSX(sizes[s], dst, base, off) :
+		    LDX_MEM(sizes[s], dst, base, off);
+}
+
+static void ctx_loads(int align, bool sx, const char *name)
 {
 	struct noted_prog np;
 	u8 *ctx = mem_ctx();
@@ -59,6 +67,8 @@ static void ctx_loads(int align, const char *name)
 			continue;
 		if (align == 1 && sz == 1)
 			continue;
+		if (sx && sz == 8)
+			continue;
 		for (o = 0; o < ARRAY_SIZE(offsets); o++) {
 			int off = offsets[o];
 			int dst = (k % 10), base = (k / 10 + dst + 1) % 10;
@@ -72,12 +82,13 @@ static void ctx_loads(int align, const char *name)
 			target = t + sz;
 			np_mark(&np);
 			ld_base(&np, base, t - off);
-			PB(&np.pb, LDX_MEM(sizes[s], dst, base, off),
+			PB(&np.pb, ldx(sx, s, dst, base, off),
 			   LDX_MEM(BPF_DW, out, R10, SLOT_CTX),
 			   STX_MEM(BPF_DW, out, dst, OUT_AREA + 8 * k));
 			np_note(&np, OUT_AREA + 8 * k, 8,
-				"ldx%s r%d = *(r%d %+d), r%d = ctx%+d",
-				size_names[s], dst, base, off, base, t - off);
+				"ldx%s%s r%d = *(r%d %+d), r%d = ctx%+d",
+				sx ? "sx" : "", size_names[s], dst, base, off,
+				base, t - off);
 			k++;
 		}
 	}
@@ -85,7 +96,7 @@ static void ctx_loads(int align, const char *name)
 	for (s = 0; s < 4; s++) {
 		int sz = size_bytes[s], dst, base;
 
-		if (align && s != 3)
+		if ((align && s != 3) || (sx && s == 3))
 			continue;
 		for (base = 0; base <= 9; base++) {
 			for (dst = 0; dst <= 9; dst++) {
@@ -98,12 +109,13 @@ static void ctx_loads(int align, const char *name)
 				target = t + sz;
 				np_mark(&np);
 				ld_base(&np, base, t - off);
-				PB(&np.pb, LDX_MEM(sizes[s], dst, base, off),
+				PB(&np.pb, ldx(sx, s, dst, base, off),
 				   LDX_MEM(BPF_DW, out, R10, SLOT_CTX),
 				   STX_MEM(BPF_DW, out, dst, OUT_AREA + 8 * k));
 				np_note(&np, OUT_AREA + 8 * k, 8,
-					"ldx%s r%d = *(r%d %+d), r%d = ctx%+d",
-					size_names[s], dst, base, off, base, t - off);
+					"ldx%s%s r%d = *(r%d %+d), r%d = ctx%+d",
+					sx ? "sx" : "", size_names[s], dst, base,
+					off, base, t - off);
 				k++;
 			}
 		}
@@ -374,18 +386,56 @@ static const struct static_case mem_static[] = {
 	},
 };
 
+/*
+ * LDX MEMSX through R10: stack bytes with the sign bit set and clear, at
+ * offsets on both sides of LDRSB/LDRSH's 255 and LDR's 4095 from sp.
+ */
+static void stack_sx(void)
+{
+	static const s16 offs[] = { -8, -16, -200, -256, -264, -400, -512 };
+	struct noted_prog np;
+	u8 *ctx = mem_ctx();
+	unsigned int o, s;
+	int k = 0;
+
+	np_init(&np);
+	PB(&np.pb, MOV64_REG(R6, R1));
+	for (o = 0; o < ARRAY_SIZE(offs); o++) {
+		u64 v = (o & 1) ? 0x8899aabbccddeeffull : 0x7f6e5d4c3b2a1908ull;
+
+		PB(&np.pb, LD_IMM64(R2, v), STX_MEM(BPF_DW, R10, R2, offs[o]));
+		for (s = 0; s < 3; s++) {
+			int dst = (k % 9 + 1) == 6 ? 0 : k % 9 + 1;
+
+			np_mark(&np);
+			PB(&np.pb, LDX_MEMSX(sizes[s], dst, R10, offs[o] + (s == 0 ? 7 : s == 1 ? 2 : 4)),
+			   STX_MEM(BPF_DW, R6, dst, OUT_AREA + 8 * k));
+			np_note(&np, OUT_AREA + 8 * k, 8, "ldxsx%s r%d = *(r10 %+d)",
+				size_names[s], dst, offs[o]);
+			k++;
+		}
+	}
+	PB(&np.pb, MOV64_IMM(R0, 1), EXIT());
+	np_run(&np, "mem stack ldxsx b/h/w via r10", ctx, CTX_SIZE, 512, 0);
+	np_free(&np);
+	free(ctx);
+}
+
 void cases_mem(void)
 {
 	unsigned int i;
 
-	ctx_loads(0, "mem ctx ldx b/h/w/dw offsets and register pairs");
-	ctx_loads(4, "mem ctx ldx dw at 4 mod 8 (word-aligned)");
+	ctx_loads(0, false, "mem ctx ldx b/h/w/dw offsets and register pairs");
+	ctx_loads(4, false, "mem ctx ldx dw at 4 mod 8 (word-aligned)");
+	ctx_loads(0, true, "mem ctx ldxsx b/h/w offsets and register pairs");
+	ctx_loads(1, true, "mem ctx ldxsx h/w unaligned (packet-style)");
+	stack_sx();
 	ctx_stores(0, false, "mem ctx stx b/h/w/dw offsets and register pairs", 0);
 	ctx_stores(4, false, "mem ctx stx dw at 4 mod 8 (word-aligned)", 0);
 	ctx_stores(0, true, "mem ctx st imm b/h/w/dw offsets", 0);
 	ctx_stores(4, true, "mem ctx st imm dw at 4 mod 8 (word-aligned)", 0);
 	ctx_stores(0, true, "mem ctx st imm b/h/w/dw offsets [blinded]", F_BLIND);
-	ctx_loads(1, "mem ctx ldx h/w/dw unaligned (packet-style)");
+	ctx_loads(1, false, "mem ctx ldx h/w/dw unaligned (packet-style)");
 	ctx_stores(1, false, "mem ctx stx h/w/dw unaligned (packet-style)", 0);
 	stack_access(false, "mem stack ldx/stx/st via r10");
 	stack_access(true, "mem stack ldx/stx/st via fp copy in r3");

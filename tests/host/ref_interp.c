@@ -3,8 +3,11 @@
  * Reference eBPF interpreter for the armjit host tests: the semantics of
  * ___bpf_prog_run() in the 6.1 kernel/bpf/core.c, plus what the verifier's
  * rewrites add for programs it accepts: DIV by 0 gives 0, MOD by 0 leaves
- * DST unchanged (ALU32: zero-extended low half). Full 64-bit registers on a
- * 32-bit host; pointers are the low 32 bits of a register.
+ * DST unchanged (ALU32: zero-extended low half). Also 6.12's cpuv4
+ * instructions: MOVSX (MOV off 8/16/32), LDX MEMSX, signed DIV/MOD (off 1:
+ * truncated, INT_MIN / -1 = INT_MIN, INT_MIN % -1 = 0), ALU64 END (an
+ * unconditional byte swap) and JMP32 JA (gotol, offset in imm). Full 64-bit
+ * registers on a 32-bit host; pointers are the low 32 bits of a register.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,8 +66,43 @@ static int fail(struct interp *in, int pc, const char *what)
 	return -EINVAL;
 }
 
-static int alu64(u8 op, u64 *dst, u64 src)
+/* signed 64-bit DIV/MOD as the interpreter computes it (div64_s64) */
+static s64 sdiv64(s64 a, s64 b)
 {
+	if (b == -1)
+		return (s64)(0 - (u64)a);	/* INT64_MIN / -1 = INT64_MIN */
+	return a / b;
+}
+
+static u32 sdiv32(s32 a, s32 b)
+{
+	if (b == -1)
+		return 0 - (u32)a;
+	return (u32)(a / b);
+}
+
+static int alu64(u8 op, s16 off, u64 *dst, u64 src)
+{
+	if (off == 1 && (op == BPF_DIV || op == BPF_MOD)) {
+		s64 d = (s64)*dst, s = (s64)src;
+
+		if (op == BPF_DIV)
+			*dst = s ? (u64)sdiv64(d, s) : 0;
+		else if (s)
+			*dst = (u64)d - (u64)sdiv64(d, s) * (u64)s;
+		return 0;
+	}
+	if (op == BPF_MOV && off) {
+		switch (off) {
+		case 8: *dst = (u64)(s64)(s8)src; break;
+		case 16: *dst = (u64)(s64)(s16)src; break;
+		case 32: *dst = (u64)(s64)(s32)src; break;
+		default: return -1;
+		}
+		return 0;
+	}
+	if (off)
+		return -1;
 	switch (op) {
 	case BPF_ADD: *dst += src; break;
 	case BPF_SUB: *dst -= src; break;
@@ -84,10 +122,28 @@ static int alu64(u8 op, u64 *dst, u64 src)
 	return 0;
 }
 
-static int alu32(u8 op, u64 *dst, u32 src)
+static int alu32(u8 op, s16 off, u64 *dst, u32 src)
 {
 	u32 d = (u32)*dst;
 
+	if (off == 1 && (op == BPF_DIV || op == BPF_MOD)) {
+		if (op == BPF_DIV)
+			d = src ? sdiv32((s32)d, (s32)src) : 0;
+		else if (src)
+			d = d - sdiv32((s32)d, (s32)src) * src;
+		*dst = d;
+		return 0;
+	}
+	if (op == BPF_MOV && off) {
+		switch (off) {
+		case 8: *dst = (u32)(s32)(s8)src; break;
+		case 16: *dst = (u32)(s32)(s16)src; break;
+		default: return -1;
+		}
+		return 0;
+	}
+	if (off)
+		return -1;
 	switch (op) {
 	case BPF_ADD: d += src; break;
 	case BPF_SUB: d -= src; break;
@@ -244,9 +300,9 @@ static int run(struct interp *in, int pc, u64 *reg)
 			if (op == BPF_END) {
 				u64 *d = &reg[insn->dst_reg];
 
-				if (cls != BPF_ALU)
+				if (cls == BPF_ALU64 && BPF_SRC(code) != BPF_TO_LE)
 					return fail(in, pc, "bad END");
-				if (BPF_SRC(code) == BPF_TO_LE) {
+				if (cls == BPF_ALU && BPF_SRC(code) == BPF_TO_LE) {
 					switch (insn->imm) {
 					case 16: *d = (u16)*d; break;
 					case 32: *d = (u32)*d; break;
@@ -270,16 +326,17 @@ static int run(struct interp *in, int pc, u64 *reg)
 				src = (u64)(s64)insn->imm;
 			else
 				src = (u32)insn->imm;
-			if (cls == BPF_ALU64 ? alu64(op, &reg[insn->dst_reg], src)
-					     : alu32(op, &reg[insn->dst_reg], src))
+			if (cls == BPF_ALU64 ? alu64(op, insn->off, &reg[insn->dst_reg], src)
+					     : alu32(op, insn->off, &reg[insn->dst_reg], src))
 				return fail(in, pc, "bad ALU op");
 			pc++;
 			break;
 
 		case BPF_JMP:
 		case BPF_JMP32:
-			if (cls == BPF_JMP && op == BPF_JA) {
-				pc += insn->off + 1;
+			if (op == BPF_JA) {
+				/* JMP32 JA: gotol, the offset in imm */
+				pc += (cls == BPF_JMP ? insn->off : insn->imm) + 1;
 				break;
 			}
 			if (cls == BPF_JMP && op == BPF_EXIT)
@@ -345,6 +402,20 @@ static int run(struct interp *in, int pc, u64 *reg)
 
 		case BPF_LDX:
 			/* BPF_PROBE_MEM: a fault-tolerant load; plain here */
+			if (BPF_MODE(code) == BPF_MEMSX) {
+				u64 v = load(ptr(reg[insn->src_reg], insn->off),
+					     BPF_SIZE(code));
+
+				switch (BPF_SIZE(code)) {
+				case BPF_B: v = (u64)(s64)(s8)v; break;
+				case BPF_H: v = (u64)(s64)(s16)v; break;
+				case BPF_W: v = (u64)(s64)(s32)v; break;
+				default: return fail(in, pc, "bad MEMSX size");
+				}
+				reg[insn->dst_reg] = v;
+				pc++;
+				break;
+			}
 			if (BPF_MODE(code) != BPF_MEM && BPF_MODE(code) != BPF_PROBE_MEM)
 				return fail(in, pc, "bad LDX mode");
 			reg[insn->dst_reg] = load(ptr(reg[insn->src_reg], insn->off),
