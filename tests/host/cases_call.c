@@ -4,7 +4,7 @@
  * armjit_ctx.calls), callee-saved R6-R9 across calls, and tail calls: a
  * chain, out-of-range index, NULL slot, index high bits, the
  * MAX_TAIL_CALL_CNT limit, different stack depths. bpf-to-bpf calls are
- * expected-unsupported for now (SKIP on -EOPNOTSUPP).
+ * in cases_subprog.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -381,33 +381,6 @@ static void call_misc(void)
 	run_test(&t);
 }
 
-static void call_pseudo(void)
-{
-	struct bpf_insn prog[] = {
-		MOV64_IMM(R1, 5),
-		MOV64_IMM(R2, 7),
-		MOV64_IMM(R6, 100),
-		CALL_PSEUDO(2),
-		ALU64_REG(BPF_ADD, R0, R6),
-		EXIT(),
-		/* subprog: R0 = R1 * R2, clobbers R6 of its own */
-		MOV64_REG(R0, R1),
-		ALU64_REG(BPF_MUL, R0, R2),
-		MOV64_IMM(R6, 1),
-		EXIT(),
-	};
-	struct test_case t;
-
-	memset(&t, 0, sizeof(t));
-	t.name = "bpf-to-bpf call (BPF_PSEUDO_CALL)";
-	t.insns = prog;
-	t.len = ARRAY_SIZE(prog);
-	t.flags = F_UNSUPP_OK | F_EXPECT_R0;
-	t.expect_r0 = 135;
-	t.stack_depth = 64;
-	run_test(&t);
-}
-
 /* ---- tail calls ---- */
 
 #define NSLOTS	4
@@ -588,5 +561,4 @@ void cases_call(void)
 	call_aapcs();
 	call_u64_conv();
 	call_misc();
-	call_pseudo();
 }

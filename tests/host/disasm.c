@@ -53,8 +53,11 @@ void disasm_insn(const struct bpf_insn *insns, int i, int len, char *buf, int n)
 		else if (op == BPF_EXIT)
 			snprintf(buf, n, "exit");
 		else if (op == BPF_CALL)
-			snprintf(buf, n, "call %s%d", in->src_reg == BPF_PSEUDO_CALL ?
-				 "pc+" : "helper ", in->imm);
+			if (in->src_reg == BPF_PSEUDO_CALL)
+				snprintf(buf, n, "call pc%+d -> %d", in->imm,
+					 i + in->imm + 1);
+			else
+				snprintf(buf, n, "call helper %d", in->imm);
 		else if (op == BPF_TAIL_CALL)
 			snprintf(buf, n, "tail_call");
 		else if (BPF_SRC(code) == BPF_X)
@@ -81,7 +84,11 @@ void disasm_insn(const struct bpf_insn *insns, int i, int len, char *buf, int n)
 				 in->off, in->src_reg);
 		break;
 	case BPF_LD:
-		if (code == (BPF_LD | BPF_IMM | BPF_DW) && i + 1 < len)
+		if (code == (BPF_LD | BPF_IMM | BPF_DW) && i + 1 < len &&
+		    in->src_reg == BPF_PSEUDO_FUNC)
+			snprintf(buf, n, "r%d = func pc%+d -> %d ll", in->dst_reg,
+				 in->imm, i + in->imm + 1);
+		else if (code == (BPF_LD | BPF_IMM | BPF_DW) && i + 1 < len)
 			snprintf(buf, n, "r%d = 0x%llx ll", in->dst_reg,
 				 (unsigned long long)((u64)(u32)in[0].imm |
 						      (u64)(u32)in[1].imm << 32));

@@ -11,10 +11,12 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "ref_interp.h"
 
 #define STEP_LIMIT	(1 << 24)
-#define MAX_FRAMES	8
+#define MAX_CALL_FRAMES	8	/* the verifier's limit, main function included */
+#define MAX_CALLBACKS	8
 
 typedef u64 (*helper_fn)(u64, u64, u64, u64, u64);
 
@@ -22,9 +24,12 @@ struct interp {
 	const struct host_prog *hp;
 	u32 tail_call_cnt;
 	long steps;
-	int depth;
+	int depth;		/* frames below the main one */
 	char *err;
 	int errlen;
+	int starts[MAX_FUNCS];	/* function starts, for their stack depths */
+	int nfuncs;
+	int cb_err;		/* error inside a callback a helper called */
 };
 
 static inline void *ptr(u64 base, s16 off)
@@ -265,9 +270,100 @@ static int atomic_op(struct interp *in, int pc, const struct bpf_insn *insn,
 	return 0;
 }
 
+static int run(struct interp *in, int pc, u64 *reg);
+
+/* Registers a function has not written yet: a recognisable pattern. */
+static void poison(u64 *reg, int from, int to, u64 tag)
+{
+	int i;
+
+	for (i = from; i <= to; i++)
+		reg[i] = 0xdeadbeef00000000ull | tag << 8 | i;
+}
+
+/*
+ * A bpf-to-bpf call as the kernel's interpreter makes it (JMP_CALL_ARGS):
+ * the callee gets its own registers (R1-R5 = the arguments, R0 and R6-R9
+ * unwritten) and its own stack of its function's stack depth; only R0
+ * comes back. The caller's R1-R5 are dead after the call (the verifier
+ * makes them unreadable): poisoned.
+ */
+static int call_func(struct interp *in, int target, u64 *reg, int pc)
+{
+	u64 creg[MAX_BPF_JIT_REG];
+	u32 sd;
+	u8 *stk;
+	int err;
+
+	if (target < 0 || target >= in->hp->len)
+		return fail(in, pc, "call outside the program");
+	if (in->depth + 1 >= MAX_CALL_FRAMES)
+		return fail(in, pc, "more than MAX_CALL_FRAMES (8) frames");
+	in->depth++;
+	sd = func_stack_depth(in->hp, in->starts, in->nfuncs, target);
+	poison(creg, 0, MAX_BPF_JIT_REG - 1, in->depth);
+	memcpy(&creg[1], &reg[1], 5 * sizeof(u64));
+	stk = calloc(1, sd + 8);
+	creg[10] = (uintptr_t)(stk + sd);
+	err = run(in, target, creg);
+	free(stk);
+	in->depth--;
+	if (err)
+		return err;
+	reg[0] = creg[0];
+	poison(reg, 1, 5, 0xcc);
+	return 0;
+}
+
+/*
+ * BPF_PSEUDO_FUNC: a helper calls the subprogram as
+ * u64 (*)(u64, u64, u64, u64, u64). Here a host function per callback
+ * that runs it in the interpreter (one interpreter at a time).
+ */
+static struct interp *cb_interp;
+static int cb_target[MAX_CALLBACKS];
+static int cb_count;
+
+static u64 cb_run(int k, u64 a, u64 b, u64 c, u64 d, u64 e)
+{
+	struct interp *in = cb_interp;
+	u64 reg[MAX_BPF_JIT_REG] = { 0, a, b, c, d, e };
+	int err;
+
+	if (in->cb_err)
+		return 0;
+	err = call_func(in, cb_target[k], reg, -1);
+	if (err) {
+		in->cb_err = err;
+		return 0;
+	}
+	return reg[0];
+}
+
+#define CB(k) \
+	static u64 cb##k(u64 a, u64 b, u64 c, u64 d, u64 e) \
+	{ return cb_run(k, a, b, c, d, e); }
+CB(0) CB(1) CB(2) CB(3) CB(4) CB(5) CB(6) CB(7)
+static void *const cb_fns[MAX_CALLBACKS] = {
+	cb0, cb1, cb2, cb3, cb4, cb5, cb6, cb7,
+};
+
+static void *callback_addr(struct interp *in, int target)
+{
+	int k;
+
+	for (k = 0; k < cb_count; k++)
+		if (cb_target[k] == target)
+			return cb_fns[k];
+	if (cb_count == MAX_CALLBACKS)
+		return NULL;
+	cb_target[cb_count] = target;
+	return cb_fns[cb_count++];
+}
+
 /*
  * Run from @pc with registers @reg (R10 already set) until EXIT. Calls
- * itself for BPF_PSEUDO_CALL (fresh stack frame, R6-R9 preserved).
+ * itself for BPF_PSEUDO_CALL (call_func()).
  */
 static int run(struct interp *in, int pc, u64 *reg)
 {
@@ -343,21 +439,10 @@ static int run(struct interp *in, int pc, u64 *reg)
 				return 0;
 			if (cls == BPF_JMP && op == BPF_CALL) {
 				if (insn->src_reg == BPF_PSEUDO_CALL) {
-					u64 saved[5], *stk;
-					u32 sd = in->hp->stack_depth;
-					int err;
+					int err = call_func(in, pc + insn->imm + 1, reg, pc);
 
-					if (++in->depth > MAX_FRAMES)
-						return fail(in, pc, "call depth");
-					memcpy(saved, &reg[6], sizeof(saved));	/* R6-R10 */
-					stk = calloc(1, sd + 8);
-					reg[10] = (uintptr_t)((u8 *)stk + sd);
-					err = run(in, pc + insn->imm + 1, reg);
-					free(stk);
-					in->depth--;
 					if (err)
 						return err;
-					memcpy(&reg[6], saved, sizeof(saved));
 					pc++;
 					break;
 				}
@@ -369,6 +454,8 @@ static int run(struct interp *in, int pc, u64 *reg)
 					if (in->hp->calls[c].addr == addr)
 						fn = (helper_fn)in->hp->wrap[c];
 				reg[0] = fn(reg[1], reg[2], reg[3], reg[4], reg[5]);
+				if (in->cb_err)
+					return in->cb_err;
 				pc++;
 				break;
 			}
@@ -447,6 +534,16 @@ static int run(struct interp *in, int pc, u64 *reg)
 		case BPF_LD:
 			if (code != (BPF_LD | BPF_IMM | BPF_DW) || pc + 1 >= len)
 				return fail(in, pc, "bad LD");
+			if (insn->src_reg == BPF_PSEUDO_FUNC) {
+				/* a callable host function running the subprogram */
+				void *cb = callback_addr(in, pc + insn->imm + 1);
+
+				if (!cb)
+					return fail(in, pc, "too many callbacks");
+				reg[insn->dst_reg] = (uintptr_t)cb;
+				pc += 2;
+				break;
+			}
 			reg[insn->dst_reg] = (u64)(u32)insn[0].imm |
 					     (u64)(u32)insn[1].imm << 32;
 			pc += 2;
@@ -461,6 +558,7 @@ static int run(struct interp *in, int pc, u64 *reg)
 int ref_run(const struct host_prog *hp, void *ctx, u64 *r0, char *err, int n)
 {
 	struct interp in = { .hp = hp, .err = err, .errlen = n };
+	struct interp *prev_cb = cb_interp;
 	u64 reg[MAX_BPF_JIT_REG];	/* R0-R10, AX */
 	/* Tail-call targets share the frame of the first program; the
 	 * verifier gives a program with a tail call MAX_BPF_STACK.
@@ -475,7 +573,16 @@ int ref_run(const struct host_prog *hp, void *ctx, u64 *r0, char *err, int n)
 		reg[i] = 0xdeadbeef00000000ull | i;
 	reg[1] = (uintptr_t)ctx;
 	reg[10] = (uintptr_t)(stack + sd);
+	in.nfuncs = find_subprogs(hp->insns, hp->len, in.starts, MAX_FUNCS);
+	if (in.nfuncs < 0) {
+		free(stack);
+		snprintf(err, n, "interpreter: pseudo call/func target outside the program");
+		return -EINVAL;
+	}
+	cb_interp = &in;
+	cb_count = 0;
 	ret = run(&in, 0, reg);
+	cb_interp = prev_cb;
 	*r0 = reg[0];
 	free(stack);
 	return ret;

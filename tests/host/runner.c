@@ -167,13 +167,153 @@ static void setup_signals(void)
 
 static bool cur_zext;
 
+bool is_pseudo_call(const struct bpf_insn *in)
+{
+	return in->code == (BPF_JMP | BPF_CALL) && in->src_reg == BPF_PSEUDO_CALL;
+}
+
+bool is_pseudo_func(const struct bpf_insn *in)
+{
+	return in->code == (BPF_LD | BPF_IMM | BPF_DW) &&
+	       in->src_reg == BPF_PSEUDO_FUNC;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+int find_subprogs(const struct bpf_insn *insns, int len, int *starts, int max)
+{
+	int i, k, n = 1, t;
+
+	starts[0] = 0;
+	for (i = 0; i < len; i++) {
+		if (!is_pseudo_call(&insns[i]) && !is_pseudo_func(&insns[i]))
+			continue;
+		t = i + 1 + insns[i].imm;
+		if (t < 0 || t >= len)
+			return -EINVAL;
+		for (k = 0; k < n && starts[k] != t; k++)
+			;
+		if (k < n)
+			continue;
+		if (n == max)
+			return -EINVAL;
+		starts[n++] = t;
+	}
+	qsort(starts, n, sizeof(int), cmp_int);
+	return n;
+}
+
+u32 func_stack_depth(const struct host_prog *hp, const int *starts, int n,
+		     int start)
+{
+	int f;
+
+	for (f = 0; f < n; f++)
+		if (starts[f] == start)
+			break;
+	if (hp->func_stack && f < hp->nfunc_stack)
+		return hp->func_stack[f];
+	return hp->stack_depth;
+}
+
+static u32 *map_image(int words, size_t *sizep)
+{
+	size_t size = ((size_t)words * 4 + 4095) & ~(size_t)4095;
+	u32 *image;
+	int i;
+
+	if (!size)
+		size = 4096;
+	image = mmap(NULL, size, PROT_READ | PROT_WRITE | PROT_EXEC,
+		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (image == MAP_FAILED)
+		return NULL;
+	for (i = 0; i < (int)(size / 4); i++)
+		image[i] = ARM_UDF;
+	*sizep = size;
+	return image;
+}
+
+/* Sizing passes until ctx->idx converges; returns the size in *words. */
+static int size_passes(struct armjit_ctx *ctx, int *words)
+{
+	int prev = -1, pass, err;
+
+	for (pass = 0; pass < MAX_PASSES; pass++) {
+		ctx->idx = 0;
+		ctx->image = NULL;
+		err = armjit_build(ctx);
+		if (err)
+			return err;
+		if (ctx->idx == prev) {
+			*words = prev;
+			return 0;
+		}
+		prev = ctx->idx;
+	}
+	return -ERANGE;	/* size did not converge */
+}
+
+/* Final pass into image; must come out @words long. */
+static int write_pass(struct armjit_ctx *ctx, u32 *image, int words)
+{
+	int err;
+
+	ctx->idx = 0;
+	ctx->image = image;
+	err = armjit_build(ctx);
+	if (!err && ctx->idx != words)
+		err = -EDOM;	/* final pass size differs */
+	return err;
+}
+
+/* offsets[]: BPF insn -> ARM index, nondecreasing, inside the image */
+static int check_offsets(const struct armjit_ctx *ctx, int words, const char *fn)
+{
+	int i;
+
+	for (i = 0; i <= ctx->len; i++) {
+		if (ctx->offsets[i] < 0 || ctx->offsets[i] > words ||
+		    (i && ctx->offsets[i] < ctx->offsets[i - 1])) {
+			printf("# %soffsets[%d] = %d (offsets[%d] = %d, image %d insns)\n",
+			       fn, i, ctx->offsets[i], i ? i - 1 : 0,
+			       ctx->offsets[i ? i - 1 : 0], words);
+			return -EBADE;
+		}
+	}
+	return 0;
+}
+
+static void dump_image(const u32 *image, int words, int len, int epi,
+		       const char *what)
+{
+	int i;
+
+	printf("# %simage %p, %d ARM insns for %d BPF insns, epilogue at %d\n",
+	       what, (void *)image, words, len, epi);
+	for (i = 0; i < words; i++)
+		printf("# %4d: %08x\n", i, image[i]);
+}
+
+static int host_prog_jit_funcs(struct host_prog *hp);
+
 int host_prog_jit(struct host_prog *hp)
 {
 	struct armjit_ctx ctx;
-	int prev = -1, pass, err;
+	int err, words = 0, i;
+	size_t size = 0;
 	u32 *image;
-	size_t size;
-	int i;
+
+	hp->image = NULL;
+	hp->prog.bpf_func = NULL;
+	hp->funcs = NULL;
+	hp->nfuncs = 0;
+	for (i = 0; i < hp->len; i++)
+		if (is_pseudo_call(&hp->insns[i]) || is_pseudo_func(&hp->insns[i]))
+			return hp->jit_err = host_prog_jit_funcs(hp);
 
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.insns = hp->insns;
@@ -183,75 +323,235 @@ int host_prog_jit(struct host_prog *hp)
 	ctx.calls = hp->calls;
 	ctx.ncalls = hp->ncalls;
 	ctx.offsets = calloc(hp->len + 1, sizeof(int));
-	hp->image = NULL;
-	hp->prog.bpf_func = NULL;
 
-	for (pass = 0; pass < MAX_PASSES; pass++) {
-		ctx.idx = 0;
-		ctx.image = NULL;
-		err = armjit_build(&ctx);
-		if (err)
-			goto out;
-		if (ctx.idx == prev)
-			break;
-		prev = ctx.idx;
-	}
-	if (pass == MAX_PASSES) {
-		err = -ERANGE;	/* size did not converge */
+	err = size_passes(&ctx, &words);
+	if (err)
 		goto out;
-	}
-	size = ((size_t)prev * 4 + 4095) & ~(size_t)4095;
-	if (!size)
-		size = 4096;
-	image = mmap(NULL, size, PROT_READ | PROT_WRITE | PROT_EXEC,
-		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (image == MAP_FAILED) {
+	image = map_image(words, &size);
+	if (!image) {
 		err = -ENOMEM;
 		goto out;
 	}
-	for (i = 0; i < (int)(size / 4); i++)
-		image[i] = ARM_UDF;
-	ctx.idx = 0;
-	ctx.image = image;
-	err = armjit_build(&ctx);
-	if (!err && ctx.idx != prev)
-		err = -EDOM;	/* final pass size differs */
+	err = write_pass(&ctx, image, words);
+	if (!err)
+		err = check_offsets(&ctx, words, "");
 	if (err) {
 		munmap(image, size);
 		goto out;
-	}
-	/* offsets[]: BPF insn -> ARM index, nondecreasing, inside the image */
-	for (i = 0; i <= hp->len; i++) {
-		if (ctx.offsets[i] < 0 || ctx.offsets[i] > prev ||
-		    (i && ctx.offsets[i] < ctx.offsets[i - 1])) {
-			printf("# offsets[%d] = %d (offsets[%d] = %d, image %d insns)\n",
-			       i, ctx.offsets[i], i ? i - 1 : 0,
-			       ctx.offsets[i ? i - 1 : 0], prev);
-			munmap(image, size);
-			err = -EBADE;
-			goto out;
-		}
 	}
 	__builtin___clear_cache((char *)image, (char *)image + size);
 	hp->image = image;
 	hp->image_size = size;
 	hp->prog.bpf_func = (void *)image;
-	if (verbose) {
-		printf("# image %p, %d ARM insns for %d BPF insns, epilogue at %d\n",
-		       (void *)image, prev, hp->len, ctx.epilogue_offset);
-		for (i = 0; i < prev; i++)
-			printf("# %4d: %08x\n", i, image[i]);
-	}
+	if (verbose)
+		dump_image(image, words, hp->len, ctx.epilogue_offset, "");
 out:
 	free(ctx.offsets);
 	hp->jit_err = err;
 	return err;
 }
 
+/*
+ * A program with bpf-to-bpf calls, as the 6.1 verifier's jit_subprogs()
+ * hands it to the JIT: split at the function starts; in each function
+ * every pseudo call gets off = callee index and imm = 1, every
+ * BPF_PSEUDO_FUNC ld_imm64 off = index and imm = 1 in both halves; JIT
+ * each function (is_subprog for all but the first) and allocate its image.
+ * Then patch: call imm = callee image - call_base, ld_imm64 = the image
+ * address (high half 0). Then the extra pass per function: sizing passes
+ * and a final pass into the same image, which must be the same size and
+ * differ from the first image only inside the patched instructions.
+ */
+static int host_prog_jit_funcs(struct host_prog *hp)
+{
+	int starts[MAX_FUNCS];
+	struct armjit_ctx *ctxs;
+	struct host_func *funcs;
+	u32 *first = NULL;
+	int n, f, i, j, err = 0, words;
+
+	n = find_subprogs(hp->insns, hp->len, starts, MAX_FUNCS);
+	if (n < 0) {
+		printf("# pseudo call/func target outside the program (or > %d functions)\n",
+		       MAX_FUNCS);
+		return -EINVAL;
+	}
+	funcs = calloc(n, sizeof(*funcs));
+	ctxs = calloc(n, sizeof(*ctxs));
+	hp->funcs = funcs;
+	hp->nfuncs = n;
+	for (f = 0; f < n; f++) {
+		struct host_func *fn = &funcs[f];
+
+		fn->start = starts[f];
+		fn->len = (f + 1 < n ? starts[f + 1] : hp->len) - starts[f];
+		fn->stack_depth = func_stack_depth(hp, starts, n, starts[f]);
+		fn->insns = malloc(fn->len * sizeof(*fn->insns));
+		fn->target = malloc(fn->len * sizeof(int));
+		memcpy(fn->insns, hp->insns + fn->start, fn->len * sizeof(*fn->insns));
+		for (i = 0; i < fn->len; i++) {
+			struct bpf_insn *in = &fn->insns[i];
+			int t = fn->start + i + 1 + in->imm, k;
+
+			fn->target[i] = -1;
+			if (!is_pseudo_call(in) && !is_pseudo_func(in))
+				continue;
+			if (is_pseudo_func(in) && i + 1 >= fn->len) {
+				printf("# function %d: ld_imm64 at its end\n", f);
+				err = -EINVAL;
+				goto out;
+			}
+			for (k = 0; starts[k] != t; k++)
+				;
+			fn->target[i] = k;
+			in->off = k;
+			in->imm = 1;
+			if (is_pseudo_func(in))
+				in[1].imm = 1;
+		}
+	}
+
+	/* First JIT: placeholder targets. */
+	for (f = 0; f < n; f++) {
+		struct host_func *fn = &funcs[f];
+		struct armjit_ctx *ctx = &ctxs[f];
+
+		ctx->insns = fn->insns;
+		ctx->len = fn->len;
+		ctx->stack_depth = fn->stack_depth;
+		ctx->verifier_zext = cur_zext;
+		ctx->is_subprog = f > 0;
+		ctx->calls = hp->calls;
+		ctx->ncalls = hp->ncalls;
+		ctx->offsets = calloc(fn->len + 1, sizeof(int));
+		err = size_passes(ctx, &fn->words);
+		if (err) {
+			printf("# function %d (insns %d..%d): first JIT failed\n",
+			       f, fn->start, fn->start + fn->len - 1);
+			goto out;
+		}
+		fn->image = map_image(fn->words, &fn->image_size);
+		if (!fn->image) {
+			err = -ENOMEM;
+			goto out;
+		}
+		err = write_pass(ctx, fn->image, fn->words);
+		if (!err)
+			err = check_offsets(ctx, fn->words, "first pass: ");
+		if (err) {
+			printf("# function %d (insns %d..%d): first JIT failed\n",
+			       f, fn->start, fn->start + fn->len - 1);
+			goto out;
+		}
+	}
+
+	/* Patch the targets, as jit_subprogs() does. */
+	for (f = 0; f < n; f++) {
+		struct host_func *fn = &funcs[f];
+
+		for (i = 0; i < fn->len; i++) {
+			struct bpf_insn *in = &fn->insns[i];
+			u32 addr;
+
+			if (fn->target[i] < 0)
+				continue;
+			addr = (u32)(uintptr_t)funcs[fn->target[i]].image;
+			if (is_pseudo_func(in)) {
+				in[0].imm = addr;
+				in[1].imm = 0;
+			} else {
+				in->imm = (s32)(addr - armjit_rt.call_base);
+			}
+		}
+	}
+
+	/* Extra pass: same size, same image. */
+	for (f = 0; f < n; f++) {
+		struct host_func *fn = &funcs[f];
+		struct armjit_ctx *ctx = &ctxs[f];
+
+		free(first);
+		first = malloc(fn->words * 4 + 4);
+		memcpy(first, fn->image, fn->words * 4);
+		/* a fresh armjit_ctx in the kernel (armjit_jit_compile()) */
+		memset(ctx->offsets, 0, (fn->len + 1) * sizeof(int));
+		err = size_passes(ctx, &words);
+		if (!err && words != fn->words) {
+			printf("# function %d: extra pass sizes %d ARM insns, first pass %d\n",
+			       f, words, fn->words);
+			err = -EDOM;
+		}
+		if (!err)
+			err = write_pass(ctx, fn->image, fn->words);
+		if (!err)
+			err = check_offsets(ctx, fn->words, "extra pass: ");
+		if (err) {
+			printf("# function %d (insns %d..%d): extra pass failed\n",
+			       f, fn->start, fn->start + fn->len - 1);
+			goto out;
+		}
+		/* only the patched instructions' code may change */
+		for (j = 0, i = 0; j < fn->words; j++) {
+			while (i < fn->len && ctx->offsets[i + 1] <= j)
+				i++;
+			if (first[j] == fn->image[j])
+				continue;
+			if (i < fn->len && fn->target[i] >= 0 &&
+			    j >= ctx->offsets[i])
+				continue;
+			if (j < ctx->offsets[0] || i >= fn->len)
+				printf("# function %d: extra pass changed ARM insn %d (%08x -> %08x) in the %s\n",
+				       f, j, first[j], fn->image[j],
+				       i >= fn->len ? "epilogue" : "prologue");
+			else
+				printf("# function %d: extra pass changed ARM insn %d (%08x -> %08x) of BPF insn %d, no patched call\n",
+				       f, j, first[j], fn->image[j], fn->start + i);
+			err = -EXDEV;
+			goto out;
+		}
+		__builtin___clear_cache((char *)fn->image,
+					(char *)fn->image + fn->image_size);
+	}
+	if (verbose) {
+		for (f = 0; f < n; f++) {
+			char what[64];
+
+			snprintf(what, sizeof(what), "function %d (insns %d..%d): ",
+				 f, funcs[f].start, funcs[f].start + funcs[f].len - 1);
+			dump_image(funcs[f].image, funcs[f].words, funcs[f].len,
+				   ctxs[f].epilogue_offset, what);
+		}
+	}
+	hp->image = funcs[0].image;
+	hp->image_size = funcs[0].image_size;
+	hp->prog.bpf_func = (void *)funcs[0].image;
+out:
+	free(first);
+	for (f = 0; f < n; f++)
+		free(ctxs[f].offsets);
+	free(ctxs);
+	if (err)
+		host_prog_free(hp);
+	return err;
+}
+
 void host_prog_free(struct host_prog *hp)
 {
-	if (hp->image)
+	int f;
+
+	if (hp->funcs) {
+		for (f = 0; f < hp->nfuncs; f++) {
+			if (hp->funcs[f].image)
+				munmap(hp->funcs[f].image, hp->funcs[f].image_size);
+			free(hp->funcs[f].insns);
+			free(hp->funcs[f].target);
+		}
+		free(hp->funcs);
+		hp->funcs = NULL;
+		hp->nfuncs = 0;
+	} else if (hp->image) {
 		munmap(hp->image, hp->image_size);
+	}
 	hp->image = NULL;
 	hp->prog.bpf_func = NULL;
 }
@@ -266,6 +566,7 @@ static const char *err_name(int err)
 	case -ERANGE: return "size did not converge in 10 passes";
 	case -EDOM: return "final pass size differs from sizing pass";
 	case -EBADE: return "ctx->offsets[] not monotonic or outside the image";
+	case -EXDEV: return "extra pass changed code outside the patched calls";
 	case -ENOMEM: return "-ENOMEM (mmap)";
 	default: return "error";
 	}
@@ -426,6 +727,12 @@ static int rw_blind(const struct bpf_insn *in, int i, struct bpf_insn *out)
 		out[2] = INSN(cls | op | BPF_X, f->dst_reg, AX, f->off, 0);
 		return 3;
 	}
+	if (f->code == (BPF_LD | BPF_IMM | BPF_DW) && f->src_reg) {
+		/* a subprogram's address (or a map): not a user constant,
+		 * bpf_jit_blind_constants() leaves it alone
+		 */
+		return 1;
+	}
 	if (f->code == (BPF_LD | BPF_IMM | BPF_DW)) {
 		/* both halves; the caller skips the second */
 		out[0] = ALU64_IMM(BPF_MOV, AX, r ^ f[1].imm);
@@ -495,7 +802,7 @@ static struct bpf_insn *rewrite(const struct bpf_insn *in, int len,
 			if (tgt >= 0 && tgt <= len)
 				x->off = map[tgt] - (k + 1);
 		}
-		if (cls == BPF_JMP && op == BPF_CALL && x->src_reg == BPF_PSEUDO_CALL) {
+		if (is_pseudo_call(x) || is_pseudo_func(x)) {
 			tgt = oi + 1 + in[oi].imm;
 			if (tgt >= 0 && tgt <= len)
 				x->imm = map[tgt] - (k + 1);
@@ -537,6 +844,7 @@ static bool run_test1(const struct test_case *t)
 		.insns = t->insns, .len = t->len,
 		.stack_depth = t->stack_depth ? t->stack_depth : 512,
 		.calls = t->calls, .wrap = t->wrap, .ncalls = t->ncalls,
+		.func_stack = t->func_stack, .nfunc_stack = t->nfunc_stack,
 	};
 	u32 csize = t->ctx_size ? t->ctx_size : 64;
 	u32 zone = csize + 2 * GUARD;
@@ -546,7 +854,7 @@ static bool run_test1(const struct test_case *t)
 	bool ok = true;
 	int i, e, shown;
 	volatile int lo = -1, hi = -1;
-	int run;
+	volatile int run;	/* live across sigsetjmp */
 
 	if (!want(t->name))
 		return true;
@@ -654,11 +962,23 @@ static bool run_test1(const struct test_case *t)
 			alarm(0);
 		} else {
 			alarm(0);
+			void *img = hp.image;
+			int fi;
+
+			for (fi = 0; fi < hp.nfuncs; fi++)
+				if (crash_pc >= (uintptr_t)hp.funcs[fi].image &&
+				    crash_pc < (uintptr_t)hp.funcs[fi].image +
+					       hp.funcs[fi].image_size) {
+					img = hp.funcs[fi].image;
+					printf("# %s: crash in function %d (BPF insns %d..%d)\n",
+					       t->name, fi, hp.funcs[fi].start,
+					       hp.funcs[fi].start + hp.funcs[fi].len - 1);
+				}
 			printf("# %s: JIT'ed code %s: signal %d at pc %p (image %p +0x%x, ARM insn %d), addr %p\n",
 			       t->name, crash_sig == SIGALRM ? "hung (5 s)" : "crashed",
-			       (int)crash_sig, (void *)crash_pc, hp.image,
-			       (unsigned int)(crash_pc - (uintptr_t)hp.image),
-			       (int)((crash_pc - (uintptr_t)hp.image) / 4), (void *)crash_addr);
+			       (int)crash_sig, (void *)crash_pc, img,
+			       (unsigned int)(crash_pc - (uintptr_t)img),
+			       (int)((crash_pc - (uintptr_t)img) / 4), (void *)crash_addr);
 			dump_program(t, -1, -1);
 			result(false, t->name, NULL);
 			goto out;
@@ -749,6 +1069,7 @@ static void run_all(void)
 	cases_atomic();
 	cases_call();
 	cases_tailcall();
+	cases_subprog();
 	cases_misc();
 }
 

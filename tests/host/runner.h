@@ -24,6 +24,22 @@
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
+/*
+ * One function of a program with bpf-to-bpf calls, as the verifier's
+ * jit_subprogs() splits it: insns [start, start + len) of the program,
+ * copied, pseudo calls/funcs patched; its own image.
+ */
+#define MAX_FUNCS	64
+struct host_func {
+	int start, len;
+	struct bpf_insn *insns;		/* the copy the JIT sees */
+	int *target;			/* per insn: callee function, or -1 */
+	u32 stack_depth;
+	u32 *image;
+	size_t image_size;		/* mapping */
+	int words;			/* ARM instructions */
+};
+
 /* A program as the JIT and the interpreter see it (also a tail-call target). */
 struct host_prog {
 	struct bpf_prog prog;		/* stand-in; bpf_func = JIT image */
@@ -36,10 +52,29 @@ struct host_prog {
 	const struct armjit_call_conv *calls;
 	void *const *wrap;
 	int ncalls;
+	/* bpf-to-bpf: stack depth of function i (by start address order;
+	 * function 0 is the main one); NULL or i >= nfunc_stack: stack_depth
+	 */
+	const u32 *func_stack;
+	int nfunc_stack;
 	void *image;
 	size_t image_size;
 	int jit_err;
+	/* set by host_prog_jit() when the program has pseudo calls/funcs */
+	struct host_func *funcs;
+	int nfuncs;
 };
+
+/* Function starts (sorted, [0] = 0) as the verifier finds them: insn 0
+ * and every BPF_PSEUDO_CALL / BPF_PSEUDO_FUNC target. Returns how many,
+ * or -EINVAL (target outside the program, too many).
+ */
+int find_subprogs(const struct bpf_insn *insns, int len, int *starts, int max);
+/* stack depth of the function starting at insn @start */
+u32 func_stack_depth(const struct host_prog *hp, const int *starts, int n,
+		     int start);
+bool is_pseudo_func(const struct bpf_insn *in);
+bool is_pseudo_call(const struct bpf_insn *in);
 
 /* Test flags */
 #define F_UNSUPP_OK	0x1	/* -EOPNOTSUPP from the JIT is expected: SKIP */
@@ -74,6 +109,9 @@ struct test_case {
 	 */
 	const struct bpf_insn *orig_insns;
 	int orig_len;
+	/* bpf-to-bpf: stack depth of each function (see host_prog). */
+	const u32 *func_stack;
+	int nfunc_stack;
 	/* Extra programs this test tail-calls (JIT'ed before the main one). */
 	struct host_prog **extra;
 	int nr_extra;
@@ -128,6 +166,7 @@ void cases_mem(void);
 void cases_atomic(void);
 void cases_call(void);
 void cases_tailcall(void);
+void cases_subprog(void);
 void cases_misc(void);
 
 /* Test selection: only names containing this substring (NULL: all). */
