@@ -57,6 +57,8 @@ struct bpf_prog *armjit_jit_compile(struct bpf_prog *prog);
 
 /* A subprogram between the verifier's first and extra JIT pass. */
 bool armjit_is_pending(const struct bpf_prog *prog);
+/* Extra pass of a subprogram the stock JIT compiled first: refuse it. */
+void armjit_drop_foreign(struct bpf_prog *prog);
 /* The verifier freed it without the extra pass. */
 void armjit_forget_pending(struct bpf_prog *prog);
 

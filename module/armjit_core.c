@@ -109,6 +109,23 @@ static struct bpf_binary_header *armjit_image_hdr(const struct bpf_prog *prog)
 	return (void *)((unsigned long)prog->bpf_func & PAGE_MASK);
 }
 
+/*
+ * The extra pass of a subprogram another JIT compiled in its first pass
+ * (armjit was switched on or off, or reloaded, in between): its functions
+ * would call each other with different conventions, and the other JIT
+ * would leave its first image behind. Free that image and report the
+ * subprogram not JIT'ed: bpf_func changed, so the verifier falls back to
+ * the interpreter for the whole program.
+ */
+void armjit_drop_foreign(struct bpf_prog *prog)
+{
+	armjit_syms.bpf_jit_binary_free(armjit_image_hdr(prog));
+	prog->bpf_func = NULL;
+	prog->jited = 0;
+	prog->jited_len = 0;
+	atomic_long_inc(&armjit_stats.failed);
+}
+
 /* Line info: jited address of each source line's first instruction. */
 static void armjit_fill_linfo(struct bpf_prog *prog, struct armjit_ctx *ctx)
 {

@@ -46,13 +46,22 @@ static noinline struct bpf_prog *armjit_call_stock(struct bpf_prog *prog)
 	return ret;
 }
 
+/* A subprogram JIT'ed in the verifier's first pass, back for the extra. */
+static bool armjit_is_extra_pass(const struct bpf_prog *prog)
+{
+	return prog->is_func && prog->jited;
+}
+
 /* Same prototype as bpf_int_jit_compile(); reached from the kprobe. */
 static struct bpf_prog *armjit_entry(struct bpf_prog *prog)
 {
 	struct bpf_prog *jited = NULL;
 
 	atomic_long_inc(&armjit_stats.seen);
-	if (prog->jit_requested) {
+	if (armjit_is_extra_pass(prog) && !armjit_is_pending(prog)) {
+		armjit_drop_foreign(prog);
+		jited = prog;
+	} else if (prog->jit_requested) {
 		jited = armjit_jit_compile(prog);
 		if (jited)
 			atomic_long_inc(&armjit_stats.compiled);
@@ -73,8 +82,13 @@ static int armjit_pre_handler(struct kprobe *p, struct pt_regs *regs)
 	/* Our own call to the stock JIT (armjit_call_stock) goes through. */
 	if (within_module(regs->ARM_lr, THIS_MODULE))
 		return 0;
-	/* A subprogram's extra pass comes back whatever the toggle says. */
-	if (!READ_ONCE(armjit_enabled) && !armjit_is_pending(prog))
+	/*
+	 * Every subprogram's extra pass comes to armjit whatever the toggle
+	 * says: armjit's own (pending) ones, and those another JIT compiled
+	 * first, which armjit refuses cleanly.
+	 */
+	if (!READ_ONCE(armjit_enabled) && !armjit_is_pending(prog) &&
+	    !armjit_is_extra_pass(prog))
 		return 0;
 	atomic_inc(&armjit_inflight);
 	instruction_pointer_set(regs, (unsigned long)armjit_entry);
@@ -125,6 +139,9 @@ static ssize_t enabled_store(struct kobject *kobj, struct kobj_attribute *attr,
 	unsigned int val;
 	int err;
 
+	/* kstrtouint() stops at a NUL: "1\0junk" must not pass */
+	if (memchr(buf, 0, count))
+		return -EINVAL;
 	err = kstrtouint(buf, 10, &val);
 	if (err || val > 1)
 		return -EINVAL;
