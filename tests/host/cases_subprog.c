@@ -457,7 +457,7 @@ static void sp_stacks(const char *name, const u32 *stacks)
 }
 
 /*
- * A DAG of 30 functions on 7 levels (main on level 0): each calls 0-3
+ * A DAG of 30 or 40 functions on 7 levels (main on level 0): each calls 0-3
  * functions of deeper levels with arguments mixed from its own, counts
  * its calls with an atomic add to g_counts[f], folds results into R6-R9
  * and its stack, sometimes calls a helper or divides.
@@ -470,15 +470,16 @@ static u32 dag_next(void)
 	return dag_rnd >> 33;
 }
 
-static void sp_dag(void)
+static void sp_dag(u64 seed, int nf, int nvar)
 {
 	static const u32 stack_choice[] = { 16, 24, 64, 200, 460, 512 };
 	int level[MAXF], ncalls[MAXF], callees[MAXF][3], main_calls[MAXF];
 	bool called[MAXF] = { false };
-	int nf = 30, nmain = 0, f, c, i;
+	int nmain = 0, f, c, i;
 	struct mprog m;
+	char name[120];
 
-	dag_rnd = 0x2545f4914f6cdd1dull;
+	dag_rnd = seed;
 	mp_init(&m);
 	mp_func(&m, 64);
 	level[0] = 0;
@@ -570,8 +571,10 @@ static void sp_dag(void)
 		   LDX_MEM(BPF_DW, R1, R10, -16), ALU64_REG(BPF_XOR, R0, R1),
 		   EXIT());
 	}
-	mp_run(&m, "bpf2bpf DAG of 30 functions (7 levels, atomics, helpers, divides)",
-	       8 * (nmain + nf), NULL, 0, 0, reset_globals, 3);
+	snprintf(name, sizeof(name),
+		 "bpf2bpf DAG of %d functions (7 levels, atomics, helpers, divides), seed %llx",
+		 nf, (unsigned long long)seed);
+	mp_run(&m, name, 8 * (nmain + nf), NULL, 0, 0, reset_globals, nvar);
 	mp_free(&m);
 }
 
@@ -822,7 +825,9 @@ void cases_subprog(void)
 	sp_callee_saved();
 	sp_stacks("bpf2bpf 8 frames of up to 512-byte stacks, each checked after its call", deep);
 	sp_stacks("bpf2bpf 8 frames, 512 bytes of stack in all (verifier limit)", legal);
-	sp_dag();
+	sp_dag(0x2545f4914f6cdd1dull, 30, 3);
+	sp_dag(0x5851f42d4c957f2dull, 40, 2);
+	sp_dag(0x14057b7ef767814full, 40, 2);
 	sp_loops();
 	sp_helpers();
 	sp_pointers();
