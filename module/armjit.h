@@ -16,6 +16,9 @@ struct armjit_stats {
 	atomic_long_t compiled;		/* JIT'ed by armjit */
 	atomic_long_t stock;		/* handed to the stock JIT */
 	atomic_long_t failed;		/* armjit tried and gave up (also in stock) */
+	atomic_long_t calls_default;	/* helpers called with the 5 x u64
+					 * default: no table entry for them
+					 */
 };
 
 extern struct armjit_stats armjit_stats;

@@ -270,6 +270,8 @@ int armjit_helpers_for_prog(const struct bpf_prog *prog,
 				h->cur = h->def;
 			}
 		}
+		if (!h || h->source == ARMJIT_SRC_DEFAULT)
+			atomic_long_inc(&armjit_stats.calls_default);
 		if (h)
 			out[n++] = h->cur;
 		else
