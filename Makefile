@@ -3,7 +3,10 @@
 #
 #   make              armjit.ko for KERNEL: build/$(KERNEL)/armjit.ko
 #   make fetch        download/extract the kernel and its linux-source
-#   make check        all tests (host, guest); ends "N passed, N failed, N skipped"
+#   make check        all tests (host, guest; for KERNEL=6.1 also a 6.12 boot with
+#                     test_bpf and the selftests); ends "N passed, N failed, N skipped"
+#   make check-all    make check's tests over 6.1, 6.1-lpae, 6.1-rt, 6.12 and 6.1
+#                     on cortex-a9; summary in build/check-all.log (slow)
 #   make test-bpf     test_bpf's three suites through armjit (HARDEN=0|1|2, CPU=)
 #   make demo         boot, toggle armjit, test_bpf stock JIT vs armjit
 #   make bench        icount figures: interp/stock/armjit (bench/results-$KERNEL.*)
@@ -23,7 +26,7 @@ export KERNEL
 
 VM := scripts/vm --cpu $(CPU)
 
-.PHONY: all module setup fetch check test-bpf demo bench checkpatch dkms-test stress clean
+.PHONY: all module setup fetch check check-all test-bpf demo bench checkpatch dkms-test stress clean
 
 all: module
 
@@ -38,7 +41,10 @@ module: fetch
 	@scripts/build
 
 check: fetch
-	@scripts/check
+	@CPU=$(CPU) scripts/check
+
+check-all: fetch
+	@scripts/check-all
 
 test-bpf: module
 	@$(VM) --file tests/guest -- HARDEN=$(HARDEN) sh guest/test_bpf.sh
