@@ -104,6 +104,36 @@ static u64 w_void(u64 a, u64 b, u64 c, u64 d, u64 e)
 	return 0;
 }
 
+/* The AAPCS example pair: a 64-bit argument takes r2:r3, d the stack. */
+static __attribute__((noinline)) int foo(int a, int b, long long c, int d)
+{
+	rec[0] = (u32)a;
+	rec[1] = (u32)b;
+	rec[2] = c;
+	rec[3] = (u32)d;
+	return (int)((a + 3 * b + (int)(c >> 32) * 5 + (int)c * 7 + 11 * d) &
+		     0x7fffffff);
+}
+
+static u64 w_foo(u64 a, u64 b, u64 c, u64 d, u64 e)
+{
+	return (u32)foo(a, b, c, d);
+}
+
+static __attribute__((noinline)) int bar(int a, int b, int c, int d)
+{
+	rec[0] = (u32)a;
+	rec[1] = (u32)b;
+	rec[2] = (u32)c;
+	rec[3] = (u32)d;
+	return (a + 3 * b + 5 * c + 7 * d) & 0x7fffffff;
+}
+
+static u64 w_bar(u64 a, u64 b, u64 c, u64 d, u64 e)
+{
+	return (u32)bar(a, b, c, d);
+}
+
 static void reset_helpers(const struct test_case *t)
 {
 	memset(rec, 0, sizeof(rec));
@@ -209,14 +239,18 @@ static const struct armjit_call_conv aapcs_calls_tmpl[] = {
 	{ 0, ARMJIT_CONV_AAPCS, 5, { 4, 4, 4, 4, 4 }, 4 },
 	{ 0, ARMJIT_CONV_AAPCS, 2, { 8, 4 }, 8 },
 	{ 0, ARMJIT_CONV_AAPCS, 3, { 4, 8, 8 }, 0 },
+	{ 0, ARMJIT_CONV_AAPCS, 4, { 4, 4, 8, 4 }, 4 },	/* foo */
+	{ 0, ARMJIT_CONV_AAPCS, 4, { 4, 4, 4, 4 }, 4 },	/* bar */
 };
+
+#define NR_AAPCS	ARRAY_SIZE(aapcs_calls_tmpl)
 
 static void call_aapcs(void)
 {
-	static struct armjit_call_conv calls[4];
-	static void *wrap[4];
-	void *fns[4] = { a_mixed, a_small, a_pair, a_void };
-	static const int nargs[4] = { 5, 5, 2, 3 };
+	static struct armjit_call_conv calls[NR_AAPCS];
+	static void *wrap[NR_AAPCS];
+	void *fns[NR_AAPCS] = { a_mixed, a_small, a_pair, a_void, foo, bar };
+	static const int nargs[NR_AAPCS] = { 5, 5, 2, 3, 4, 4 };
 	struct noted_prog np;
 	struct test_case t;
 	int c, k, i, w = 0;
@@ -226,12 +260,14 @@ static void call_aapcs(void)
 	wrap[1] = w_small;
 	wrap[2] = w_pair;
 	wrap[3] = w_void;
-	for (c = 0; c < 4; c++)
+	wrap[4] = w_foo;
+	wrap[5] = w_bar;
+	for (c = 0; c < (int)NR_AAPCS; c++)
 		calls[c].addr = (u32)(uintptr_t)fns[c];
 
 	np_init(&np);
 	PB(&np.pb, STX_MEM(BPF_DW, R10, R1, SLOT_CTX));
-	for (c = 0; c < 4; c++) {
+	for (c = 0; c < (int)NR_AAPCS; c++) {
 		for (k = 0; k < 3; k++) {
 			np_mark(&np);
 			for (i = 0; i < 5; i++)
@@ -248,7 +284,7 @@ static void call_aapcs(void)
 	}
 	PB(&np.pb, MOV64_IMM(R0, 5), EXIT());
 	memset(&t, 0, sizeof(t));
-	t.name = "call helpers with AAPCS prototypes (u32/u64 args, stack args, u32/void returns)";
+	t.name = "call helpers with AAPCS prototypes (foo(int, int, long long, int), bar(int x4), u32/u64 mixes, stack args, u32/void returns)";
 	t.insns = np.pb.insns;
 	t.len = np.pb.len;
 	t.ctx_size = 8 * w;
@@ -256,7 +292,7 @@ static void call_aapcs(void)
 	t.reset = reset_helpers;
 	t.calls = calls;
 	t.wrap = wrap;
-	t.ncalls = 4;
+	t.ncalls = NR_AAPCS;
 	run_test(&t);
 	np_free(&np);
 }
