@@ -231,6 +231,55 @@ static void wr_hi(struct armjit_ctx *ctx, u8 r, u8 src)
 	wr_half(ctx, r, true, src);
 }
 
+/* lo, hi: an even/odd register pair ldrd/strd can move */
+static bool is_pair(u8 lo, u8 hi)
+{
+	return !(lo & 1) && lo <= ARM_R10 && hi == lo + 1;
+}
+
+/* A stacked register's slot offset if ldrd/strd reach it, else -1. */
+static s32 slot_d(const struct armjit_ctx *ctx, u8 r)
+{
+	s32 off;
+
+	if (is_mapped(r) || r == BPF_REG_FP)
+		return -1;
+	off = slot_off(ctx, r, false);
+	return off <= 255 ? off : -1;
+}
+
+/*
+ * Both words of r: its own registers, or tlo:thi after loading them (one
+ * ldrd when tlo:thi is a pair).
+ */
+static void rd64(struct armjit_ctx *ctx, u8 r, u8 *lo, u8 *hi, u8 tlo,
+		 u8 thi)
+{
+	s32 off = slot_d(ctx, r);
+
+	if (off >= 0 && is_pair(tlo, thi)) {
+		emit(arm_ldrd_i(tlo, ARM_SP, off), ctx);
+		*lo = tlo;
+		*hi = thi;
+		return;
+	}
+	*lo = rd_lo(ctx, r, tlo);
+	*hi = rd_hi(ctx, r, thi);
+}
+
+/* r = lo:hi (one strd for a stacked r when lo:hi is a pair) */
+static void wr64(struct armjit_ctx *ctx, u8 r, u8 lo, u8 hi)
+{
+	s32 off = slot_d(ctx, r);
+
+	if (off >= 0 && is_pair(lo, hi)) {
+		emit(arm_strd_i(lo, ARM_SP, off), ctx);
+		return;
+	}
+	wr_lo(ctx, r, lo);
+	wr_hi(ctx, r, hi);
+}
+
 /* hi word of r = 0 */
 static void zero_hi(struct armjit_ctx *ctx, u8 r)
 {
@@ -250,13 +299,11 @@ static void zext32(struct armjit_ctx *ctx, u8 r)
 /* r = 64-bit constant */
 static void emit_ld_imm64(struct armjit_ctx *ctx, u8 r, u32 lo, u32 hi)
 {
-	u8 rd = dst_lo(r, TMP_B_LO);
+	u8 rl = dst_lo(r, TMP_A_LO), rh = dst_hi(r, TMP_A_HI);
 
-	emit_mov_imm(ctx, rd, lo);
-	wr_lo(ctx, r, rd);
-	rd = dst_hi(r, TMP_B_LO);
-	emit_mov_imm(ctx, rd, hi);
-	wr_hi(ctx, r, rd);
+	emit_mov_imm(ctx, rl, lo);
+	emit_mov_imm(ctx, rh, hi);
+	wr64(ctx, r, rl, rh);
 }
 
 /* ---- Branches ----------------------------------------------------------- */
@@ -306,6 +353,11 @@ static void build_subprog_prologue(struct armjit_ctx *ctx)
 	for (r = BPF_REG_3; r <= BPF_REG_5; r++) {
 		s32 in = args + 8 * (r - BPF_REG_3);
 
+		if (in <= 255) {
+			emit(arm_ldrd_i(TMP_A_LO, ARM_SP, in), ctx);
+			wr64(ctx, r, TMP_A_LO, TMP_A_HI);
+			continue;
+		}
 		emit(arm_ldr_i(ARM_IP, ARM_SP, in), ctx);
 		wr_lo(ctx, r, ARM_IP);
 		emit(arm_ldr_i(ARM_IP, ARM_SP, in + 4), ctx);
@@ -837,8 +889,9 @@ static int emit_alu64(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 		if (k) {
 			emit_ld_imm64(ctx, dst, imm, imm_hi);
 		} else if (src != dst) {
-			wr_lo(ctx, dst, rd_lo(ctx, src, dst_lo(dst, TMP_B_LO)));
-			wr_hi(ctx, dst, rd_hi(ctx, src, dst_hi(dst, TMP_B_LO)));
+			rd64(ctx, src, &sl, &sh, dst_lo(dst, TMP_A_LO),
+			     dst_hi(dst, TMP_A_HI));
+			wr64(ctx, dst, sl, sh);
 		}
 		return 0;
 	case BPF_DIV:
@@ -848,12 +901,16 @@ static int emit_alu64(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 		return emit_end(ctx, insn);
 	}
 
-	dl = rd_lo(ctx, dst, TMP_A_LO);
-	dh = rd_hi(ctx, dst, TMP_A_HI);
+	rd64(ctx, dst, &dl, &dh, TMP_A_LO, TMP_A_HI);
 	if (!k && op != BPF_NEG) {
-		sl = rd_lo(ctx, src, TMP_B_LO);
+		/* r10:r11 (one ldrd) when dst doesn't need them */
+		u8 tl = is_mapped(dst) ? TMP_A_LO : TMP_B_LO;
+		u8 th = is_mapped(dst) ? TMP_A_HI : TMP_B_HI;
+
 		if (op != BPF_LSH && op != BPF_RSH && op != BPF_ARSH)
-			sh = rd_hi(ctx, src, TMP_B_HI);
+			rd64(ctx, src, &sl, &sh, tl, th);
+		else
+			sl = rd_lo(ctx, src, tl);
 	}
 	switch (op) {
 	case BPF_ADD:
@@ -925,8 +982,7 @@ static int emit_alu64(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 	default:
 		return -EOPNOTSUPP;
 	}
-	wr_lo(ctx, dst, dl);
-	wr_hi(ctx, dst, dh);
+	wr64(ctx, dst, dl, dh);
 	return 0;
 }
 
@@ -1027,7 +1083,9 @@ static int emit_ldx(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 		zext32(ctx, dst);
 		return 0;
 	}
-	dh = dst_hi(dst, TMP_B_HI);
+	/* a stacked dst in r10:r11: one strd */
+	dl = dst_lo(dst, TMP_A_LO);
+	dh = dst_hi(dst, TMP_A_HI);
 	if (dl == base) {
 		emit(arm_ldr_i(dh, base, off + 4), ctx);
 		emit(arm_ldr_i(dl, base, off), ctx);
@@ -1035,8 +1093,7 @@ static int emit_ldx(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 		emit(arm_ldr_i(dl, base, off), ctx);
 		emit(arm_ldr_i(dh, base, off + 4), ctx);
 	}
-	wr_lo(ctx, dst, dl);
-	wr_hi(ctx, dst, dh);
+	wr64(ctx, dst, dl, dh);
 	return 0;
 }
 
@@ -1238,9 +1295,10 @@ static int emit_cmp(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 
 	if (cond == ARM_COND_AL)
 		return -EOPNOTSUPP;
-	dl = rd_lo(ctx, insn->dst_reg, TMP_A_LO);
 	if (is64)
-		dh = rd_hi(ctx, insn->dst_reg, TMP_A_HI);
+		rd64(ctx, insn->dst_reg, &dl, &dh, TMP_A_LO, TMP_A_HI);
+	else
+		dl = rd_lo(ctx, insn->dst_reg, TMP_A_LO);
 
 	if (k && ((sgn && is64) ||
 		  !(op == BPF_JSET ? arm_imm_ok(imm) :
@@ -1252,6 +1310,9 @@ static int emit_cmp(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 		sl = TMP_B_LO;
 		sh = TMP_B_HI;
 		k = false;
+	} else if (!k && is64 && is_mapped(insn->dst_reg)) {
+		/* r10:r11 free: one ldrd */
+		rd64(ctx, insn->src_reg, &sl, &sh, TMP_A_LO, TMP_A_HI);
 	} else if (!k) {
 		sl = rd_lo(ctx, insn->src_reg, TMP_B_LO);
 		if (is64)
