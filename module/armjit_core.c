@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * armjit's kernel pass loop: constant blinding, sizing passes until the
- * code size converges, image allocation, the final pass, and publishing
+ * armjit's kernel pass loop: constant blinding, one sizing pass, image
+ * allocation, the final pass (which must match the sizing), and publishing
  * the image read-only. Translation itself is in armjit_translate.c.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -15,9 +15,6 @@
 #include <asm/hwcap.h>
 #include "armjit.h"
 #include "armjit_jit.h"
-
-/* Sizing passes before giving up on convergence. */
-#define ARMJIT_MAX_PASSES	16
 
 /* Permanently undefined instruction: fills holes in the image. */
 #define ARMJIT_UDF		0xe7fddef1
@@ -65,20 +62,16 @@ static int armjit_lock_ro(struct bpf_binary_header *hdr)
 					hdr->size >> PAGE_SHIFT);
 }
 
+/*
+ * One sizing pass: every sequence armjit_build() emits has a size that
+ * depends only on the instruction (never on branch distances), so the
+ * first pass already gives the final size and every insn's offset. The
+ * final pass checks that (armjit_write_image(): -EFAULT if it differs).
+ */
 static int armjit_size_passes(struct armjit_ctx *ctx)
 {
-	int pass, prev = -1, err;
-
-	for (pass = 0; pass < ARMJIT_MAX_PASSES; pass++) {
-		ctx->idx = 0;
-		err = armjit_build(ctx);
-		if (err)
-			return err;
-		if (ctx->idx == prev)
-			return 0;
-		prev = ctx->idx;
-	}
-	return -EFBIG;
+	ctx->idx = 0;
+	return armjit_build(ctx);
 }
 
 /*

@@ -436,6 +436,21 @@ static inline u32 arm_ldrsh_i(u8 rt, u8 rn, s32 off)
 	return arm_lsh_imm(0xe15000f0, rt, rn, off);
 }
 
+/* rt, rt + 1 = [rn + off] / [rn + off] = rt, rt + 1; rt even, r0-r10 */
+static inline u32 arm_ldrd_i(u8 rt, u8 rn, s32 off)
+{
+	if ((rt & 1) || rt > 10)
+		return ARM_INSN_BAD;
+	return arm_lsh_imm(0xe14000d0, rt, rn, off);
+}
+
+static inline u32 arm_strd_i(u8 rt, u8 rn, s32 off)
+{
+	if ((rt & 1) || rt > 10)
+		return ARM_INSN_BAD;
+	return arm_lsh_imm(0xe14000f0, rt, rn, off);
+}
+
 /* ldr rt, [rn, rm, lsl #n] */
 static inline u32 arm_ldr_r(u8 rt, u8 rn, u8 rm, u8 n)
 {

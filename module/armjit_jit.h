@@ -48,6 +48,12 @@ struct armjit_call_conv {
 	u8 ret_size;			/* 0, 4 or 8 bytes */
 };
 
+/* Where a BPF register lives: ARM registers lo:hi, or a stack slot. */
+struct armjit_reg {
+	s8 lo, hi;	/* ARM registers, or -1 */
+	s8 slot;	/* else stack slot offset from sp, or -1 for FP */
+};
+
 struct armjit_ctx {
 	/* input */
 	const struct bpf_insn *insns;
@@ -73,6 +79,8 @@ struct armjit_ctx {
 	u32 flags;
 	u32 frame_size;			/* bytes below the saved registers */
 	int sp_adj;			/* bytes pushed inside the current insn */
+	/* per-program register mapping, chosen at the start of each pass */
+	struct armjit_reg map[MAX_BPF_JIT_REG];
 };
 
 /*

@@ -7,23 +7,23 @@
  * the image. Every sequence has a size that depends only on the instruction
  * itself (never on branch distances), so sizes converge after one pass.
  *
- * Register mapping (armjit_map[] below; the only place that knows it):
+ * Register mapping (choose_map() below, per program, into ctx->map[]):
  *
  *   BPF     ARM          why
- *   R0      r8:r9        callee-saved: survives divide helper calls
  *   R1      r0:r1        AAPCS argument 1 (ctx arrives in r0)
  *   R2      r2:r3        AAPCS argument 2
- *   R3-R5   [sp+0..24)   the outgoing stack arguments of a helper call
- *   R6      r4:r5        callee-saved, as BPF requires
- *   R7      r6:r7        callee-saved
- *   R8, R9  [sp+24..40)  stack slots
- *   AX      [sp+40]      stack slot (constant blinding only)
+ *   3 of R0, R3-R9, AX   r8:r9, r4:r5, r6:r7: callee-saved, so they survive
+ *                        helper and divide calls; the most used ones get
+ *                        them (default R0, R6, R7)
+ *   the others           stack slots (armjit_slot[]); R3-R5's slots are the
+ *                        outgoing stack arguments of a helper call, so a
+ *                        call stores R3-R5 living in registers there first
  *   FP      sp + frame   not a register: high word 0, low word computed
  *   scratch r10:r11 (dst of stacked registers), ip:lr (src, immediates)
  *
- * Frame, from sp up: R3 R4 R5 R8 R9 AX slots (8 bytes each), tail-call
- * counter (8), BPF stack (stack_depth rounded up to 8), FP = that top;
- * then the pushed {r3-r11, lr}. sp stays 8-byte aligned.
+ * Frame, from sp up: R3 R4 R5 R8 R9 AX R0 R6 R7 slots (8 bytes each),
+ * tail-call counter (8), BPF stack (stack_depth rounded up to 8), FP =
+ * that top; then the pushed {r3-r11, lr}. sp stays 8-byte aligned.
  *
  * All lo/hi words are little-endian: lo at the lower address.
  */
@@ -35,8 +35,8 @@
 #define TMP_B_LO	ARM_IP		/* src of a stacked register, immediates */
 #define TMP_B_HI	ARM_LR
 
-#define SLOT_TCC	48		/* tail-call counter */
-#define FRAME_FIXED	56		/* slots + counter */
+#define SLOT_TCC	72		/* tail-call counter */
+#define FRAME_FIXED	80		/* slots + counter */
 /* Registers the prologue saves: 10 words keep sp 8-byte aligned. */
 #define SAVED_REGS	(0x0ff8 | 1 << ARM_LR)	/* r3-r11, lr */
 
@@ -52,25 +52,70 @@ static inline int hweight_saved(void)
 #define FLAG_BAD_INSN	0x1		/* an encoder answered ARM_INSN_BAD */
 #define FLAG_TAIL_CALL	0x2		/* the program has tail calls */
 
-struct armjit_reg {
-	s8 lo, hi;	/* ARM registers, or -1 */
-	s8 slot;	/* else stack slot offset from sp, or -1 for FP */
+/* Stack slot of each BPF register, used while it has no ARM pair. */
+static const s8 armjit_slot[MAX_BPF_JIT_REG] = {
+	[BPF_REG_3] = 0, [BPF_REG_4] = 8, [BPF_REG_5] = 16,
+	[BPF_REG_8] = 24, [BPF_REG_9] = 32, [BPF_REG_AX] = 40,
+	[BPF_REG_0] = 48, [BPF_REG_6] = 56, [BPF_REG_7] = 64,
+	[BPF_REG_1] = -1, [BPF_REG_2] = -1, [BPF_REG_FP] = -1,
 };
 
-static const struct armjit_reg armjit_map[MAX_BPF_JIT_REG] = {
-	[BPF_REG_0] = { ARM_R8, ARM_R9, -1 },
-	[BPF_REG_1] = { ARM_R0, ARM_R1, -1 },
-	[BPF_REG_2] = { ARM_R2, ARM_R3, -1 },
-	[BPF_REG_3] = { -1, -1, 0 },
-	[BPF_REG_4] = { -1, -1, 8 },
-	[BPF_REG_5] = { -1, -1, 16 },
-	[BPF_REG_6] = { ARM_R4, ARM_R5, -1 },
-	[BPF_REG_7] = { ARM_R6, ARM_R7, -1 },
-	[BPF_REG_8] = { -1, -1, 24 },
-	[BPF_REG_9] = { -1, -1, 32 },
-	[BPF_REG_FP] = { -1, -1, -1 },
-	[BPF_REG_AX] = { -1, -1, 40 },
-};
+/*
+ * Per-program choice of the BPF registers that get the three callee-saved
+ * pairs r8:r9, r4:r5, r6:r7: the most used of R0, R3-R9, AX (ties in the
+ * default order R0, R6, R7, R8, R9, R3, R4, R5, AX). R1, R2 always live
+ * in r0:r1, r2:r3; FP is never a register.
+ */
+static void choose_map(struct armjit_ctx *ctx)
+{
+	static const u8 order[] = { BPF_REG_0, BPF_REG_6, BPF_REG_7,
+				    BPF_REG_8, BPF_REG_9, BPF_REG_3,
+				    BPF_REG_4, BPF_REG_5, BPF_REG_AX };
+	static const u8 pairs[] = { ARM_R8, ARM_R4, ARM_R6 };
+	u32 uses[MAX_BPF_JIT_REG] = { 0 };
+	bool taken[MAX_BPF_JIT_REG] = { false };
+	int i, j, p;
+
+	for (i = 0; i < ctx->len; i++) {
+		const struct bpf_insn *insn = &ctx->insns[i];
+		u8 cls = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
+
+		if (insn->dst_reg >= MAX_BPF_JIT_REG ||
+		    insn->src_reg >= MAX_BPF_JIT_REG)
+			continue;	/* rejected by build_insn */
+		if ((cls == BPF_JMP || cls == BPF_JMP32) &&
+		    (op == BPF_CALL || op == BPF_EXIT)) {
+			uses[BPF_REG_0]++;
+			continue;
+		}
+		if ((cls == BPF_JMP || cls == BPF_JMP32) &&
+		    (op == BPF_JA || op == BPF_TAIL_CALL))
+			continue;
+		uses[insn->dst_reg]++;
+		if (cls == BPF_LDX || cls == BPF_STX ||
+		    ((cls == BPF_ALU || cls == BPF_ALU64 || cls == BPF_JMP ||
+		      cls == BPF_JMP32) && BPF_SRC(insn->code) == BPF_X))
+			uses[insn->src_reg]++;
+	}
+	for (i = 0; i < MAX_BPF_JIT_REG; i++) {
+		ctx->map[i].lo = -1;
+		ctx->map[i].hi = -1;
+		ctx->map[i].slot = armjit_slot[i];
+	}
+	ctx->map[BPF_REG_1] = (struct armjit_reg){ ARM_R0, ARM_R1, -1 };
+	ctx->map[BPF_REG_2] = (struct armjit_reg){ ARM_R2, ARM_R3, -1 };
+	for (p = 0; p < (int)sizeof(pairs); p++) {
+		int best = -1;
+
+		for (j = 0; j < (int)sizeof(order); j++)
+			if (!taken[order[j]] &&
+			    (best < 0 || uses[order[j]] > uses[order[best]]))
+				best = j;
+		taken[order[best]] = true;
+		ctx->map[order[best]] = (struct armjit_reg){ pairs[p],
+							     pairs[p] + 1, -1 };
+	}
+}
 
 static inline void emit(u32 insn, struct armjit_ctx *ctx)
 {
@@ -81,15 +126,15 @@ static inline void emit(u32 insn, struct armjit_ctx *ctx)
 	ctx->idx++;
 }
 
-static bool is_mapped(u8 r)
+static bool is_mapped(const struct armjit_ctx *ctx, u8 r)
 {
-	return armjit_map[r].lo >= 0;
+	return ctx->map[r].lo >= 0;
 }
 
 /* sp offset of a stacked register's word */
 static s32 slot_off(const struct armjit_ctx *ctx, u8 r, bool hi)
 {
-	return armjit_map[r].slot + (hi ? 4 : 0) + ctx->sp_adj;
+	return ctx->map[r].slot + (hi ? 4 : 0) + ctx->sp_adj;
 }
 
 /* FP - sp */
@@ -178,8 +223,8 @@ static void emit_add_imm(struct armjit_ctx *ctx, u8 rd, u8 rn, s32 imm,
 /* ARM register holding the lo word of r: its own, or tmp after a load. */
 static u8 rd_lo(struct armjit_ctx *ctx, u8 r, u8 tmp)
 {
-	if (is_mapped(r))
-		return armjit_map[r].lo;
+	if (is_mapped(ctx, r))
+		return ctx->map[r].lo;
 	if (r == BPF_REG_FP)
 		emit_add_imm(ctx, tmp, ARM_SP, fp_off(ctx), tmp);
 	else
@@ -189,8 +234,8 @@ static u8 rd_lo(struct armjit_ctx *ctx, u8 r, u8 tmp)
 
 static u8 rd_hi(struct armjit_ctx *ctx, u8 r, u8 tmp)
 {
-	if (is_mapped(r))
-		return armjit_map[r].hi;
+	if (is_mapped(ctx, r))
+		return ctx->map[r].hi;
 	if (r == BPF_REG_FP)
 		emit(arm_mov_i(tmp, 0), ctx);
 	else
@@ -199,21 +244,21 @@ static u8 rd_hi(struct armjit_ctx *ctx, u8 r, u8 tmp)
 }
 
 /* Register to compute the lo/hi word of r into: its own, or tmp. */
-static u8 dst_lo(u8 r, u8 tmp)
+static u8 dst_lo(const struct armjit_ctx *ctx, u8 r, u8 tmp)
 {
-	return is_mapped(r) ? armjit_map[r].lo : tmp;
+	return is_mapped(ctx, r) ? ctx->map[r].lo : tmp;
 }
 
-static u8 dst_hi(u8 r, u8 tmp)
+static u8 dst_hi(const struct armjit_ctx *ctx, u8 r, u8 tmp)
 {
-	return is_mapped(r) ? armjit_map[r].hi : tmp;
+	return is_mapped(ctx, r) ? ctx->map[r].hi : tmp;
 }
 
 static void wr_half(struct armjit_ctx *ctx, u8 r, bool hi, u8 src)
 {
-	u8 own = hi ? armjit_map[r].hi : armjit_map[r].lo;
+	u8 own = hi ? ctx->map[r].hi : ctx->map[r].lo;
 
-	if (is_mapped(r)) {
+	if (is_mapped(ctx, r)) {
 		if (own != src)
 			emit(arm_mov_r(own, src), ctx);
 	} else {
@@ -231,10 +276,59 @@ static void wr_hi(struct armjit_ctx *ctx, u8 r, u8 src)
 	wr_half(ctx, r, true, src);
 }
 
+/* lo, hi: an even/odd register pair ldrd/strd can move */
+static bool is_pair(u8 lo, u8 hi)
+{
+	return !(lo & 1) && lo <= ARM_R10 && hi == lo + 1;
+}
+
+/* A stacked register's slot offset if ldrd/strd reach it, else -1. */
+static s32 slot_d(const struct armjit_ctx *ctx, u8 r)
+{
+	s32 off;
+
+	if (is_mapped(ctx, r) || r == BPF_REG_FP)
+		return -1;
+	off = slot_off(ctx, r, false);
+	return off <= 255 ? off : -1;
+}
+
+/*
+ * Both words of r: its own registers, or tlo:thi after loading them (one
+ * ldrd when tlo:thi is a pair).
+ */
+static void rd64(struct armjit_ctx *ctx, u8 r, u8 *lo, u8 *hi, u8 tlo,
+		 u8 thi)
+{
+	s32 off = slot_d(ctx, r);
+
+	if (off >= 0 && is_pair(tlo, thi)) {
+		emit(arm_ldrd_i(tlo, ARM_SP, off), ctx);
+		*lo = tlo;
+		*hi = thi;
+		return;
+	}
+	*lo = rd_lo(ctx, r, tlo);
+	*hi = rd_hi(ctx, r, thi);
+}
+
+/* r = lo:hi (one strd for a stacked r when lo:hi is a pair) */
+static void wr64(struct armjit_ctx *ctx, u8 r, u8 lo, u8 hi)
+{
+	s32 off = slot_d(ctx, r);
+
+	if (off >= 0 && is_pair(lo, hi)) {
+		emit(arm_strd_i(lo, ARM_SP, off), ctx);
+		return;
+	}
+	wr_lo(ctx, r, lo);
+	wr_hi(ctx, r, hi);
+}
+
 /* hi word of r = 0 */
 static void zero_hi(struct armjit_ctx *ctx, u8 r)
 {
-	u8 rd = dst_hi(r, TMP_A_HI);
+	u8 rd = dst_hi(ctx, r, TMP_A_HI);
 
 	emit(arm_mov_i(rd, 0), ctx);
 	wr_hi(ctx, r, rd);
@@ -250,13 +344,11 @@ static void zext32(struct armjit_ctx *ctx, u8 r)
 /* r = 64-bit constant */
 static void emit_ld_imm64(struct armjit_ctx *ctx, u8 r, u32 lo, u32 hi)
 {
-	u8 rd = dst_lo(r, TMP_B_LO);
+	u8 rl = dst_lo(ctx, r, TMP_A_LO), rh = dst_hi(ctx, r, TMP_A_HI);
 
-	emit_mov_imm(ctx, rd, lo);
-	wr_lo(ctx, r, rd);
-	rd = dst_hi(r, TMP_B_LO);
-	emit_mov_imm(ctx, rd, hi);
-	wr_hi(ctx, r, rd);
+	emit_mov_imm(ctx, rl, lo);
+	emit_mov_imm(ctx, rh, hi);
+	wr64(ctx, r, rl, rh);
 }
 
 /* ---- Branches ----------------------------------------------------------- */
@@ -306,6 +398,11 @@ static void build_subprog_prologue(struct armjit_ctx *ctx)
 	for (r = BPF_REG_3; r <= BPF_REG_5; r++) {
 		s32 in = args + 8 * (r - BPF_REG_3);
 
+		if (in <= 255) {
+			emit(arm_ldrd_i(TMP_A_LO, ARM_SP, in), ctx);
+			wr64(ctx, r, TMP_A_LO, TMP_A_HI);
+			continue;
+		}
 		emit(arm_ldr_i(ARM_IP, ARM_SP, in), ctx);
 		wr_lo(ctx, r, ARM_IP);
 		emit(arm_ldr_i(ARM_IP, ARM_SP, in + 4), ctx);
@@ -328,8 +425,8 @@ static void build_prologue(struct armjit_ctx *ctx)
 	if (ctx->flags & FLAG_TAIL_CALL)
 		emit(arm_str_i(ARM_R1, ARM_SP, SLOT_TCC), ctx);
 	/* R1 = ctx: a 32-bit pointer */
-	emit(arm_mov_i(armjit_map[BPF_REG_1].hi, 0), ctx);
-	if (armjit_map[BPF_REG_1].lo != ARM_R0)
+	emit(arm_mov_i(ctx->map[BPF_REG_1].hi, 0), ctx);
+	if (ctx->map[BPF_REG_1].lo != ARM_R0)
 		wr_lo(ctx, BPF_REG_1, ARM_R0);
 }
 
@@ -341,9 +438,14 @@ static void emit_teardown(struct armjit_ctx *ctx, u8 tmp)
 
 static void build_epilogue(struct armjit_ctx *ctx)
 {
+	u8 lo, hi;
+
 	/* u64 return: R0 in r0:r1 */
-	emit(arm_mov_r(ARM_R0, rd_lo(ctx, BPF_REG_0, ARM_R0)), ctx);
-	emit(arm_mov_r(ARM_R1, rd_hi(ctx, BPF_REG_0, ARM_R1)), ctx);
+	rd64(ctx, BPF_REG_0, &lo, &hi, ARM_R0, ARM_R1);
+	if (lo != ARM_R0)
+		emit(arm_mov_r(ARM_R0, lo), ctx);
+	if (hi != ARM_R1)
+		emit(arm_mov_r(ARM_R1, hi), ctx);
 	emit_teardown(ctx, ARM_IP);
 	emit(arm_pop((SAVED_REGS & ~(1 << ARM_LR)) | 1 << ARM_PC), ctx);
 }
@@ -422,7 +524,7 @@ static void emit_shift64_k(struct armjit_ctx *ctx, u8 op, u8 dl, u8 dh, u8 n)
 static void wr_saved(struct armjit_ctx *ctx, u8 r, bool hi, u8 src,
 		     s32 save_off)
 {
-	s8 own = hi ? armjit_map[r].hi : armjit_map[r].lo;
+	s8 own = hi ? ctx->map[r].hi : ctx->map[r].lo;
 
 	if (own >= 0 && (CALL_SAVED & 1 << own))
 		emit(arm_str_i(src, ARM_SP, save_off + 4 * own), ctx);
@@ -729,7 +831,7 @@ static int emit_alu32(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 			if (k || (insn->off != 8 && insn->off != 16))
 				return -EINVAL;
 			sl = rd_lo(ctx, src, TMP_A_LO);
-			dl = dst_lo(dst, TMP_A_LO);
+			dl = dst_lo(ctx, dst, TMP_A_LO);
 			emit(insn->off == 8 ? arm_sxtb(dl, sl) : arm_sxth(dl, sl),
 			     ctx);
 			wr_lo(ctx, dst, dl);
@@ -737,7 +839,7 @@ static int emit_alu32(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 			return 0;
 		}
 		if (k) {
-			dl = dst_lo(dst, TMP_A_LO);
+			dl = dst_lo(ctx, dst, TMP_A_LO);
 			emit_mov_imm(ctx, dl, imm);
 		} else {
 			dl = rd_lo(ctx, src, TMP_A_LO);
@@ -809,8 +911,8 @@ static int emit_movsx64(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 	    (insn->off != 8 && insn->off != 16 && insn->off != 32))
 		return -EINVAL;
 	sl = rd_lo(ctx, insn->src_reg, TMP_A_LO);
-	dl = dst_lo(dst, TMP_A_LO);
-	dh = dst_hi(dst, TMP_A_HI);
+	dl = dst_lo(ctx, dst, TMP_A_LO);
+	dh = dst_hi(ctx, dst, TMP_A_HI);
 	if (insn->off == 8)
 		emit(arm_sxtb(dl, sl), ctx);
 	else if (insn->off == 16)
@@ -837,8 +939,9 @@ static int emit_alu64(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 		if (k) {
 			emit_ld_imm64(ctx, dst, imm, imm_hi);
 		} else if (src != dst) {
-			wr_lo(ctx, dst, rd_lo(ctx, src, dst_lo(dst, TMP_B_LO)));
-			wr_hi(ctx, dst, rd_hi(ctx, src, dst_hi(dst, TMP_B_LO)));
+			rd64(ctx, src, &sl, &sh, dst_lo(ctx, dst, TMP_A_LO),
+			     dst_hi(ctx, dst, TMP_A_HI));
+			wr64(ctx, dst, sl, sh);
 		}
 		return 0;
 	case BPF_DIV:
@@ -848,12 +951,16 @@ static int emit_alu64(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 		return emit_end(ctx, insn);
 	}
 
-	dl = rd_lo(ctx, dst, TMP_A_LO);
-	dh = rd_hi(ctx, dst, TMP_A_HI);
+	rd64(ctx, dst, &dl, &dh, TMP_A_LO, TMP_A_HI);
 	if (!k && op != BPF_NEG) {
-		sl = rd_lo(ctx, src, TMP_B_LO);
+		/* r10:r11 (one ldrd) when dst doesn't need them */
+		u8 tl = is_mapped(ctx, dst) ? TMP_A_LO : TMP_B_LO;
+		u8 th = is_mapped(ctx, dst) ? TMP_A_HI : TMP_B_HI;
+
 		if (op != BPF_LSH && op != BPF_RSH && op != BPF_ARSH)
-			sh = rd_hi(ctx, src, TMP_B_HI);
+			rd64(ctx, src, &sl, &sh, tl, th);
+		else
+			sl = rd_lo(ctx, src, tl);
 	}
 	switch (op) {
 	case BPF_ADD:
@@ -925,8 +1032,7 @@ static int emit_alu64(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 	default:
 		return -EOPNOTSUPP;
 	}
-	wr_lo(ctx, dst, dl);
-	wr_hi(ctx, dst, dh);
+	wr64(ctx, dst, dl, dh);
 	return 0;
 }
 
@@ -994,14 +1100,14 @@ static int emit_ldx_sx(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 	/* ldrsb has the halfword forms' 8-bit offset */
 	base = mem_base(ctx, insn->src_reg, &off, 1,
 			size == BPF_W ? 4095 : 255);
-	dl = dst_lo(dst, TMP_B_LO);
+	dl = dst_lo(ctx, dst, TMP_B_LO);
 	if (size == BPF_B)
 		emit(arm_ldrsb_i(dl, base, off), ctx);
 	else if (size == BPF_H)
 		emit(arm_ldrsh_i(dl, base, off), ctx);
 	else
 		emit(arm_ldr_i(dl, base, off), ctx);
-	dh = dst_hi(dst, TMP_B_HI);
+	dh = dst_hi(ctx, dst, TMP_B_HI);
 	emit(arm_mov_si(dh, dl, ARM_ASR, 31), ctx);
 	wr_lo(ctx, dst, dl);
 	wr_hi(ctx, dst, dh);
@@ -1020,14 +1126,16 @@ static int emit_ldx(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 		return -EOPNOTSUPP;	/* PROBE_MEM */
 	base = mem_base(ctx, insn->src_reg, &off, size == BPF_DW ? 8 : 1,
 			size_lim(size));
-	dl = dst_lo(dst, TMP_B_LO);
+	dl = dst_lo(ctx, dst, TMP_B_LO);
 	if (size != BPF_DW) {
 		emit(arm_load(size, dl, base, off), ctx);
 		wr_lo(ctx, dst, dl);
 		zext32(ctx, dst);
 		return 0;
 	}
-	dh = dst_hi(dst, TMP_B_HI);
+	/* a stacked dst in r10:r11: one strd */
+	dl = dst_lo(ctx, dst, TMP_A_LO);
+	dh = dst_hi(ctx, dst, TMP_A_HI);
 	if (dl == base) {
 		emit(arm_ldr_i(dh, base, off + 4), ctx);
 		emit(arm_ldr_i(dl, base, off), ctx);
@@ -1035,8 +1143,7 @@ static int emit_ldx(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 		emit(arm_ldr_i(dl, base, off), ctx);
 		emit(arm_ldr_i(dh, base, off + 4), ctx);
 	}
-	wr_lo(ctx, dst, dl);
-	wr_hi(ctx, dst, dh);
+	wr64(ctx, dst, dl, dh);
 	return 0;
 }
 
@@ -1081,7 +1188,7 @@ static int emit_st(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 
 static void wr_atomic(struct armjit_ctx *ctx, u8 r, bool hi, u8 src)
 {
-	s8 own = hi ? armjit_map[r].hi : armjit_map[r].lo;
+	s8 own = hi ? ctx->map[r].hi : ctx->map[r].lo;
 
 	if (own >= 0 && (ATOMIC_SAVED & 1 << own))
 		emit(arm_str_i(src, ARM_SP, 4 * (own - ARM_R4)), ctx);
@@ -1125,6 +1232,17 @@ static int emit_atomic(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 		r = rd_lo(ctx, dst, ARM_IP);
 		emit_add_imm(ctx, ARM_IP, r, insn->off, ARM_LR);
 	}
+	/* R0 first: it may live in r6:r7 */
+	if (op == BPF_CMPXCHG) {
+		r = rd_lo(ctx, BPF_REG_0, ARM_R10);
+		if (r != ARM_R10)
+			emit(arm_mov_r(ARM_R10, r), ctx);
+		if (dw) {
+			r = rd_hi(ctx, BPF_REG_0, ARM_R11);
+			if (r != ARM_R11)
+				emit(arm_mov_r(ARM_R11, r), ctx);
+		}
+	}
 	/* r6:r7 = src: read from r4/r5 before they are overwritten */
 	r = rd_lo(ctx, src, ARM_R6);
 	if (dw) {
@@ -1136,16 +1254,6 @@ static int emit_atomic(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 			emit(arm_mov_r(ARM_R7, r), ctx);
 	} else if (r != ARM_R6) {
 		emit(arm_mov_r(ARM_R6, r), ctx);
-	}
-	if (op == BPF_CMPXCHG) {
-		r = rd_lo(ctx, BPF_REG_0, ARM_R10);
-		if (r != ARM_R10)
-			emit(arm_mov_r(ARM_R10, r), ctx);
-		if (dw) {
-			r = rd_hi(ctx, BPF_REG_0, ARM_R11);
-			if (r != ARM_R11)
-				emit(arm_mov_r(ARM_R11, r), ctx);
-		}
 	}
 
 	emit(arm_dmb_ish(), ctx);
@@ -1238,9 +1346,10 @@ static int emit_cmp(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 
 	if (cond == ARM_COND_AL)
 		return -EOPNOTSUPP;
-	dl = rd_lo(ctx, insn->dst_reg, TMP_A_LO);
 	if (is64)
-		dh = rd_hi(ctx, insn->dst_reg, TMP_A_HI);
+		rd64(ctx, insn->dst_reg, &dl, &dh, TMP_A_LO, TMP_A_HI);
+	else
+		dl = rd_lo(ctx, insn->dst_reg, TMP_A_LO);
 
 	if (k && ((sgn && is64) ||
 		  !(op == BPF_JSET ? arm_imm_ok(imm) :
@@ -1252,6 +1361,9 @@ static int emit_cmp(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 		sl = TMP_B_LO;
 		sh = TMP_B_HI;
 		k = false;
+	} else if (!k && is64 && is_mapped(ctx, insn->dst_reg)) {
+		/* r10:r11 free: one ldrd */
+		rd64(ctx, insn->src_reg, &sl, &sh, TMP_A_LO, TMP_A_HI);
 	} else if (!k) {
 		sl = rd_lo(ctx, insn->src_reg, TMP_B_LO);
 		if (is64)
@@ -1370,11 +1482,19 @@ static int emit_call(struct armjit_ctx *ctx, u32 addr,
 		if (nsaa > 24)
 			return -EINVAL;
 	}
+	if (!conv || conv->conv != ARMJIT_CONV_AAPCS) {
+		/* 5 x u64: R3-R5 in registers go to their argument slots */
+		int nargs = conv ? conv->nargs : ARMJIT_MAX_ARGS;
+
+		for (i = BPF_REG_3; i <= BPF_REG_5 && i <= nargs; i++)
+			if (is_mapped(ctx, i))
+				emit(arm_strd_i(ctx->map[i].lo, ARM_SP,
+						armjit_slot[i]), ctx);
+	}
 	emit_call_addr(ctx, addr);
-	wr_lo(ctx, BPF_REG_0, ARM_R0);
 	if (conv && conv->conv == ARMJIT_CONV_AAPCS && conv->ret_size == 4)
 		emit(arm_mov_i(ARM_R1, 0), ctx);
-	wr_hi(ctx, BPF_REG_0, ARM_R1);
+	wr64(ctx, BPF_REG_0, ARM_R0, ARM_R1);
 	return 0;
 }
 
@@ -1533,7 +1653,7 @@ static int build_insn(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 			return -EINVAL;
 		if (insn->src_reg == BPF_PSEUDO_FUNC) {
 			/* a subprogram's address: known in the extra pass */
-			u8 rd = dst_lo(insn->dst_reg, TMP_B_LO);
+			u8 rd = dst_lo(ctx, insn->dst_reg, TMP_B_LO);
 
 			emit_mov_addr(ctx, rd, insn[0].imm);
 			wr_lo(ctx, insn->dst_reg, rd);
@@ -1556,6 +1676,7 @@ int armjit_build(struct armjit_ctx *ctx)
 	ctx->idx = 0;
 	ctx->flags = 0;
 	ctx->sp_adj = 0;
+	choose_map(ctx);
 	for (i = 0; i < ctx->len; i++)
 		if (ctx->insns[i].code == (BPF_JMP | BPF_TAIL_CALL))
 			ctx->flags |= FLAG_TAIL_CALL;

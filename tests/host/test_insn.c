@@ -296,6 +296,12 @@ static void test_ldst(void)
 				out("arm_ldrsh_i", arm_ldrsh_i(t, n, o), "ldrsh %s, %s", r(t), addr);
 				out("arm_lsh_imm", arm_lsh_imm(0xe15000b0, t, n, o), "ldrh %s, %s",
 				    r(t), addr);
+				if (!(t & 1) && t < 12) {
+					out("arm_ldrd_i", arm_ldrd_i(t, n, o), "ldrd %s, %s, %s",
+					    r(t), r(t + 1), addr);
+					out("arm_strd_i", arm_strd_i(t, n, o), "strd %s, %s, %s",
+					    r(t), r(t + 1), addr);
+				}
 			}
 			for (i = 0; i < NR; i++) {
 				u8 m = regs[i];
@@ -318,6 +324,9 @@ static void test_ldst(void)
 	BAD("arm_strh_i", arm_strh_i(1, 2, -256), "offset -256");
 	BAD("arm_ldrsb_i", arm_ldrsb_i(1, 2, 256), "offset 256");
 	BAD("arm_ldrsh_i", arm_ldrsh_i(1, 2, -256), "offset -256");
+	BAD("arm_ldrd_i", arm_ldrd_i(1, 2, 0), "odd rt");
+	BAD("arm_strd_i", arm_strd_i(14, 2, 0), "rt = lr");
+	BAD("arm_ldrd_i", arm_ldrd_i(2, 3, 256), "offset 256");
 	BAD("arm_ldr_i", arm_ldr_i(15, 2, 0), "rt = pc");
 	BAD("arm_ldr_r", arm_ldr_r(1, 2, 15, 0), "rm = pc");
 	BAD("arm_ldr_r", arm_ldr_r(1, 2, 3, 32), "lsl #32");
