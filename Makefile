@@ -68,3 +68,4 @@ clean:
 	rm -rf build
 	@[ ! -f tests/host/Makefile ] || $(MAKE) -C tests/host clean
 	@[ ! -f selftests/Makefile ] || $(MAKE) -C selftests clean
+bpftool-test: fetch ; @tests/bpftool/bpftool-test
