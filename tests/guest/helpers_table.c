@@ -132,7 +132,8 @@ static void map_clear(void)
 
 /*
  * key = 1, value = 0x1234 on the stack; r0 = map_update_elem(map, &key,
- * &value, 0); exit.
+ * &value, 0); exit. R5 = 0 too: the aapcs test passes it as a fifth
+ * argument so that every word the u64 wrapper reads is defined.
  */
 static int load_update_prog(unsigned int *jited_len)
 {
@@ -147,6 +148,7 @@ static int load_update_prog(unsigned int *jited_len)
 		INSN(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_3, BPF_REG_10, 0, 0),
 		INSN(BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_3, 0, 0, -8),
 		INSN(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_4, 0, 0, 0),
+		INSN(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_5, 0, 0, 0),
 		INSN(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_map_update_elem),
 		INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
 	};
@@ -296,11 +298,15 @@ static void test_call_sites(void)
 	       "u64 convention: map_update_elem(map, &1, &0x1234) works");
 
 	/*
-	 * The real-prototype layout: map r0, key r1, value r2, flags on the
-	 * stack. The u64 wrapper reads its key from r2 (the value, 0x1234,
-	 * out of range): -E2BIG and no update. Shows the call site used it.
+	 * The real-prototype layout of (ptr, ptr, ptr, u64, u64): map r0,
+	 * key r1, value r2, R4 at [sp], R5 at [sp+8]. The u64 wrapper reads
+	 * map r0, key r2 (the value, 0x1234: out of range), value [sp] and
+	 * flags [sp+8] (R5 = 0, valid): -E2BIG and no update. Shows the call
+	 * site used the entry. (Without the fifth argument the wrapper's
+	 * flags would be whatever lies above the outgoing arguments.)
 	 */
-	if (puts_(OVERRIDE, "bpf_map_update_elem conv=aapcs args=4,4,4,8\n"))
+	if (puts_(OVERRIDE,
+		  "bpf_map_update_elem conv=aapcs args=4,4,4,8,8\n"))
 		result(0, "override map_update_elem to aapcs");
 	fd_aapcs = load_update_prog(&len_aapcs);
 	map_clear();
