@@ -9,6 +9,8 @@
 #                     on cortex-a9; summary in build/check-all.log (slow)
 #   make test-bpf     test_bpf's three suites through armjit (HARDEN=0|1|2, CPU=)
 #   make demo         boot, toggle armjit, test_bpf stock JIT vs armjit
+#   make selftests    the BPF selftest programs in the guest: interpreter, stock
+#                     JIT, armjit (KTAP; RUN_ARGS= passes runner options)
 #   make bench        icount figures: interp/stock/armjit (bench/results-$KERNEL.*)
 #   make checkpatch   checkpatch.pl --no-tree on module/*.[ch]
 #   make dkms-test    Debian's dkms builds armjit in an armhf chroot; boot it (slow)
@@ -26,7 +28,7 @@ export KERNEL
 
 VM := scripts/vm --cpu $(CPU)
 
-.PHONY: all module setup fetch check check-all test-bpf demo bench checkpatch dkms-test stress clean
+.PHONY: all module setup fetch check check-all test-bpf selftests demo bench checkpatch dkms-test stress clean
 
 all: module
 
@@ -48,6 +50,10 @@ check-all: fetch
 
 test-bpf: module
 	@$(VM) --file tests/guest -- HARDEN=$(HARDEN) sh guest/test_bpf.sh
+
+selftests: module
+	@$(MAKE) -C selftests run_tests VM_ARGS="--cpu $(CPU)" \
+		RUN_ARGS="$(or $(RUN_ARGS),--expect-jited armjit)"
 
 demo: module
 	@$(VM) --file tests/guest -- sh guest/demo.sh
