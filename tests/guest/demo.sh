@@ -16,6 +16,14 @@ run "echo 0 > $A/enabled; cat $A/enabled"
 run "cat $A/stats"
 
 echo
+echo "== the helper metadata table: how each call site lays out its arguments"
+run "wc -l < $A/helpers/table"
+run "grep -E '^(#|bpf_map_(lookup|update)_elem|bpf_ktime_get_ns|bpf_csum_diff) ' $A/helpers/table"
+run "echo 'bpf_map_update_elem nargs=3' > $A/helpers/override; grep '^bpf_map_update_elem ' $A/helpers/table"
+run "echo 'bpf_map_update_elem nargs=9' > $A/helpers/override"
+run "echo bpf_map_update_elem > $A/helpers/reset; grep '^bpf_map_update_elem ' $A/helpers/table"
+
+echo
 echo "== test_bpf with bpf_jit_enable=1: stock JIT (armjit off), then armjit"
 echo 1 >/proc/sys/net/core/bpf_jit_enable
 for suite in test_bpf test_tail_calls test_skb_segment; do
