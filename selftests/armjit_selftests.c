@@ -290,6 +290,8 @@ static unsigned int sel_modes = (1u << NR_MODES) - 1;
 static unsigned int expect_jited;		/* bit per mode */
 static bool hi32_on = true, hi32_off = true;
 static long long repeat_override = -1;
+/* run_test()'s program: 1 JIT'ed, 0 interpreted, -1 did not load */
+static int last_jited = -1;
 static bool verbose;
 
 /* Mode switching: sysctl and sysfs files, with their values to restore. */
@@ -551,6 +553,7 @@ static void run_test(const struct prog_test *t, enum mode mode, bool hi32)
 		fail("bpf_obj_get_info_by_fd: %s", strerror(errno));
 		goto out;
 	}
+	last_jited = info.jited_prog_len > 0;
 	printf("# %s: jited=%d jited_len=%u xlated_len=%u nr_jited_ksyms=%u\n",
 	       bpf_program__name(prog), info.jited_prog_len > 0,
 	       info.jited_prog_len, info.xlated_prog_len, info.nr_jited_ksyms);
@@ -575,11 +578,14 @@ out:
 	bpf_object__close(obj);
 }
 
-/* One KTAP test line: run @t, or skip it or fail it if @why (the mode). */
+/*
+ * One KTAP test line: run @t, or skip it or fail it if @why (the mode).
+ * A program that loaded says whether it was JIT'ed in the line's name.
+ */
 static void report_test(const struct prog_test *t, enum mode mode, bool hi32,
 			const char *why, bool skip)
 {
-	char name[96];
+	char name[128];
 
 	snprintf(name, sizeof(name), "%s:%s:%s", t->name, mode_names[mode],
 		 hi32 ? "rnd_hi32" : "plain");
@@ -588,10 +594,14 @@ static void report_test(const struct prog_test *t, enum mode mode, bool hi32,
 		return;
 	}
 	failed = false;
+	last_jited = -1;
 	if (why)
 		fail("mode %s: %s", mode_names[mode], why);
 	else
 		run_test(t, mode, hi32);
+	if (last_jited >= 0)
+		snprintf(name + strlen(name), sizeof(name) - strlen(name),
+			 " (JIT'ed: %s)", last_jited ? "yes" : "no");
 	if (failed)
 		ksft_test_result_fail("%s\n", name);
 	else
