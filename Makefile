@@ -7,7 +7,8 @@
 #                     test_bpf and the selftests); ends "N passed, N failed, N skipped"
 #   make check-all    make check's tests over 6.1, 6.1-lpae, 6.1-rt, 6.12 and 6.1
 #                     on cortex-a9; summary in build/check-all.log (slow)
-#   make test-bpf     test_bpf's three suites through armjit (HARDEN=0|1|2, CPU=)
+#   make test-bpf     test_bpf's three suites through armjit (HARDEN=0|1|2, CPU=,
+#                     RANGES="0,827 953,1025": only those test_range ids, TIMEOUT=)
 #   make demo         boot, toggle armjit, test_bpf stock JIT vs armjit
 #   make selftests    the BPF selftest programs in the guest: interpreter, stock
 #                     JIT, armjit (KTAP; RUN_ARGS= passes runner options)
@@ -49,7 +50,7 @@ check-all: fetch
 	@scripts/check-all
 
 test-bpf: module
-	@$(VM) --file tests/guest -- HARDEN=$(HARDEN) sh guest/test_bpf.sh
+	@$(VM) --timeout $(or $(TIMEOUT),900) --file tests/guest -- HARDEN=$(HARDEN) RANGES="'$(RANGES)'" sh guest/test_bpf.sh
 
 selftests: module
 	@$(MAKE) -C selftests run_tests VM_ARGS="--cpu $(CPU)" \
