@@ -68,6 +68,10 @@ struct armjit_ctx {
 	 */
 	const struct armjit_call_conv *calls;
 	int ncalls;
+	/* constant-blinded programs (armjit_blind_write()): insn i's jump
+	 * offset, used instead of its 16-bit off (or gotol's imm); NULL: none
+	 */
+	const s32 *jmp_off;
 
 	/* output */
 	u32 *image;			/* NULL in sizing passes */
@@ -99,5 +103,31 @@ struct armjit_ctx {
  * malformed input, -EFBIG when a branch is out of range.
  */
 int armjit_build(struct armjit_ctx *ctx);
+
+/*
+ * Constant blinding (armjit_blind.c), the rewrite of the kernel's
+ * bpf_jit_blind_constants() in linear time and without the 16-bit jump
+ * offset limit. armjit_blind_size() fills @map (len + 1 entries: insn i ->
+ * index of the first insn of its rewrite; map[len] = new length) and
+ * returns the new length (or -EINVAL for a truncated ld_imm64,
+ * -EOPNOTSUPP for what it leaves to the kernel, -E2BIG). Then
+ * armjit_blind_write() writes the program into @out and each jump's
+ * offset into @jmp_off (both map[len] entries): -EINVAL for a jump outside
+ * the program. @zext: the verifier's explicit zero-extension (verifier_zext).
+ * Random values: armjit_blind_rnd(key, insn index), so the same key gives
+ * the same program (the extra pass of a subprogram).
+ */
+struct armjit_blind_key {
+	u64 k[2];
+};
+
+#define ARMJIT_BLIND_MAX_LEN	(1U << 26)
+
+u32 armjit_blind_rnd(const struct armjit_blind_key *key, u32 i);
+int armjit_blind_size(const struct bpf_insn *insns, int len, bool zext,
+		      u32 *map);
+int armjit_blind_write(const struct bpf_insn *insns, int len, bool zext,
+		       const struct armjit_blind_key *key, const u32 *map,
+		       struct bpf_insn *out, s32 *jmp_off);
 
 #endif /* ARMJIT_JIT_H */

@@ -1563,7 +1563,7 @@ static int emit_jmp(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 {
 	bool is64 = BPF_CLASS(insn->code) == BPF_JMP;
 	u8 op = BPF_OP(insn->code);
-	s64 target = (s64)i + 1 + insn->off;
+	s64 target = (s64)i + 1 + (ctx->jmp_off ? ctx->jmp_off[i] : insn->off);
 	int cond;
 
 	switch (op) {
@@ -1595,7 +1595,7 @@ static int emit_jmp(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 		return emit_b(ctx, ARM_COND_AL, ctx->epilogue_offset);
 	}
 
-	if (op == BPF_JA && !is64)
+	if (op == BPF_JA && !is64 && !ctx->jmp_off)
 		target = (s64)i + 1 + insn->imm;	/* gotol (cpuv4) */
 	if (target < 0 || target > ctx->len)
 		return -EINVAL;

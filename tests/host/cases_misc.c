@@ -34,7 +34,7 @@ static void ld_imm64_all(void)
 }
 
 /* Forward branch over @n filler insns, then a backward loop over them. */
-static void long_branches(int n, const char *name)
+static void long_branches(int n, const char *name, u32 flags)
 {
 	struct prog_buf pb;
 	struct test_case t;
@@ -69,6 +69,7 @@ static void long_branches(int n, const char *name)
 	t.name = name;
 	t.insns = pb.insns;
 	t.len = pb.len;
+	t.flags = flags;
 	run_test(&t);
 	pb_free(&pb);
 }
@@ -553,9 +554,16 @@ void cases_misc(void)
 	unsigned int i;
 
 	ld_imm64_all();
-	long_branches(100, "long branches over 100 insns, forward and backward");
-	long_branches(3000, "long branches over 3000 insns, forward and backward");
-	long_branches(32000, "long branches over 32000 insns (near the s16 limit)");
+	long_branches(100, "long branches over 100 insns, forward and backward", 0);
+	long_branches(3000, "long branches over 3000 insns, forward and backward", 0);
+	long_branches(32000, "long branches over 32000 insns (near the s16 limit)", 0);
+	/* blinded: 3 insns per filler insn, so ~96000-insn jumps */
+	long_branches(3000, "long branches over 3000 insns [blinded]", F_BLIND);
+	long_branches(32000, "long branches over 32000 insns [blinded: > 32767 after blinding]",
+		      F_BLIND);
+	/* (the host's zext insertion keeps 16-bit offsets: 20000 * 4/3 fits) */
+	long_branches(20000, "long branches over 20000 insns [blinded, zext]",
+		      F_BLIND | F_ZEXT | F_ZEXT_INSERT);
 	for (i = 0; i < ARRAY_SIZE(real_progs); i++)
 		run_static(&real_progs[i]);
 	for (i = 0; i < ARRAY_SIZE(special_progs); i++)
@@ -570,6 +578,9 @@ void cases_misc(void)
 	/* and after constant blinding */
 	for (i = 0; i < 30; i++)
 		random_prog(200 + i, 300, F_BLIND);
+	/* both: ld_imm64's low half gets the zext of AX */
+	for (i = 0; i < 20; i++)
+		random_prog(300 + i, 300, F_BLIND | F_ZEXT | F_ZEXT_INSERT);
 	gen_extra_flags = F_BLIND;
 	ld_imm64_all();
 	gen_extra_flags = 0;

@@ -84,10 +84,14 @@ static void mp_free(struct mprog *m)
 	pb_free(&m->out);
 }
 
-static const char *const variant_name[] = { "", " [blinded]", " [zext]" };
-static const u32 variant_flags[] = { 0, F_BLIND, F_ZEXT | F_ZEXT_INSERT };
+static const char *const variant_name[] = {
+	"", " [blinded]", " [zext]", " [blinded, zext]"
+};
+static const u32 variant_flags[] = {
+	0, F_BLIND, F_ZEXT | F_ZEXT_INSERT, F_BLIND | F_ZEXT | F_ZEXT_INSERT
+};
 
-/* Run the linked program; nvar: plain, + blinded, + verifier zext. */
+/* Run the linked program; nvar: plain, + blinded, + verifier zext, + both. */
 static void mp_run(struct mprog *m, const char *name, u32 ctx_size,
 		   u8 *ctx, u32 flags, u64 expect_r0,
 		   void (*reset)(const struct test_case *), int nvar)
@@ -280,7 +284,7 @@ static void sp_chain(void)
 		   EXIT());
 	}
 	mp_run(&m, "bpf2bpf chain of 8 frames: 5 x 64-bit args, R0, R6-R9, stack words",
-	       8 * 33, NULL, 0, 0, reset_globals, 3);
+	       8 * 33, NULL, 0, 0, reset_globals, 4);
 	mp_free(&m);
 }
 
@@ -393,7 +397,7 @@ static void sp_callee_saved(void)
 	   MOV64_REG(R0, R8), ALU64_REG(BPF_XOR, R0, R9),
 	   ALU64_REG(BPF_ADD, R0, R1), EXIT());
 	mp_run(&m, "bpf2bpf R6-R9 preserved across calls (callee sets its own, calls a helper, divides)",
-	       8 * 20, NULL, 0, 0, NULL, 3);
+	       8 * 20, NULL, 0, 0, NULL, 4);
 	mp_free(&m);
 }
 
@@ -744,7 +748,7 @@ static void sp_pointers(void)
 	   ATOMIC_OP(BPF_DW, BPF_XOR, R2, R6, 8),
 	   LDX_MEM(BPF_DW, R0, R10, -8), EXIT());
 	mp_run(&m, "bpf2bpf pointers to the caller's stack as args (stores, atomics, two levels)",
-	       88, NULL, 0, 0, NULL, 3);
+	       88, NULL, 0, 0, NULL, 4);
 	mp_free(&m);
 }
 
@@ -809,7 +813,7 @@ static void sp_callback(void)
 	   ALU64_IMM(BPF_MUL, R0, 5), LDX_MEM(BPF_DW, R2, R10, -16),
 	   ALU64_REG(BPF_SUB, R0, R2), EXIT());
 	mp_run(&m, "bpf2bpf BPF_PSEUDO_FUNC callbacks called by a helper (u64 x 5), every dst register",
-	       8 * w, NULL, 0, 0, NULL, 3);
+	       8 * w, NULL, 0, 0, NULL, 4);
 	mp_free(&m);
 }
 

@@ -300,8 +300,86 @@ static void dump_image(const u32 *image, int words, int len, int epi,
 
 static int host_prog_jit_funcs(struct host_prog *hp);
 
+struct armjit_blind_key host_blind_key(int f)
+{
+	struct armjit_blind_key key = { {
+		0x0123456789abcdefull ^ (u64)f * 0x9e3779b97f4a7c15ull,
+		0xfedcba9876543210ull + (u64)f } };
+
+	return key;
+}
+
+void host_blind_free(struct host_blind *b)
+{
+	free(b->insns);
+	free(b->jmp_off);
+	free(b->map);
+	memset(b, 0, sizeof(*b));
+}
+
+/* armjit_jit_compile()'s armjit_blind_prog(), in user space. */
+int host_blind(const struct bpf_insn *insns, int len, bool zext,
+	       const struct armjit_blind_key *key, struct host_blind *b)
+{
+	int n, err;
+
+	memset(b, 0, sizeof(*b));
+	b->map = malloc((len + 1) * sizeof(*b->map));
+	n = armjit_blind_size(insns, len, zext, b->map);
+	if (n < 0) {
+		printf("# armjit_blind_size: %d\n", n);
+		host_blind_free(b);
+		return n;
+	}
+	b->insns = malloc((n + 1) * sizeof(*b->insns));
+	b->jmp_off = malloc((n + 1) * sizeof(*b->jmp_off));
+	err = armjit_blind_write(insns, len, zext, key, b->map, b->insns,
+				 b->jmp_off);
+	if (err) {
+		printf("# armjit_blind_write: %d\n", err);
+		host_blind_free(b);
+		return err;
+	}
+	b->len = n;
+	return 0;
+}
+
+/* (Re)blind function @f's current insns into ctx (the key of function f). */
+static int blind_func(struct host_func *fn, int f, bool zext,
+		      struct armjit_ctx *ctx)
+{
+	struct armjit_blind_key key = host_blind_key(f);
+	int err;
+
+	host_blind_free(fn->blind);
+	err = host_blind(fn->insns, fn->len, zext, &key, fn->blind);
+	if (err)
+		return err;
+	ctx->insns = fn->blind->insns;
+	ctx->len = fn->blind->len;
+	ctx->jmp_off = fn->blind->jmp_off;
+	return 0;
+}
+
+/* Per insn the JIT sees: the callee of a patched call/func, or -1. */
+static int *func_targets(const struct host_func *fn, int len)
+{
+	int *t, i;
+
+	if (!fn->blind)
+		return fn->target;
+	t = malloc(len * sizeof(int));
+	for (i = 0; i < len; i++)
+		t[i] = -1;
+	for (i = 0; i < fn->len; i++)
+		if (fn->target[i] >= 0)
+			t[fn->blind->map[i]] = fn->target[i];
+	return t;
+}
+
 int host_prog_jit(struct host_prog *hp)
 {
+	struct host_blind hb = { 0 };
 	struct armjit_ctx ctx;
 	int err, words = 0, i;
 	size_t size = 0;
@@ -318,11 +396,21 @@ int host_prog_jit(struct host_prog *hp)
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.insns = hp->insns;
 	ctx.len = hp->len;
+	if (hp->blind) {
+		struct armjit_blind_key key = host_blind_key(0);
+
+		err = host_blind(hp->insns, hp->len, hp->zext, &key, &hb);
+		if (err)
+			return hp->jit_err = err;
+		ctx.insns = hb.insns;
+		ctx.len = hb.len;
+		ctx.jmp_off = hb.jmp_off;
+	}
 	ctx.stack_depth = hp->stack_depth;
-	ctx.verifier_zext = cur_zext;
+	ctx.verifier_zext = hp->zext;
 	ctx.calls = hp->calls;
 	ctx.ncalls = hp->ncalls;
-	ctx.offsets = calloc(hp->len + 1, sizeof(int));
+	ctx.offsets = calloc(ctx.len + 1, sizeof(int));
 
 	err = size_passes(&ctx, &words);
 	if (err)
@@ -342,11 +430,14 @@ int host_prog_jit(struct host_prog *hp)
 	__builtin___clear_cache((char *)image, (char *)image + size);
 	hp->image = image;
 	hp->image_size = size;
+	hp->words = words;
 	hp->prog.bpf_func = (void *)image;
 	if (verbose)
-		dump_image(image, words, hp->len, ctx.epilogue_offset, "");
+		dump_image(image, words, ctx.len, ctx.epilogue_offset,
+			   hp->blind ? "blinded: " : "");
 out:
 	free(ctx.offsets);
+	host_blind_free(&hb);
 	hp->jit_err = err;
 	return err;
 }
@@ -368,6 +459,7 @@ static int host_prog_jit_funcs(struct host_prog *hp)
 	struct armjit_ctx *ctxs;
 	struct host_func *funcs;
 	u32 *first = NULL;
+	int *tgt = NULL;
 	int n, f, i, j, err = 0, words;
 
 	n = find_subprogs(hp->insns, hp->len, starts, MAX_FUNCS);
@@ -387,6 +479,7 @@ static int host_prog_jit_funcs(struct host_prog *hp)
 		fn->len = (f + 1 < n ? starts[f + 1] : hp->len) - starts[f];
 		fn->stack_depth = func_stack_depth(hp, starts, n, starts[f]);
 		fn->insns = malloc(fn->len * sizeof(*fn->insns));
+		fn->blind = hp->blind ? calloc(1, sizeof(*fn->blind)) : NULL;
 		fn->target = malloc(fn->len * sizeof(int));
 		memcpy(fn->insns, hp->insns + fn->start, fn->len * sizeof(*fn->insns));
 		for (i = 0; i < fn->len; i++) {
@@ -418,12 +511,17 @@ static int host_prog_jit_funcs(struct host_prog *hp)
 
 		ctx->insns = fn->insns;
 		ctx->len = fn->len;
+		if (fn->blind) {
+			err = blind_func(fn, f, hp->zext, ctx);
+			if (err)
+				goto out;
+		}
 		ctx->stack_depth = fn->stack_depth;
-		ctx->verifier_zext = cur_zext;
+		ctx->verifier_zext = hp->zext;
 		ctx->is_subprog = f > 0;
 		ctx->calls = hp->calls;
 		ctx->ncalls = hp->ncalls;
-		ctx->offsets = calloc(fn->len + 1, sizeof(int));
+		ctx->offsets = calloc(ctx->len + 1, sizeof(int));
 		err = size_passes(ctx, &fn->words);
 		if (err) {
 			printf("# function %d (insns %d..%d): first JIT failed\n",
@@ -473,8 +571,24 @@ static int host_prog_jit_funcs(struct host_prog *hp)
 		free(first);
 		first = malloc(fn->words * 4 + 4);
 		memcpy(first, fn->image, fn->words * 4);
-		/* a fresh armjit_ctx in the kernel (armjit_jit_compile()) */
-		memset(ctx->offsets, 0, (fn->len + 1) * sizeof(int));
+		/*
+		 * a fresh armjit_ctx in the kernel (armjit_jit_compile()),
+		 * blinded again (same key) from the patched insns
+		 */
+		if (fn->blind) {
+			int old_len = ctx->len;
+
+			err = blind_func(fn, f, hp->zext, ctx);
+			if (err)
+				goto out;
+			if (ctx->len != old_len) {
+				printf("# function %d: extra pass blinded into %d insns, first pass %d\n",
+				       f, ctx->len, old_len);
+				err = -EDOM;
+				goto out;
+			}
+		}
+		memset(ctx->offsets, 0, (ctx->len + 1) * sizeof(int));
 		err = size_passes(ctx, &words);
 		if (!err && words != fn->words) {
 			printf("# function %d: extra pass sizes %d ARM insns, first pass %d\n",
@@ -491,24 +605,28 @@ static int host_prog_jit_funcs(struct host_prog *hp)
 			goto out;
 		}
 		/* only the patched instructions' code may change */
+		tgt = func_targets(fn, ctx->len);
 		for (j = 0, i = 0; j < fn->words; j++) {
-			while (i < fn->len && ctx->offsets[i + 1] <= j)
+			while (i < ctx->len && ctx->offsets[i + 1] <= j)
 				i++;
 			if (first[j] == fn->image[j])
 				continue;
-			if (i < fn->len && fn->target[i] >= 0 &&
+			if (i < ctx->len && tgt[i] >= 0 &&
 			    j >= ctx->offsets[i])
 				continue;
-			if (j < ctx->offsets[0] || i >= fn->len)
+			if (j < ctx->offsets[0] || i >= ctx->len)
 				printf("# function %d: extra pass changed ARM insn %d (%08x -> %08x) in the %s\n",
 				       f, j, first[j], fn->image[j],
-				       i >= fn->len ? "epilogue" : "prologue");
+				       i >= ctx->len ? "epilogue" : "prologue");
 			else
 				printf("# function %d: extra pass changed ARM insn %d (%08x -> %08x) of BPF insn %d, no patched call\n",
 				       f, j, first[j], fn->image[j], fn->start + i);
 			err = -EXDEV;
 			goto out;
 		}
+		if (tgt != fn->target)
+			free(tgt);
+		tgt = NULL;
 		__builtin___clear_cache((char *)fn->image,
 					(char *)fn->image + fn->image_size);
 	}
@@ -518,14 +636,17 @@ static int host_prog_jit_funcs(struct host_prog *hp)
 
 			snprintf(what, sizeof(what), "function %d (insns %d..%d): ",
 				 f, funcs[f].start, funcs[f].start + funcs[f].len - 1);
-			dump_image(funcs[f].image, funcs[f].words, funcs[f].len,
+			dump_image(funcs[f].image, funcs[f].words, ctxs[f].len,
 				   ctxs[f].epilogue_offset, what);
 		}
 	}
 	hp->image = funcs[0].image;
 	hp->image_size = funcs[0].image_size;
 	hp->prog.bpf_func = (void *)funcs[0].image;
+	hp->words = funcs[0].words;
 out:
+	if (tgt && tgt != funcs[f].target)
+		free(tgt);
 	free(first);
 	for (f = 0; f < n; f++)
 		free(ctxs[f].offsets);
@@ -545,6 +666,10 @@ void host_prog_free(struct host_prog *hp)
 				munmap(hp->funcs[f].image, hp->funcs[f].image_size);
 			free(hp->funcs[f].insns);
 			free(hp->funcs[f].target);
+			if (hp->funcs[f].blind) {
+				host_blind_free(hp->funcs[f].blind);
+				free(hp->funcs[f].blind);
+			}
 		}
 		free(hp->funcs);
 		hp->funcs = NULL;
@@ -675,84 +800,6 @@ static int rw_zext(const struct bpf_insn *in, int i, struct bpf_insn *out)
 	return 2;
 }
 
-/*
- * bpf_jit_blind_constants() of 6.1 (kernel/bpf/core.c bpf_jit_blind_insn):
- * every immediate an attacker could choose goes through AX as
- * (imm ^ rnd) ^ rnd. rnd from a fixed-seed LCG on the insn index.
- */
-static int rw_blind(const struct bpf_insn *in, int i, struct bpf_insn *out)
-{
-	const struct bpf_insn *f = &in[i];
-	u32 rnd = (u32)(i + 1) * 2654435761u ^ 0x5bd1e995;
-	s32 r = (s32)rnd;
-	u8 cls = BPF_CLASS(f->code), op = BPF_OP(f->code);
-	const int AX = BPF_REG_AX;
-
-	out[0] = *f;
-	if (f->dst_reg == AX || f->src_reg == AX)
-		return 1;
-	if ((f->code == (BPF_ALU | BPF_MOV | BPF_K) ||
-	     f->code == (BPF_ALU64 | BPF_MOV | BPF_K)) && f->imm == 0) {
-		out[0] = ALU64_REG(BPF_XOR, f->dst_reg, f->dst_reg);
-		return 1;
-	}
-	if ((cls == BPF_ALU || cls == BPF_ALU64) && BPF_SRC(f->code) == BPF_K) {
-		switch (op) {
-		case BPF_ADD: case BPF_SUB: case BPF_AND: case BPF_OR:
-		case BPF_XOR: case BPF_MUL: case BPF_MOV: case BPF_RSH:
-		case BPF_LSH: case BPF_ARSH: case BPF_DIV: case BPF_MOD:
-			if (cls == BPF_ALU) {
-				out[0] = ALU32_IMM(BPF_MOV, AX, r ^ f->imm);
-				out[1] = ALU32_IMM(BPF_XOR, AX, r);
-				out[2] = INSN(BPF_ALU | op | BPF_X, f->dst_reg, AX, 0, 0);
-			} else {
-				out[0] = ALU64_IMM(BPF_MOV, AX, r ^ f->imm);
-				out[1] = ALU64_IMM(BPF_XOR, AX, r);
-				out[2] = INSN(BPF_ALU64 | op | BPF_X, f->dst_reg, AX, 0, 0);
-			}
-			return 3;
-		}
-		return 1;
-	}
-	if ((cls == BPF_JMP || cls == BPF_JMP32) && BPF_SRC(f->code) == BPF_K &&
-	    op != BPF_JA && op != BPF_CALL && op != BPF_EXIT &&
-	    op != BPF_TAIL_CALL) {
-		if (cls == BPF_JMP) {
-			out[0] = ALU64_IMM(BPF_MOV, AX, r ^ f->imm);
-			out[1] = ALU64_IMM(BPF_XOR, AX, r);
-		} else {
-			out[0] = ALU32_IMM(BPF_MOV, AX, r ^ f->imm);
-			out[1] = ALU32_IMM(BPF_XOR, AX, r);
-		}
-		out[2] = INSN(cls | op | BPF_X, f->dst_reg, AX, f->off, 0);
-		return 3;
-	}
-	if (f->code == (BPF_LD | BPF_IMM | BPF_DW) && f->src_reg) {
-		/* a subprogram's address (or a map): not a user constant,
-		 * bpf_jit_blind_constants() leaves it alone
-		 */
-		return 1;
-	}
-	if (f->code == (BPF_LD | BPF_IMM | BPF_DW)) {
-		/* both halves; the caller skips the second */
-		out[0] = ALU64_IMM(BPF_MOV, AX, r ^ f[1].imm);
-		out[1] = ALU64_IMM(BPF_XOR, AX, r);
-		out[2] = ALU64_IMM(BPF_LSH, AX, 32);
-		out[3] = ALU64_REG(BPF_MOV, f->dst_reg, AX);
-		out[4] = ALU32_IMM(BPF_MOV, AX, r ^ f->imm);
-		out[5] = ALU32_IMM(BPF_XOR, AX, r);
-		out[6] = ALU64_REG(BPF_OR, f->dst_reg, AX);
-		return 7;
-	}
-	if (cls == BPF_ST && BPF_MODE(f->code) == BPF_MEM) {
-		out[0] = ALU64_IMM(BPF_MOV, AX, r ^ f->imm);
-		out[1] = ALU64_IMM(BPF_XOR, AX, r);
-		out[2] = STX_MEM(BPF_SIZE(f->code), f->dst_reg, AX, f->off);
-		return 3;
-	}
-	return 1;
-}
-
 static struct bpf_insn *rewrite(const struct bpf_insn *in, int len,
 				rewrite_fn fn, int *nlen)
 {
@@ -796,7 +843,11 @@ static struct bpf_insn *rewrite(const struct bpf_insn *in, int len,
 
 		if (oi < 0)
 			continue;
-		if ((cls == BPF_JMP || cls == BPF_JMP32) && op != BPF_CALL &&
+		if (x->code == (BPF_JMP32 | BPF_JA)) {	/* gotol */
+			tgt = oi + 1 + in[oi].imm;
+			if (tgt >= 0 && tgt <= len)
+				x->imm = map[tgt] - (k + 1);
+		} else if ((cls == BPF_JMP || cls == BPF_JMP32) && op != BPF_CALL &&
 		    op != BPF_EXIT && op != BPF_TAIL_CALL) {
 			tgt = oi + 1 + in[oi].off;
 			if (tgt >= 0 && tgt <= len)
@@ -822,10 +873,10 @@ bool run_test(const struct test_case *t0)
 	struct bpf_insn *zins = NULL;
 	bool ret;
 
-	if (!counting && want(t0->name) && (t0->flags & (F_ZEXT_INSERT | F_BLIND))) {
+	/* F_BLIND: armjit's own blinding, in host_prog_jit() */
+	if (!counting && want(t0->name) && (t0->flags & F_ZEXT_INSERT)) {
 		zt = *t0;
-		zins = rewrite(t0->insns, t0->len,
-			       t0->flags & F_BLIND ? rw_blind : rw_zext, &zt.len);
+		zins = rewrite(t0->insns, t0->len, rw_zext, &zt.len);
 		zt.insns = zins;
 		zt.orig_insns = t0->insns;
 		zt.orig_len = t0->len;
@@ -863,6 +914,12 @@ static bool run_test1(const struct test_case *t)
 		return true;
 	}
 	cur_zext = t->flags & F_ZEXT;
+	hp.blind = t->flags & F_BLIND;
+	hp.zext = cur_zext;
+	for (i = 0; i < t->nr_extra; i++) {
+		t->extra[i]->blind = hp.blind;
+		t->extra[i]->zext = cur_zext;
+	}
 
 	init = malloc(zone);
 	mem = malloc(zone);
@@ -1042,6 +1099,18 @@ out:
 	return ok;
 }
 
+bool report(const char *name, bool ok)
+{
+	if (!want(name))
+		return true;
+	if (counting) {
+		nr_tests++;
+		return true;
+	}
+	result(ok, name, NULL);
+	return ok;
+}
+
 bool run_static(const struct static_case *s)
 {
 	struct test_case t = {
@@ -1071,6 +1140,7 @@ static void run_all(void)
 	cases_tailcall();
 	cases_subprog();
 	cases_misc();
+	cases_blind();
 }
 
 int main(int argc, char **argv)

@@ -38,7 +38,26 @@ struct host_func {
 	u32 *image;
 	size_t image_size;		/* mapping */
 	int words;			/* ARM instructions */
+	struct host_blind *blind;	/* its blinded rewrite, or NULL */
 };
+
+/*
+ * A program constant-blinded by armjit_blind_size()/armjit_blind_write(),
+ * as armjit_jit_compile() does with bpf_jit_harden: what the translation
+ * runs on (the interpreter runs the original).
+ */
+struct host_blind {
+	struct bpf_insn *insns;
+	s32 *jmp_off;
+	u32 *map;			/* original len + 1 entries */
+	int len;
+};
+
+/* Key of function @f's blinding (fixed: reproducible runs). */
+struct armjit_blind_key host_blind_key(int f);
+int host_blind(const struct bpf_insn *insns, int len, bool zext,
+	       const struct armjit_blind_key *key, struct host_blind *b);
+void host_blind_free(struct host_blind *b);
 
 /* A program as the JIT and the interpreter see it (also a tail-call target). */
 struct host_prog {
@@ -60,6 +79,9 @@ struct host_prog {
 	void *image;
 	size_t image_size;
 	int jit_err;
+	bool blind;			/* JIT it constant-blinded (armjit_blind) */
+	bool zext;			/* verifier_zext (also for the blinding) */
+	int words;			/* set by host_prog_jit(): ARM insns */
 	/* set by host_prog_jit() when the program has pseudo calls/funcs */
 	struct host_func *funcs;
 	int nfuncs;
@@ -147,6 +169,8 @@ void pb_free(struct prog_buf *pb);
 /* Run one test, print its KTAP line. Returns true if ok. */
 bool run_test(const struct test_case *t);
 bool run_static(const struct static_case *s);
+/* A check that runs no program: its KTAP line (selection, counting). */
+bool report(const char *name, bool ok);
 int static_len(const struct bpf_insn *insns, int max);
 
 /* Tail-call support: JIT (hp->image) and interpreter use the same objects. */
@@ -168,6 +192,7 @@ void cases_call(void);
 void cases_tailcall(void);
 void cases_subprog(void);
 void cases_misc(void);
+void cases_blind(void);
 
 /* Test selection: only names containing this substring (NULL: all). */
 extern const char *test_filter;
