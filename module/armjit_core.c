@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * armjit's kernel pass loop: constant blinding, one sizing pass, image
+ * armjit's kernel pass loop: constant blinding (armjit_blind.c; the
+ * kernel's bpf_jit_blind_constants() only as a fallback), one sizing pass, image
  * allocation, the final pass (which must match the sizing), and publishing
  * the image read-only. Translation itself is in armjit_translate.c.
  */
@@ -11,6 +12,9 @@
 #include <linux/vmalloc.h>
 #include <linux/math64.h>
 #include <linux/module.h>
+#include <linux/random.h>
+#include <linux/spinlock.h>
+#include <linux/list.h>
 #include <asm/cacheflush.h>
 #include <asm/hwcap.h>
 #include "armjit.h"
@@ -75,24 +79,75 @@ static int armjit_size_passes(struct armjit_ctx *ctx)
 }
 
 /*
- * Marks a subprogram whose first pass armjit compiled: its image still has
+ * A subprogram whose first pass armjit compiled: its image still has
  * placeholder call targets and stays writable until the extra pass, which
- * must come to armjit whatever the toggle says. Each pending subprogram
+ * must come to armjit whatever the toggle says. prog->aux->jit_data points
+ * to its entry in armjit_pending_list (only pointers found there count),
+ * which keeps the blinding key, so the extra pass blinds with the same
+ * random values and comes out the same size. Each pending subprogram
  * holds a module reference (released by the extra pass, or by
  * armjit_forget_pending() when the verifier frees it instead).
  */
-static const u32 armjit_pending_marker = 0x4a4d5241;
+struct armjit_pending {
+	struct list_head node;
+	struct armjit_blind_key key;
+};
+
+static LIST_HEAD(armjit_pending_list);
+static DEFINE_SPINLOCK(armjit_pending_lock);
+
+/* Under armjit_pending_lock. */
+static struct armjit_pending *armjit_find_pending(const struct bpf_prog *prog)
+{
+	struct armjit_pending *p;
+
+	list_for_each_entry(p, &armjit_pending_list, node)
+		if (prog->aux->jit_data == p)
+			return p;
+	return NULL;
+}
 
 bool armjit_is_pending(const struct bpf_prog *prog)
 {
-	return prog->aux->jit_data == &armjit_pending_marker;
+	unsigned long flags;
+	bool ret;
+
+	spin_lock_irqsave(&armjit_pending_lock, flags);
+	ret = armjit_find_pending(prog);
+	spin_unlock_irqrestore(&armjit_pending_lock, flags);
+	return ret;
+}
+
+/* The blinding key of a pending subprogram. */
+static bool armjit_pending_key(const struct bpf_prog *prog,
+			       struct armjit_blind_key *key)
+{
+	struct armjit_pending *p;
+	unsigned long flags;
+
+	spin_lock_irqsave(&armjit_pending_lock, flags);
+	p = armjit_find_pending(prog);
+	if (p)
+		*key = p->key;
+	spin_unlock_irqrestore(&armjit_pending_lock, flags);
+	return p;
 }
 
 void armjit_forget_pending(struct bpf_prog *prog)
 {
-	if (!armjit_is_pending(prog))
+	struct armjit_pending *p;
+	unsigned long flags;
+
+	spin_lock_irqsave(&armjit_pending_lock, flags);
+	p = armjit_find_pending(prog);
+	if (p) {
+		list_del(&p->node);
+		prog->aux->jit_data = NULL;
+	}
+	spin_unlock_irqrestore(&armjit_pending_lock, flags);
+	if (!p)
 		return;
-	prog->aux->jit_data = NULL;
+	kfree(p);
 	module_put(THIS_MODULE);
 }
 
@@ -119,21 +174,78 @@ void armjit_drop_foreign(struct bpf_prog *prog)
 	atomic_long_inc(&armjit_stats.failed);
 }
 
-/* Line info: jited address of each source line's first instruction. */
-static void armjit_fill_linfo(struct bpf_prog *prog, struct armjit_ctx *ctx)
+/*
+ * A program blinded by armjit_blind_write(): the rewritten insns the
+ * translation runs on, their jump offsets, and the map from the program's
+ * own insn indices to them. Empty (insns NULL) when not blinded by armjit.
+ */
+struct armjit_blinded {
+	struct bpf_insn *insns;
+	s32 *jmp_off;
+	u32 *map;		/* prog->len + 1 entries */
+	int len;
+};
+
+static void armjit_blinded_free(struct armjit_blinded *b)
+{
+	kvfree(b->insns);
+	kvfree(b->jmp_off);
+	kvfree(b->map);
+	memset(b, 0, sizeof(*b));
+}
+
+static int armjit_blind_prog(const struct bpf_prog *prog,
+			     const struct armjit_blind_key *key,
+			     struct armjit_blinded *b)
+{
+	bool zext = prog->aux->verifier_zext;
+	int n, err;
+
+	b->map = kvmalloc_array(prog->len + 1, sizeof(*b->map), GFP_KERNEL);
+	if (!b->map)
+		return -ENOMEM;
+	n = armjit_blind_size(prog->insnsi, prog->len, zext, b->map);
+	if (n < 0) {
+		err = n;
+		goto err;
+	}
+	b->insns = kvmalloc_array(n, sizeof(*b->insns), GFP_KERNEL);
+	b->jmp_off = kvmalloc_array(n, sizeof(*b->jmp_off), GFP_KERNEL);
+	err = -ENOMEM;
+	if (!b->insns || !b->jmp_off)
+		goto err;
+	err = armjit_blind_write(prog->insnsi, prog->len, zext, key, b->map,
+				 b->insns, b->jmp_off);
+	if (err)
+		goto err;
+	b->len = n;
+	return 0;
+err:
+	armjit_blinded_free(b);
+	return err;
+}
+
+/*
+ * Line info: jited address of each source line's first instruction.
+ * insn_to_jit_off[i] is where prog insn i ends: where the translation of
+ * insn i + 1 (of its rewrite, for a blinded program) starts.
+ */
+static void armjit_fill_linfo(struct bpf_prog *prog, struct armjit_ctx *ctx,
+			      const struct armjit_blinded *b)
 {
 	u32 *bytes;
 	int i;
 
 	if (!prog->aux->jited_linfo)
 		return;
-	bytes = kmalloc_array(ctx->len, sizeof(*bytes), GFP_KERNEL);
+	bytes = kvmalloc_array(prog->len, sizeof(*bytes), GFP_KERNEL);
 	if (!bytes)
 		return;
-	for (i = 0; i < ctx->len; i++)
-		bytes[i] = ctx->offsets[i + 1] * sizeof(u32);
+	for (i = 0; i < prog->len; i++)
+		bytes[i] = ctx->offsets[b->insns ? b->map[i + 1] : i + 1] *
+			   sizeof(u32);
 	armjit_syms.bpf_prog_fill_jited_linfo(prog, bytes);
-	kfree(bytes);
+	kvfree(bytes);
 }
 
 /* Final pass into @image; sized by the sizing passes (ctx->idx). */
@@ -149,7 +261,8 @@ static int armjit_write_image(struct armjit_ctx *ctx, u8 *image)
 	return err;
 }
 
-static int armjit_publish(struct bpf_prog *prog, struct armjit_ctx *ctx)
+static int armjit_publish(struct bpf_prog *prog, struct armjit_ctx *ctx,
+			  const struct armjit_blinded *b)
 {
 	struct bpf_binary_header *hdr = armjit_image_hdr(prog);
 	unsigned long start = (unsigned long)prog->bpf_func;
@@ -159,37 +272,53 @@ static int armjit_publish(struct bpf_prog *prog, struct armjit_ctx *ctx)
 	err = armjit_lock_ro(hdr);
 	if (err)
 		return err;
-	armjit_fill_linfo(prog, ctx);
+	armjit_fill_linfo(prog, ctx, b);
 	return 0;
 }
 
-static int armjit_emit_image(struct bpf_prog *prog, struct armjit_ctx *ctx)
+static int armjit_emit_image(struct bpf_prog *prog, struct armjit_ctx *ctx,
+			     const struct armjit_blinded *b,
+			     const struct armjit_blind_key *key)
 {
+	struct armjit_pending *p = NULL;
 	struct bpf_binary_header *hdr;
 	unsigned int size = ctx->idx * sizeof(u32);
+	unsigned long flags;
 	u8 *image;
 	int err;
 
+	if (prog->is_func) {
+		p = kmalloc(sizeof(*p), GFP_KERNEL);
+		if (!p)
+			return -ENOMEM;
+		p->key = *key;
+	}
 	hdr = armjit_syms.bpf_jit_binary_alloc(size, &image, sizeof(u32),
 					       armjit_fill_hole);
-	if (!hdr)
+	if (!hdr) {
+		kfree(p);
 		return -ENOMEM;
+	}
 	err = armjit_write_image(ctx, image);
 	if (err) {
 		armjit_syms.bpf_jit_binary_free(hdr);
+		kfree(p);
 		return err;
 	}
 	prog->bpf_func = (void *)image;
 	prog->jited = 1;
 	prog->jited_len = size;
 
-	if (prog->is_func) {
+	if (p) {
 		/* Calls get their targets in the extra pass. */
 		__module_get(THIS_MODULE);
-		prog->aux->jit_data = (void *)&armjit_pending_marker;
+		spin_lock_irqsave(&armjit_pending_lock, flags);
+		list_add(&p->node, &armjit_pending_list);
+		prog->aux->jit_data = p;
+		spin_unlock_irqrestore(&armjit_pending_lock, flags);
 		return 0;
 	}
-	err = armjit_publish(prog, ctx);
+	err = armjit_publish(prog, ctx, b);
 	if (err) {
 		armjit_syms.bpf_jit_binary_free(hdr);
 		prog->bpf_func = NULL;
@@ -217,7 +346,8 @@ static void armjit_fail_pending(struct bpf_prog *prog, int err)
 	atomic_long_inc(&armjit_stats.failed);
 }
 
-static void armjit_extra_pass(struct bpf_prog *prog, struct armjit_ctx *ctx)
+static void armjit_extra_pass(struct bpf_prog *prog, struct armjit_ctx *ctx,
+			      const struct armjit_blinded *b)
 {
 	int err;
 
@@ -227,7 +357,7 @@ static void armjit_extra_pass(struct bpf_prog *prog, struct armjit_ctx *ctx)
 	if (!err)
 		err = armjit_write_image(ctx, (u8 *)prog->bpf_func);
 	if (!err)
-		err = armjit_publish(prog, ctx);
+		err = armjit_publish(prog, ctx, b);
 	if (err) {
 		armjit_fail_pending(prog, err);
 		return;
@@ -235,22 +365,52 @@ static void armjit_extra_pass(struct bpf_prog *prog, struct armjit_ctx *ctx)
 	armjit_forget_pending(prog);
 }
 
+/*
+ * Blinding: bpf_jit_blind_constants()'s own test (blinding_requested is
+ * bpf_jit_blinding_enabled() of the loading task: bpf_jit_harden 2, or 1
+ * and not bpf_capable; blinded: the kernel's blinding already happened).
+ * armjit blinds into a buffer of its own (the prog's insns stay as they
+ * are); if it can't, the kernel's blinding, never unblinded code.
+ */
+static bool armjit_wants_blinding(const struct bpf_prog *prog)
+{
+	return prog->blinding_requested && !prog->blinded;
+}
+
 struct bpf_prog *armjit_jit_compile(struct bpf_prog *orig)
 {
 	struct armjit_ctx ctx = {};
 	struct bpf_prog *prog = orig, *tmp;
 	struct armjit_call_conv *calls;
+	struct armjit_blinded bl = {};
+	struct armjit_blind_key key = {};
 	bool extra = armjit_is_pending(orig);
 	int err;
 
-	/* Blinding happened in the first pass; a blinded prog is left alone. */
-	tmp = armjit_syms.bpf_jit_blind_constants(orig);
-	if (IS_ERR(tmp))
-		goto fail;
-	prog = tmp;
+	if (armjit_wants_blinding(orig)) {
+		if (!extra)
+			get_random_bytes(&key, sizeof(key));
+		if (extra && !armjit_pending_key(orig, &key))
+			err = -EINVAL;
+		else
+			err = armjit_blind_prog(orig, &key, &bl);
+		if (err)
+			pr_debug("blinding: %d, the kernel's instead\n", err);
+	}
+	if (!bl.insns) {
+		/* A blinded prog (or one not to blind) is left alone. */
+		tmp = armjit_syms.bpf_jit_blind_constants(orig);
+		if (IS_ERR(tmp))
+			goto fail;
+		prog = tmp;
+		ctx.insns = prog->insnsi;
+		ctx.len = prog->len;
+	} else {
+		ctx.insns = bl.insns;
+		ctx.len = bl.len;
+		ctx.jmp_off = bl.jmp_off;
+	}
 
-	ctx.insns = prog->insnsi;
-	ctx.len = prog->len;
 	ctx.stack_depth = prog->aux->stack_depth;
 	ctx.verifier_zext = prog->aux->verifier_zext;
 	ctx.is_subprog = prog->is_func && prog->aux->func_idx;
@@ -258,7 +418,7 @@ struct bpf_prog *armjit_jit_compile(struct bpf_prog *orig)
 	if (err)
 		goto fail_release;
 	ctx.calls = calls;
-	ctx.offsets = kcalloc(prog->len + 1, sizeof(*ctx.offsets), GFP_KERNEL);
+	ctx.offsets = kvcalloc(ctx.len + 1, sizeof(*ctx.offsets), GFP_KERNEL);
 	if (!ctx.offsets) {
 		kfree(calls);
 		err = -ENOMEM;
@@ -266,23 +426,25 @@ struct bpf_prog *armjit_jit_compile(struct bpf_prog *orig)
 	}
 
 	if (extra) {
-		armjit_extra_pass(prog, &ctx);
+		armjit_extra_pass(prog, &ctx, &bl);
 		err = 0;
 	} else {
 		err = armjit_size_passes(&ctx);
 		if (!err)
-			err = armjit_emit_image(prog, &ctx);
+			err = armjit_emit_image(prog, &ctx, &bl, &key);
 	}
-	kfree(ctx.offsets);
+	kvfree(ctx.offsets);
 	kfree(calls);
 	if (err)
 		goto fail_release;
 
+	armjit_blinded_free(&bl);
 	if (prog != orig)
 		armjit_syms.bpf_jit_prog_release_other(prog, orig);
 	return prog;
 
 fail_release:
+	armjit_blinded_free(&bl);
 	if (extra) {
 		/* Never back to the stock JIT with placeholder calls. */
 		armjit_fail_pending(prog, err);
