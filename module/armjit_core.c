@@ -16,9 +16,6 @@
 #include "armjit.h"
 #include "armjit_jit.h"
 
-/* Permanently undefined instruction: fills holes in the image. */
-#define ARMJIT_UDF		0xe7fddef1
-
 struct armjit_rt armjit_rt;
 
 int armjit_rt_init(void)
