@@ -167,14 +167,27 @@ static int armjit_emit_image(struct bpf_prog *prog, struct armjit_ctx *ctx)
 	u8 *image;
 	int err;
 
+	/*
+	 * A subprogram's extra pass must come back to this module: hold it
+	 * until then. rmmod may be under way already (this compile was
+	 * diverted before armjit's probes went): then leave the program to
+	 * the stock JIT, which refuses functions with calls, so the verifier
+	 * interprets it. Taking the reference unconditionally here would let
+	 * the extra pass reach the stock JIT, which re-JITs a function into a
+	 * new image and loses the first.
+	 */
+	if (prog->is_func && !try_module_get(THIS_MODULE))
+		return -EBUSY;
 	hdr = armjit_syms.bpf_jit_binary_alloc(size, &image, sizeof(u32),
 					       armjit_fill_hole);
-	if (!hdr)
-		return -ENOMEM;
+	if (!hdr) {
+		err = -ENOMEM;
+		goto err_put;
+	}
 	err = armjit_write_image(ctx, image);
 	if (err) {
 		armjit_syms.bpf_jit_binary_free(hdr);
-		return err;
+		goto err_put;
 	}
 	prog->bpf_func = (void *)image;
 	prog->jited = 1;
@@ -182,7 +195,6 @@ static int armjit_emit_image(struct bpf_prog *prog, struct armjit_ctx *ctx)
 
 	if (prog->is_func) {
 		/* Calls get their targets in the extra pass. */
-		__module_get(THIS_MODULE);
 		prog->aux->jit_data = (void *)&armjit_pending_marker;
 		return 0;
 	}
@@ -193,6 +205,11 @@ static int armjit_emit_image(struct bpf_prog *prog, struct armjit_ctx *ctx)
 		prog->jited = 0;
 		prog->jited_len = 0;
 	}
+	return err;
+
+err_put:
+	if (prog->is_func)
+		module_put(THIS_MODULE);
 	return err;
 }
 
