@@ -17,6 +17,9 @@
 #   make dkms-test    Debian's dkms builds armjit in an armhf chroot; boot it (slow)
 #   make stress       stress/: toggle/unload storms, mixed tail calls, blinding,
 #                     sysfs fuzz, differential fuzzing (STRESS_CYCLES=, FUZZ_N=)
+#   make fuzz         the differential fuzzer alone: N=1000 programs from SEED=1;
+#                     prints seed, count, mismatches, oopses, runtime; fails on
+#                     any mismatch or kernel complaint (log build/$KERNEL/fuzz.log)
 #   make clean        remove build/ (the .cache/ stays)
 #
 # KERNEL=6.1 (default), 6.1-lpae, 6.1-rt, 6.12, 6.12-lpae: see scripts/lib.sh.
@@ -29,7 +32,7 @@ export KERNEL
 
 VM := scripts/vm --cpu $(CPU)
 
-.PHONY: all module setup fetch check check-all test-bpf selftests demo bench checkpatch dkms-test stress clean
+.PHONY: all module setup fetch check check-all test-bpf selftests demo bench checkpatch dkms-test stress fuzz clean
 
 all: module
 
@@ -64,6 +67,11 @@ bench: module
 
 stress: module
 	@$(MAKE) -C stress run VM_ARGS="--cpu $(CPU)"
+
+N ?= 1000
+SEED ?= 1
+fuzz: module
+	@N=$(N) SEED=$(SEED) CPU=$(CPU) stress/fuzz-run
 
 checkpatch: fetch
 	@scripts/checkpatch

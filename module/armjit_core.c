@@ -20,9 +20,6 @@
 #include "armjit.h"
 #include "armjit_jit.h"
 
-/* Permanently undefined instruction: fills holes in the image. */
-#define ARMJIT_UDF		0xe7fddef1
-
 struct armjit_rt armjit_rt;
 
 int armjit_rt_init(void)
@@ -287,23 +284,35 @@ static int armjit_emit_image(struct bpf_prog *prog, struct armjit_ctx *ctx,
 	u8 *image;
 	int err;
 
+	/*
+	 * A subprogram's extra pass must come back to this module: hold it
+	 * until then. rmmod may be under way already (this compile was
+	 * diverted before armjit's probes went): then leave the program to
+	 * the stock JIT, which refuses functions with calls, so the verifier
+	 * interprets it. Taking the reference unconditionally here would let
+	 * the extra pass reach the stock JIT, which re-JITs a function into a
+	 * new image and loses the first.
+	 */
 	if (prog->is_func) {
 		p = kmalloc(sizeof(*p), GFP_KERNEL);
 		if (!p)
 			return -ENOMEM;
 		p->key = *key;
+		if (!try_module_get(THIS_MODULE)) {
+			kfree(p);
+			return -EBUSY;
+		}
 	}
 	hdr = armjit_syms.bpf_jit_binary_alloc(size, &image, sizeof(u32),
 					       armjit_fill_hole);
 	if (!hdr) {
-		kfree(p);
-		return -ENOMEM;
+		err = -ENOMEM;
+		goto err_put;
 	}
 	err = armjit_write_image(ctx, image);
 	if (err) {
 		armjit_syms.bpf_jit_binary_free(hdr);
-		kfree(p);
-		return err;
+		goto err_put;
 	}
 	prog->bpf_func = (void *)image;
 	prog->jited = 1;
@@ -311,7 +320,6 @@ static int armjit_emit_image(struct bpf_prog *prog, struct armjit_ctx *ctx,
 
 	if (p) {
 		/* Calls get their targets in the extra pass. */
-		__module_get(THIS_MODULE);
 		spin_lock_irqsave(&armjit_pending_lock, flags);
 		list_add(&p->node, &armjit_pending_list);
 		prog->aux->jit_data = p;
@@ -324,6 +332,13 @@ static int armjit_emit_image(struct bpf_prog *prog, struct armjit_ctx *ctx,
 		prog->bpf_func = NULL;
 		prog->jited = 0;
 		prog->jited_len = 0;
+	}
+	return err;
+
+err_put:
+	if (p) {
+		kfree(p);
+		module_put(THIS_MODULE);
 	}
 	return err;
 }

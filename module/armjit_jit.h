@@ -87,12 +87,57 @@ struct armjit_ctx {
 	struct armjit_reg map[MAX_BPF_JIT_REG];
 };
 
+/* Permanently undefined instruction: image holes and padding. */
+#define ARMJIT_UDF		0xe7fddef1
+
 /*
- * A tail call enters the target at bpf_func + ARMJIT_TAIL_CALL_OFFSET,
- * past the instruction that zeroes the tail-call counter (which then
- * arrives in r1); the caller has already torn down its own frame.
+ * A stock-JIT'ed program tail-calling an armjit image jumps to
+ * bpf_func + the length of its *own* prologue, with its frame still set up
+ * (arch/arm/net/bpf_jit_32.c, emit_bpf_tail_call()). Every armjit main
+ * image has a stub there that undoes that frame and enters armjit's own
+ * tail-call entry. The stock prologue, build_prologue() without
+ * CONFIG_FRAME_POINTER (Debian's armmp config) on ARMv7
+ * (__LINUX_ARM_ARCH__ >= 6: every 64-bit move to a scratch slot is one
+ * strd), one instruction each:
+ *	push {r4-r9, fp, lr}		CALLEE_PUSH_MASK
+ *	mov fp, sp
+ *	mov r3, #0			BPF R1 hi
+ *	sub r2, sp, #SCRATCH_SIZE	BPF R1 lo = BPF FP
+ *	sub sp, sp, #STACK_SIZE		always an imm8m
+ *	strd r2, r3, [fp, #-64]		BPF FP to its scratch slot
+ *	mov r2, #0
+ *	strd r2, r3, [fp, #-72]		tail-call count = 0
+ *	mov r2, r0			BPF R1 = ctx
+ * 9 instructions, 36 bytes. build_prologue(), build_epilogue(),
+ * emit_bpf_tail_call() and the scratch layout are the same in 6.1.176
+ * and 6.12.95 (the Debian kernels armjit supports): one value for both; a
+ * newer stock JIT must be checked again.
+ * At a tail call the count (64 bits, STACK_OFFSET(BPF_TC_LO) = fp - 72) is
+ * already checked against MAX_TAIL_CALL_CNT and incremented; ctx is in
+ * r2 (BPF R1 lo).
  */
-#define ARMJIT_TAIL_CALL_OFFSET	4
+#ifdef CONFIG_FRAME_POINTER
+#error "armjit: the stock-JIT tail-call stub assumes no CONFIG_FRAME_POINTER"
+#endif
+#define ARMJIT_STOCK_PROLOGUE	36
+#define ARMJIT_STOCK_TCC_OFF	(-72)	/* fp-relative, low word */
+#define ARMJIT_STOCK_STUB_WORDS	4
+
+/*
+ * armjit's own tail calls (armjit_translate.c, emit_tail_call()) enter the
+ * target at bpf_func + ARMJIT_TAIL_CALL_OFFSET, right after that stub:
+ * past the instruction that zeroes the tail-call counter (which then
+ * arrives in r1, ctx in r0); the caller has already torn down its own
+ * frame. Main image layout, in words:
+ *	0		mov r1, #0	bpf_func
+ *	1		b T		over the stub (the normal path's cost)
+ *	2 .. S-1	udf		padding
+ *	S .. T-1	the stub	S = ARMJIT_STOCK_PROLOGUE / 4; falls
+ *					through into
+ *	T		push ...	T = ARMJIT_TAIL_CALL_OFFSET / 4
+ */
+#define ARMJIT_TAIL_CALL_OFFSET	(ARMJIT_STOCK_PROLOGUE + \
+				 4 * ARMJIT_STOCK_STUB_WORDS)
 
 /*
  * One complete pass: prologue, every BPF instruction, epilogue.

@@ -229,7 +229,9 @@ static void __exit armjit_exit(void)
 	kobject_put(armjit_kobj);
 	/*
 	 * No new diversions after this (it waits for running handlers).
-	 * No subprogram is pending: each holds a module reference.
+	 * No subprogram is pending: each holds a module reference, and
+	 * compiles diverted until now get none (try_module_get() fails once
+	 * rmmod has begun: armjit_emit_image()).
 	 */
 	unregister_kprobes(armjit_kps, ARRAY_SIZE(armjit_kps));
 	/* Wait for compiles already diverted into armjit_entry()... */

@@ -410,6 +410,23 @@ static void build_subprog_prologue(struct armjit_ctx *ctx)
 	}
 }
 
+/*
+ * A stock-JIT'ed caller's tail call lands here (armjit_jit.h): undo its
+ * frame as its epilogue does (sp = fp, pop {r4-r9, fp} and lr instead of
+ * pc: sp, r4-r11 and lr are the original caller's again), with ctx and its
+ * tail-call count in r0, r1 as armjit's own tail calls pass them. The
+ * count is at most MAX_TAIL_CALL_CNT: its low word is enough.
+ */
+#define STOCK_SAVED_REGS	(0x03f0 | 1 << ARM_R11 | 1 << ARM_LR)
+
+static void build_stock_stub(struct armjit_ctx *ctx)
+{
+	emit(arm_ldr_i(ARM_R1, ARM_R11, ARMJIT_STOCK_TCC_OFF), ctx);
+	emit(arm_mov_r(ARM_R0, ARM_R2), ctx);
+	emit(arm_mov_r(ARM_SP, ARM_R11), ctx);
+	emit(arm_pop(STOCK_SAVED_REGS), ctx);
+}
+
 static void build_prologue(struct armjit_ctx *ctx)
 {
 	if (ctx->is_subprog) {
@@ -418,6 +435,12 @@ static void build_prologue(struct armjit_ctx *ctx)
 	}
 	/* bpf_func: the tail-call counter starts at 0 */
 	emit(ARMJIT_ENTRY_INSN, ctx);
+	emit(arm_b(ARMJIT_TAIL_CALL_OFFSET / 4 - (ctx->idx + 2)), ctx);
+	while (ctx->idx < ARMJIT_STOCK_PROLOGUE / 4)
+		emit(ARMJIT_UDF, ctx);
+	build_stock_stub(ctx);
+	if (ctx->idx != ARMJIT_TAIL_CALL_OFFSET / 4)
+		ctx->flags |= FLAG_BAD_INSN;	/* the layout is off */
 	/* tail-call entry (ARMJIT_TAIL_CALL_OFFSET): r0 = ctx, r1 = count */
 	emit(arm_push(SAVED_REGS), ctx);
 	emit_dp_imm(ctx, ARM_DP_SUB, false, ARM_SP, ARM_SP, ctx->frame_size,

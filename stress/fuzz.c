@@ -17,7 +17,9 @@
  * immediate), stack LDX/STX/ST of every size, stack and map-value atomics
  * (add/or/and/xor, fetch, xchg, cmpxchg), map lookup/update,
  * skb_load_bytes, ctx (__sk_buff) loads, ktime/prandom (results discarded),
- * smp_processor_id, tail calls into an empty prog array (fall through).
+ * smp_processor_id, tail calls into an empty prog array (fall through);
+ * in about a third of the programs (instead of tail calls) bpf-to-bpf calls
+ * into 1-4 subprograms (5 arguments, nested calls, own stacks).
  */
 #include "common.h"
 
@@ -312,11 +314,97 @@ static void g_tail(void)
 	restore();
 }
 
+/*
+ * bpf-to-bpf calls (in programs without tail calls: 6.1 refuses the mix).
+ * Subprograms come after main's exit; each gets R1-R5 (scalars), copies
+ * them into R0, R6-R9, runs ALU ops, conditional skips and its own stack
+ * (atomics too), may call a later subprogram, returns R0. The caller
+ * folds R0 into one of R6-R9 (which the call must preserve) and reloads
+ * R0-R5.
+ */
+#define MAXSUB	4
+#define SUBSTK	32	/* each subprogram's stack: [FP-32, FP) */
+static int use_calls, nsub;
+static struct { int at, fn; } calls[MAXI];
+static int ncalls;
+
+static void e_call(int fn)
+{
+	calls[ncalls].at = n;
+	calls[ncalls++].fn = fn;
+	e(CALL_PSEUDO(0));
+}
+
+static int called[MAXSUB];	/* from main */
+
+static void g_call_fn(int fn)
+{
+	spill();
+	called[fn] = 1;
+	e_call(fn);
+	e(ALU64_REG(rn(2) ? BPF_ADD : BPF_XOR, 6 + rn(4), 0));
+	restore();
+}
+
+static void g_call(void)
+{
+	g_call_fn(rn(nsub));
+}
+
+static void gen_subprog(int fn, int *start)
+{
+	int i, k;
+
+	start[fn] = n;
+	e(MOV64_REG(0, 1));
+	for (i = 6; i <= 9; i++)
+		e(MOV64_REG(i, i - 4));
+	for (i = 1; i <= SUBSTK / 8; i++)
+		e(ST_MEM(BPF_DW, 10, -8 * i, imm32()));
+	for (k = 4 + rn(16); k > 0; k--) {
+		int z = rn(4), off = -SUBSTK + sbytes[z] * rn(SUBSTK / sbytes[z]);
+
+		switch (rn(8)) {
+		case 0:
+			e(LDX_MEM(sizes[z], reg(), 10, off));
+			break;
+		case 1:
+			e(STX_MEM(sizes[z], 10, reg(), off));
+			break;
+		case 2:
+			z = 2 + rn(2);
+			off = -SUBSTK + sbytes[z] * rn(SUBSTK / sbytes[z]);
+			e(ATOMIC_OP(sizes[z], atomic_op(), 10, reg(), off));
+			break;
+		case 3:	/* if (cond) skip one op */
+			e(INSN((rn(2) ? BPF_JMP : BPF_JMP32) | BPF_JGT | BPF_K,
+			       reg(), 0, 1, imm32()));
+			g_alu();
+			break;
+		case 4:
+			if (fn + 1 < nsub) {
+				e_call(fn + 1 + rn(nsub - fn - 1));
+				/* R1-R5 are gone: new arguments from R6-R9, R0 */
+				for (i = 1; i <= 5; i++)
+					e(MOV64_REG(i, i == 5 ? 0 : 5 + i));
+				break;
+			}
+			/* fall through */
+		default:
+			g_alu();
+		}
+	}
+	e(EXIT());
+}
+
 static void gen(int groups)
 {
-	int g, i, at;
+	int g, i, at, start[MAXSUB];
 
-	n = ngroups = njumps = 0;
+	n = ngroups = njumps = ncalls = 0;
+	memset(called, 0, sizeof(called));
+	if (use_calls)
+		nsub = 1 + rn(MAXSUB);
 	/* prologue */
 	e(STX_MEM(BPF_DW, 10, 1, CTX));
 	for (i = 0; i < DATAW / 8; i++)
@@ -346,8 +434,19 @@ static void gen(int groups)
 			g_helper();
 		else if (w < 98)
 			g_ctx();
+		else if (use_calls)
+			g_call();
 		else
 			g_tail();
+		if (use_calls && rn(8) == 0)
+			g_call();
+	}
+	/* every subprogram is called (the verifier rejects dead code) */
+	for (i = 0; use_calls && i < nsub; i++) {
+		if (called[i])
+			continue;
+		gstart[ngroups++] = n;
+		g_call_fn(i);
 	}
 	/* epilogue: dump R0-R9 and the stack area into key 3, fold into R0 */
 	gstart[ngroups++] = n;
@@ -390,6 +489,12 @@ static void gen(int groups)
 			gt = ngroups - 1;
 		prog[jumps[i].at].off = gstart[gt] - jumps[i].at - 1;
 	}
+	if (!use_calls)
+		return;
+	for (i = 0; i < nsub; i++)
+		gen_subprog(i, start);
+	for (i = 0; i < ncalls; i++)
+		prog[calls[i].at].imm = start[calls[i].fn] - calls[i].at - 1;
 }
 
 static unsigned char init_val[NKEY][VAL];
@@ -414,12 +519,82 @@ static int run(int fd, uint32_t *ret, unsigned char out[NKEY][VAL])
 	return err;
 }
 
+/* Outcome of one program: */
+enum { SAME, DIFF, REJECTED, DECLINED };
+static unsigned char oi[NKEY][VAL], oa[NKEY][VAL];
+static uint32_t ri, ra;
+static int ei, ea, fa_err, fa_owner;
+
+/* Generate program @s with @groups groups (-1: its own count) and compare. */
+static int one(uint64_t s, int groups)
+{
+	int fi, fa, k, r;
+
+	rs = s;
+	/* from the seed, not from rs: seeds without calls stay as before */
+	use_calls = ((s * 0x9e3779b97f4a7c15ULL) >> 60) < 5;
+	k = 10 + rn(50);
+	gen(groups < 0 ? k : groups);
+	set_jit(0);
+	fi = prog_load(BPF_PROG_TYPE_SOCKET_FILTER, prog, n, 1);
+	if (fi < 0)
+		return REJECTED;
+	memcpy(prog_jit, prog, n * sizeof(prog[0]));
+	for (k = 0; k < n; k++)
+		if (prog_jit[k].code == (BPF_LD | BPF_DW | BPF_IMM) &&
+		    prog_jit[k].src_reg == BPF_PSEUDO_MAP_FD &&
+		    prog_jit[k].imm == pa_fd)
+			prog_jit[k].imm = pa_fd_jit;
+	set_jit(1);
+	set_armjit(1);
+	fa = prog_load(BPF_PROG_TYPE_SOCKET_FILTER, prog_jit, n, 1);
+	set_armjit(0);
+	fa_err = fa < 0 ? fa : 0;
+	fa_owner = fa >= 0 ? prog_owner(fa) : '-';
+	if (fa < 0 || fa_owner != 'a') {
+		close(fi);
+		if (fa >= 0)
+			close(fa);
+		return DECLINED;
+	}
+	ri = ra = 0;
+	ei = run(fi, &ri, oi);
+	ea = run(fa, &ra, oa);
+	r = ei || ea || ri != ra || memcmp(oi, oa, sizeof(oi)) ? DIFF : SAME;
+	close(fi);
+	close(fa);
+	return r;
+}
+
+/*
+ * The smallest prefix of @s's groups (gen(k) makes the first k groups of
+ * gen(groups), then the epilogue) that still differs: the reproducer.
+ */
+static void reduce(uint64_t s)
+{
+	int k, groups;
+
+	rs = s;
+	groups = 10 + rn(50);
+	for (k = 0; k < groups; k++)
+		if (one(s, k) == DIFF)
+			break;
+	if (k == groups) {
+		one(s, -1);
+		printf("# seed %llu: no smaller prefix differs; the whole program (%d insns):\n",
+		       (unsigned long long)s, n);
+	} else {
+		printf("# seed %llu: reduced reproducer: the first %d of %d groups (%d insns), interpreter %d 0x%08x, armjit %d 0x%08x:\n",
+		       (unsigned long long)s, k, groups, n, ei, ri, ea, ra);
+	}
+	dump_insns(prog, n);
+}
+
 int cmd_fuzz(int argc, char **argv)
 {
 	uint64_t seed = 1;
 	int count = 200, verbose = 0, i, k;
-	int rejected = 0, declined = 0, diff = 0, ran = 0;
-	static unsigned char oi[NKEY][VAL], oa[NKEY][VAL];
+	int rejected = 0, declined = 0, diff = 0, ran = 0, with_calls = 0;
 	long c0;
 
 	for (i = 1; i < argc; i++) {
@@ -445,51 +620,28 @@ int cmd_fuzz(int argc, char **argv)
 	c0 = armjit_stat("compiled");
 	for (i = 0; i < count; i++) {
 		uint64_t s = seed + i;
-		uint32_t ri = 0, ra = 0;
-		int fi, fa, ei, ea, bad;
 
-		rs = s;
-		gen(10 + rn(50));
-		set_jit(0);
-		fi = prog_load(BPF_PROG_TYPE_SOCKET_FILTER, prog, n, 1);
-		if (fi < 0) {
+		switch (one(s, -1)) {
+		case REJECTED:
 			rejected++;
 			if (verbose || rejected <= 3) {
-				diag("seed %llu: verifier rejected (%s): %.300s",
-				     (unsigned long long)s, strerror(-fi),
+				diag("seed %llu: verifier rejected: %.300s",
+				     (unsigned long long)s,
 				     bpf_log + (strlen(bpf_log) > 300 ?
 						strlen(bpf_log) - 300 : 0));
 			}
 			continue;
-		}
-		memcpy(prog_jit, prog, n * sizeof(prog[0]));
-		for (k = 0; k < n; k++)
-			if (prog_jit[k].code == (BPF_LD | BPF_DW | BPF_IMM) &&
-			    prog_jit[k].src_reg == BPF_PSEUDO_MAP_FD &&
-			    prog_jit[k].imm == pa_fd)
-				prog_jit[k].imm = pa_fd_jit;
-		set_jit(1);
-		set_armjit(1);
-		fa = prog_load(BPF_PROG_TYPE_SOCKET_FILTER, prog_jit, n, 1);
-		set_armjit(0);
-		if (fa < 0 || prog_owner(fa) != 'a') {
+		case DECLINED:
 			declined++;
-			if (fa < 0)
+			if (fa_err)
 				diag("log: %.300s", bpf_log + (strlen(bpf_log) > 300 ? strlen(bpf_log) - 300 : 0));
 			printf("# seed %llu: armjit did not JIT it (load %d, owner %c); replay: fuzz --seed %llu -n 1\n",
-			       (unsigned long long)s, fa,
-			       fa >= 0 ? prog_owner(fa) : '-',
+			       (unsigned long long)s, fa_err, fa_owner,
 			       (unsigned long long)s);
-			close(fi);
-			if (fa >= 0)
-				close(fa);
 			continue;
-		}
-		ei = run(fi, &ri, oi);
-		ea = run(fa, &ra, oa);
-		ran++;
-		bad = ei || ea || ri != ra || memcmp(oi, oa, sizeof(oi));
-		if (bad) {
+		case DIFF:
+			ran++;
+			with_calls += use_calls;
 			diff++;
 			printf("# seed %llu: DIFFERENCE interpreter %d 0x%08x, armjit %d 0x%08x; replay: armjit-stress fuzz --seed %llu -n 1\n",
 			       (unsigned long long)s, ei, ri, ea, ra,
@@ -501,19 +653,21 @@ int cmd_fuzz(int argc, char **argv)
 					       oi[k / VAL][k % VAL],
 					       oa[k / VAL][k % VAL]);
 			if (diff <= 3 || verbose)
-				dump_insns(prog, n);
-		} else if (verbose) {
-			diag("seed %llu: %d insns, 0x%08x", (unsigned long long)s,
-			     n, ri);
+				reduce(s);
+			continue;
+		default:
+			ran++;
+			with_calls += use_calls;
+			if (verbose)
+				diag("seed %llu: %d insns, 0x%08x",
+				     (unsigned long long)s, n, ri);
 		}
-		close(fi);
-		close(fa);
 	}
 	set_jit(1);
-	diag("fuzz: seeds %llu..%llu: %d programs, %d verifier-rejected, %d not JIT'ed by armjit, %d compared, %d differences (armjit compiled %ld)",
+	diag("fuzz: seeds %llu..%llu: %d programs, %d verifier-rejected, %d not JIT'ed by armjit, %d compared, %d differences (armjit compiled %ld; %d of them with bpf-to-bpf calls)",
 	     (unsigned long long)seed, (unsigned long long)(seed + count - 1),
 	     count, rejected, declined, ran, diff,
-	     armjit_stat("compiled") - c0);
+	     armjit_stat("compiled") - c0, with_calls);
 	result(!diff && !declined && ran > 0,
 	       "fuzz_differential_seed%llu_n%d # %d differences, %d not JIT'ed",
 	       (unsigned long long)seed, count, diff, declined);

@@ -4,8 +4,10 @@
 #	                  bpf-to-bpf programs runs N/2)
 #	STRESS_TOGGLES=N  enabled 1/0 toggle cycles (default 1000)
 #	FUZZ_N=N FUZZ_SEED=S  differential fuzzing (default 200 programs, seed 1)
-#	STRESS_DANGER=0   skip the last test (a stock-JIT'ed program tail
-#	                  calling an armjit image: crashes the kernel today)
+#	STRESS_DANGER=0   skip the last test (stock-JIT'ed programs tail
+#	                  calling armjit images, and chains across both JITs
+#	                  up to the tail-call limit; last, since a wrong
+#	                  landing would crash the kernel)
 cd "$(dirname "$0")"
 B=./armjit-stress
 CYC=${STRESS_CYCLES:-200}

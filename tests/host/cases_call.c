@@ -8,7 +8,10 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
 #include "gen.h"
+#include "armjit_insn.h"
 
 #define SLOT_CTX	(-8)
 
@@ -486,6 +489,235 @@ static void tc_run(const char *name, struct prog_buf *main_pb,
 	run_test(&t);
 }
 
+/*
+ * A stock-JIT'ed caller tail-calling an armjit image. The stand-in is the
+ * 6.1 stock arm32 JIT's own code (arch/arm/net/bpf_jit_32.c, no
+ * CONFIG_FRAME_POINTER): its build_prologue(), BPF R6-R9 registers
+ * clobbered, the tail-call count set to @tcc as if earlier tail calls had
+ * run, then emit_bpf_tail_call()'s count check and increment and the jump
+ * to target->bpf_func + its own prologue length; on a failed tail call
+ * R0 = TC_FALL, then build_epilogue(). call_checked() fills r4-r11 with
+ * known values and checks them and sp when the chain returns.
+ */
+#define TC_FALL		0xfa11
+#define STOCK_TCC	(-72)	/* STACK_OFFSET(BPF_TC_LO), fp-relative */
+#define STOCK_FPSLOT	(-64)	/* STACK_OFFSET(BPF_FP_LO) */
+#define STOCK_PUSH	(0x03f0 | 1 << ARM_R11 | 1 << ARM_LR)
+
+u32 cc_sp __attribute__((used));
+u64 call_checked(void *fn, void *ctx, u32 *bad);
+
+/* r0 = fn, r1 = ctx, r2 = bad: *bad = mask of r4-r11 (bits 4..11), sp (1) */
+__asm__(
+"	.text\n"
+"	.arm\n"
+"	.align 2\n"
+"	.globl call_checked\n"
+"	.type call_checked, %function\n"
+"call_checked:\n"
+"	push {r4-r11, lr}\n"
+"	push {r2}\n"
+"	mov ip, r0\n"
+"	mov r0, r1\n"
+"	ldr r4, =0x40404044\n"
+"	ldr r5, =0x50505055\n"
+"	ldr r6, =0x60606066\n"
+"	ldr r7, =0x70707077\n"
+"	ldr r8, =0x80808088\n"
+"	ldr r9, =0x90909099\n"
+"	ldr r10, =0xa0a0a0aa\n"
+"	ldr r11, =0xb0b0b0bb\n"
+"	ldr lr, =cc_sp\n"
+"	str sp, [lr]\n"
+"	blx ip\n"
+"	mov r2, #0\n"
+"	ldr ip, =0x40404044\n"
+"	cmp r4, ip\n"
+"	orrne r2, r2, #0x10\n"
+"	ldr ip, =0x50505055\n"
+"	cmp r5, ip\n"
+"	orrne r2, r2, #0x20\n"
+"	ldr ip, =0x60606066\n"
+"	cmp r6, ip\n"
+"	orrne r2, r2, #0x40\n"
+"	ldr ip, =0x70707077\n"
+"	cmp r7, ip\n"
+"	orrne r2, r2, #0x80\n"
+"	ldr ip, =0x80808088\n"
+"	cmp r8, ip\n"
+"	orrne r2, r2, #0x100\n"
+"	ldr ip, =0x90909099\n"
+"	cmp r9, ip\n"
+"	orrne r2, r2, #0x200\n"
+"	ldr ip, =0xa0a0a0aa\n"
+"	cmp r10, ip\n"
+"	orrne r2, r2, #0x400\n"
+"	ldr ip, =0xb0b0b0bb\n"
+"	cmp r11, ip\n"
+"	orrne r2, r2, #0x800\n"
+"	ldr ip, =cc_sp\n"
+"	ldr ip, [ip]\n"
+"	cmp ip, sp\n"
+"	orrne r2, r2, #1\n"
+"	mov sp, ip\n"
+"	pop {r3}\n"
+"	str r2, [r3]\n"
+"	pop {r4-r11, pc}\n"
+"	.ltorg\n"
+"	.size call_checked, .-call_checked\n"
+);
+
+struct stock_tc {
+	struct host_prog *target;
+	u32 tcc;		/* count when the stock caller tail-calls */
+	u64 ctx[8];
+	u64 want_r0, want_w0;
+	u32 prologue_bytes;	/* the stand-in's, computed */
+};
+
+static u32 *stock_caller(const struct stock_tc *st, u32 *prologue_bytes,
+			 size_t *size)
+{
+	u32 *c = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	u32 target = (u32)(uintptr_t)st->target->prog.bpf_func;
+	int n = 0, bhs;
+
+	if (c == MAP_FAILED)
+		return NULL;
+	/* build_prologue() */
+	c[n++] = arm_push(STOCK_PUSH);
+	c[n++] = arm_mov_r(ARM_R11, ARM_SP);
+	c[n++] = arm_mov_i(ARM_R3, 0);
+	c[n++] = arm_sub_i(ARM_R2, ARM_SP, 80);		/* SCRATCH_SIZE */
+	c[n++] = arm_sub_i(ARM_SP, ARM_SP, 592);	/* 512 + 80 */
+	c[n++] = arm_strd_i(ARM_R2, ARM_R11, STOCK_FPSLOT);
+	c[n++] = arm_mov_i(ARM_R2, 0);
+	c[n++] = arm_strd_i(ARM_R2, ARM_R11, STOCK_TCC);
+	c[n++] = arm_mov_r(ARM_R2, ARM_R0);
+	*prologue_bytes = 4 * n;
+	/* the body: BPF R6 (r5:r4), TMP_REG_1/2 (r7:r6, r9:r8) in use */
+	c[n++] = arm_mov_i(ARM_R4, 0x66);
+	c[n++] = arm_mov_i(ARM_R5, 0x67);
+	c[n++] = arm_mov_i(ARM_R8, 0x88);
+	c[n++] = arm_mov_i(ARM_R9, 0x89);
+	c[n++] = arm_movw(ARM_R6, st->tcc);
+	c[n++] = arm_mov_i(ARM_R7, 0);
+	c[n++] = arm_strd_i(ARM_R6, ARM_R11, STOCK_TCC);
+	/* emit_bpf_tail_call(): the count, then the jump */
+	c[n++] = arm_ldrd_i(ARM_R6, ARM_R11, STOCK_TCC);
+	c[n++] = arm_cmp_i(ARM_R7, 0);
+	c[n++] = arm_cond(ARM_COND_EQ, arm_cmp_i(ARM_R6, MAX_TAIL_CALL_CNT));
+	bhs = n++;
+	c[n++] = arm_dp_imm(ARM_DP_ADD, true, ARM_R6, ARM_R6, 1);
+	c[n++] = arm_dp_imm(ARM_DP_ADC, false, ARM_R7, ARM_R7, 0);
+	c[n++] = arm_strd_i(ARM_R6, ARM_R11, STOCK_TCC);
+	c[n++] = arm_movw(ARM_IP, target & 0xffff);
+	c[n++] = arm_movt(ARM_IP, target >> 16);
+	c[n++] = arm_add_i(ARM_IP, ARM_IP, *prologue_bytes);
+	c[n++] = arm_bx(ARM_IP);
+	c[bhs] = arm_cond(ARM_COND_HS, arm_b(n - (bhs + 2)));
+	/* out: */
+	c[n++] = arm_movw(ARM_R0, TC_FALL);
+	c[n++] = arm_mov_i(ARM_R1, 0);
+	/* build_epilogue() */
+	c[n++] = arm_mov_r(ARM_SP, ARM_R11);
+	c[n++] = arm_pop((STOCK_PUSH & ~(1 << ARM_LR)) | 1 << ARM_PC);
+	__builtin___clear_cache((char *)c, (char *)(c + n));
+	*size = 4096;
+	return c;
+}
+
+static bool stock_tc_run(void *arg, char *msg, int len)
+{
+	struct stock_tc *st = arg;
+	u32 pb, bad = 0;
+	size_t size;
+	u32 *caller;
+	u64 r0;
+	int i;
+
+	if (host_prog_jit(st->target)) {
+		snprintf(msg, len, "JIT of the target failed: %d",
+			 st->target->jit_err);
+		return false;
+	}
+	caller = stock_caller(st, &pb, &size);
+	if (!caller) {
+		snprintf(msg, len, "mmap failed");
+		return false;
+	}
+	for (i = 0; i < 2; i++) {
+		memset(st->ctx, 0, sizeof(st->ctx));
+		r0 = call_checked(caller, st->ctx, &bad);
+		if (r0 != st->want_r0 || st->ctx[0] != st->want_w0 || bad)
+			break;
+	}
+	munmap(caller, size);
+	host_prog_free(st->target);
+	if (pb == ARMJIT_STOCK_PROLOGUE && r0 == st->want_r0 &&
+	    st->ctx[0] == st->want_w0 && !bad)
+		return true;
+	snprintf(msg, len,
+		 "stock prologue %u bytes (armjit: %d); R0 0x%llx (want 0x%llx), target runs %llu (want %llu), registers lost 0x%x",
+		 pb, ARMJIT_STOCK_PROLOGUE, (unsigned long long)r0,
+		 (unsigned long long)st->want_r0,
+		 (unsigned long long)st->ctx[0],
+		 (unsigned long long)st->want_w0, bad);
+	return false;
+}
+
+static void cases_stock_tailcall(void)
+{
+	static const u32 tccs[] = { 0, 1, 20, 32, 33 };
+	struct prog_buf pb;
+	struct bpf_array *arr = new_array(1);
+	struct host_prog *self;
+	struct stock_tc st;
+	char name[160];
+	unsigned int i;
+
+	/* ctx word 0 += 1; tail call itself; R0 = word 0 */
+	tc_prog(&pb, arr, 0, 1, 0, 0, 0);
+	pb.insns[pb.len - 3] = LDX_MEM(BPF_DW, R0, R1, 0);
+	self = new_prog(&pb, 512);
+	arr->ptrs[0] = self;
+	for (i = 0; i < ARRAY_SIZE(tccs); i++) {
+		memset(&st, 0, sizeof(st));
+		st.target = self;
+		st.tcc = tccs[i];
+		/* the stock caller's tail call is number tcc + 1 */
+		st.want_w0 = st.tcc < MAX_TAIL_CALL_CNT ?
+			     MAX_TAIL_CALL_CNT - st.tcc : 0;
+		st.want_r0 = st.tcc < MAX_TAIL_CALL_CNT ? st.want_w0 : TC_FALL;
+		snprintf(name, sizeof(name),
+			 "stock-JIT caller (count %u) tail-calls a self-tail-calling armjit image: %llu runs, limit carried over",
+			 st.tcc, (unsigned long long)st.want_w0);
+		run_native(name, stock_tc_run, &st);
+	}
+	pb_free(&pb);
+
+	/* a target using its stack and ctx, no tail call of its own */
+	pb_init(&pb);
+	PB(&pb, ST_MEM(BPF_DW, R10, -512, 0x1234),
+	   ST_MEM(BPF_DW, R10, -8, 0x55),
+	   LDX_MEM(BPF_DW, R0, R10, -512),
+	   LDX_MEM(BPF_DW, R2, R10, -8),
+	   ALU64_REG(BPF_ADD, R0, R2),
+	   ST_MEM(BPF_DW, R1, 0, 7),
+	   EXIT());
+	memset(&st, 0, sizeof(st));
+	st.target = new_prog(&pb, 512);
+	st.want_r0 = 0x1234 + 0x55;
+	st.want_w0 = 7;
+	run_native("stock-JIT caller tail-calls an armjit image with a 512-byte stack",
+		   stock_tc_run, &st);
+	free(st.target);
+	pb_free(&pb);
+	free(self);
+	free(arr);
+}
+
 void cases_tailcall(void)
 {
 	struct prog_buf p0, p1, p2, p3;
@@ -588,6 +820,7 @@ void cases_tailcall(void)
 	for (i = 0; i < 2; i++)
 		free(h[i]);
 	free(arr);
+	cases_stock_tailcall();
 }
 
 void cases_call(void)

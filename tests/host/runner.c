@@ -753,6 +753,43 @@ static void result(bool ok, const char *name, const char *directive)
 }
 
 /*
+ * A test that runs native code of its own around JIT'ed images (e.g. a
+ * hand-made stand-in for another JIT's caller): @fn returns true on
+ * success, else explains in @msg. Crashes and hangs inside it are
+ * contained as in JIT'ed code.
+ */
+bool run_native(const char *name, bool (*fn)(void *arg, char *msg, int n),
+		void *arg)
+{
+	char msg[240] = "";
+	volatile bool ok = false;
+
+	if (!want(name))
+		return true;
+	if (counting) {
+		nr_tests++;
+		return true;
+	}
+	crash_sig = 0;
+	if (sigsetjmp(crash_jmp, 1) == 0) {
+		alarm(5);
+		in_jit = 1;
+		ok = fn(arg, msg, sizeof(msg));
+		in_jit = 0;
+		alarm(0);
+	} else {
+		alarm(0);
+		snprintf(msg, sizeof(msg), "%s: signal %d at pc %p, addr %p",
+			 crash_sig == SIGALRM ? "hung (5 s)" : "crashed",
+			 (int)crash_sig, (void *)crash_pc, (void *)crash_addr);
+	}
+	if (msg[0])
+		printf("# %s: %s\n", name, msg);
+	result(ok, name, NULL);
+	return ok;
+}
+
+/*
  * What the verifier does for a JIT that wants explicit zero-extension
  * (bpf_jit_needs_zext(), verifier_zext): after each instruction defining a
  * 32-bit subregister (ALU32 incl. END 16/32, LDX B/H/W, W atomics with

@@ -173,6 +173,13 @@ bool run_static(const struct static_case *s);
 bool report(const char *name, bool ok);
 int static_len(const struct bpf_insn *insns, int max);
 
+/*
+ * A test running native code of its own (crash containment, KTAP line):
+ * @fn returns true on success, else explains in @msg.
+ */
+bool run_native(const char *name, bool (*fn)(void *arg, char *msg, int n),
+		void *arg);
+
 /* Tail-call support: JIT (hp->image) and interpreter use the same objects. */
 int host_prog_jit(struct host_prog *hp);
 void host_prog_free(struct host_prog *hp);
