@@ -336,10 +336,9 @@ static int armjit_emit_image(struct bpf_prog *prog, struct armjit_ctx *ctx,
 	return err;
 
 err_put:
-	if (p) {
-		kfree(p);
+	if (p)
 		module_put(THIS_MODULE);
-	}
+	kfree(p);
 	return err;
 }
 
