@@ -17,7 +17,7 @@
  * between the two, so rmmod may be refused (EAGAIN/EBUSY) only then.
  * Without --subprogs a refused rmmod is a failure. At the end the JIT image
  * areas in /proc/vmallocinfo (bpf_jit_binary_alloc) must be back to their
- * number before the storm (polled for 15 s: frees are deferred).
+ * number before the storm (polled for up to 120 s: frees are deferred).
  */
 #include "common.h"
 #include <signal.h>
@@ -624,8 +624,12 @@ int cmd_storm(int argc, char **argv)
 
 	if (!check_vm)
 		return 0;
-	/* freeing is deferred (RCU, workqueue, lazy vfree): poll */
-	for (i = 0; i < 150; i++) {
+	/*
+	 * Freeing is deferred (RCU, workqueue, lazy vfree): poll, up to
+	 * 120 s. 6.12's RCU_LAZY batches the thousands of call_rcu()s of a
+	 * storm: its programs are still going 15 s after the storm ends.
+	 */
+	for (i = 0; i < 1200; i++) {
 		vm_snapshot(&after);
 		if (after.jit_areas <= before.jit_areas &&
 		    after.bpf_areas <= before.bpf_areas)
