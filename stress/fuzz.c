@@ -121,6 +121,12 @@ static void restore(void)
 static const int sizes[] = { BPF_B, BPF_H, BPF_W, BPF_DW };
 static const int sbytes[] = { 1, 2, 4, 8 };
 
+/* A random offset of a size-z access, aligned, in [base, base + width). */
+static int slot(int z, int base, int width)
+{
+	return base + sbytes[z] * rn(width / sbytes[z]);
+}
+
 static void g_alu(void)
 {
 	static const int ops[] = { BPF_ADD, BPF_SUB, BPF_MUL, BPF_DIV, BPF_OR,
@@ -181,7 +187,7 @@ static void g_jmp(void)
 
 static void g_stack(void)
 {
-	int z = rn(4), off = DATA + sbytes[z] * rn(DATAW / sbytes[z]);
+	int z = rn(4), off = slot(z, DATA, DATAW);
 
 	switch (rn(3)) {
 	case 0:
@@ -227,7 +233,7 @@ static void g_map(void)
 	e(LDX_MEM(BPF_DW, 0, 10, SPILL));
 	for (i = 1 + rn(4); i > 0; i--) {
 		int z = rn(4), s = 6 + rn(4);
-		int off = sbytes[z] * rn(64 / sbytes[z]);
+		int off = slot(z, 0, 64);
 
 		switch (rn(4)) {
 		case 0:
@@ -241,7 +247,7 @@ static void g_map(void)
 			break;
 		default:
 			z = 2 + rn(2);
-			off = sbytes[z] * rn(64 / sbytes[z]);
+			off = slot(z, 0, 64);
 			e(ATOMIC_OP(sizes[z], atomic_op(), 1, s, off));
 		}
 	}
@@ -362,7 +368,7 @@ static void gen_subprog(int fn, int *start)
 	for (i = 1; i <= SUBSTK / 8; i++)
 		e(ST_MEM(BPF_DW, 10, -8 * i, imm32()));
 	for (k = 4 + rn(16); k > 0; k--) {
-		int z = rn(4), off = -SUBSTK + sbytes[z] * rn(SUBSTK / sbytes[z]);
+		int z = rn(4), off = slot(z, -SUBSTK, SUBSTK);
 
 		switch (rn(8)) {
 		case 0:
@@ -373,7 +379,7 @@ static void gen_subprog(int fn, int *start)
 			break;
 		case 2:
 			z = 2 + rn(2);
-			off = -SUBSTK + sbytes[z] * rn(SUBSTK / sbytes[z]);
+			off = slot(z, -SUBSTK, SUBSTK);
 			e(ATOMIC_OP(sizes[z], atomic_op(), 10, reg(), off));
 			break;
 		case 3:	/* if (cond) skip one op */
