@@ -410,7 +410,6 @@ static void compare_static(void)
 static void long_jumps(int n, bool gotol, const char *name)
 {
 	struct prog_buf pb;
-	struct test_case t;
 	struct host_blind b;
 	struct armjit_blind_key key = host_blind_key(0);
 	int i, far = 0;
@@ -456,16 +455,9 @@ static void long_jumps(int n, bool gotol, const char *name)
 		pb_free(&pb);
 		return;
 	}
-	memset(&t, 0, sizeof(t));
-	t.name = name;
-	t.insns = pb.insns;
-	t.len = pb.len;
-	t.flags = F_BLIND;
-	run_test(&t);
+	run_pb(name, &pb, F_BLIND);
 	snprintf(zname, sizeof(zname), "%s [zext]", name);
-	t.name = zname;
-	t.flags = F_BLIND | F_ZEXT | F_ZEXT_INSERT;
-	run_test(&t);
+	run_pb(zname, &pb, F_BLIND | F_ZEXT | F_ZEXT_INSERT);
 	pb_free(&pb);
 }
 

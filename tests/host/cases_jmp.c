@@ -273,7 +273,6 @@ static const struct static_case jmp_static[] = {
 static void gotol_long(int n, const char *name)
 {
 	struct prog_buf pb;
-	struct test_case t;
 	int i;
 
 	pb_init(&pb);
@@ -288,11 +287,7 @@ static void gotol_long(int n, const char *name)
 	   ALU64_IMM(BPF_LSH, R6, 32),
 	   ALU64_REG(BPF_OR, R0, R6),
 	   EXIT());
-	memset(&t, 0, sizeof(t));
-	t.name = name;
-	t.insns = pb.insns;
-	t.len = pb.len;
-	run_test(&t);
+	run_pb(name, &pb, 0);
 	pb_free(&pb);
 }
 

@@ -37,7 +37,6 @@ static void ld_imm64_all(void)
 static void long_branches(int n, const char *name, u32 flags)
 {
 	struct prog_buf pb;
-	struct test_case t;
 	int i;
 
 	pb_init(&pb);
@@ -65,12 +64,7 @@ static void long_branches(int n, const char *name, u32 flags)
 	   ALU64_IMM(BPF_LSH, R7, 20),
 	   ALU64_REG(BPF_ADD, R0, R7),
 	   EXIT());
-	memset(&t, 0, sizeof(t));
-	t.name = name;
-	t.insns = pb.insns;
-	t.len = pb.len;
-	t.flags = flags;
-	run_test(&t);
+	run_pb(name, &pb, flags);
 	pb_free(&pb);
 }
 

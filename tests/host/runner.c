@@ -926,6 +926,18 @@ bool run_test(const struct test_case *t0)
 	return ret;
 }
 
+bool run_pb(const char *name, const struct prog_buf *pb, u32 flags)
+{
+	struct test_case t;
+
+	memset(&t, 0, sizeof(t));
+	t.name = name;
+	t.insns = pb->insns;
+	t.len = pb->len;
+	t.flags = flags;
+	return run_test(&t);
+}
+
 static bool run_test1(const struct test_case *t)
 {
 	struct host_prog hp = {

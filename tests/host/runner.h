@@ -168,6 +168,8 @@ void pb_free(struct prog_buf *pb);
 
 /* Run one test, print its KTAP line. Returns true if ok. */
 bool run_test(const struct test_case *t);
+/* run_test() of the program in @pb, all other fields zero but @flags. */
+bool run_pb(const char *name, const struct prog_buf *pb, u32 flags);
 bool run_static(const struct static_case *s);
 /* A check that runs no program: its KTAP line (selection, counting). */
 bool report(const char *name, bool ok);
