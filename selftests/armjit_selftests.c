@@ -293,6 +293,7 @@ static long long repeat_override = -1;
 /* run_test()'s program: 1 JIT'ed, 0 interpreted, -1 did not load */
 static int last_jited = -1;
 static bool verbose;
+static const char *dump_dir;
 
 /* Mode switching: sysctl and sysfs files, with their values to restore. */
 static char saved_jit[16], saved_armjit[16];
@@ -502,6 +503,71 @@ static long long time_load(struct bpf_object *obj, struct bpf_program *prog,
 }
 
 /* One test: load @t in @mode (with or without RND_HI32), run, check. */
+static void write_dump(const char *name, const char *mode, const char *ext,
+		       const void *buf, size_t len)
+{
+	char path[PATH_MAX];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s.%s.%s", dump_dir, name, mode, ext);
+	f = fopen(path, "w");
+	if (!f || fwrite(buf, 1, len, f) != len)
+		fail("--dump: write %s: %s", path, strerror(errno));
+	if (f)
+		fclose(f);
+}
+
+/*
+ * --dump: the program as the kernel holds it (bpf_prog_info's arrays), for
+ * profiles and disassembly on the host: the image, the xlated insns and
+ * one "ADDR LEN" line per JIT'ed function.
+ */
+static void dump_prog(const struct prog_test *t, enum mode mode, int fd,
+		      const struct bpf_prog_info *first)
+{
+	struct bpf_prog_info info = {};
+	__u32 info_len = sizeof(info), i, n = first->nr_jited_ksyms;
+	__u32 nl = first->nr_jited_func_lens;
+	unsigned char *img = calloc(1, first->jited_prog_len + 1);
+	unsigned char *xl = calloc(1, first->xlated_prog_len + 1);
+	__u64 *ksyms = calloc(n + 1, sizeof(*ksyms));
+	__u32 *lens = calloc(nl + 1, sizeof(*lens));
+	char *syms = calloc(n + 1, 32);
+	size_t pos = 0;
+
+	if (!img || !xl || !ksyms || !lens || !syms) {
+		fail("--dump: out of memory");
+		goto out;
+	}
+	info.jited_prog_len = first->jited_prog_len;
+	info.jited_prog_insns = (__u64)(unsigned long)img;
+	info.xlated_prog_len = first->xlated_prog_len;
+	info.xlated_prog_insns = (__u64)(unsigned long)xl;
+	info.nr_jited_ksyms = n;
+	info.jited_ksyms = (__u64)(unsigned long)ksyms;
+	info.nr_jited_func_lens = nl;
+	info.jited_func_lens = (__u64)(unsigned long)lens;
+	if (bpf_obj_get_info_by_fd(fd, &info, &info_len)) {
+		fail("--dump: bpf_obj_get_info_by_fd: %s", strerror(errno));
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		pos += snprintf(syms + pos, 32, "%#llx %u\n",
+				(unsigned long long)ksyms[i],
+				i < nl ? lens[i] : 0);
+	write_dump(t->name, mode_names[mode], "jited", img,
+		   info.jited_prog_len);
+	write_dump(t->name, mode_names[mode], "xlated", xl,
+		   info.xlated_prog_len);
+	write_dump(t->name, mode_names[mode], "syms", syms, pos);
+out:
+	free(img);
+	free(xl);
+	free(ksyms);
+	free(lens);
+	free(syms);
+}
+
 static void run_test(const struct prog_test *t, enum mode mode, bool hi32)
 {
 	unsigned int repeat = repeat_override < 0 || t->fixed_repeat ?
@@ -562,6 +628,8 @@ static void run_test(const struct prog_test *t, enum mode mode, bool hi32)
 		     info.jited_prog_len);
 	if ((expect_jited & (1u << mode)) && !info.jited_prog_len)
 		fail("not JIT'ed in mode %s (--expect-jited)", mode_names[mode]);
+	if (dump_dir && info.jited_prog_len)
+		dump_prog(t, mode, prog_fd, &info);
 
 	if (!t->repeat)		/* load-only test */
 		goto out;
@@ -655,6 +723,8 @@ static void usage(const char *argv0, int status)
 	       "      --rnd-hi32 WHICH    load with BPF_F_TEST_RND_HI32: both, on, off (default: both)\n"
 	       "  -j, --expect-jited M[,M...]  fail unless every program is JIT'ed in mode M\n"
 	       "                          (armjit: and none was handed to the stock JIT)\n"
+	       "      --dump DIR          write each JIT'ed program's image, xlated insns and\n"
+	       "                          function addresses to DIR/PROG.MODE.{jited,xlated,syms}\n"
 	       "  -v, --verbose           libbpf debug messages\n"
 	       "  -l, --list              list the programs\n"
 	       "Programs:", argv0);
@@ -673,6 +743,7 @@ static void parse_args(int argc, char **argv)
 		{ "repeat", required_argument, NULL, 'r' },
 		{ "rnd-hi32", required_argument, NULL, 'H' },
 		{ "expect-jited", required_argument, NULL, 'j' },
+		{ "dump", required_argument, NULL, 'D' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "list", no_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
@@ -725,6 +796,9 @@ static void parse_args(int argc, char **argv)
 		case 'j':
 			expect_jited |= parse_list("--expect-jited", optarg,
 						   mode_names, NR_MODES);
+			break;
+		case 'D':
+			dump_dir = optarg;
 			break;
 		case 'v':
 			verbose = true;
