@@ -433,7 +433,10 @@ struct bpf_prog *armjit_jit_compile(struct bpf_prog *orig)
 		goto fail_release;
 	ctx.calls = calls;
 	ctx.offsets = kvcalloc(ctx.len + 1, sizeof(*ctx.offsets), GFP_KERNEL);
+	/* without it the code is only bigger: two-insn peepholes are off */
+	ctx.is_target = kvzalloc(ctx.len + 1, GFP_KERNEL);
 	if (!ctx.offsets) {
+		kvfree(ctx.is_target);
 		kfree(calls);
 		err = -ENOMEM;
 		goto fail_release;
@@ -448,6 +451,7 @@ struct bpf_prog *armjit_jit_compile(struct bpf_prog *orig)
 			err = armjit_emit_image(prog, &ctx, &bl, &key);
 	}
 	kvfree(ctx.offsets);
+	kvfree(ctx.is_target);
 	kfree(calls);
 	if (err)
 		goto fail_release;

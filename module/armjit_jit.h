@@ -72,6 +72,11 @@ struct armjit_ctx {
 	 * offset, used instead of its 16-bit off (or gotol's imm); NULL: none
 	 */
 	const s32 *jmp_off;
+	/* len + 1 bytes the translation fills: 1 where an insn is a jump
+	 * target (peepholes across two insns need that); NULL: every insn
+	 * counts as one, so no peephole spans two insns
+	 */
+	u8 *is_target;
 
 	/* output */
 	u32 *image;			/* NULL in sizing passes */
@@ -83,6 +88,9 @@ struct armjit_ctx {
 	u32 flags;
 	u32 frame_size;			/* bytes below the saved registers */
 	int sp_adj;			/* bytes pushed inside the current insn */
+	u32 last_insn;			/* the last ARM instruction emitted */
+	int label_idx;			/* an internal branch lands here */
+	u32 skip_load;			/* an identical reload to drop, or 0 */
 	/* per-program register mapping, chosen at the start of each pass */
 	struct armjit_reg map[MAX_BPF_JIT_REG];
 };

@@ -4,8 +4,10 @@
  *
  * One pass over the program emits the prologue, every instruction and the
  * epilogue; with no image it only counts, so the same code sizes and writes
- * the image. Every sequence has a size that depends only on the instruction
- * itself (never on branch distances), so sizes converge after one pass.
+ * the image. Every sequence has a size that depends only on the program's
+ * insns (the insn, its neighbours and which insns are jump targets, for
+ * the peepholes), never on branch distances, so sizes converge after one
+ * pass.
  *
  * Register mapping (choose_map() below, per program, into ctx->map[]):
  *
@@ -62,9 +64,14 @@ static const s8 armjit_slot[MAX_BPF_JIT_REG] = {
 
 /*
  * Per-program choice of the BPF registers that get the three callee-saved
- * pairs r8:r9, r4:r5, r6:r7: the most used of R0, R3-R9, AX (ties in the
- * default order R0, R6, R7, R8, R9, R3, R4, R5, AX). R1, R2 always live
- * in r0:r1, r2:r3; FP is never a register.
+ * pairs r8:r9, r4:r5, r6:r7: those of R0, R3-R9, AX whose stack slot
+ * would cost the most loads and stores (ties in the default order R0, R6,
+ * R7, R8, R9, R3, R4, R5, AX). R1, R2 always live in r0:r1, r2:r3; FP is
+ * never a register. Per insn, a stacked register costs a load for each
+ * read and a store for each write (a 64-bit one is one ldrd/strd); R0 in
+ * a pair costs one more at each call and exit (two movs from or to r0:r1
+ * instead of one strd or ldrd), R3-R5 one more at each call (stored into
+ * the outgoing argument slots, where a stacked one already is).
  */
 static void choose_map(struct armjit_ctx *ctx)
 {
@@ -72,30 +79,53 @@ static void choose_map(struct armjit_ctx *ctx)
 				    BPF_REG_8, BPF_REG_9, BPF_REG_3,
 				    BPF_REG_4, BPF_REG_5, BPF_REG_AX };
 	static const u8 pairs[] = { ARM_R8, ARM_R4, ARM_R6 };
-	u32 uses[MAX_BPF_JIT_REG] = { 0 };
+	s32 gain[MAX_BPF_JIT_REG] = { 0 };
 	bool taken[MAX_BPF_JIT_REG] = { false };
 	int i, j, p;
 
 	for (i = 0; i < ctx->len; i++) {
 		const struct bpf_insn *insn = &ctx->insns[i];
 		u8 cls = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
+		bool x = BPF_SRC(insn->code) == BPF_X;
 
 		if (insn->dst_reg >= MAX_BPF_JIT_REG ||
 		    insn->src_reg >= MAX_BPF_JIT_REG)
 			continue;	/* rejected by build_insn */
-		if ((cls == BPF_JMP || cls == BPF_JMP32) &&
-		    (op == BPF_CALL || op == BPF_EXIT)) {
-			uses[BPF_REG_0]++;
-			continue;
+		switch (cls) {
+		case BPF_JMP:
+		case BPF_JMP32:
+			if (op == BPF_CALL) {
+				gain[BPF_REG_0]--;
+				gain[BPF_REG_3]--;
+				gain[BPF_REG_4]--;
+				gain[BPF_REG_5]--;
+			} else if (op == BPF_EXIT) {
+				gain[BPF_REG_0]--;
+			} else if (op != BPF_JA && op != BPF_TAIL_CALL) {
+				gain[insn->dst_reg]++;
+				if (x)
+					gain[insn->src_reg]++;
+			}
+			break;
+		case BPF_ALU:
+		case BPF_ALU64:
+			/* mov writes only; the others read and write dst */
+			gain[insn->dst_reg] += op == BPF_MOV ? 1 : 2;
+			if (x)
+				gain[insn->src_reg]++;
+			break;
+		case BPF_LD:
+			gain[insn->dst_reg]++;
+			i++;	/* ld_imm64 */
+			break;
+		case BPF_LDX:
+		case BPF_STX:
+		case BPF_ST:
+			gain[insn->dst_reg]++;
+			if (cls != BPF_ST)
+				gain[insn->src_reg]++;
+			break;
 		}
-		if ((cls == BPF_JMP || cls == BPF_JMP32) &&
-		    (op == BPF_JA || op == BPF_TAIL_CALL))
-			continue;
-		uses[insn->dst_reg]++;
-		if (cls == BPF_LDX || cls == BPF_STX ||
-		    ((cls == BPF_ALU || cls == BPF_ALU64 || cls == BPF_JMP ||
-		      cls == BPF_JMP32) && BPF_SRC(insn->code) == BPF_X))
-			uses[insn->src_reg]++;
 	}
 	for (i = 0; i < MAX_BPF_JIT_REG; i++) {
 		ctx->map[i].lo = -1;
@@ -109,7 +139,7 @@ static void choose_map(struct armjit_ctx *ctx)
 
 		for (j = 0; j < (int)sizeof(order); j++)
 			if (!taken[order[j]] &&
-			    (best < 0 || uses[order[j]] > uses[order[best]]))
+			    (best < 0 || gain[order[j]] > gain[order[best]]))
 				best = j;
 		taken[order[best]] = true;
 		ctx->map[order[best]] = (struct armjit_reg){ pairs[p],
@@ -119,11 +149,38 @@ static void choose_map(struct armjit_ctx *ctx)
 
 static inline void emit(u32 insn, struct armjit_ctx *ctx)
 {
+	if (ctx->skip_load) {
+		u32 skip = ctx->skip_load;
+
+		ctx->skip_load = 0;
+		if (insn == skip)
+			return;	/* the register still holds that word */
+	}
 	if (insn == ARM_INSN_BAD)
 		ctx->flags |= FLAG_BAD_INSN;
 	if (ctx->image)
 		ctx->image[ctx->idx] = insn;
 	ctx->idx++;
+	ctx->last_insn = insn;
+}
+
+/*
+ * The load that reads back what insn (str/strd rt, [sp, #imm]) stored,
+ * else 0. A BPF insn that starts by loading the stacked register its
+ * predecessor ended by storing gets it from the register still.
+ */
+static u32 reload_of(u32 insn)
+{
+	if ((insn & 0xff7f0000) == 0xe50d0000)	/* str rt, [sp, #+-imm12] */
+		return insn | 1 << 20;
+	if ((insn & 0xff7f00f0) == 0xe14d00f0)	/* strd rt, [sp, #+-imm8] */
+		return insn ^ 0x20;
+	return 0;
+}
+
+static bool is_target(const struct armjit_ctx *ctx, int i)
+{
+	return !ctx->is_target || ctx->is_target[i];
 }
 
 static bool is_mapped(const struct armjit_ctx *ctx, u8 r)
@@ -375,6 +432,7 @@ static int emit_fwd(struct armjit_ctx *ctx, u8 cond)
 
 static void fix_fwd(struct armjit_ctx *ctx, int at)
 {
+	ctx->label_idx = ctx->idx;
 	if (ctx->image)
 		ctx->image[at] = (ctx->image[at] & 0xff000000) |
 				 ((ctx->idx - (at + 2)) & 0x00ffffff);
@@ -861,6 +919,11 @@ static int emit_alu32(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 			zext32(ctx, dst);
 			return 0;
 		}
+		/* imm 1: the verifier's explicit zero-extension */
+		if (!k && imm == 1 && src == dst) {
+			zero_hi(ctx, dst);
+			return 0;
+		}
 		if (k) {
 			dl = dst_lo(ctx, dst, TMP_A_LO);
 			emit_mov_imm(ctx, dl, imm);
@@ -868,7 +931,6 @@ static int emit_alu32(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 			dl = rd_lo(ctx, src, TMP_A_LO);
 		}
 		wr_lo(ctx, dst, dl);
-		/* imm 1: the verifier's explicit zero-extension */
 		if (!k && imm == 1)
 			zero_hi(ctx, dst);
 		else
@@ -1111,6 +1173,17 @@ static u32 arm_store(u8 size, u8 rt, u8 rn, s32 off)
 	}
 }
 
+/*
+ * ldrd/strd at [base + off] for lo:hi: only on the BPF stack (sp-based,
+ * where the verifier keeps DW accesses aligned; ldrd/strd fault on an
+ * unaligned word even where ldr/str don't) and with an even/odd pair.
+ */
+static bool sp_pair_ok(u8 base, s32 off, u8 lo, u8 hi)
+{
+	return base == ARM_SP && !(off & 3) && off >= 0 && off <= 255 &&
+	       is_pair(lo, hi);
+}
+
 /* LDX MEMSX (cpuv4): B/H/W sign-extended to 64 bits */
 static int emit_ldx_sx(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 {
@@ -1159,7 +1232,9 @@ static int emit_ldx(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 	/* a stacked dst in r10:r11: one strd */
 	dl = dst_lo(ctx, dst, TMP_A_LO);
 	dh = dst_hi(ctx, dst, TMP_A_HI);
-	if (dl == base) {
+	if (sp_pair_ok(base, off, dl, dh)) {
+		emit(arm_ldrd_i(dl, ARM_SP, off), ctx);
+	} else if (dl == base) {
 		emit(arm_ldr_i(dh, base, off + 4), ctx);
 		emit(arm_ldr_i(dl, base, off), ctx);
 	} else {
@@ -1170,6 +1245,29 @@ static int emit_ldx(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 	return 0;
 }
 
+/* STX/ST DW into the BPF stack: src (or imm) in a pair, one strd */
+static bool emit_st_dw_fp(struct armjit_ctx *ctx, const struct bpf_insn *insn)
+{
+	s32 off = insn->off + fp_off(ctx);
+	u8 sl, sh;
+
+	if (insn->dst_reg != BPF_REG_FP || !sp_pair_ok(ARM_SP, off, 0, 1))
+		return false;
+	if (BPF_CLASS(insn->code) == BPF_ST) {
+		emit_mov_imm(ctx, TMP_A_LO, insn->imm);
+		emit(insn->imm < 0 ? arm_mvn_i(TMP_A_HI, 0) :
+				     arm_mov_i(TMP_A_HI, 0), ctx);
+		sl = TMP_A_LO;
+		sh = TMP_A_HI;
+	} else {
+		rd64(ctx, insn->src_reg, &sl, &sh, TMP_A_LO, TMP_A_HI);
+		if (!is_pair(sl, sh))
+			return false;	/* nothing emitted: mapped */
+	}
+	emit(arm_strd_i(sl, ARM_SP, off), ctx);
+	return true;
+}
+
 /* ST (imm) and STX MEM */
 static int emit_st(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 {
@@ -1178,6 +1276,8 @@ static int emit_st(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 	s32 off = insn->off;
 	u8 base, sl, sh = 0;
 
+	if (size == BPF_DW && emit_st_dw_fp(ctx, insn))
+		return 0;
 	if (k) {
 		emit_mov_imm(ctx, TMP_B_LO, insn->imm);
 		sl = TMP_B_LO;
@@ -1581,12 +1681,23 @@ static int emit_tail_call(struct armjit_ctx *ctx)
 	return 0;
 }
 
+/* insn i's jump target (any value: the caller checks the range) */
+static s64 jmp_target(const struct armjit_ctx *ctx,
+		      const struct bpf_insn *insn, int i)
+{
+	if (ctx->jmp_off)
+		return (s64)i + 1 + ctx->jmp_off[i];
+	if (insn->code == (BPF_JMP32 | BPF_JA))
+		return (s64)i + 1 + insn->imm;	/* gotol (cpuv4) */
+	return (s64)i + 1 + insn->off;
+}
+
 static int emit_jmp(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 		    int i)
 {
 	bool is64 = BPF_CLASS(insn->code) == BPF_JMP;
 	u8 op = BPF_OP(insn->code);
-	s64 target = (s64)i + 1 + (ctx->jmp_off ? ctx->jmp_off[i] : insn->off);
+	s64 target = jmp_target(ctx, insn, i);
 	int cond;
 
 	switch (op) {
@@ -1618,8 +1729,6 @@ static int emit_jmp(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 		return emit_b(ctx, ARM_COND_AL, ctx->epilogue_offset);
 	}
 
-	if (op == BPF_JA && !is64 && !ctx->jmp_off)
-		target = (s64)i + 1 + insn->imm;	/* gotol (cpuv4) */
 	if (target < 0 || target > ctx->len)
 		return -EINVAL;
 	if (op == BPF_JA) {
@@ -1631,6 +1740,79 @@ static int emit_jmp(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 	if (cond < 0)
 		return cond;
 	return emit_b(ctx, cond, ctx->offsets[target]);
+}
+
+/* ---- Two insns as one -------------------------------------------------- */
+
+/*
+ * "rD = rS; rD op= K/rX" (clang's pointer arithmetic, bounds checks) when
+ * the second insn is no jump target: op straight from rS's registers,
+ * without the copy. FP + K is sp + constant (hi 0) when that isn't below
+ * sp. 64 bits: ADD, SUB; 32 bits: ADD, SUB, AND, OR, XOR and shifts by K.
+ * Returns 1 when it emitted both insns, 0 when they don't pair.
+ */
+static int emit_fused(struct armjit_ctx *ctx, const struct bpf_insn *a,
+		      const struct bpf_insn *b)
+{
+	u8 dst = a->dst_reg, src = a->src_reg, x = b->src_reg;
+	u8 op = BPF_OP(b->code), cls = BPF_CLASS(a->code);
+	bool k = BPF_SRC(b->code) == BPF_K;
+	u32 imm = b->imm, imm_hi = b->imm < 0 ? ~0U : 0;
+	u8 dl, dh, sl, sh, xl, xh;
+	s64 v;
+
+	if (a->code != (cls | BPF_MOV | BPF_X) || a->off || a->imm ||
+	    BPF_CLASS(b->code) != cls || b->dst_reg != dst || b->off ||
+	    src == dst || dst == BPF_REG_FP || x >= MAX_BPF_JIT_REG)
+		return 0;
+	if (cls == BPF_ALU) {
+		enum arm_shift t = op == BPF_LSH ? ARM_LSL :
+				   op == BPF_RSH ? ARM_LSR : ARM_ASR;
+
+		if (!k || (op != BPF_ADD && op != BPF_SUB && op != BPF_AND &&
+			   op != BPF_OR && op != BPF_XOR && op != BPF_LSH &&
+			   op != BPF_RSH && op != BPF_ARSH))
+			return 0;
+		sl = rd_lo(ctx, src, TMP_A_LO);
+		dl = dst_lo(ctx, dst, TMP_A_LO);
+		if (op == BPF_LSH || op == BPF_RSH || op == BPF_ARSH)
+			emit(arm_mov_si(dl, sl, t, imm & 31), ctx);
+		else
+			emit_dp_imm(ctx, bpf2dp(op), false, dl, sl, imm,
+				    TMP_B_LO);
+		wr_lo(ctx, dst, dl);
+		zext32(ctx, dst);
+		return 1;
+	}
+	if (op != BPF_ADD && op != BPF_SUB)
+		return 0;
+	if (!k && x == dst)
+		return 0;
+	dl = dst_lo(ctx, dst, TMP_A_LO);
+	dh = dst_hi(ctx, dst, TMP_A_HI);
+	if (src == BPF_REG_FP) {
+		v = (s64)fp_off(ctx) + (op == BPF_ADD ? (s64)b->imm :
+							-(s64)b->imm);
+		if (!k || v < 0 || v > 4095)
+			return 0;
+		emit_add_imm(ctx, dl, ARM_SP, v, TMP_B_LO);
+		emit(arm_mov_i(dh, 0), ctx);
+		wr64(ctx, dst, dl, dh);
+		return 1;
+	}
+	rd64(ctx, src, &sl, &sh, TMP_A_LO, TMP_A_HI);
+	if (k) {
+		emit_dp_imm(ctx, bpf2dp(op), true, dl, sl, imm, TMP_B_LO);
+		emit_dp_imm(ctx, op == BPF_ADD ? ARM_DP_ADC : ARM_DP_SBC,
+			    false, dh, sh, imm_hi, TMP_B_LO);
+	} else {
+		rd64(ctx, x, &xl, &xh, TMP_B_LO, TMP_B_HI);
+		emit(arm_dp_reg(bpf2dp(op), true, dl, sl, xl), ctx);
+		emit(arm_dp_reg(op == BPF_ADD ? ARM_DP_ADC : ARM_DP_SBC,
+				false, dh, sh, xh), ctx);
+	}
+	wr64(ctx, dst, dl, dh);
+	return 1;
 }
 
 /* ---- Dispatch ----------------------------------------------------------- */
@@ -1649,6 +1831,10 @@ static int build_insn(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 	    (cls == BPF_ALU || cls == BPF_ALU64 || cls == BPF_LDX ||
 	     cls == BPF_LD))
 		return -EINVAL;
+
+	if ((cls == BPF_ALU || cls == BPF_ALU64) && i + 1 < ctx->len &&
+	    !is_target(ctx, i + 1) && emit_fused(ctx, insn, insn + 1))
+		return 1;
 
 	switch (cls) {
 	case BPF_ALU:
@@ -1692,6 +1878,32 @@ static int build_insn(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 	return -EOPNOTSUPP;
 }
 
+/* ctx->is_target[]: every insn a jump lands on */
+static void mark_targets(struct armjit_ctx *ctx)
+{
+	int i;
+
+	if (!ctx->is_target)
+		return;
+	memset(ctx->is_target, 0, ctx->len + 1);
+	for (i = 0; i < ctx->len; i++) {
+		const struct bpf_insn *insn = &ctx->insns[i];
+		u8 cls = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
+		s64 t;
+
+		if (insn->code == (BPF_LD | BPF_IMM | BPF_DW)) {
+			i++;
+			continue;
+		}
+		if ((cls != BPF_JMP && cls != BPF_JMP32) || op == BPF_CALL ||
+		    op == BPF_EXIT || op == BPF_TAIL_CALL)
+			continue;
+		t = jmp_target(ctx, insn, i);
+		if (t >= 0 && t <= ctx->len)
+			ctx->is_target[t] = 1;
+	}
+}
+
 int armjit_build(struct armjit_ctx *ctx)
 {
 	int i, ret;
@@ -1699,6 +1911,10 @@ int armjit_build(struct armjit_ctx *ctx)
 	ctx->idx = 0;
 	ctx->flags = 0;
 	ctx->sp_adj = 0;
+	ctx->label_idx = -1;
+	ctx->skip_load = 0;
+	ctx->last_insn = 0;
+	mark_targets(ctx);
 	choose_map(ctx);
 	for (i = 0; i < ctx->len; i++)
 		if (ctx->insns[i].code == (BPF_JMP | BPF_TAIL_CALL))
@@ -1708,7 +1924,17 @@ int armjit_build(struct armjit_ctx *ctx)
 	build_prologue(ctx);
 	for (i = 0; i < ctx->len; i++) {
 		ctx->offsets[i] = ctx->idx;
+		/*
+		 * Reached only by falling through the code before (no jump
+		 * lands at this ARM index): what it stored last is still in
+		 * the register.
+		 */
+		if (is_target(ctx, i))
+			ctx->label_idx = ctx->idx;
+		if (i && ctx->label_idx != ctx->idx)
+			ctx->skip_load = reload_of(ctx->last_insn);
 		ret = build_insn(ctx, &ctx->insns[i], i);
+		ctx->skip_load = 0;
 		if (ret < 0)
 			return ret;
 		if (ret) {

@@ -30,6 +30,8 @@ struct armjit_rt armjit_rt;
 
 const char *test_filter;
 bool verbose;
+/* --no-peephole: no ctx->is_target, so no two-insn peepholes */
+bool peephole = true;
 bool counting;
 static int nr_tests, nr_pass, nr_fail, nr_skip;
 
@@ -411,6 +413,7 @@ int host_prog_jit(struct host_prog *hp)
 	ctx.calls = hp->calls;
 	ctx.ncalls = hp->ncalls;
 	ctx.offsets = calloc(ctx.len + 1, sizeof(int));
+	ctx.is_target = peephole ? calloc(ctx.len + 1, 1) : NULL;
 
 	err = size_passes(&ctx, &words);
 	if (err)
@@ -437,6 +440,7 @@ int host_prog_jit(struct host_prog *hp)
 			   hp->blind ? "blinded: " : "");
 out:
 	free(ctx.offsets);
+	free(ctx.is_target);
 	host_blind_free(&hb);
 	hp->jit_err = err;
 	return err;
@@ -522,6 +526,7 @@ static int host_prog_jit_funcs(struct host_prog *hp)
 		ctx->calls = hp->calls;
 		ctx->ncalls = hp->ncalls;
 		ctx->offsets = calloc(ctx->len + 1, sizeof(int));
+		ctx->is_target = peephole ? calloc(ctx->len + 1, 1) : NULL;
 		err = size_passes(ctx, &fn->words);
 		if (err) {
 			printf("# function %d (insns %d..%d): first JIT failed\n",
@@ -648,8 +653,10 @@ out:
 	if (tgt && tgt != funcs[f].target)
 		free(tgt);
 	free(first);
-	for (f = 0; f < n; f++)
+	for (f = 0; f < n; f++) {
 		free(ctxs[f].offsets);
+		free(ctxs[f].is_target);
+	}
 	free(ctxs);
 	if (err)
 		host_prog_free(hp);
@@ -1190,6 +1197,7 @@ static void run_all(void)
 	cases_subprog();
 	cases_misc();
 	cases_blind();
+	cases_peephole();
 }
 
 int main(int argc, char **argv)
@@ -1203,6 +1211,8 @@ int main(int argc, char **argv)
 			hwdiv = atoi(argv[i] + 8);
 		else if (!strcmp(argv[i], "-v"))
 			verbose = true;
+		else if (!strcmp(argv[i], "--no-peephole"))
+			peephole = false;
 		else
 			test_filter = argv[i];
 	}

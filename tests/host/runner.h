@@ -202,10 +202,12 @@ void cases_tailcall(void);
 void cases_subprog(void);
 void cases_misc(void);
 void cases_blind(void);
+void cases_peephole(void);
 
 /* Test selection: only names containing this substring (NULL: all). */
 extern const char *test_filter;
 extern bool verbose;
+extern bool peephole;
 extern bool counting;		/* first pass: only count tests */
 bool want(const char *name);
 

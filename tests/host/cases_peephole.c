@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The translation's peepholes across two BPF insns (armjit_translate.c):
+ * "rD = rS; rD op= K/rX" as one sequence, the reload a BPF insn drops
+ * when its predecessor ended by storing that word, and DW stack accesses
+ * as one ldrd/strd. Each against the interpreter with every register in
+ * a pair or on the stack (per program, by use), with jumps that land
+ * between the two insns (no peephole may span them), and the sizes they
+ * save (so a change that turns one off is seen).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include "gen.h"
+
+static const int pp_regs[] = { R0, R2, R3, R4, R5, R6, R7, R8, R9 };
+
+static int rnd(int n)
+{
+	return (int)(rnd64() % (u64)n);
+}
+
+static s32 pick_imm(void)
+{
+	static const s32 imms[] = { 0, 1, 14, 34, -1, -16, 255, 256, 4095,
+				    0x10000, -0x10001, 0x7fffffff,
+				    (s32)0x80000000, 0x12345678 };
+
+	return imms[rnd(ARRAY_SIZE(imms))];
+}
+
+/*
+ * Random "rD = rS; rD op= ..." blocks. Operands near 2^32 carry into the
+ * hi word; FP as rS is subtracted again so the result doesn't depend on
+ * where the stack is. @bias: one register used much more, so programs
+ * differ in which registers live in pairs.
+ */
+static void fused_random(int seed, bool alu32)
+{
+	static const u8 ops64[] = { BPF_ADD, BPF_SUB };
+	static const u8 ops32[] = { BPF_ADD, BPF_SUB, BPF_AND, BPF_OR,
+				    BPF_XOR, BPF_LSH, BPF_RSH, BPF_ARSH };
+	struct gen_prog g;
+	char name[96];
+	int bias = pp_regs[seed % ARRAY_SIZE(pp_regs)];
+	int n;
+
+	gen_init(&g, GEN_ALLREGS);
+	for (n = 0; n < 40; n++) {
+		int d = rnd(3) ? pp_regs[rnd(ARRAY_SIZE(pp_regs))] : bias;
+		int s = rnd(3) ? pp_regs[rnd(ARRAY_SIZE(pp_regs))] : bias;
+		int x = pp_regs[rnd(ARRAY_SIZE(pp_regs))];
+		u64 a = gen_vals64[rnd(gen_nr_vals64)];
+		u64 b = rnd(2) ? 0xfffffff0ull + rnd(32) :
+				 gen_vals64[rnd(gen_nr_vals64)];
+		struct gen_block *blk;
+		u8 op;
+
+		if (d == s)
+			s = d == R3 ? R4 : R3;
+		if (x == d)
+			x = d == R5 ? R6 : R5;
+		blk = gen_add(&g, d, s, a, b);
+		if (alu32) {
+			op = ops32[rnd(ARRAY_SIZE(ops32))];
+			gen_body(blk, MOV32_REG(d, s));
+			if (op == BPF_LSH || op == BPF_RSH || op == BPF_ARSH)
+				gen_body(blk, ALU32_IMM(op, d, rnd(32)));
+			else
+				gen_body(blk, ALU32_IMM(op, d, pick_imm()));
+			continue;
+		}
+		op = ops64[rnd(2)];
+		if (rnd(6) == 0) {
+			/* FP + K: a stack address, then - FP again */
+			gen_body(blk, MOV64_REG(d, R10));
+			gen_body(blk, ALU64_IMM(op, d, rnd(2) ? -8 * rnd(64) :
+						   rnd(5000) - 2500));
+			gen_body(blk, ALU64_REG(BPF_SUB, d, R10));
+		} else {
+			gen_body(blk, MOV64_REG(d, s));
+			gen_body(blk, rnd(2) ? ALU64_IMM(op, d, pick_imm()) :
+					       ALU64_REG(op, d, x));
+		}
+	}
+	snprintf(name, sizeof(name), "peephole: %s rD = rS; rD op= ..., seed %d",
+		 alu32 ? "32-bit" : "64-bit", seed);
+	gen_run(&g, name);
+	gen_free(&g);
+}
+
+/*
+ * A jump that lands on the second insn of a pair: it must run there (a
+ * fused pair would skip it), and a store the fall-through path left in a
+ * register must not stand in for the load there.
+ */
+static void jump_between(u32 flags, const char *tag)
+{
+	struct prog_buf pb;
+	char name[96];
+	int i;
+
+	pb_init(&pb);
+	PB(&pb, MOV64_IMM(R2, 0),
+	   MOV64_IMM(R4, 0),
+	   /* R3-R5, R8, R9 on the stack: the filler below weights R0, R6, R7 */
+	   MOV32_IMM(R9, 7),
+	   MOV32_IMM(R8, 99),		/* r10 = 99 */
+	   MOV64_IMM(R3, 40),		/* r10 = 40 */
+	   JMP_IMM(BPF_JEQ, R2, 0, 1),	/* 5: taken, to 7 */
+	   MOV32_IMM(R9, 3),		/* ends storing r10 into R9 */
+	   ALU32_IMM(BPF_ADD, R9, 1),	/* 7: loads R9 (8, not 41) */
+	   JMP_IMM(BPF_JEQ, R2, 0, 1),	/* 8: taken, to 10 */
+	   MOV64_REG(R4, R3),
+	   ALU64_IMM(BPF_ADD, R4, 2),	/* 10: R4 = 2, not 0 */
+	   MOV64_REG(R5, R3),		/* 11, 12: a pair */
+	   ALU64_IMM(BPF_ADD, R5, 5),
+	   STX_MEM(BPF_DW, R1, R9, 0),
+	   STX_MEM(BPF_DW, R1, R8, 8),
+	   STX_MEM(BPF_DW, R1, R4, 16),
+	   STX_MEM(BPF_DW, R1, R5, 24),
+	   MOV64_IMM(R0, 1),
+	   JA(30));
+	for (i = 0; i < 30; i++)	/* never runs: weights R0, R6, R7 */
+		PB(&pb, ALU64_REG(BPF_ADD, R0 + (i % 3 ? 5 + i % 3 : 0), R6));
+	PB(&pb, EXIT());
+	snprintf(name, sizeof(name), "peephole: jumps between the insns of a pair%s",
+		 tag);
+	run_pb(name, &pb, flags);
+	pb_free(&pb);
+}
+
+/*
+ * DW loads and stores on the BPF stack from every register, including
+ * offsets ldrd/strd can't reach (imm8) and the hi word's sign (ST imm).
+ */
+static void stack_dw(void)
+{
+	struct prog_buf pb;
+	int i, k;
+
+	pb_init(&pb);
+	for (i = 0; i < (int)ARRAY_SIZE(pp_regs); i++) {
+		int r = pp_regs[i], t = pp_regs[(i + 4) % ARRAY_SIZE(pp_regs)];
+		/* and 248 below: both in the 512-byte stack */
+		s16 off = -8 - 8 * (s16)(i * 7 % 32);
+
+		pb_ld64(&pb, r, 0x0123456789abcdefull * (i + 1));
+		PB(&pb, STX_MEM(BPF_DW, R10, r, off),
+		   ST_MEM(BPF_DW, R10, off - 248, i % 2 ? -5 - i : 5 + i),
+		   LDX_MEM(BPF_DW, t, R10, off),
+		   STX_MEM(BPF_DW, R1, t, 8 * i));
+		for (k = 0; k < 2; k++)
+			PB(&pb, LDX_MEM(BPF_DW, t, R10, off - 248 * k),
+			   ALU64_REG(BPF_XOR, R0, t));
+	}
+	PB(&pb, EXIT());
+	run_pb("peephole: DW stack loads and stores, every register", &pb, 0);
+	pb_free(&pb);
+}
+
+/* Words of @p JIT'ed with and without the peepholes. */
+static bool jit_words(const struct bpf_insn *p, int len, bool with, int *words)
+{
+	struct host_prog hp = { .insns = p, .len = len, .stack_depth = 512,
+				.zext = true };
+	bool saved = peephole;
+	int err;
+
+	peephole = with;
+	err = host_prog_jit(&hp);
+	peephole = saved;
+	*words = hp.words;
+	host_prog_free(&hp);
+	return !err;
+}
+
+/*
+ * The instructions each peephole saves, on the shapes clang emits:
+ * bounds checks (rD = rS; rD += K; if rD > rE), stack pointers
+ * (rD = FP; rD += K), a zero-extended load and an op on a stacked
+ * register, DW stack copies.
+ */
+static void sizes(void)
+{
+	static const struct {
+		const char *what;
+		struct bpf_insn insns[12];
+		int len, saved;
+	} c[] = {
+		{ "rD = rS; rD += K (both in pairs): no copy",
+		  { MOV64_REG(R3, R1), ALU64_IMM(BPF_ADD, R3, 14), EXIT() },
+		  3, 2 },
+		{ "rD = FP; rD += K: add from sp, hi 0",
+		  { MOV64_REG(R2, R10), ALU64_IMM(BPF_ADD, R2, -16), EXIT() },
+		  3, 2 },
+		{ "wD = wS; wD &= K: no copy",
+		  { MOV32_REG(R2, R1), ALU32_IMM(BPF_AND, R2, 0xff), EXIT() },
+		  3, 1 },
+		{ "op on a stacked register after its store: no reload",
+		  { MOV64_IMM(R0, 0), MOV64_IMM(R6, 0), MOV64_IMM(R7, 0),
+		    ALU64_REG(BPF_ADD, R0, R6), ALU64_REG(BPF_ADD, R6, R7),
+		    ALU64_REG(BPF_ADD, R7, R0), ALU64_REG(BPF_ADD, R0, R7),
+		    ALU64_REG(BPF_ADD, R6, R0),
+		    MOV32_IMM(R9, 1), ALU32_IMM(BPF_LSH, R9, 4),
+		    ALU32_IMM(BPF_OR, R9, 3), EXIT() },
+		  12, 2 },
+	};
+	int i;
+
+	for (i = 0; i < (int)ARRAY_SIZE(c); i++) {
+		char name[128];
+		int with, without;
+		bool ok;
+
+		snprintf(name, sizeof(name), "peephole: size: %s", c[i].what);
+		if (!want(name) || counting) {
+			report(name, true);
+			continue;
+		}
+		with = without = 0;
+		ok = jit_words(c[i].insns, c[i].len, true, &with) &&
+		     jit_words(c[i].insns, c[i].len, false, &without);
+		if (!ok || without - with != c[i].saved)
+			printf("# %s: %d words with the peepholes, %d without (want %d fewer)\n",
+			       name, with, without, c[i].saved);
+		report(name, ok && without - with == c[i].saved);
+	}
+}
+
+void cases_peephole(void)
+{
+	int seed;
+
+	for (seed = 0; seed < 9; seed++) {
+		fused_random(seed, false);
+		fused_random(seed, true);
+	}
+	gen_extra_flags = F_ZEXT | F_ZEXT_INSERT;
+	fused_random(100, false);
+	fused_random(101, true);
+	gen_extra_flags = 0;
+	jump_between(0, "");
+	jump_between(F_ZEXT | F_ZEXT_INSERT, " [zext]");
+	stack_dw();
+	sizes();
+}
