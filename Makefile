@@ -13,6 +13,9 @@
 #   make selftests    the BPF selftest programs in the guest: interpreter, stock
 #                     JIT, armjit (KTAP; RUN_ARGS= passes runner options)
 #   make bench        icount figures: interp/stock/armjit (bench/results-$KERNEL.*)
+#   make profile      per-instruction counts of a selftest program's JIT'ed code
+#                     (PROG=l4lb MODE=armjit|stock REPEAT=100 ALL=1: every insn;
+#                     build/$KERNEL/profile/PROG.MODE.txt)
 #   make checkpatch   checkpatch.pl --no-tree on module/*.[ch]
 #   make dkms-test    Debian's dkms builds armjit in an armhf chroot; boot it (slow)
 #   make stress       stress/: toggle/unload storms, mixed tail calls, blinding,
@@ -32,7 +35,7 @@ export KERNEL
 
 VM := scripts/vm --cpu $(CPU)
 
-.PHONY: all module setup fetch check check-all test-bpf selftests demo bench checkpatch dkms-test stress fuzz clean
+.PHONY: all module setup fetch check check-all test-bpf selftests demo bench profile checkpatch dkms-test stress fuzz clean
 
 all: module
 
@@ -64,6 +67,10 @@ demo: module
 
 bench: module
 	@bench/run
+
+profile: module
+	@CPU=$(CPU) bench/profile $(if $(ALL),--all) $(or $(PROG),l4lb) \
+		$(or $(MODE),armjit) $(or $(REPEAT),100)
 
 stress: module
 	@$(MAKE) -C stress run VM_ARGS="--cpu $(CPU)"
