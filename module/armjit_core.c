@@ -65,9 +65,11 @@ static int armjit_lock_ro(struct bpf_binary_header *hdr)
 
 /*
  * One sizing pass: every sequence armjit_build() emits has a size that
- * depends only on the instruction (never on branch distances), so the
- * first pass already gives the final size and every insn's offset. The
- * final pass checks that (armjit_write_image(): -EFAULT if it differs).
+ * depends only on the program (never on branch distances) and, for calls
+ * of kernel routines, on ctx->image_addr, so one pass gives every insn's
+ * offset: without an address the size to allocate, with it the final
+ * size. The final pass checks that (armjit_write_image(): -EFAULT if it
+ * differs).
  */
 static int armjit_size_passes(struct armjit_ctx *ctx)
 {
@@ -309,7 +311,12 @@ static int armjit_emit_image(struct bpf_prog *prog, struct armjit_ctx *ctx,
 		err = -ENOMEM;
 		goto err_put;
 	}
-	err = armjit_write_image(ctx, image);
+	/* sized again where it will run: calls in bl range shrink */
+	ctx->image_addr = (u32)image;
+	err = armjit_size_passes(ctx);
+	if (!err)
+		err = armjit_write_image(ctx, image);
+	size = ctx->idx * sizeof(u32);
 	if (err) {
 		armjit_syms.bpf_jit_binary_free(hdr);
 		goto err_put;
@@ -365,6 +372,7 @@ static void armjit_extra_pass(struct bpf_prog *prog, struct armjit_ctx *ctx,
 {
 	int err;
 
+	ctx->image_addr = (u32)prog->bpf_func;
 	err = armjit_size_passes(ctx);
 	if (!err && ctx->idx * sizeof(u32) != prog->jited_len)
 		err = -EFAULT;

@@ -523,6 +523,14 @@ static inline u32 arm_b(s32 off)
 	return 0xea000000 | (off & 0x00ffffff);
 }
 
+/* bl .+8+4*off: call within +-32 MB */
+static inline u32 arm_bl(s32 off)
+{
+	if (off < -(1 << 23) || off >= (1 << 23))
+		return ARM_INSN_BAD;
+	return 0xeb000000 | (off & 0x00ffffff);
+}
+
 static inline u32 arm_bx(u8 rm)
 {
 	if (rm > 14)

@@ -77,6 +77,11 @@ struct armjit_ctx {
 	 * counts as one, so no peephole spans two insns
 	 */
 	u8 *is_target;
+	/* where the image will run, once allocated (0: not yet): kernel
+	 * routines in bl range are then called with one bl, so the caller
+	 * sizes again with it set before the final pass
+	 */
+	u32 image_addr;
 
 	/* output */
 	u32 *image;			/* NULL in sizing passes */
@@ -137,9 +142,11 @@ struct armjit_ctx {
  * past the instruction that zeroes the tail-call counter (which then
  * arrives in r1, ctx in r0); the caller has already torn down its own
  * frame. Main image layout, in words:
- *	0		mov r1, #0	bpf_func
- *	1		b T		over the stub (the normal path's cost)
- *	2 .. S-1	udf		padding
+ *	0		mov r1, #0	bpf_func (only a program with tail
+ *					calls keeps the counter)
+ *	0 or 1		b T		over the stub (the normal path's cost)
+ *	1 or 2 .. S-1	udf		padding; word 2 tells armjit's
+ *					images from the stock JIT's
  *	S .. T-1	the stub	S = ARMJIT_STOCK_PROLOGUE / 4; falls
  *					through into
  *	T		push ...	T = ARMJIT_TAIL_CALL_OFFSET / 4

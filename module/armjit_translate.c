@@ -47,8 +47,14 @@ static inline int hweight_saved(void)
 	return __builtin_popcount(SAVED_REGS);
 }
 
-/* First word of every armjit image: mov r1, #0 (tail-call counter) */
+/*
+ * First word of an armjit main image with tail calls: mov r1, #0 (its
+ * tail-call counter starts at 0); without, the branch over the stub
+ * itself. Word 2 is ARMJIT_UDF in every main image, where a stock image
+ * has its prologue: armjit's tail calls look there.
+ */
 #define ARMJIT_ENTRY_INSN	0xe3a01000
+#define ARMJIT_MARK_WORD	2
 
 /* ctx->flags */
 #define FLAG_BAD_INSN	0x1		/* an encoder answered ARM_INSN_BAD */
@@ -491,8 +497,9 @@ static void build_prologue(struct armjit_ctx *ctx)
 		build_subprog_prologue(ctx);
 		return;
 	}
-	/* bpf_func: the tail-call counter starts at 0 */
-	emit(ARMJIT_ENTRY_INSN, ctx);
+	/* bpf_func: the tail-call counter starts at 0, if it is kept */
+	if (ctx->flags & FLAG_TAIL_CALL)
+		emit(ARMJIT_ENTRY_INSN, ctx);
 	emit(arm_b(ARMJIT_TAIL_CALL_OFFSET / 4 - (ctx->idx + 2)), ctx);
 	while (ctx->idx < ARMJIT_STOCK_PROLOGUE / 4)
 		emit(ARMJIT_UDF, ctx);
@@ -613,8 +620,23 @@ static void wr_saved(struct armjit_ctx *ctx, u8 r, bool hi, u8 src,
 		wr_half(ctx, r, hi, src);
 }
 
+/*
+ * Call a kernel routine: one bl when the image's address is known and the
+ * routine within +-32 MB of this instruction (the module area and kernel
+ * text, always on these kernels), else through ip. The choice depends on
+ * this instruction's own index, the same in the last sizing pass and the
+ * final one. Not for bpf-to-bpf calls: their targets come in the extra
+ * pass, which must keep the size.
+ */
 static void emit_call_addr(struct armjit_ctx *ctx, u32 addr)
 {
+	s32 off = (s32)(addr - (ctx->image_addr + 4 * ctx->idx + 8));
+
+	if (ctx->image_addr && !(off & 3) && off >= -(1 << 25) &&
+	    off < (1 << 25)) {
+		emit(arm_bl(off >> 2), ctx);
+		return;
+	}
 	emit_mov_addr(ctx, ARM_IP, addr);
 	emit(arm_blx_r(ARM_IP), ctx);
 }
@@ -1568,7 +1590,7 @@ static void ld_word(struct armjit_ctx *ctx, u8 rt, u8 r, bool hi)
  * source slot (R3-R5 at [sp], [sp+8], [sp+16]).
  */
 static int emit_call(struct armjit_ctx *ctx, u32 addr,
-		     const struct armjit_call_conv *conv)
+		     const struct armjit_call_conv *conv, bool bpf2bpf)
 {
 	int i, ncrn = 0, nsaa = 0;
 	u8 sz;
@@ -1614,7 +1636,12 @@ static int emit_call(struct armjit_ctx *ctx, u32 addr,
 				emit(arm_strd_i(ctx->map[i].lo, ARM_SP,
 						armjit_slot[i]), ctx);
 	}
-	emit_call_addr(ctx, addr);
+	if (bpf2bpf) {
+		emit_mov_addr(ctx, ARM_IP, addr);
+		emit(arm_blx_r(ARM_IP), ctx);
+	} else {
+		emit_call_addr(ctx, addr);
+	}
 	if (conv && conv->conv == ARMJIT_CONV_AAPCS && conv->ret_size == 4)
 		emit(arm_mov_i(ARM_R1, 0), ctx);
 	wr64(ctx, BPF_REG_0, ARM_R0, ARM_R1);
@@ -1658,12 +1685,12 @@ static int emit_tail_call(struct armjit_ctx *ctx)
 
 	/*
 	 * Only enter armjit code: a program the stock JIT or the interpreter
-	 * runs has other conventions. Its first word tells.
+	 * runs has other conventions. Its word ARMJIT_MARK_WORD tells.
 	 */
 	emit(arm_ldr_i(ARM_LR, ARM_LR, offsetof(struct bpf_prog, bpf_func)),
 	     ctx);
-	emit(arm_ldr_i(ARM_R10, ARM_LR, 0), ctx);
-	emit_mov_addr(ctx, ARM_R11, ARMJIT_ENTRY_INSN);
+	emit(arm_ldr_i(ARM_R10, ARM_LR, 4 * ARMJIT_MARK_WORD), ctx);
+	emit_mov_addr(ctx, ARM_R11, ARMJIT_UDF);
 	emit(arm_cmp_r(ARM_R10, ARM_R11), ctx);
 	out[3] = emit_fwd(ctx, ARM_COND_NE);
 
@@ -1711,12 +1738,12 @@ static int emit_jmp(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 		 */
 		if (insn->src_reg == BPF_PSEUDO_CALL)
 			return emit_call(ctx, armjit_rt.call_base + insn->imm,
-					 NULL);
+					 NULL, true);
 		if (insn->src_reg)	/* kfunc */
 			return -EOPNOTSUPP;
 		return emit_call(ctx, armjit_rt.call_base + insn->imm,
 				 find_conv(ctx, armjit_rt.call_base +
-					   insn->imm));
+					   insn->imm), false);
 	case BPF_TAIL_CALL:
 		if (!is64)
 			return -EINVAL;

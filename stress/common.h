@@ -57,8 +57,12 @@
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
-/* First word of every armjit image (mov r1, #0); see armjit_translate.c. */
-#define ARMJIT_ENTRY_INSN	0xe3a01000u
+/*
+ * Word ARMJIT_MARK_WORD of every armjit main image: the udf padding where
+ * the stock JIT's prologue is (module/armjit_jit.h, armjit_translate.c).
+ */
+#define ARMJIT_MARK_WORD	2
+#define ARMJIT_UDF		0xe7fddef1u
 
 #define SYS_ARMJIT	"/sys/kernel/armjit"
 #define PROC_JIT_ENABLE	"/proc/sys/net/core/bpf_jit_enable"
@@ -203,7 +207,8 @@ static inline int prog_owner(int fd)
 		return '?';
 	if (len == 0)
 		return 'i';
-	return w[0] == ARMJIT_ENTRY_INSN ? 'a' : 's';
+	return len >= 4 * (ARMJIT_MARK_WORD + 1) &&
+	       w[ARMJIT_MARK_WORD] == ARMJIT_UDF ? 'a' : 's';
 }
 
 /* Writes s to path: 0 or -errno. */

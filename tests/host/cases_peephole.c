@@ -158,17 +158,27 @@ static void stack_dw(void)
 	pb_free(&pb);
 }
 
-/* Words of @p JIT'ed with and without the peepholes. */
+static u64 h_plus1(u64 a, u64 b, u64 c, u64 d, u64 e)
+{
+	return a + 1;
+}
+
+/*
+ * Words of @p JIT'ed with and without the peepholes and the image near
+ * the helpers (bl calls).
+ */
 static bool jit_words(const struct bpf_insn *p, int len, bool with, int *words)
 {
 	struct host_prog hp = { .insns = p, .len = len, .stack_depth = 512,
 				.zext = true };
-	bool saved = peephole;
+	bool saved = peephole, saved_near = near_calls;
 	int err;
 
 	peephole = with;
+	near_calls = with;
 	err = host_prog_jit(&hp);
 	peephole = saved;
+	near_calls = saved_near;
 	*words = hp.words;
 	host_prog_free(&hp);
 	return !err;
@@ -182,11 +192,14 @@ static bool jit_words(const struct bpf_insn *p, int len, bool with, int *words)
  */
 static void sizes(void)
 {
-	static const struct {
+	const struct {
 		const char *what;
 		struct bpf_insn insns[12];
 		int len, saved;
 	} c[] = {
+		{ "helper call near the image: one bl",
+		  { MOV64_IMM(R1, 41), CALL_IMM(helper_imm(h_plus1)), EXIT() },
+		  3, 2 },
 		{ "rD = rS; rD += K (both in pairs): no copy",
 		  { MOV64_REG(R3, R1), ALU64_IMM(BPF_ADD, R3, 14), EXIT() },
 		  3, 2 },

@@ -32,6 +32,8 @@ const char *test_filter;
 bool verbose;
 /* --no-peephole: no ctx->is_target, so no two-insn peepholes */
 bool peephole = true;
+/* --far-images: images mapped anywhere, helper calls not in bl range */
+bool near_calls = true;
 bool counting;
 static int nr_tests, nr_pass, nr_fail, nr_skip;
 
@@ -229,7 +231,12 @@ static u32 *map_image(int words, size_t *sizep)
 
 	if (!size)
 		size = 4096;
-	image = mmap(NULL, size, PROT_READ | PROT_WRITE | PROT_EXEC,
+	/*
+	 * near the runner's text (a hint), as the kernel's module area is
+	 * near its text: calls of helpers become bl
+	 */
+	image = mmap(near_calls ? (void *)0x01000000 : NULL, size,
+		     PROT_READ | PROT_WRITE | PROT_EXEC,
 		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (image == MAP_FAILED)
 		return NULL;
@@ -257,6 +264,21 @@ static int size_passes(struct armjit_ctx *ctx, int *words)
 		prev = ctx->idx;
 	}
 	return -ERANGE;	/* size did not converge */
+}
+
+/*
+ * The image's address known, size again (calls in bl range shrink, into
+ * the image already mapped for the larger size), as armjit_emit_image().
+ */
+static int resize_at(struct armjit_ctx *ctx, u32 *image, int *words)
+{
+	int old = *words, err;
+
+	ctx->image_addr = (u32)(uintptr_t)image;
+	err = size_passes(ctx, words);
+	if (!err && *words > old)
+		err = -EDOM;	/* a known address must not grow it */
+	return err;
 }
 
 /* Final pass into image; must come out @words long. */
@@ -423,7 +445,9 @@ int host_prog_jit(struct host_prog *hp)
 		err = -ENOMEM;
 		goto out;
 	}
-	err = write_pass(&ctx, image, words);
+	err = resize_at(&ctx, image, &words);
+	if (!err)
+		err = write_pass(&ctx, image, words);
 	if (!err)
 		err = check_offsets(&ctx, words, "");
 	if (err) {
@@ -538,7 +562,9 @@ static int host_prog_jit_funcs(struct host_prog *hp)
 			err = -ENOMEM;
 			goto out;
 		}
-		err = write_pass(ctx, fn->image, fn->words);
+		err = resize_at(ctx, fn->image, &fn->words);
+		if (!err)
+			err = write_pass(ctx, fn->image, fn->words);
 		if (!err)
 			err = check_offsets(ctx, fn->words, "first pass: ");
 		if (err) {
@@ -1213,6 +1239,8 @@ int main(int argc, char **argv)
 			verbose = true;
 		else if (!strcmp(argv[i], "--no-peephole"))
 			peephole = false;
+		else if (!strcmp(argv[i], "--far-images"))
+			near_calls = false;
 		else
 			test_filter = argv[i];
 	}

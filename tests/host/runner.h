@@ -208,6 +208,7 @@ void cases_peephole(void);
 extern const char *test_filter;
 extern bool verbose;
 extern bool peephole;
+extern bool near_calls;
 extern bool counting;		/* first pass: only count tests */
 bool want(const char *name);
 

@@ -403,6 +403,8 @@ static void test_stack_branch(void)
 	}
 	for (i = 0; i < sizeof(boffs) / 4; i++)
 		out("arm_b", arm_b(boffs[i]), "b .+(8+4*(%d))", boffs[i]);
+	for (i = 0; i < sizeof(boffs) / 4; i++)
+		out("arm_bl", arm_bl(boffs[i]), "bl .+(8+4*(%d))", boffs[i]);
 	for (a = 0; a < NR; a++) {
 		out("arm_bx", arm_bx(regs[a]), "bx %s", r(regs[a]));
 		out("arm_blx_r", arm_blx_r(regs[a]), "blx %s", r(regs[a]));
@@ -413,6 +415,8 @@ static void test_stack_branch(void)
 	BAD("arm_pop", arm_pop(0x8000), "one register");
 	BAD("arm_b", arm_b(0x800000), "offset 2^23");
 	BAD("arm_b", arm_b(-0x800001), "offset -2^23 - 1");
+	BAD("arm_bl", arm_bl(0x800000), "offset 2^23");
+	BAD("arm_bl", arm_bl(-0x800001), "offset -2^23 - 1");
 	BAD("arm_bx", arm_bx(15), "bx pc");
 	BAD("arm_blx_r", arm_blx_r(15), "blx pc");
 }
