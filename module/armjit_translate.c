@@ -760,6 +760,45 @@ static void emit_divmod_zero(struct armjit_ctx *ctx, u8 dst, bool mod,
 	emit_ld_imm64(ctx, dst, 0, 0);
 }
 
+/*
+ * Unsigned 64-bit DIV/MOD of values that fit 32 bits (both hi words 0;
+ * K: 0 < imm) with one udiv, the common case; else it branches to the
+ * routine call that follows. A divisor 0 needs no test here: udiv gives
+ * 0, so dst / 0 = 0 and dst % 0 = dst. Returns the branch to fix past
+ * the call.
+ */
+static int emit_udiv64_fast(struct armjit_ctx *ctx,
+			    const struct bpf_insn *insn)
+{
+	bool mod = BPF_OP(insn->code) == BPF_MOD;
+	u8 dst = insn->dst_reg, dl, dh, sl, sh;
+	int slow, done;
+
+	rd64(ctx, dst, &dl, &dh, TMP_A_LO, TMP_A_HI);
+	if (BPF_SRC(insn->code) == BPF_X) {
+		rd64(ctx, insn->src_reg, &sl, &sh, TMP_B_LO, TMP_B_HI);
+		emit(arm_cmp_i(dh, 0), ctx);
+		emit(arm_cond(ARM_COND_EQ, arm_cmp_i(sh, 0)), ctx);
+	} else {
+		sl = TMP_B_LO;
+		emit_mov_imm(ctx, sl, insn->imm);
+		emit(arm_cmp_i(dh, 0), ctx);
+	}
+	slow = emit_fwd(ctx, ARM_COND_NE);
+	/* sh (maybe lr) is dead: lr takes the quotient for MOD */
+	if (mod) {
+		emit(arm_udiv(TMP_B_HI, dl, sl), ctx);
+		emit(arm_mls(dl, TMP_B_HI, sl, dl), ctx);
+		wr_lo(ctx, dst, dl);
+	} else {
+		emit(arm_udiv(dl, dl, sl), ctx);
+		wr64(ctx, dst, dl, dh);	/* dh is 0 */
+	}
+	done = emit_fwd(ctx, ARM_COND_AL);
+	fix_fwd(ctx, slow);
+	return done;
+}
+
 static int emit_divmod(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 		       bool is64)
 {
@@ -767,7 +806,7 @@ static int emit_divmod(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 	bool sgn = insn->off == 1;	/* cpuv4 SDIV/SMOD */
 	u8 dst = insn->dst_reg, src = insn->src_reg;
 	u64 k = is64 ? (u64)(s64)insn->imm : (u32)insn->imm;
-	int n, zero = -1, done;
+	int n, zero = -1, done, fast = -1;
 	u8 dl, dh, sl, sh;
 
 	if (insn->off != 0 && insn->off != 1)
@@ -826,6 +865,9 @@ static int emit_divmod(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 		return 0;
 	}
 
+	if (is64 && !sgn && armjit_rt.hwdiv &&
+	    (BPF_SRC(insn->code) == BPF_X || insn->imm > 0))
+		fast = emit_udiv64_fast(ctx, insn);
 	if (BPF_SRC(insn->code) == BPF_X) {
 		sl = rd_lo(ctx, src, TMP_B_LO);
 		if (is64) {
@@ -843,6 +885,8 @@ static int emit_divmod(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 		emit_divmod_zero(ctx, dst, mod, is64);
 		fix_fwd(ctx, done);
 	}
+	if (fast >= 0)
+		fix_fwd(ctx, fast);
 	return 0;
 }
 
