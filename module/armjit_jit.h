@@ -48,6 +48,8 @@ struct armjit_call_conv {
 	u8 ret_size;			/* 0, 4 or 8 bytes */
 };
 
+#define ARMJIT_NR_CACHED	4
+
 /* Where a BPF register lives: ARM registers lo:hi, or a stack slot. */
 struct armjit_reg {
 	s8 lo, hi;	/* ARM registers, or -1 */
@@ -93,9 +95,8 @@ struct armjit_ctx {
 	u32 flags;
 	u32 frame_size;			/* bytes below the saved registers */
 	int sp_adj;			/* bytes pushed inside the current insn */
-	u32 last_insn;			/* the last ARM instruction emitted */
-	int label_idx;			/* an internal branch lands here */
-	u32 skip_load;			/* an identical reload to drop, or 0 */
+	/* sp offset of the stack word r10, r11, ip, lr hold, or -1 */
+	s32 cached[ARMJIT_NR_CACHED];
 	/* per-program register mapping, chosen at the start of each pass */
 	struct armjit_reg map[MAX_BPF_JIT_REG];
 };

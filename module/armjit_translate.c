@@ -153,35 +153,240 @@ static void choose_map(struct armjit_ctx *ctx)
 	}
 }
 
+/* ---- What the scratch registers hold ----------------------------------- */
+
+/*
+ * r10, r11, ip and lr often still hold a stack slot's word when the next
+ * insn loads it again: emit() drops such a load. ctx->cached[] is, per
+ * scratch register, the sp offset of the word it holds, or -1. Every
+ * instruction emitted updates it (cache_update()): a register it may
+ * write is forgotten, so is a register mirroring a slot it stores to; an
+ * unconditional ldr/str/ldrd/strd of a word at [sp, #imm] is remembered.
+ * Anything else, any call, any change of sp, and every place a branch
+ * lands (jump targets, fix_fwd(), loop heads) forget everything.
+ */
+static const u8 cache_regs[ARMJIT_NR_CACHED] = {
+	ARM_R10, ARM_R11, ARM_IP, ARM_LR
+};
+
+static void cache_flush(struct armjit_ctx *ctx)
+{
+	int i;
+
+	for (i = 0; i < ARMJIT_NR_CACHED; i++)
+		ctx->cached[i] = -1;
+}
+
+static int cache_idx(u8 r)
+{
+	int i;
+
+	for (i = 0; i < ARMJIT_NR_CACHED; i++)
+		if (cache_regs[i] == r)
+			return i;
+	return -1;
+}
+
+static void cache_forget(struct armjit_ctx *ctx, u8 r)
+{
+	int i = cache_idx(r);
+
+	if (i >= 0)
+		ctx->cached[i] = -1;
+}
+
+/* a store to [sp + off, sp + off + n) */
+static void cache_forget_range(struct armjit_ctx *ctx, s32 off, s32 n)
+{
+	int i;
+
+	for (i = 0; i < ARMJIT_NR_CACHED; i++)
+		if (ctx->cached[i] >= 0 && ctx->cached[i] < off + n &&
+		    off < ctx->cached[i] + 4)
+			ctx->cached[i] = -1;
+}
+
+static void cache_set(struct armjit_ctx *ctx, u8 r, s32 off)
+{
+	int i = cache_idx(r);
+
+	if (i >= 0 && off >= 0)
+		ctx->cached[i] = off;
+}
+
+/* sp and pc: no BPF code writes them but the prologue and epilogue */
+static bool sp_or_pc(u8 r)
+{
+	return r == ARM_SP || r == ARM_PC;
+}
+
+static bool cache_has(const struct armjit_ctx *ctx, u8 r, s32 off)
+{
+	int i = cache_idx(r);
+
+	return i >= 0 && off >= 0 && ctx->cached[i] == off;
+}
+
+/* ldrh/strh/ldrsb/ldrsh/ldrd/strd */
+static bool cache_extra_ls(struct armjit_ctx *ctx, u32 insn, bool al)
+{
+	u8 rn = (insn >> 16) & 15, rt = (insn >> 12) & 15;
+	u8 op2 = (insn >> 5) & 3;
+	bool l = insn & 1 << 20, imm = insn & 1 << 22;
+	bool p = insn & 1 << 24, w = insn & 1 << 21;
+	bool dual = !l && op2 >= 2, load = l || op2 == 2;
+	s32 off = ((insn >> 4) & 0xf0) | (insn & 0xf);
+
+	if (!(insn & 1 << 23))
+		off = -off;
+	if (!p || w) {
+		if (rn == ARM_SP)
+			return false;
+		cache_forget(ctx, rn);
+	}
+	if (load) {
+		if (sp_or_pc(rt) || (dual && sp_or_pc(rt + 1)))
+			return false;
+		cache_forget(ctx, rt);
+		if (dual)
+			cache_forget(ctx, rt + 1);
+		if (dual && al && rn == ARM_SP && p && !w && imm) {
+			cache_set(ctx, rt, off);
+			cache_set(ctx, rt + 1, off + 4);
+		}
+		return true;
+	}
+	if (rn == ARM_SP) {
+		if (!imm || !p || w)
+			return false;
+		cache_forget_range(ctx, off, dual ? 8 : 2);
+		if (dual && al) {
+			cache_set(ctx, rt, off);
+			cache_set(ctx, rt + 1, off + 4);
+		}
+	}
+	return true;
+}
+
+/* ldr/str/ldrb/strb */
+static bool cache_ls(struct armjit_ctx *ctx, u32 insn, bool al)
+{
+	u8 rn = (insn >> 16) & 15, rt = (insn >> 12) & 15;
+	bool l = insn & 1 << 20, byte = insn & 1 << 22, reg = insn & 1 << 25;
+	bool p = insn & 1 << 24, w = insn & 1 << 21;
+	s32 off = insn & 0xfff;
+
+	if (!(insn & 1 << 23))
+		off = -off;
+	if (!p || w) {
+		if (rn == ARM_SP)
+			return false;
+		cache_forget(ctx, rn);
+	}
+	if (l) {
+		if (sp_or_pc(rt))
+			return false;
+		cache_forget(ctx, rt);
+		if (al && rn == ARM_SP && p && !w && !reg && !byte)
+			cache_set(ctx, rt, off);
+		return true;
+	}
+	if (rn == ARM_SP) {
+		if (reg || !p || w)
+			return false;
+		cache_forget_range(ctx, off, byte ? 1 : 4);
+		if (al && !byte)
+			cache_set(ctx, rt, off);
+	}
+	return true;
+}
+
+/*
+ * What insn does to the scratch registers, for the encodings armjit
+ * emits; false (forget everything) for the rest.
+ */
+static bool cache_decode(struct armjit_ctx *ctx, u32 insn)
+{
+	u8 cond = insn >> 28, rn = (insn >> 16) & 15, rd = (insn >> 12) & 15;
+	u8 op = (insn >> 21) & 15;
+	bool al = cond == ARM_COND_AL;
+
+	if (cond == 0xf)	/* dmb ish and the like: no register */
+		return (insn & 0xfffffff0) == 0xf57ff050;
+	switch ((insn >> 25) & 7) {
+	case 5:			/* b; bl is a call */
+		return !(insn & 1 << 24);
+	case 0:
+	case 1:
+		if ((insn & 0x0ffffff0) == 0x012fff10)	/* bx */
+			return true;
+		if ((insn & 0x0ffffff0) == 0x012fff30)	/* blx rm: a call */
+			return false;
+		if (!(insn & 1 << 25) && (insn & 0x90) == 0x90) {
+			if (insn & 0x60)
+				return cache_extra_ls(ctx, insn, al);
+			/* multiplies, ldrex(d)/strex(d) */
+			if (sp_or_pc(rd) || sp_or_pc(rd + 1) || sp_or_pc(rn))
+				return false;
+			cache_forget(ctx, rd);
+			cache_forget(ctx, rd + 1);
+			cache_forget(ctx, rn);
+			return true;
+		}
+		/* data processing, movw/movt: rd unless tst/teq/cmp/cmn */
+		if (op >= 8 && op <= 11 && (insn & 1 << 20))
+			return true;
+		if (sp_or_pc(rd))
+			return false;
+		cache_forget(ctx, rd);
+		return true;
+	case 2:
+	case 3:
+		if ((insn & 1 << 25) && (insn & 1 << 4)) {
+			/*
+			 * media: rev, uxth...; udiv/sdiv have 1111 in 15:12
+			 * and rd in 19:16
+			 */
+			if ((rd != ARM_PC && sp_or_pc(rd)) || sp_or_pc(rn))
+				return false;
+			cache_forget(ctx, rd);
+			cache_forget(ctx, rn);
+			return true;
+		}
+		return cache_ls(ctx, insn, al);
+	}
+	return false;	/* ldm/stm (push, pop), coprocessor, svc */
+}
+
+/* An unconditional load at [sp, #imm] of what the register holds. */
+static bool cache_hit(const struct armjit_ctx *ctx, u32 insn)
+{
+	s32 off;
+	u8 rt = (insn >> 12) & 15;
+
+	if ((insn & 0xff7f0000) == 0xe51d0000) {	/* ldr rt, [sp, #imm] */
+		off = insn & 0xfff;
+		return (insn & 1 << 23) && cache_has(ctx, rt, off);
+	}
+	if ((insn & 0xff7f00f0) == 0xe14d00d0) {	/* ldrd rt, [sp, #imm] */
+		off = ((insn >> 4) & 0xf0) | (insn & 0xf);
+		return (insn & 1 << 23) && cache_has(ctx, rt, off) &&
+		       cache_has(ctx, rt + 1, off + 4);
+	}
+	return false;
+}
+
 static inline void emit(u32 insn, struct armjit_ctx *ctx)
 {
-	if (ctx->skip_load) {
-		u32 skip = ctx->skip_load;
-
-		ctx->skip_load = 0;
-		if (insn == skip)
-			return;	/* the register still holds that word */
-	}
+	if (cache_hit(ctx, insn))
+		return;		/* the register holds that word already */
 	if (insn == ARM_INSN_BAD)
 		ctx->flags |= FLAG_BAD_INSN;
 	if (ctx->image)
 		ctx->image[ctx->idx] = insn;
 	ctx->idx++;
-	ctx->last_insn = insn;
-}
-
-/*
- * The load that reads back what insn (str/strd rt, [sp, #imm]) stored,
- * else 0. A BPF insn that starts by loading the stacked register its
- * predecessor ended by storing gets it from the register still.
- */
-static u32 reload_of(u32 insn)
-{
-	if ((insn & 0xff7f0000) == 0xe50d0000)	/* str rt, [sp, #+-imm12] */
-		return insn | 1 << 20;
-	if ((insn & 0xff7f00f0) == 0xe14d00f0)	/* strd rt, [sp, #+-imm8] */
-		return insn ^ 0x20;
-	return 0;
+	if (!cache_decode(ctx, insn))
+		cache_flush(ctx);
 }
 
 static bool is_target(const struct armjit_ctx *ctx, int i)
@@ -438,7 +643,7 @@ static int emit_fwd(struct armjit_ctx *ctx, u8 cond)
 
 static void fix_fwd(struct armjit_ctx *ctx, int at)
 {
-	ctx->label_idx = ctx->idx;
+	cache_flush(ctx);	/* a branch lands here */
 	if (ctx->image)
 		ctx->image[at] = (ctx->image[at] & 0xff000000) |
 				 ((ctx->idx - (at + 2)) & 0x00ffffff);
@@ -1446,6 +1651,7 @@ static int emit_atomic(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 	}
 
 	emit(arm_dmb_ish(), ctx);
+	cache_flush(ctx);	/* the loop's head */
 	loop = ctx->idx;
 	emit(dw ? arm_ldrexd(ARM_R4, ARM_IP) : arm_ldrex(ARM_R4, ARM_IP), ctx);
 	switch (op & ~BPF_FETCH) {
@@ -1982,9 +2188,7 @@ int armjit_build(struct armjit_ctx *ctx)
 	ctx->idx = 0;
 	ctx->flags = 0;
 	ctx->sp_adj = 0;
-	ctx->label_idx = -1;
-	ctx->skip_load = 0;
-	ctx->last_insn = 0;
+	cache_flush(ctx);
 	mark_targets(ctx);
 	choose_map(ctx);
 	for (i = 0; i < ctx->len; i++)
@@ -1995,17 +2199,9 @@ int armjit_build(struct armjit_ctx *ctx)
 	build_prologue(ctx);
 	for (i = 0; i < ctx->len; i++) {
 		ctx->offsets[i] = ctx->idx;
-		/*
-		 * Reached only by falling through the code before (no jump
-		 * lands at this ARM index): what it stored last is still in
-		 * the register.
-		 */
 		if (is_target(ctx, i))
-			ctx->label_idx = ctx->idx;
-		if (i && ctx->label_idx != ctx->idx)
-			ctx->skip_load = reload_of(ctx->last_insn);
+			cache_flush(ctx);	/* a jump lands here */
 		ret = build_insn(ctx, &ctx->insns[i], i);
-		ctx->skip_load = 0;
 		if (ret < 0)
 			return ret;
 		if (ret) {
@@ -2015,6 +2211,7 @@ int armjit_build(struct armjit_ctx *ctx)
 	}
 	ctx->offsets[ctx->len] = ctx->idx;
 	ctx->epilogue_offset = ctx->idx;
+	cache_flush(ctx);	/* exits branch here */
 	build_epilogue(ctx);
 
 	/* an operand no instruction can encode: a translation bug */

@@ -129,6 +129,47 @@ static void jump_between(u32 flags, const char *tag)
 	pb_free(&pb);
 }
 
+/* A helper that leaves other values in ip and lr (both caller-saved). */
+static u64 h_clobber(u64 a, u64 b, u64 c, u64 d, u64 e)
+{
+	__asm__ volatile("mov ip, #0x5a\n\tmov lr, #0xa5" ::: "ip", "lr");
+	return a + 1;
+}
+
+/*
+ * Scratch registers that held a stack word and then took another value
+ * without a store (the quotient of a 32-bit MOD, a call): the next read
+ * of that word must load it again.
+ */
+static void scratch_clobbered(void)
+{
+	struct prog_buf pb;
+	int i;
+
+	pb_init(&pb);
+	pb_ld64(&pb, R9, 0x1111222233334444ull);
+	PB(&pb, MOV64_IMM(R8, 5),
+	   ALU64_REG(BPF_ADD, R8, R9),	/* R9 into ip:lr */
+	   ALU32_IMM(BPF_MOD, R8, 7),	/* quotient into lr (udiv) */
+	   ALU64_REG(BPF_ADD, R8, R9),
+	   STX_MEM(BPF_DW, R1, R8, 0),
+	   MOV64_REG(R6, R1),
+	   MOV64_IMM(R1, 3),
+	   ALU64_REG(BPF_ADD, R8, R9),
+	   CALL_IMM(helper_imm(h_clobber)),	/* ip, lr: other values */
+	   ALU64_REG(BPF_ADD, R8, R9),
+	   ALU64_REG(BPF_ADD, R8, R0),
+	   STX_MEM(BPF_DW, R6, R8, 8),
+	   MOV64_IMM(R0, 1),
+	   JA(30));
+	for (i = 0; i < 30; i++)	/* never runs: weights R0, R6, R7 */
+		PB(&pb, ALU64_REG(BPF_ADD, R0 + (i % 3 ? 5 + i % 3 : 0), R6));
+	PB(&pb, EXIT());
+	run_pb("peephole: scratch registers after a MOD's quotient and a call",
+	       &pb, 0);
+	pb_free(&pb);
+}
+
 /*
  * DW loads and stores on the BPF stack from every register, including
  * offsets ldrd/strd can't reach (imm8) and the hi word's sign (ST imm).
@@ -255,5 +296,6 @@ void cases_peephole(void)
 	jump_between(0, "");
 	jump_between(F_ZEXT | F_ZEXT_INSERT, " [zext]");
 	stack_dw();
+	scratch_clobbered();
 	sizes();
 }
