@@ -97,6 +97,9 @@ struct armjit_ctx {
 	int sp_adj;			/* bytes pushed inside the current insn */
 	/* sp offset of the stack word r10, r11, ip, lr hold, or -1 */
 	s32 cached[ARMJIT_NR_CACHED];
+	/* ARM registers r0-r12, lr known to hold kval[] (bit per register) */
+	u16 kmask;
+	u32 kval[16];
 	/* per-program register mapping, chosen at the start of each pass */
 	struct armjit_reg map[MAX_BPF_JIT_REG];
 };

@@ -157,13 +157,17 @@ static void choose_map(struct armjit_ctx *ctx)
 
 /*
  * r10, r11, ip and lr often still hold a stack slot's word when the next
- * insn loads it again: emit() drops such a load. ctx->cached[] is, per
- * scratch register, the sp offset of the word it holds, or -1. Every
- * instruction emitted updates it (cache_update()): a register it may
- * write is forgotten, so is a register mirroring a slot it stores to; an
- * unconditional ldr/str/ldrd/strd of a word at [sp, #imm] is remembered.
- * Anything else, any call, any change of sp, and every place a branch
- * lands (jump targets, fix_fwd(), loop heads) forget everything.
+ * insn loads it again, and registers a constant when the next insn sets
+ * it again (clang rematerializes return codes before every bounds
+ * check): emit() drops such a load, such a mov, and a store of a word
+ * back to the slot it came from. ctx->cached[] is, per scratch register,
+ * the sp offset of the word it holds, or -1; ctx->kmask/kval the known
+ * constants. Every instruction emitted updates them (cache_decode()): a
+ * register it may write is forgotten, so is a register mirroring a slot
+ * it stores to; an unconditional ldr/str/ldrd/strd of a word at
+ * [sp, #imm] and an unconditional mov/mvn/movw/movt of a constant are
+ * remembered. Anything else, any call, any change of sp, and every place
+ * a branch lands (jump targets, fix_fwd(), loop heads) forget everything.
  */
 static const u8 cache_regs[ARMJIT_NR_CACHED] = {
 	ARM_R10, ARM_R11, ARM_IP, ARM_LR
@@ -175,6 +179,7 @@ static void cache_flush(struct armjit_ctx *ctx)
 
 	for (i = 0; i < ARMJIT_NR_CACHED; i++)
 		ctx->cached[i] = -1;
+	ctx->kmask = 0;
 }
 
 static int cache_idx(u8 r)
@@ -193,6 +198,37 @@ static void cache_forget(struct armjit_ctx *ctx, u8 r)
 
 	if (i >= 0)
 		ctx->cached[i] = -1;
+	ctx->kmask &= ~(1U << r);
+}
+
+static bool known(const struct armjit_ctx *ctx, u8 r, u32 val)
+{
+	return (ctx->kmask & 1U << r) && ctx->kval[r] == val;
+}
+
+/* mov/mvn rd, #imm (S clear), movw/movt: what rd holds after it */
+static bool const_result(const struct armjit_ctx *ctx, u32 insn, u32 *val)
+{
+	u8 rd = (insn >> 12) & 15, rot = ((insn >> 8) & 15) * 2;
+	u32 imm8 = insn & 0xff, imm16 = ((insn >> 4) & 0xf000) | (insn & 0xfff);
+
+	switch (insn & 0x0ff00000) {
+	case 0x03a00000:	/* mov */
+	case 0x03e00000:	/* mvn */
+		*val = rot ? imm8 >> rot | imm8 << (32 - rot) : imm8;
+		if (insn & 0x00400000)
+			*val = ~*val;
+		return true;
+	case 0x03000000:	/* movw */
+		*val = imm16;
+		return true;
+	case 0x03400000:	/* movt */
+		if (!(ctx->kmask & 1U << rd))
+			return false;
+		*val = imm16 << 16 | (ctx->kval[rd] & 0xffff);
+		return true;
+	}
+	return false;
 }
 
 /* a store to [sp + off, sp + off + n) */
@@ -310,6 +346,7 @@ static bool cache_decode(struct armjit_ctx *ctx, u32 insn)
 	u8 cond = insn >> 28, rn = (insn >> 16) & 15, rd = (insn >> 12) & 15;
 	u8 op = (insn >> 21) & 15;
 	bool al = cond == ARM_COND_AL;
+	u32 val = 0;
 
 	if (cond == 0xf)	/* dmb ish and the like: no register */
 		return (insn & 0xfffffff0) == 0xf57ff050;
@@ -338,7 +375,12 @@ static bool cache_decode(struct armjit_ctx *ctx, u32 insn)
 			return true;
 		if (sp_or_pc(rd))
 			return false;
+		al = al && const_result(ctx, insn, &val);
 		cache_forget(ctx, rd);
+		if (al) {
+			ctx->kmask |= 1U << rd;
+			ctx->kval[rd] = val;
+		}
 		return true;
 	case 2:
 	case 3:
@@ -358,11 +400,29 @@ static bool cache_decode(struct armjit_ctx *ctx, u32 insn)
 	return false;	/* ldm/stm (push, pop), coprocessor, svc */
 }
 
-/* An unconditional load at [sp, #imm] of what the register holds. */
+/*
+ * An unconditional load at [sp, #imm] of what the register holds, a store
+ * there of what the slot holds, a mov of what the register holds.
+ */
 static bool cache_hit(const struct armjit_ctx *ctx, u32 insn)
 {
 	s32 off;
 	u8 rt = (insn >> 12) & 15;
+	u32 val;
+
+	if ((insn >> 28) != ARM_COND_AL)
+		return false;
+	if ((insn & 0xff7f0000) == 0xe50d0000) {	/* str rt, [sp, #imm] */
+		off = insn & 0xfff;
+		return (insn & 1 << 23) && cache_has(ctx, rt, off);
+	}
+	if ((insn & 0xff7f00f0) == 0xe14d00f0) {	/* strd rt, [sp, #imm] */
+		off = ((insn >> 4) & 0xf0) | (insn & 0xf);
+		return (insn & 1 << 23) && cache_has(ctx, rt, off) &&
+		       cache_has(ctx, rt + 1, off + 4);
+	}
+	if (!sp_or_pc(rt) && const_result(ctx, insn, &val))
+		return known(ctx, rt, val);
 
 	if ((insn & 0xff7f0000) == 0xe51d0000) {	/* ldr rt, [sp, #imm] */
 		off = insn & 0xfff;
@@ -415,6 +475,8 @@ static s32 fp_off(const struct armjit_ctx *ctx)
 
 static void emit_mov_imm(struct armjit_ctx *ctx, u8 rd, u32 val)
 {
+	if (known(ctx, rd, val))
+		return;		/* movw/movt too */
 	if (arm_imm_ok(val)) {
 		emit(arm_mov_i(rd, val), ctx);
 	} else if (arm_imm_ok(~val)) {
@@ -426,11 +488,17 @@ static void emit_mov_imm(struct armjit_ctx *ctx, u8 rd, u32 val)
 	}
 }
 
-/* Fixed two-instruction form, for addresses. */
+/*
+ * Fixed two-instruction form, for addresses: also those the extra pass
+ * patches in, so neither dropped nor remembered.
+ */
 static void emit_mov_addr(struct armjit_ctx *ctx, u8 rd, u32 val)
 {
+	ctx->kmask &= ~(1U << rd);
 	emit(arm_movw(rd, val & 0xffff), ctx);
+	ctx->kmask &= ~(1U << rd);
 	emit(arm_movt(rd, val >> 16), ctx);
+	ctx->kmask &= ~(1U << rd);
 }
 
 /*
@@ -1396,7 +1464,7 @@ static int emit_alu64(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 
 /*
  * Base register for [BPF reg r + *off] reaching *off .. *off + span - 1 with
- * an immediate form of range +-lim; else the address goes to r10, off 0.
+ * an immediate form of range +-lim; else the address goes to r11, off 0.
  */
 static u8 mem_base(struct armjit_ctx *ctx, u8 r, s32 *off, s32 span, s32 lim)
 {
@@ -1406,13 +1474,14 @@ static u8 mem_base(struct armjit_ctx *ctx, u8 r, s32 *off, s32 span, s32 lim)
 		base = ARM_SP;
 		*off += fp_off(ctx);
 	} else {
-		base = rd_lo(ctx, r, TMP_A_LO);
+		/* r11: r10 often holds a stacked dst's word still */
+		base = rd_lo(ctx, r, TMP_A_HI);
 	}
 	if (*off >= -lim && *off + span - 1 <= lim)
 		return base;
-	emit_add_imm(ctx, TMP_A_LO, base, *off, TMP_A_HI);
+	emit_add_imm(ctx, TMP_A_HI, base, *off, TMP_A_LO);
 	*off = 0;
-	return TMP_A_LO;
+	return TMP_A_HI;
 }
 
 static s32 size_lim(u8 size)

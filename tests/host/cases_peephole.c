@@ -238,9 +238,16 @@ static void sizes(void)
 		struct bpf_insn insns[12];
 		int len, saved;
 	} c[] = {
-		{ "helper call near the image: one bl",
+		{ "helper call near the image: one bl; R1's hi 0 from the prologue",
 		  { MOV64_IMM(R1, 41), CALL_IMM(helper_imm(h_plus1)), EXIT() },
-		  3, 2 },
+		  3, 3 },
+		{ "a constant set again: no mov, no store back to its slot",
+		  { MOV64_IMM(R0, 0), MOV64_IMM(R6, 0), MOV64_IMM(R7, 0),
+		    ALU64_REG(BPF_ADD, R0, R6), ALU64_REG(BPF_ADD, R6, R7),
+		    ALU64_REG(BPF_ADD, R7, R0), ALU64_REG(BPF_ADD, R0, R7),
+		    ALU64_REG(BPF_ADD, R6, R0), MOV32_IMM(R9, 1),
+		    JMP_IMM(BPF_JEQ, R0, 5, 1), MOV32_IMM(R9, 1), EXIT() },
+		  12, 2 },
 		{ "rD = rS; rD += K (both in pairs): no copy",
 		  { MOV64_REG(R3, R1), ALU64_IMM(BPF_ADD, R3, 14), EXIT() },
 		  3, 2 },
