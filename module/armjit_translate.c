@@ -1608,6 +1608,37 @@ static bool emit_st_dw_fp(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 	return true;
 }
 
+/*
+ * A register holding what a B/H/W store stores (the constant, or the
+ * stacked src's word, per the scratch cache) that mem_base() leaves
+ * alone: not r11 (a stacked base), not r10 when the offset needs adding.
+ */
+static bool st_src_held(struct armjit_ctx *ctx, const struct bpf_insn *insn,
+			u8 *reg)
+{
+	s32 off = insn->off + (insn->dst_reg == BPF_REG_FP ? fp_off(ctx) : 0);
+	s32 lim = size_lim(BPF_SIZE(insn->code));
+	u16 ok = 0x1fff | 1U << ARM_LR;	/* r0-r12, lr */
+	int r;
+
+	ok &= ~(1U << TMP_A_HI);
+	if (off < -lim || off > lim)
+		ok &= ~(1U << TMP_A_LO);
+	for (r = 0; r <= ARM_LR; r++) {
+		if (!(ok & 1U << r))
+			continue;
+		if (BPF_CLASS(insn->code) == BPF_ST ?
+		    known(ctx, r, insn->imm) :
+		    !is_mapped(ctx, insn->src_reg) &&
+		    insn->src_reg != BPF_REG_FP &&
+		    cache_has(ctx, r, slot_off(ctx, insn->src_reg, false))) {
+			*reg = r;
+			return true;
+		}
+	}
+	return false;
+}
+
 /* ST (imm) and STX MEM */
 static int emit_st(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 {
@@ -1618,7 +1649,9 @@ static int emit_st(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 
 	if (size == BPF_DW && emit_st_dw_fp(ctx, insn))
 		return 0;
-	if (k) {
+	if (size != BPF_DW && st_src_held(ctx, insn, &sl)) {
+		/* the value is in a register already */
+	} else if (k) {
 		emit_mov_imm(ctx, TMP_B_LO, insn->imm);
 		sl = TMP_B_LO;
 		if (size == BPF_DW) {
