@@ -48,7 +48,7 @@ struct armjit_call_conv {
 	u8 ret_size;			/* 0, 4 or 8 bytes */
 };
 
-#define ARMJIT_NR_CACHED	4
+#define ARMJIT_NR_CACHED	8
 
 /* Where a BPF register lives: ARM registers lo:hi, or a stack slot. */
 struct armjit_reg {
@@ -95,7 +95,7 @@ struct armjit_ctx {
 	u32 flags;
 	u32 frame_size;			/* bytes below the saved registers */
 	int sp_adj;			/* bytes pushed inside the current insn */
-	/* sp offset of the stack word r10, r11, ip, lr hold, or -1 */
+	/* sp offset of the stack word r10, r11, ip, lr, r0-r3 hold, or -1 */
 	s32 cached[ARMJIT_NR_CACHED];
 	/* ARM registers r0-r12, lr known to hold kval[] (bit per register) */
 	u16 kmask;

@@ -156,7 +156,8 @@ static void choose_map(struct armjit_ctx *ctx)
 /* ---- What the scratch registers hold ----------------------------------- */
 
 /*
- * r10, r11, ip and lr often still hold a stack slot's word when the next
+ * r10, r11, ip, lr (and r0-r3 after a call's result went to a stacked R0,
+ * say) often still hold a stack slot's word when the next
  * insn loads it again, and registers a constant when the next insn sets
  * it again (clang rematerializes return codes before every bounds
  * check): emit() drops such a load, such a mov, and a store of a word
@@ -170,7 +171,7 @@ static void choose_map(struct armjit_ctx *ctx)
  * a branch lands (jump targets, fix_fwd(), loop heads) forget everything.
  */
 static const u8 cache_regs[ARMJIT_NR_CACHED] = {
-	ARM_R10, ARM_R11, ARM_IP, ARM_LR
+	ARM_R10, ARM_R11, ARM_IP, ARM_LR, ARM_R0, ARM_R1, ARM_R2, ARM_R3
 };
 
 static void cache_flush(struct armjit_ctx *ctx)
@@ -1831,6 +1832,26 @@ static u8 jmp_cond(u8 op)
 }
 
 /* Set flags for dst <op> src, return the condition to branch on. */
+/*
+ * A stacked register's word(s) in registers per the scratch cache: r0-r3,
+ * r10, r11 only (a compare may put a constant into ip, lr).
+ */
+static bool held_word(const struct armjit_ctx *ctx, u8 r, bool hi, u8 *reg)
+{
+	static const u8 regs[] = { ARM_R0, ARM_R1, ARM_R2, ARM_R3, ARM_R10,
+				   ARM_R11 };
+	int i;
+
+	if (is_mapped(ctx, r) || r == BPF_REG_FP)
+		return false;
+	for (i = 0; i < (int)sizeof(regs); i++)
+		if (cache_has(ctx, regs[i], slot_off(ctx, r, hi))) {
+			*reg = regs[i];
+			return true;
+		}
+	return false;
+}
+
 static int emit_cmp(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 		    bool is64)
 {
@@ -1843,10 +1864,13 @@ static int emit_cmp(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 
 	if (cond == ARM_COND_AL)
 		return -EOPNOTSUPP;
-	if (is64)
-		rd64(ctx, insn->dst_reg, &dl, &dh, TMP_A_LO, TMP_A_HI);
-	else
+	if (is64) {
+		if (!held_word(ctx, insn->dst_reg, false, &dl) ||
+		    !held_word(ctx, insn->dst_reg, true, &dh))
+			rd64(ctx, insn->dst_reg, &dl, &dh, TMP_A_LO, TMP_A_HI);
+	} else if (!held_word(ctx, insn->dst_reg, false, &dl)) {
 		dl = rd_lo(ctx, insn->dst_reg, TMP_A_LO);
+	}
 
 	if (k && ((sgn && is64) ||
 		  !(op == BPF_JSET ? arm_imm_ok(imm) :
