@@ -6,13 +6,14 @@
 #	# bench prog=... mode=... ns=... load_ns=...	(the runner's)
 #	tbench idx=N mode=M jited=0|1 ns=A[,B...] res=PASS|FAIL|NOLOAD seen=+S stock=+K failed=+F
 # idx is the line number of the test in tests.txt (comments excluded).
-# REPEAT (default 100000) is the runner's repeat count.
+# REPEAT (default 100000) is the runner's repeat count; SAMPLES (default 64)
+# the calls of xdp, which runs once a call, averaged.
 dir=$(cd "$(dirname "$0")" && pwd)
 A=/sys/kernel/armjit
 SYS=/proc/sys/net/core
 
 echo "bench: kernel $(uname -r), armjit ${ARMJIT_LOAD_ERR:-loaded}"
-"$dir/armjit-selftests" --dir "$dir" --rnd-hi32 off \
+"$dir/armjit-selftests" --dir "$dir" --rnd-hi32 off --samples "${SAMPLES:-64}" \
 	--prog pkt_access,xdp,l4lb,l4lb_noinline --repeat "${REPEAT:-100000}"
 echo "bench: selftests exit $?"
 

@@ -294,6 +294,7 @@ static long long repeat_override = -1;
 static int last_jited = -1;
 static bool verbose;
 static const char *dump_dir;
+static unsigned int nr_samples = 1;
 
 /* Mode switching: sysctl and sysfs files, with their values to restore. */
 static char saved_jit[16], saved_armjit[16];
@@ -455,18 +456,31 @@ static void run_family(const struct prog_test *t, enum mode mode, bool hi32,
 		topts.data_out = out;
 		topts.data_size_out = sizeof(out);
 	}
-	err = bpf_prog_test_run_opts(prog_fd, &topts);
-	if (err) {
-		fail("%s test_run: %s", fam_names[fam], strerror(errno));
-		return;
+	unsigned int i, samples = t->fixed_repeat ? nr_samples : 1;
+	unsigned long long sum = 0;
+
+	/*
+	 * A program that runs once a call (xdp: each run moves the packet
+	 * head) is called @samples times, each on a fresh copy of the packet:
+	 * the mean of the durations, each quantized to the clock's tick.
+	 */
+	for (i = 0; i < samples; i++) {
+		err = bpf_prog_test_run_opts(prog_fd, &topts);
+		if (err) {
+			fail("%s test_run: %s", fam_names[fam],
+			     strerror(errno));
+			return;
+		}
+		sum += topts.duration;
 	}
 	printf("# %s: retval=%u size_out=%u duration=%uns repeat=%u\n",
 	       fam_names[fam], topts.retval, topts.data_size_out,
 	       topts.duration, repeat);
-	printf("# bench prog=%s fam=%s mode=%s hi32=%d jited=%d len=%u xlated=%u repeat=%u ns=%u load_ns=%lld\n",
+	printf("# bench prog=%s fam=%s mode=%s hi32=%d jited=%d len=%u xlated=%u repeat=%u samples=%u ns=%llu load_ns=%lld\n",
 	       t->name, fam_names[fam], mode_names[mode], hi32,
 	       info->jited_prog_len > 0, info->jited_prog_len,
-	       info->xlated_prog_len, repeat, topts.duration, load_ns);
+	       info->xlated_prog_len, repeat, samples,
+	       (sum + samples / 2) / samples, load_ns);
 	CHECK_EQ(topts.retval, t->retval, "%s retval", fam_names[fam]);
 	if (t->size_out[fam])
 		CHECK_EQ(topts.data_size_out, t->size_out[fam],
@@ -638,7 +652,8 @@ static void run_test(const struct prog_test *t, enum mode mode, bool hi32)
 		t->setup(obj);
 	for (fam = 0; fam < NR_FAMS; fam++) {
 		run_family(t, mode, hi32, prog_fd, &info, load_ns, fam, repeat);
-		runs += repeat ? repeat : 1;	/* repeat 0 runs once */
+		/* repeat 0 runs once */
+		runs += (repeat ? repeat : 1) * (t->fixed_repeat ? nr_samples : 1);
 	}
 	if (t->check_after)
 		t->check_after(obj, runs);
@@ -723,6 +738,8 @@ static void usage(const char *argv0, int status)
 	       "      --rnd-hi32 WHICH    load with BPF_F_TEST_RND_HI32: both, on, off (default: both)\n"
 	       "  -j, --expect-jited M[,M...]  fail unless every program is JIT'ed in mode M\n"
 	       "                          (armjit: and none was handed to the stock JIT)\n"
+	       "  -s, --samples N         calls of a program that runs once a call (xdp); the\n"
+	       "                          bench line's ns is their mean (default 1)\n"
 	       "      --dump DIR          write each JIT'ed program's image, xlated insns and\n"
 	       "                          function addresses to DIR/PROG.MODE.{jited,xlated,syms}\n"
 	       "  -v, --verbose           libbpf debug messages\n"
@@ -744,6 +761,7 @@ static void parse_args(int argc, char **argv)
 		{ "rnd-hi32", required_argument, NULL, 'H' },
 		{ "expect-jited", required_argument, NULL, 'j' },
 		{ "dump", required_argument, NULL, 'D' },
+		{ "samples", required_argument, NULL, 's' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "list", no_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
@@ -756,7 +774,7 @@ static void parse_args(int argc, char **argv)
 
 	for (i = 0; i < NR_PROGS; i++)
 		prog_names[i] = prog_tests[i].name;
-	while ((c = getopt_long(argc, argv, "d:p:m:r:j:vlh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:p:m:r:j:s:vlh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			obj_dir = optarg;
@@ -799,6 +817,14 @@ static void parse_args(int argc, char **argv)
 			break;
 		case 'D':
 			dump_dir = optarg;
+			break;
+		case 's':
+			errno = 0;
+			nr_samples = strtoul(optarg, &end, 0);
+			if (errno || *end || !nr_samples || nr_samples > 100000) {
+				fprintf(stderr, "--samples: bad count '%s'\n", optarg);
+				exit(KSFT_FAIL);
+			}
 			break;
 		case 'v':
 			verbose = true;
