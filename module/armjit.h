@@ -19,6 +19,9 @@ struct armjit_stats {
 	atomic_long_t calls_default;	/* helpers called with the 5 x u64
 					 * default: no table entry for them
 					 */
+	atomic_long_t calls_direct;	/* map lookups calling the map's own
+					 * lookup (armjit_find_map_calls())
+					 */
 };
 
 extern struct armjit_stats armjit_stats;

@@ -388,6 +388,43 @@ static void armjit_extra_pass(struct bpf_prog *prog, struct armjit_ctx *ctx,
 }
 
 /*
+ * bpf_map_lookup_elem of a known map calls the map's own lookup (as the
+ * verifier patches it for 64-bit JITs): 2 x u32 in r0, r1, a pointer
+ * back, none of the helper's own code. No memory: the helper instead.
+ */
+static int armjit_map_sites(struct armjit_ctx *ctx, struct armjit_site **out)
+{
+	struct armjit_site *s;
+	int i, n, max = 0;
+
+	*out = NULL;
+	for (i = 0; i < ctx->len; i++)
+		max += ctx->insns[i].code == (BPF_JMP | BPF_CALL);
+	if (!max || !ctx->is_target)
+		return 0;
+	s = kcalloc(max, sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return 0;
+	n = armjit_find_map_calls(ctx, s, max);
+	for (i = 0; i < n; i++) {
+		const struct bpf_map *map = (const struct bpf_map *)s[i].map;
+		void *fn = map->ops ? map->ops->map_lookup_elem : NULL;
+
+		if (!fn)
+			continue;	/* conv.addr 0: the helper */
+		s[i].conv.addr = (u32)fn;
+		s[i].conv.conv = ARMJIT_CONV_AAPCS;
+		s[i].conv.nargs = 2;
+		s[i].conv.arg_size[0] = 4;
+		s[i].conv.arg_size[1] = 4;
+		s[i].conv.ret_size = 4;
+		atomic_long_inc(&armjit_stats.calls_direct);
+	}
+	*out = s;
+	return n;
+}
+
+/*
  * Blinding: bpf_jit_blind_constants()'s own test (blinding_requested is
  * bpf_jit_blinding_enabled() of the loading task: bpf_jit_harden 2, or 1
  * and not bpf_capable; blinded: the kernel's blinding already happened).
@@ -404,6 +441,7 @@ struct bpf_prog *armjit_jit_compile(struct bpf_prog *orig)
 	struct armjit_ctx ctx = {};
 	struct bpf_prog *prog = orig, *tmp;
 	struct armjit_call_conv *calls;
+	struct armjit_site *sites;
 	struct armjit_blinded bl = {};
 	struct armjit_blind_key key = {};
 	bool extra = armjit_is_pending(orig);
@@ -450,6 +488,8 @@ struct bpf_prog *armjit_jit_compile(struct bpf_prog *orig)
 		goto fail_release;
 	}
 
+	ctx.nsites = armjit_map_sites(&ctx, &sites);
+	ctx.sites = sites;
 	if (extra) {
 		armjit_extra_pass(prog, &ctx, &bl);
 		err = 0;
@@ -461,6 +501,7 @@ struct bpf_prog *armjit_jit_compile(struct bpf_prog *orig)
 	kvfree(ctx.offsets);
 	kvfree(ctx.is_target);
 	kfree(calls);
+	kfree(sites);
 	if (err)
 		goto fail_release;
 

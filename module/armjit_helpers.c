@@ -190,7 +190,7 @@ static int add_base_protos(void)
 
 int armjit_helpers_init(void)
 {
-	int err;
+	int err, i;
 
 	helpers = kcalloc(ARMJIT_MAX_HELPERS, sizeof(*helpers), GFP_KERNEL);
 	if (!helpers)
@@ -203,6 +203,9 @@ int armjit_helpers_init(void)
 		helpers = NULL;
 		return err;
 	}
+	for (i = 0; i < nr_helpers; i++)
+		if (helpers[i].id == BPF_FUNC_map_lookup_elem)
+			armjit_rt.map_lookup_elem = helpers[i].cur.addr;
 	pr_info("helper table: %d helpers from the kernel's prototypes\n",
 		nr_helpers);
 	return 0;

@@ -21,6 +21,7 @@ struct armjit_rt {
 	u32 div64_u64_rem;	/* u64 div64_u64_rem(u64, u64, u64 *rem) */
 	u32 div64_s64;		/* s64 div64_s64(s64, s64) */
 	bool hwdiv;		/* CPU has UDIV/SDIV in ARM state */
+	u32 map_lookup_elem;	/* the bpf_map_lookup_elem helper, or 0 */
 };
 
 extern struct armjit_rt armjit_rt;
@@ -50,6 +51,18 @@ struct armjit_call_conv {
 
 #define ARMJIT_NR_CACHED	8
 
+/*
+ * A call site with a callee of its own: bpf_map_lookup_elem with R1 a
+ * known map (armjit_find_map_calls()) calls that map's lookup directly,
+ * void *(*)(struct bpf_map *, void *), as the verifier patches the call
+ * for 64-bit JITs (do_misc_fixups()).
+ */
+struct armjit_site {
+	int insn;			/* the call's index */
+	u32 map;			/* R1 at the call */
+	struct armjit_call_conv conv;	/* the callee (conv.addr) */
+};
+
 /* Where a BPF register lives: ARM registers lo:hi, or a stack slot. */
 struct armjit_reg {
 	s8 lo, hi;	/* ARM registers, or -1 */
@@ -70,6 +83,11 @@ struct armjit_ctx {
 	 */
 	const struct armjit_call_conv *calls;
 	int ncalls;
+	/* call sites with a callee of their own, by insn; fixed for all
+	 * passes
+	 */
+	const struct armjit_site *sites;
+	int nsites;
 	/* constant-blinded programs (armjit_blind_write()): insn i's jump
 	 * offset, used instead of its 16-bit off (or gotol's imm); NULL: none
 	 */
@@ -167,6 +185,16 @@ struct armjit_ctx {
  * malformed input, -EFBIG when a branch is out of range.
  */
 int armjit_build(struct armjit_ctx *ctx);
+
+/*
+ * The calls of bpf_map_lookup_elem (armjit_rt.map_lookup_elem) where R1
+ * holds a ld_imm64 constant: the ld_imm64 and the call on one path (no
+ * jump lands between) and nothing between writes R1; the verifier made
+ * sure R1 there is a map. Fills sites[].insn and .map (at most @max) for
+ * ctx->insns, ctx->len (needs ctx->is_target); returns how many.
+ */
+int armjit_find_map_calls(struct armjit_ctx *ctx, struct armjit_site *sites,
+			  int max);
 
 /*
  * Constant blinding (armjit_blind.c), the rewrite of the kernel's

@@ -153,12 +153,13 @@ static ssize_t stats_show(struct kobject *kobj, struct kobj_attribute *attr,
 			  char *buf)
 {
 	return sysfs_emit(buf,
-			  "seen %ld\ncompiled %ld\nstock %ld\nfailed %ld\ncalls_default %ld\n",
+			  "seen %ld\ncompiled %ld\nstock %ld\nfailed %ld\ncalls_default %ld\ncalls_direct %ld\n",
 			  atomic_long_read(&armjit_stats.seen),
 			  atomic_long_read(&armjit_stats.compiled),
 			  atomic_long_read(&armjit_stats.stock),
 			  atomic_long_read(&armjit_stats.failed),
-			  atomic_long_read(&armjit_stats.calls_default));
+			  atomic_long_read(&armjit_stats.calls_default),
+			  atomic_long_read(&armjit_stats.calls_direct));
 }
 
 static struct kobj_attribute enabled_attr = __ATTR_RW_MODE(enabled, 0644);

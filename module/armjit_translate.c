@@ -1948,6 +1948,26 @@ static const struct armjit_call_conv *find_conv(const struct armjit_ctx *ctx,
 	return NULL;
 }
 
+/* ctx->sites[] entry of call insn i (sorted by insn), or NULL */
+static const struct armjit_site *find_site(const struct armjit_ctx *ctx,
+					   int i)
+{
+	int lo = 0, hi = ctx->nsites - 1;
+
+	while (lo <= hi) {
+		int mid = (lo + hi) / 2;
+
+		if (ctx->sites[mid].insn == i)
+			return ctx->sites[mid].conv.addr ? &ctx->sites[mid] :
+							   NULL;
+		if (ctx->sites[mid].insn < i)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return NULL;
+}
+
 /* Word hi/lo of BPF register r to ARM register rt. */
 static void ld_word(struct armjit_ctx *ctx, u8 rt, u8 r, bool hi)
 {
@@ -2101,6 +2121,7 @@ static int emit_jmp(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 	bool is64 = BPF_CLASS(insn->code) == BPF_JMP;
 	u8 op = BPF_OP(insn->code);
 	s64 target = jmp_target(ctx, insn, i);
+	const struct armjit_site *site;
 	int cond;
 
 	switch (op) {
@@ -2117,6 +2138,10 @@ static int emit_jmp(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 					 NULL, true);
 		if (insn->src_reg)	/* kfunc */
 			return -EOPNOTSUPP;
+		site = find_site(ctx, i);
+		if (site)
+			return emit_call(ctx, site->conv.addr, &site->conv,
+					 false);
 		return emit_call(ctx, armjit_rt.call_base + insn->imm,
 				 find_conv(ctx, armjit_rt.call_base +
 					   insn->imm), false);
@@ -2305,6 +2330,63 @@ static void mark_targets(struct armjit_ctx *ctx)
 		if (t >= 0 && t <= ctx->len)
 			ctx->is_target[t] = 1;
 	}
+}
+
+/* Does insn (not an ld_imm64) write R1, or may it? */
+static bool writes_r1(const struct bpf_insn *insn)
+{
+	u8 cls = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
+
+	switch (cls) {
+	case BPF_ALU:
+	case BPF_ALU64:
+	case BPF_LDX:
+		return insn->dst_reg == BPF_REG_1;
+	case BPF_ST:
+		return false;
+	case BPF_STX:
+		return BPF_MODE(insn->code) == BPF_ATOMIC &&
+		       (insn->imm & BPF_FETCH) && insn->src_reg == BPF_REG_1;
+	case BPF_JMP:
+	case BPF_JMP32:
+		return op == BPF_CALL || op == BPF_TAIL_CALL;
+	}
+	return true;	/* LD_ABS/LD_IND are calls */
+}
+
+int armjit_find_map_calls(struct armjit_ctx *ctx, struct armjit_site *sites,
+			  int max)
+{
+	const struct bpf_insn *p = ctx->insns;
+	int i, j, n = 0;
+
+	if (!ctx->is_target || !armjit_rt.map_lookup_elem)
+		return 0;
+	mark_targets(ctx);
+	for (i = 0; i < ctx->len && n < max; i++) {
+		if (p[i].code != (BPF_JMP | BPF_CALL) || p[i].src_reg ||
+		    armjit_rt.call_base + p[i].imm != armjit_rt.map_lookup_elem)
+			continue;
+		/* back from the call while only falling through leads here */
+		for (j = i - 1; j >= 0 && i - j <= 64; j--) {
+			if (ctx->is_target[j + 1])
+				break;
+			if (j && p[j - 1].code == (BPF_LD | BPF_IMM | BPF_DW)) {
+				j--;
+				if (p[j].dst_reg != BPF_REG_1)
+					continue;
+				if (!p[j].src_reg && p[j].imm && !p[j + 1].imm) {
+					sites[n].insn = i;
+					sites[n].map = p[j].imm;
+					n++;
+				}
+				break;
+			}
+			if (writes_r1(&p[j]))
+				break;
+		}
+	}
+	return n;
 }
 
 int armjit_build(struct armjit_ctx *ctx)

@@ -288,6 +288,86 @@ static void sizes(void)
 	}
 }
 
+/* ---- bpf_map_lookup_elem of a known map: the map's lookup directly ---- */
+
+static u64 map_vals[8];
+static int direct_hits;
+
+static void *lookup_vals(struct host_map *m, void *key)
+{
+	u32 k = *(u32 *)key;
+
+	if (!host_in_helper)
+		direct_hits++;
+	return k < 8 ? &((u64 *)m->priv)[k] : NULL;
+}
+
+static struct host_map vals_map = { lookup_vals, map_vals };
+static struct host_map vals_map2 = { lookup_vals, map_vals + 4 };
+
+/*
+ * @how: 0 ld_imm64 R1 right before the call, 1 a jump landing on the call
+ * in between, 2 R1 copied from another register, 3 R1 loaded twice (the
+ * second map counts), 4 R1 loaded from the stack after its ld_imm64.
+ * Direct sites the JIT must find: 1, 0, 0, 1, 0.
+ */
+static void map_lookup_case(int how)
+{
+	static const char *const what[] = {
+		"ld_imm64 R1 = map right before the call: the map's lookup",
+		"a jump lands between ld_imm64 and the call: the helper",
+		"R1 from another register: the helper",
+		"R1 = map, then R1 = map2: map2's lookup",
+		"R1 = map, then R1 loaded (map2) from the stack: the helper",
+	};
+	static const int want_sites[] = { 1, 0, 0, 1, 0 };
+	struct prog_buf pb;
+	char name[128];
+	bool ok;
+	int i, runs_direct;
+
+	for (i = 0; i < 8; i++)
+		map_vals[i] = 0x1111111111111111ull * (i + 1);
+	pb_init(&pb);
+	PB(&pb, MOV64_REG(R6, R1),
+	   ST_MEM(BPF_W, R10, -4, 5),
+	   MOV64_REG(R2, R10),
+	   ALU64_IMM(BPF_ADD, R2, -4));
+	if (how == 2) {
+		pb_ld64(&pb, R7, (u32)(uintptr_t)&vals_map);
+		PB(&pb, MOV64_REG(R1, R7));
+	} else if (how == 4) {
+		pb_ld64(&pb, R7, (u32)(uintptr_t)&vals_map2);
+		PB(&pb, STX_MEM(BPF_DW, R10, R7, -16));
+		pb_ld64(&pb, R1, (u32)(uintptr_t)&vals_map);
+		PB(&pb, LDX_MEM(BPF_DW, R1, R10, -16));
+	} else {
+		pb_ld64(&pb, R1, (u32)(uintptr_t)(how == 3 ? &vals_map2 :
+							    &vals_map));
+		if (how == 3)
+			pb_ld64(&pb, R1, (u32)(uintptr_t)&vals_map2);
+		if (how == 1)
+			PB(&pb, JMP_IMM(BPF_JEQ, R6, 0, 0));
+	}
+	PB(&pb, CALL_IMM(helper_imm(host_map_lookup_elem)),
+	   JMP_IMM(BPF_JEQ, R0, 0, 3),
+	   LDX_MEM(BPF_DW, R3, R0, 0),
+	   STX_MEM(BPF_DW, R6, R3, 0),
+	   ALU64_IMM(BPF_ADD, R3, 1),
+	   MOV64_IMM(R0, 1),
+	   EXIT());
+	snprintf(name, sizeof(name), "map lookup: %s", what[how]);
+	direct_hits = 0;
+	ok = run_pb(name, &pb, 0);
+	runs_direct = direct_hits;
+	pb_free(&pb);
+	snprintf(name, sizeof(name), "map lookup: %s: %d direct site(s), %d direct call(s)",
+		 what[how], host_direct_sites, runs_direct);
+	/* the runner runs each image twice */
+	report(name, ok && host_direct_sites == want_sites[how] &&
+		     runs_direct == 2 * want_sites[how]);
+}
+
 void cases_peephole(void)
 {
 	int seed;
@@ -305,4 +385,6 @@ void cases_peephole(void)
 	stack_dw();
 	scratch_clobbered();
 	sizes();
+	for (seed = 0; seed < 5; seed++)
+		map_lookup_case(seed);
 }

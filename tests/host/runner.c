@@ -401,6 +401,49 @@ static int *func_targets(const struct host_func *fn, int len)
 	return t;
 }
 
+bool host_in_helper;
+int host_direct_sites;
+
+u64 host_map_lookup_elem(u64 map, u64 key, u64 c, u64 d, u64 e)
+{
+	struct host_map *m = (struct host_map *)(uintptr_t)map;
+	void *r;
+
+	host_in_helper = true;
+	r = m->lookup(m, (void *)(uintptr_t)key);
+	host_in_helper = false;
+	return (u32)(uintptr_t)r;
+}
+
+/* ctx->sites as armjit_map_sites() (armjit_core.c) finds them */
+static void host_sites(struct armjit_ctx *ctx)
+{
+	struct armjit_site *s;
+	int i, n, max = 0;
+
+	ctx->sites = NULL;
+	ctx->nsites = 0;
+	for (i = 0; i < ctx->len; i++)
+		max += ctx->insns[i].code == (BPF_JMP | BPF_CALL);
+	if (!max || !ctx->is_target)
+		return;
+	s = calloc(max, sizeof(*s));
+	n = armjit_find_map_calls(ctx, s, max);
+	for (i = 0; i < n; i++) {
+		struct host_map *m = (struct host_map *)(uintptr_t)s[i].map;
+
+		s[i].conv.addr = (u32)(uintptr_t)m->lookup;
+		s[i].conv.conv = ARMJIT_CONV_AAPCS;
+		s[i].conv.nargs = 2;
+		s[i].conv.arg_size[0] = 4;
+		s[i].conv.arg_size[1] = 4;
+		s[i].conv.ret_size = 4;
+	}
+	host_direct_sites += n;
+	ctx->sites = s;
+	ctx->nsites = n;
+}
+
 int host_prog_jit(struct host_prog *hp)
 {
 	struct host_blind hb = { 0 };
@@ -413,6 +456,7 @@ int host_prog_jit(struct host_prog *hp)
 	hp->prog.bpf_func = NULL;
 	hp->funcs = NULL;
 	hp->nfuncs = 0;
+	host_direct_sites = 0;
 	for (i = 0; i < hp->len; i++)
 		if (is_pseudo_call(&hp->insns[i]) || is_pseudo_func(&hp->insns[i]))
 			return hp->jit_err = host_prog_jit_funcs(hp);
@@ -436,6 +480,7 @@ int host_prog_jit(struct host_prog *hp)
 	ctx.ncalls = hp->ncalls;
 	ctx.offsets = calloc(ctx.len + 1, sizeof(int));
 	ctx.is_target = peephole ? calloc(ctx.len + 1, 1) : NULL;
+	host_sites(&ctx);
 
 	err = size_passes(&ctx, &words);
 	if (err)
@@ -465,6 +510,7 @@ int host_prog_jit(struct host_prog *hp)
 out:
 	free(ctx.offsets);
 	free(ctx.is_target);
+	free((void *)ctx.sites);
 	host_blind_free(&hb);
 	hp->jit_err = err;
 	return err;
@@ -551,6 +597,7 @@ static int host_prog_jit_funcs(struct host_prog *hp)
 		ctx->ncalls = hp->ncalls;
 		ctx->offsets = calloc(ctx->len + 1, sizeof(int));
 		ctx->is_target = peephole ? calloc(ctx->len + 1, 1) : NULL;
+		host_sites(ctx);
 		err = size_passes(ctx, &fn->words);
 		if (err) {
 			printf("# function %d (insns %d..%d): first JIT failed\n",
@@ -682,6 +729,7 @@ out:
 	for (f = 0; f < n; f++) {
 		free(ctxs[f].offsets);
 		free(ctxs[f].is_target);
+		free((void *)ctxs[f].sites);
 	}
 	free(ctxs);
 	if (err)
@@ -1255,6 +1303,7 @@ int main(int argc, char **argv)
 	armjit_rt.div64_u64_rem = (u32)(uintptr_t)div64_u64_rem;
 	armjit_rt.div64_s64 = (u32)(uintptr_t)div64_s64;
 	armjit_rt.hwdiv = hwdiv;
+	armjit_rt.map_lookup_elem = (u32)(uintptr_t)host_map_lookup_elem;
 
 	setup_signals();
 

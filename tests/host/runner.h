@@ -189,6 +189,21 @@ void host_prog_free(struct host_prog *hp);
 /* Random numbers with a fixed seed. */
 u64 rnd64(void);
 
+/*
+ * A stand-in map: bpf_map_lookup_elem with R1 = &map (ld_imm64) calls
+ * map->lookup directly (armjit_find_map_calls(), as the kernel module
+ * resolves map->ops->map_lookup_elem); host_map_lookup_elem is the helper
+ * (armjit_rt.map_lookup_elem), which calls it too, with host_in_helper set.
+ */
+struct host_map {
+	void *(*lookup)(struct host_map *map, void *key);
+	void *priv;
+};
+u64 host_map_lookup_elem(u64 map, u64 key, u64 c, u64 d, u64 e);
+extern bool host_in_helper;
+/* call sites host_prog_jit() resolved to a direct lookup, last program */
+extern int host_direct_sites;
+
 /* Helper-call address for BPF_CALL imm. */
 s32 helper_imm(void *fn);
 
