@@ -1238,6 +1238,58 @@ static int emit_end(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 	return 0;
 }
 
+/*
+ * The low word of BPF register r when the registers hold it as a known
+ * constant (its own ARM register, or a scratch mirroring its slot).
+ */
+static bool lo_const(const struct armjit_ctx *ctx, u8 r, u32 *v)
+{
+	int i;
+
+	if (r == BPF_REG_FP)
+		return false;
+	if (is_mapped(ctx, r)) {
+		i = ctx->map[r].lo;
+		if (!(ctx->kmask & 1U << i))
+			return false;
+		*v = ctx->kval[i];
+		return true;
+	}
+	for (i = 0; i < ARMJIT_NR_CACHED; i++) {
+		u8 reg = cache_regs[i];
+
+		if (ctx->cached[i] == slot_off(ctx, r, false) &&
+		    (ctx->kmask & 1U << reg)) {
+			*v = ctx->kval[reg];
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * A shift by a register holding a known amount is the shift by that
+ * constant (BPF masks the amount to 31 or 63): a few instructions, not
+ * the variable shift's sequence. Returns the insn to translate.
+ */
+static const struct bpf_insn *shift_by_const(const struct armjit_ctx *ctx,
+					     const struct bpf_insn *insn,
+					     struct bpf_insn *tmp)
+{
+	u8 op = BPF_OP(insn->code);
+	u32 v;
+
+	if (BPF_SRC(insn->code) != BPF_X ||
+	    (op != BPF_LSH && op != BPF_RSH && op != BPF_ARSH) ||
+	    !lo_const(ctx, insn->src_reg, &v))
+		return insn;
+	*tmp = *insn;
+	tmp->code = BPF_CLASS(insn->code) | op | BPF_K;
+	tmp->src_reg = 0;
+	tmp->imm = v & (BPF_CLASS(insn->code) == BPF_ALU64 ? 63 : 31);
+	return tmp;
+}
+
 static int emit_alu32(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 {
 	u8 op = BPF_OP(insn->code), dst = insn->dst_reg, src = insn->src_reg;
@@ -2250,6 +2302,7 @@ static int build_insn(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 		      int i)
 {
 	u8 cls = BPF_CLASS(insn->code);
+	struct bpf_insn tmp;
 
 	if (insn->dst_reg >= MAX_BPF_JIT_REG ||
 	    insn->src_reg >= MAX_BPF_JIT_REG)
@@ -2266,9 +2319,9 @@ static int build_insn(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 
 	switch (cls) {
 	case BPF_ALU:
-		return emit_alu32(ctx, insn);
+		return emit_alu32(ctx, shift_by_const(ctx, insn, &tmp));
 	case BPF_ALU64:
-		return emit_alu64(ctx, insn);
+		return emit_alu64(ctx, shift_by_const(ctx, insn, &tmp));
 	case BPF_LDX:
 		return emit_ldx(ctx, insn);
 	case BPF_ST:
