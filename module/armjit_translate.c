@@ -59,6 +59,8 @@ static inline int hweight_saved(void)
 /* ctx->flags */
 #define FLAG_BAD_INSN	0x1		/* an encoder answered ARM_INSN_BAD */
 #define FLAG_TAIL_CALL	0x2		/* the program has tail calls */
+#define FLAG_R1_USED	0x4		/* an insn names R1, or calls */
+#define FLAG_FRAME	0x8		/* stack slots, BPF stack or calls */
 
 /* Stack slot of each BPF register, used while it has no ARM pair. */
 static const s8 armjit_slot[MAX_BPF_JIT_REG] = {
@@ -782,12 +784,14 @@ static void build_prologue(struct armjit_ctx *ctx)
 		ctx->flags |= FLAG_BAD_INSN;	/* the layout is off */
 	/* tail-call entry (ARMJIT_TAIL_CALL_OFFSET): r0 = ctx, r1 = count */
 	emit(arm_push(SAVED_REGS), ctx);
-	emit_dp_imm(ctx, ARM_DP_SUB, false, ARM_SP, ARM_SP, ctx->frame_size,
-		    ARM_IP);
+	if (ctx->frame_size)
+		emit_dp_imm(ctx, ARM_DP_SUB, false, ARM_SP, ARM_SP,
+			    ctx->frame_size, ARM_IP);
 	if (ctx->flags & FLAG_TAIL_CALL)
 		emit(arm_str_i(ARM_R1, ARM_SP, SLOT_TCC), ctx);
-	/* R1 = ctx: a 32-bit pointer */
-	emit(arm_mov_i(ctx->map[BPF_REG_1].hi, 0), ctx);
+	/* R1 = ctx: a 32-bit pointer (left as it is if nothing reads it) */
+	if (ctx->flags & FLAG_R1_USED)
+		emit(arm_mov_i(ctx->map[BPF_REG_1].hi, 0), ctx);
 	if (ctx->map[BPF_REG_1].lo != ARM_R0)
 		wr_lo(ctx, BPF_REG_1, ARM_R0);
 }
@@ -2359,6 +2363,40 @@ static int build_insn(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 	return -EOPNOTSUPP;
 }
 
+/*
+ * What the prologue must set up (after choose_map()): a frame for stacked
+ * registers, the BPF stack, the tail-call counter, calls (their argument
+ * slots) and subprograms; R1's hi word when anything reads R1. Register
+ * fields an insn doesn't use are 0 (the verifier checks): R0, which must
+ * be in a pair anyway.
+ */
+static void scan_frame(struct armjit_ctx *ctx)
+{
+	int i;
+
+	/* R0 is read by every exit and by cmpxchg without being named */
+	if (ctx->stack_depth || ctx->is_subprog || !is_mapped(ctx, BPF_REG_0))
+		ctx->flags |= FLAG_FRAME;
+	for (i = 0; i < ctx->len; i++) {
+		const struct bpf_insn *insn = &ctx->insns[i];
+		u8 cls = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
+		u8 d = insn->dst_reg, s = insn->src_reg;
+
+		if (insn->code == (BPF_JMP | BPF_TAIL_CALL))
+			ctx->flags |= FLAG_TAIL_CALL;
+		if ((cls == BPF_JMP || cls == BPF_JMP32) &&
+		    (op == BPF_CALL || op == BPF_TAIL_CALL))
+			ctx->flags |= FLAG_FRAME | FLAG_R1_USED;
+		if (d >= MAX_BPF_JIT_REG || s >= MAX_BPF_JIT_REG)
+			continue;	/* build_insn() rejects it */
+		if (d == BPF_REG_1 || s == BPF_REG_1)
+			ctx->flags |= FLAG_R1_USED;
+		if ((d != BPF_REG_FP && !is_mapped(ctx, d)) ||
+		    (s != BPF_REG_FP && !is_mapped(ctx, s)))
+			ctx->flags |= FLAG_FRAME;
+	}
+}
+
 /* ctx->is_target[]: every insn a jump lands on */
 static void mark_targets(struct armjit_ctx *ctx)
 {
@@ -2452,10 +2490,9 @@ int armjit_build(struct armjit_ctx *ctx)
 	cache_flush(ctx);
 	mark_targets(ctx);
 	choose_map(ctx);
-	for (i = 0; i < ctx->len; i++)
-		if (ctx->insns[i].code == (BPF_JMP | BPF_TAIL_CALL))
-			ctx->flags |= FLAG_TAIL_CALL;
-	ctx->frame_size = FRAME_FIXED + ((ctx->stack_depth + 7) & ~7U);
+	scan_frame(ctx);
+	ctx->frame_size = !(ctx->flags & FLAG_FRAME) ? 0 :
+			  FRAME_FIXED + ((ctx->stack_depth + 7) & ~7U);
 
 	build_prologue(ctx);
 	for (i = 0; i < ctx->len; i++) {

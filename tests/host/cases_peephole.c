@@ -372,6 +372,58 @@ static void map_lookup_case(int how)
 		     runs_direct == 2 * want_sites[how]);
 }
 
+/*
+ * A program that lives in registers (no stacked register, BPF stack or
+ * call) has no frame: no sub/add of sp; one that never names R1 leaves
+ * R1's hi word alone. One with stacked registers that reads R1 has both
+ * (only JIT'ed: R1 is a host pointer).
+ */
+static void no_frame(void)
+{
+	static const struct bpf_insn in_regs[] = {
+		MOV64_IMM(R0, 7), ALU64_IMM(BPF_ADD, R0, 1), EXIT(),
+	};
+	static const struct bpf_insn stacked[] = {
+		MOV64_IMM(R0, 7), MOV64_IMM(R6, 1), MOV64_IMM(R7, 2),
+		MOV64_IMM(R8, 3), MOV64_IMM(R9, 4), ALU64_REG(BPF_ADD, R9, R1),
+		ALU64_REG(BPF_ADD, R0, R9), EXIT(),
+	};
+	const char *name = "prologue: no frame for a program in registers, R1 left alone";
+	int k, j;
+	bool ok = true;
+
+	if (!want(name) || counting) {
+		report(name, true);
+		return;
+	}
+	for (k = 0; k < 2; k++) {
+		struct host_prog hp = {
+			.insns = k ? stacked : in_regs,
+			.len = k ? ARRAY_SIZE(stacked) : ARRAY_SIZE(in_regs),
+			.zext = true,
+		};
+		int sp_ops = 0, movr1 = 0;
+
+		if (host_prog_jit(&hp)) {
+			printf("# %s: JIT failed\n", name);
+			ok = false;
+			continue;
+		}
+		for (j = 0; j < hp.words; j++) {
+			u32 w = ((u32 *)hp.image)[j];
+
+			sp_ops += (w & 0xfffff000) == 0xe24dd000 ||
+				  (w & 0xfffff000) == 0xe28dd000;
+			movr1 += w == 0xe3a01000;	/* mov r1, #0 */
+		}
+		printf("# %s program: %d words, %d sub/add sp, %d mov r1, #0\n",
+		       k ? "stacked" : "in-register", hp.words, sp_ops, movr1);
+		ok &= k ? sp_ops == 2 && movr1 == 1 : !sp_ops && !movr1;
+		host_prog_free(&hp);
+	}
+	report(name, ok);
+}
+
 void cases_peephole(void)
 {
 	int seed;
@@ -391,4 +443,5 @@ void cases_peephole(void)
 	sizes();
 	for (seed = 0; seed < 5; seed++)
 		map_lookup_case(seed);
+	no_frame();
 }
