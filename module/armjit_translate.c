@@ -266,6 +266,19 @@ static bool cache_has(const struct armjit_ctx *ctx, u8 r, s32 off)
 	return i >= 0 && off >= 0 && ctx->cached[i] == off;
 }
 
+/* A load/store's base writeback (post-index or !): false if it's sp. */
+static bool cache_writeback(struct armjit_ctx *ctx, u32 insn)
+{
+	u8 rn = (insn >> 16) & 15;
+
+	if ((insn & 1 << 24) && !(insn & 1 << 21))
+		return true;
+	if (rn == ARM_SP)
+		return false;
+	cache_forget(ctx, rn);
+	return true;
+}
+
 /* ldrh/strh/ldrsb/ldrsh/ldrd/strd */
 static bool cache_extra_ls(struct armjit_ctx *ctx, u32 insn, bool al)
 {
@@ -278,11 +291,8 @@ static bool cache_extra_ls(struct armjit_ctx *ctx, u32 insn, bool al)
 
 	if (!(insn & 1 << 23))
 		off = -off;
-	if (!p || w) {
-		if (rn == ARM_SP)
-			return false;
-		cache_forget(ctx, rn);
-	}
+	if (!cache_writeback(ctx, insn))
+		return false;
 	if (load) {
 		if (sp_or_pc(rt) || (dual && sp_or_pc(rt + 1)))
 			return false;
@@ -317,11 +327,8 @@ static bool cache_ls(struct armjit_ctx *ctx, u32 insn, bool al)
 
 	if (!(insn & 1 << 23))
 		off = -off;
-	if (!p || w) {
-		if (rn == ARM_SP)
-			return false;
-		cache_forget(ctx, rn);
-	}
+	if (!cache_writeback(ctx, insn))
+		return false;
 	if (l) {
 		if (sp_or_pc(rt))
 			return false;

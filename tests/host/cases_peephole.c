@@ -89,6 +89,20 @@ static void fused_random(int seed, bool alu32)
 }
 
 /*
+ * exit, then 30 insns that never run but make R0, R6 and R7 the most used
+ * registers: the others of a test live on the stack
+ */
+static void weigh_r0_r6_r7(struct prog_buf *pb)
+{
+	int i;
+
+	PB(pb, JA(30));
+	for (i = 0; i < 30; i++)
+		PB(pb, ALU64_REG(BPF_ADD, R0 + (i % 3 ? 5 + i % 3 : 0), R6));
+	PB(pb, EXIT());
+}
+
+/*
  * A jump that lands on the second insn of a pair: it must run there (a
  * fused pair would skip it), and a store the fall-through path left in a
  * register must not stand in for the load there.
@@ -97,7 +111,6 @@ static void jump_between(u32 flags, const char *tag)
 {
 	struct prog_buf pb;
 	char name[96];
-	int i;
 
 	pb_init(&pb);
 	PB(&pb, MOV64_IMM(R2, 0),
@@ -118,11 +131,8 @@ static void jump_between(u32 flags, const char *tag)
 	   STX_MEM(BPF_DW, R1, R8, 8),
 	   STX_MEM(BPF_DW, R1, R4, 16),
 	   STX_MEM(BPF_DW, R1, R5, 24),
-	   MOV64_IMM(R0, 1),
-	   JA(30));
-	for (i = 0; i < 30; i++)	/* never runs: weights R0, R6, R7 */
-		PB(&pb, ALU64_REG(BPF_ADD, R0 + (i % 3 ? 5 + i % 3 : 0), R6));
-	PB(&pb, EXIT());
+	   MOV64_IMM(R0, 1));
+	weigh_r0_r6_r7(&pb);
 	snprintf(name, sizeof(name), "peephole: jumps between the insns of a pair%s",
 		 tag);
 	run_pb(name, &pb, flags);
@@ -144,7 +154,6 @@ static u64 h_clobber(u64 a, u64 b, u64 c, u64 d, u64 e)
 static void scratch_clobbered(void)
 {
 	struct prog_buf pb;
-	int i;
 
 	pb_init(&pb);
 	pb_ld64(&pb, R9, 0x1111222233334444ull);
@@ -160,11 +169,8 @@ static void scratch_clobbered(void)
 	   ALU64_REG(BPF_ADD, R8, R9),
 	   ALU64_REG(BPF_ADD, R8, R0),
 	   STX_MEM(BPF_DW, R6, R8, 8),
-	   MOV64_IMM(R0, 1),
-	   JA(30));
-	for (i = 0; i < 30; i++)	/* never runs: weights R0, R6, R7 */
-		PB(&pb, ALU64_REG(BPF_ADD, R0 + (i % 3 ? 5 + i % 3 : 0), R6));
-	PB(&pb, EXIT());
+	   MOV64_IMM(R0, 1));
+	weigh_r0_r6_r7(&pb);
 	run_pb("peephole: scratch registers after a MOD's quotient and a call",
 	       &pb, 0);
 	pb_free(&pb);
