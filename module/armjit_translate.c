@@ -89,6 +89,7 @@ static void choose_map(struct armjit_ctx *ctx)
 	static const u8 pairs[] = { ARM_R8, ARM_R4, ARM_R6 };
 	s32 gain[MAX_BPF_JIT_REG] = { 0 };
 	bool taken[MAX_BPF_JIT_REG] = { false };
+	u8 base, prev_base = MAX_BPF_JIT_REG;
 	int i, j, p;
 
 	for (i = 0; i < ctx->len; i++) {
@@ -129,11 +130,20 @@ static void choose_map(struct armjit_ctx *ctx)
 		case BPF_LDX:
 		case BPF_STX:
 		case BPF_ST:
-			gain[insn->dst_reg]++;
-			if (cls != BPF_ST)
-				gain[insn->src_reg]++;
-			break;
+			/*
+			 * the base: a load only where the insn before had
+			 * another (the scratch cache keeps it)
+			 */
+			base = cls == BPF_LDX ? insn->src_reg : insn->dst_reg;
+			if (base != prev_base)
+				gain[base]++;
+			gain[cls == BPF_LDX ? insn->dst_reg : insn->src_reg] +=
+				cls != BPF_ST;
+			prev_base = cls == BPF_LDX && insn->dst_reg == base ?
+				    MAX_BPF_JIT_REG : base;
+			continue;
 		}
+		prev_base = MAX_BPF_JIT_REG;
 	}
 	for (i = 0; i < MAX_BPF_JIT_REG; i++) {
 		ctx->map[i].lo = -1;
