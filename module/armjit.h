@@ -73,6 +73,8 @@ struct armjit_call_conv;
 /* The helper metadata table (armjit_helpers.c). */
 int armjit_helpers_init(void);
 void armjit_helpers_exit(void);
+/* The table's entry for @addr was overridden from sysfs. */
+bool armjit_helper_overridden(u32 addr);
 int armjit_helpers_for_prog(const struct bpf_prog *prog,
 			    struct armjit_call_conv **calls, int *ncalls);
 extern const struct attribute_group armjit_helpers_group;

@@ -390,7 +390,8 @@ static void armjit_extra_pass(struct bpf_prog *prog, struct armjit_ctx *ctx,
 /*
  * bpf_map_lookup_elem of a known map calls the map's own lookup (as the
  * verifier patches it for 64-bit JITs): 2 x u32 in r0, r1, a pointer
- * back, none of the helper's own code. No memory: the helper instead.
+ * back, none of the helper's own code. No memory, or the helper's table
+ * entry overridden from sysfs: the helper instead, as the table says.
  */
 static int armjit_map_sites(struct armjit_ctx *ctx, struct armjit_site **out)
 {
@@ -398,6 +399,8 @@ static int armjit_map_sites(struct armjit_ctx *ctx, struct armjit_site **out)
 	int i, n, max = 0;
 
 	*out = NULL;
+	if (armjit_helper_overridden(armjit_rt.map_lookup_elem))
+		return 0;
 	for (i = 0; i < ctx->len; i++)
 		max += ctx->insns[i].code == (BPF_JMP | BPF_CALL);
 	if (!max || !ctx->is_target)

@@ -231,6 +231,18 @@ static bool is_helper_call(const struct bpf_insn *insn)
  * Snapshot the conventions of every helper @prog calls, so all passes of
  * one compile see the same table even if sysfs changes it meanwhile.
  */
+bool armjit_helper_overridden(u32 addr)
+{
+	struct armjit_helper *h;
+	bool ret;
+
+	mutex_lock(&helpers_lock);
+	h = find_by_addr(addr);
+	ret = h && h->overridden;
+	mutex_unlock(&helpers_lock);
+	return ret;
+}
+
 int armjit_helpers_for_prog(const struct bpf_prog *prog,
 			    struct armjit_call_conv **calls, int *ncalls)
 {
