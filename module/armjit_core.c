@@ -387,6 +387,14 @@ static void armjit_extra_pass(struct bpf_prog *prog, struct armjit_ctx *ctx,
 	armjit_forget_pending(prog);
 }
 
+/* map->ops->map_lookup_elem of the map a program's ld_imm64 loads */
+static u32 armjit_map_lookup_of(u32 addr)
+{
+	const struct bpf_map *map = (const struct bpf_map *)addr;
+
+	return map->ops ? (u32)map->ops->map_lookup_elem : 0;
+}
+
 /*
  * bpf_map_lookup_elem of a known map calls the map's own lookup (as the
  * verifier patches it for 64-bit JITs): 2 x u32 in r0, r1, a pointer
@@ -408,21 +416,10 @@ static int armjit_map_sites(struct armjit_ctx *ctx, struct armjit_site **out)
 	s = kcalloc(max, sizeof(*s), GFP_KERNEL);
 	if (!s)
 		return 0;
-	n = armjit_find_map_calls(ctx, s, max);
-	for (i = 0; i < n; i++) {
-		const struct bpf_map *map = (const struct bpf_map *)s[i].map;
-		void *fn = map->ops ? map->ops->map_lookup_elem : NULL;
-
-		if (!fn)
-			continue;	/* conv.addr 0: the helper */
-		s[i].conv.addr = (u32)fn;
-		s[i].conv.conv = ARMJIT_CONV_AAPCS;
-		s[i].conv.nargs = 2;
-		s[i].conv.arg_size[0] = 4;
-		s[i].conv.arg_size[1] = 4;
-		s[i].conv.ret_size = 4;
-		atomic_long_inc(&armjit_stats.calls_direct);
-	}
+	n = armjit_find_map_calls(ctx, s, max, armjit_map_lookup_of);
+	for (i = 0; i < n; i++)
+		if (s[i].conv.addr)
+			atomic_long_inc(&armjit_stats.calls_direct);
 	*out = s;
 	return n;
 }

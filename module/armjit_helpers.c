@@ -227,10 +227,6 @@ static bool is_helper_call(const struct bpf_insn *insn)
 	return insn->code == (BPF_JMP | BPF_CALL) && insn->src_reg == 0;
 }
 
-/*
- * Snapshot the conventions of every helper @prog calls, so all passes of
- * one compile see the same table even if sysfs changes it meanwhile.
- */
 bool armjit_helper_overridden(u32 addr)
 {
 	struct armjit_helper *h;
@@ -243,6 +239,10 @@ bool armjit_helper_overridden(u32 addr)
 	return ret;
 }
 
+/*
+ * Snapshot the conventions of every helper @prog calls, so all passes of
+ * one compile see the same table even if sysfs changes it meanwhile.
+ */
 int armjit_helpers_for_prog(const struct bpf_prog *prog,
 			    struct armjit_call_conv **calls, int *ncalls)
 {

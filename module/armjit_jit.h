@@ -190,11 +190,13 @@ int armjit_build(struct armjit_ctx *ctx);
  * The calls of bpf_map_lookup_elem (armjit_rt.map_lookup_elem) where R1
  * holds a ld_imm64 constant: the ld_imm64 and the call on one path (no
  * jump lands between) and nothing between writes R1; the verifier made
- * sure R1 there is a map. Fills sites[].insn and .map (at most @max) for
- * ctx->insns, ctx->len (needs ctx->is_target); returns how many.
+ * sure R1 there is a map. Fills sites[] (at most @max) for ctx->insns,
+ * ctx->len (needs ctx->is_target), each callee the map's lookup as
+ * @lookup_of() (the environment's: map->ops->map_lookup_elem) gives it,
+ * or 0; returns how many.
  */
 int armjit_find_map_calls(struct armjit_ctx *ctx, struct armjit_site *sites,
-			  int max);
+			  int max, u32 (*lookup_of)(u32 map));
 
 /*
  * Constant blinding (armjit_blind.c), the rewrite of the kernel's

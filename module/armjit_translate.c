@@ -432,27 +432,17 @@ static bool cache_hit(const struct armjit_ctx *ctx, u32 insn)
 
 	if ((insn >> 28) != ARM_COND_AL)
 		return false;
-	if ((insn & 0xff7f0000) == 0xe50d0000) {	/* str rt, [sp, #imm] */
-		off = insn & 0xfff;
-		return (insn & 1 << 23) && cache_has(ctx, rt, off);
-	}
-	if ((insn & 0xff7f00f0) == 0xe14d00f0) {	/* strd rt, [sp, #imm] */
+	/* ldr/str rt, [sp, #imm] (L bit either) */
+	if ((insn & 0xff6f0000) == 0xe50d0000)
+		return (insn & 1 << 23) && cache_has(ctx, rt, insn & 0xfff);
+	/* ldrd/strd rt, [sp, #imm] (1101 or 1111 in bits 7:4) */
+	if ((insn & 0xff7f00d0) == 0xe14d00d0) {
 		off = ((insn >> 4) & 0xf0) | (insn & 0xf);
 		return (insn & 1 << 23) && cache_has(ctx, rt, off) &&
 		       cache_has(ctx, rt + 1, off + 4);
 	}
 	if (!sp_or_pc(rt) && const_result(ctx, insn, &val))
 		return known(ctx, rt, val);
-
-	if ((insn & 0xff7f0000) == 0xe51d0000) {	/* ldr rt, [sp, #imm] */
-		off = insn & 0xfff;
-		return (insn & 1 << 23) && cache_has(ctx, rt, off);
-	}
-	if ((insn & 0xff7f00f0) == 0xe14d00d0) {	/* ldrd rt, [sp, #imm] */
-		off = ((insn >> 4) & 0xf0) | (insn & 0xf);
-		return (insn & 1 << 23) && cache_has(ctx, rt, off) &&
-		       cache_has(ctx, rt + 1, off + 4);
-	}
 	return false;
 }
 
@@ -2440,6 +2430,25 @@ static void mark_targets(struct armjit_ctx *ctx)
 	}
 }
 
+/*
+ * Call insn i with R1 = map: map's lookup as void *(*)(struct bpf_map *,
+ * void *), AAPCS 2 x u32 in r0, r1, a pointer back; conv.addr 0 (the
+ * helper) when lookup_of() has none.
+ */
+static void add_map_site(struct armjit_site *s, int i, u32 map,
+			 u32 (*lookup_of)(u32 map))
+{
+	memset(s, 0, sizeof(*s));
+	s->insn = i;
+	s->map = map;
+	s->conv.addr = lookup_of(map);
+	s->conv.conv = ARMJIT_CONV_AAPCS;
+	s->conv.nargs = 2;
+	s->conv.arg_size[0] = 4;
+	s->conv.arg_size[1] = 4;
+	s->conv.ret_size = 4;
+}
+
 /* Does insn (not an ld_imm64) write R1, or may it? */
 static bool writes_r1(const struct bpf_insn *insn)
 {
@@ -2463,7 +2472,7 @@ static bool writes_r1(const struct bpf_insn *insn)
 }
 
 int armjit_find_map_calls(struct armjit_ctx *ctx, struct armjit_site *sites,
-			  int max)
+			  int max, u32 (*lookup_of)(u32 map))
 {
 	const struct bpf_insn *p = ctx->insns;
 	int i, j, n = 0;
@@ -2483,11 +2492,9 @@ int armjit_find_map_calls(struct armjit_ctx *ctx, struct armjit_site *sites,
 				j--;
 				if (p[j].dst_reg != BPF_REG_1)
 					continue;
-				if (!p[j].src_reg && p[j].imm && !p[j + 1].imm) {
-					sites[n].insn = i;
-					sites[n].map = p[j].imm;
-					n++;
-				}
+				if (!p[j].src_reg && p[j].imm && !p[j + 1].imm)
+					add_map_site(&sites[n++], i, p[j].imm,
+						     lookup_of);
 				break;
 			}
 			if (writes_r1(&p[j]))

@@ -415,6 +415,11 @@ u64 host_map_lookup_elem(u64 map, u64 key, u64 c, u64 d, u64 e)
 	return (u32)(uintptr_t)r;
 }
 
+static u32 host_lookup_of(u32 map)
+{
+	return (u32)(uintptr_t)((struct host_map *)(uintptr_t)map)->lookup;
+}
+
 /* ctx->sites as armjit_map_sites() (armjit_core.c) finds them */
 static void host_sites(struct armjit_ctx *ctx)
 {
@@ -428,17 +433,7 @@ static void host_sites(struct armjit_ctx *ctx)
 	if (!max || !ctx->is_target)
 		return;
 	s = calloc(max, sizeof(*s));
-	n = armjit_find_map_calls(ctx, s, max);
-	for (i = 0; i < n; i++) {
-		struct host_map *m = (struct host_map *)(uintptr_t)s[i].map;
-
-		s[i].conv.addr = (u32)(uintptr_t)m->lookup;
-		s[i].conv.conv = ARMJIT_CONV_AAPCS;
-		s[i].conv.nargs = 2;
-		s[i].conv.arg_size[0] = 4;
-		s[i].conv.arg_size[1] = 4;
-		s[i].conv.ret_size = 4;
-	}
+	n = armjit_find_map_calls(ctx, s, max, host_lookup_of);
 	host_direct_sites += n;
 	ctx->sites = s;
 	ctx->nsites = n;
