@@ -118,6 +118,15 @@ struct armjit_ctx {
 	/* ARM registers r0-r12, lr known to hold kval[] (bit per register) */
 	u16 kmask;
 	u32 kval[16];
+	/*
+	 * Registers the pass's code wrote (push/pop aside), and what the
+	 * prologue saves: a leaf program (no calls) saves only what the
+	 * previous pass wrote, once there was one
+	 */
+	u16 written;
+	u16 written_last;
+	bool written_ok;
+	u16 saved;
 	/* per-program register mapping, chosen at the start of each pass */
 	struct armjit_reg map[MAX_BPF_JIT_REG];
 };

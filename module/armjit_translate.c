@@ -41,6 +41,8 @@
 #define FRAME_FIXED	80		/* slots + counter */
 /* Registers the prologue saves: 10 words keep sp 8-byte aligned. */
 #define SAVED_REGS	(0x0ff8 | 1 << ARM_LR)	/* r3-r11, lr */
+/* An exit copies an epilogue up to this long rather than branch to it */
+#define ARMJIT_EXIT_COPY	4
 
 static inline int hweight_saved(void)
 {
@@ -59,8 +61,9 @@ static inline int hweight_saved(void)
 /* ctx->flags */
 #define FLAG_BAD_INSN	0x1		/* an encoder answered ARM_INSN_BAD */
 #define FLAG_TAIL_CALL	0x2		/* the program has tail calls */
-#define FLAG_R1_USED	0x4		/* an insn names R1, or calls */
+#define FLAG_R1_LIVE	0x4		/* R1's ctx may be read */
 #define FLAG_FRAME	0x8		/* stack slots, BPF stack or calls */
+#define FLAG_LEAF	0x10		/* a main program that calls nothing */
 
 /* Stack slot of each BPF register, used while it has no ARM pair. */
 static const s8 armjit_slot[MAX_BPF_JIT_REG] = {
@@ -81,6 +84,96 @@ static const s8 armjit_slot[MAX_BPF_JIT_REG] = {
  * instead of one strd or ldrd), R3-R5 one more at each call (stored into
  * the outgoing argument slots, where a stacked one already is).
  */
+/*
+ * A main program that calls nothing (no helper, bpf-to-bpf or tail call,
+ * no divide, which may call a routine): r0-r3 need not hold R1, R2.
+ */
+static bool is_leaf(const struct armjit_ctx *ctx)
+{
+	int i;
+
+	if (ctx->is_subprog)
+		return false;
+	for (i = 0; i < ctx->len; i++) {
+		const struct bpf_insn *insn = &ctx->insns[i];
+		u8 op = BPF_OP(insn->code);
+
+		switch (BPF_CLASS(insn->code)) {
+		case BPF_ALU:
+		case BPF_ALU64:
+			if (op == BPF_DIV || op == BPF_MOD)
+				return false;
+			break;
+		case BPF_JMP:
+		case BPF_JMP32:
+			if (op == BPF_CALL || op == BPF_TAIL_CALL)
+				return false;
+			break;
+		case BPF_LD:
+			if (insn->code != (BPF_LD | BPF_IMM | BPF_DW))
+				return false;
+			i++;
+			break;
+		}
+	}
+	return true;
+}
+
+/* Does insn name BPF register r (as an operand it uses)? */
+static bool names_reg(const struct bpf_insn *insn, u8 r)
+{
+	u8 cls = BPF_CLASS(insn->code);
+	bool x = BPF_SRC(insn->code) == BPF_X;
+
+	if (insn->dst_reg == r)
+		return true;
+	if (insn->src_reg != r)
+		return false;
+	return cls == BPF_LDX || cls == BPF_STX ||
+	       ((cls == BPF_ALU || cls == BPF_ALU64 || cls == BPF_JMP ||
+		 cls == BPF_JMP32) && x);
+}
+
+/*
+ * Leaf programs: five pairs, r0:r1 and r2:r3 first (no push), to R1 and
+ * R2 if named (they have no stack slot) and the most used others. R0
+ * gets r0:r1 (the return value is there already), R1 the next (ctx
+ * arrives in r0, copied by the prologue).
+ */
+static void choose_leaf_map(struct armjit_ctx *ctx, const s32 *gain)
+{
+	static const u8 regs[] = { BPF_REG_0, BPF_REG_1, BPF_REG_2,
+				   BPF_REG_6, BPF_REG_7, BPF_REG_8,
+				   BPF_REG_9, BPF_REG_3, BPF_REG_4,
+				   BPF_REG_5, BPF_REG_AX };
+	static const u8 pairs[] = { ARM_R0, ARM_R2, ARM_R8, ARM_R4, ARM_R6 };
+	bool want[MAX_BPF_JIT_REG] = { false };
+	int i, j, n = 0, p = 0;
+
+	for (i = 0; i < ctx->len; i++)
+		for (j = BPF_REG_1; j <= BPF_REG_2; j++)
+			if (!want[j] && names_reg(&ctx->insns[i], j)) {
+				want[j] = true;
+				n++;
+			}
+	for (; n < (int)sizeof(pairs); n++) {
+		int best = -1;
+
+		for (j = 0; j < (int)sizeof(regs); j++)
+			if (regs[j] != BPF_REG_1 && regs[j] != BPF_REG_2 &&
+			    !want[regs[j]] &&
+			    (best < 0 || gain[regs[j]] > gain[regs[best]]))
+				best = j;
+		want[regs[best]] = true;
+	}
+	for (j = 0; j < (int)sizeof(regs); j++)
+		if (want[regs[j]]) {
+			ctx->map[regs[j]] = (struct armjit_reg){
+				pairs[p], pairs[p] + 1, -1 };
+			p++;
+		}
+}
+
 static void choose_map(struct armjit_ctx *ctx)
 {
 	static const u8 order[] = { BPF_REG_0, BPF_REG_6, BPF_REG_7,
@@ -90,7 +183,7 @@ static void choose_map(struct armjit_ctx *ctx)
 	s32 gain[MAX_BPF_JIT_REG] = { 0 };
 	bool taken[MAX_BPF_JIT_REG] = { false };
 	u8 base, prev_base = MAX_BPF_JIT_REG;
-	int i, j, p;
+	int i, j, p, n = sizeof(pairs);
 
 	for (i = 0; i < ctx->len; i++) {
 		const struct bpf_insn *insn = &ctx->insns[i];
@@ -109,7 +202,9 @@ static void choose_map(struct armjit_ctx *ctx)
 				gain[BPF_REG_4]--;
 				gain[BPF_REG_5]--;
 			} else if (op == BPF_EXIT) {
-				gain[BPF_REG_0]--;
+				/* r0:r1 in a leaf, else two movs or one ldrd */
+				gain[BPF_REG_0] += ctx->flags & FLAG_LEAF ?
+						   1 : -1;
 			} else if (op != BPF_JA && op != BPF_TAIL_CALL) {
 				gain[insn->dst_reg]++;
 				if (x)
@@ -150,9 +245,13 @@ static void choose_map(struct armjit_ctx *ctx)
 		ctx->map[i].hi = -1;
 		ctx->map[i].slot = armjit_slot[i];
 	}
+	if (ctx->flags & FLAG_LEAF) {
+		choose_leaf_map(ctx, gain);
+		return;
+	}
 	ctx->map[BPF_REG_1] = (struct armjit_reg){ ARM_R0, ARM_R1, -1 };
 	ctx->map[BPF_REG_2] = (struct armjit_reg){ ARM_R2, ARM_R3, -1 };
-	for (p = 0; p < (int)sizeof(pairs); p++) {
+	for (p = 0; p < n; p++) {
 		int best = -1;
 
 		for (j = 0; j < (int)sizeof(order); j++)
@@ -212,6 +311,7 @@ static void cache_forget(struct armjit_ctx *ctx, u8 r)
 	if (i >= 0)
 		ctx->cached[i] = -1;
 	ctx->kmask &= ~(1U << r);
+	ctx->written |= 1U << r;
 }
 
 static bool known(const struct armjit_ctx *ctx, u8 r, u32 val)
@@ -421,6 +521,19 @@ static bool cache_decode(struct armjit_ctx *ctx, u32 insn)
 }
 
 /*
+ * Registers an insn cache_decode() can't follow may write: a call's
+ * (bl, blx) scratch registers. Every pop armjit emits restores what a
+ * push of the same code saved, and sp and pc aren't saved registers.
+ */
+static u16 undecoded_writes(u32 insn)
+{
+	if ((insn & 0x0f000000) == 0x0b000000 ||
+	    (insn & 0x0ffffff0) == 0x012fff30)
+		return 0x100f | 1 << ARM_LR;
+	return 0;
+}
+
+/*
  * An unconditional load at [sp, #imm] of what the register holds, a store
  * there of what the slot holds, a mov of what the register holds.
  */
@@ -455,8 +568,10 @@ static inline void emit(u32 insn, struct armjit_ctx *ctx)
 	if (ctx->image)
 		ctx->image[ctx->idx] = insn;
 	ctx->idx++;
-	if (!cache_decode(ctx, insn))
+	if (!cache_decode(ctx, insn)) {
+		ctx->written |= undecoded_writes(insn);
 		cache_flush(ctx);
+	}
 }
 
 static bool is_target(const struct armjit_ctx *ctx, int i)
@@ -790,17 +905,19 @@ static void build_prologue(struct armjit_ctx *ctx)
 	if (ctx->idx != ARMJIT_TAIL_CALL_OFFSET / 4)
 		ctx->flags |= FLAG_BAD_INSN;	/* the layout is off */
 	/* tail-call entry (ARMJIT_TAIL_CALL_OFFSET): r0 = ctx, r1 = count */
-	emit(arm_push(SAVED_REGS), ctx);
+	if (ctx->saved)
+		emit(arm_push(ctx->saved), ctx);
 	if (ctx->frame_size)
 		emit_dp_imm(ctx, ARM_DP_SUB, false, ARM_SP, ARM_SP,
 			    ctx->frame_size, ARM_IP);
 	if (ctx->flags & FLAG_TAIL_CALL)
 		emit(arm_str_i(ARM_R1, ARM_SP, SLOT_TCC), ctx);
 	/* R1 = ctx: a 32-bit pointer (left as it is if nothing reads it) */
-	if (ctx->flags & FLAG_R1_USED)
-		emit(arm_mov_i(ctx->map[BPF_REG_1].hi, 0), ctx);
+	if (!(ctx->flags & FLAG_R1_LIVE))
+		return;
 	if (ctx->map[BPF_REG_1].lo != ARM_R0)
 		wr_lo(ctx, BPF_REG_1, ARM_R0);
+	emit(arm_mov_i(ctx->map[BPF_REG_1].hi, 0), ctx);
 }
 
 /* Undo the prologue, leaving lr = return address, r0, r1 and ip intact. */
@@ -820,7 +937,30 @@ static void build_epilogue(struct armjit_ctx *ctx)
 	if (hi != ARM_R1)
 		emit(arm_mov_r(ARM_R1, hi), ctx);
 	emit_teardown(ctx, ARM_IP);
-	emit(arm_pop((SAVED_REGS & ~(1 << ARM_LR)) | 1 << ARM_PC), ctx);
+	if (ctx->saved)
+		emit(arm_pop((ctx->saved & ~(1 << ARM_LR)) | 1 << ARM_PC),
+		     ctx);
+	else
+		emit(arm_bx(ARM_LR), ctx);
+}
+
+/*
+ * The epilogue's length, to copy it to an exit instead of branching
+ * there when that is short; a large number when it may need more.
+ */
+static int epilogue_words(const struct armjit_ctx *ctx)
+{
+	u32 f = ctx->frame_size;
+	int n = 1;
+
+	if (!is_mapped(ctx, BPF_REG_0))
+		n++;		/* ldrd r0, r1 */
+	else
+		n += (ctx->map[BPF_REG_0].lo != ARM_R0) +
+		     (ctx->map[BPF_REG_0].hi != ARM_R1);
+	if (f)
+		n += arm_imm_ok(f) || arm_imm_ok(-f) ? 1 : 8;
+	return n;
 }
 
 /* ---- ALU ---------------------------------------------------------------- */
@@ -2217,6 +2357,10 @@ static int emit_jmp(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 			return -EINVAL;
 		if (i == ctx->len - 1)
 			return 0;	/* falls into the epilogue */
+		if (epilogue_words(ctx) <= ARMJIT_EXIT_COPY) {
+			build_epilogue(ctx);
+			return 0;
+		}
 		return emit_b(ctx, ARM_COND_AL, ctx->epilogue_offset);
 	}
 
@@ -2393,15 +2537,75 @@ static void scan_frame(struct armjit_ctx *ctx)
 			ctx->flags |= FLAG_TAIL_CALL;
 		if ((cls == BPF_JMP || cls == BPF_JMP32) &&
 		    (op == BPF_CALL || op == BPF_TAIL_CALL))
-			ctx->flags |= FLAG_FRAME | FLAG_R1_USED;
+			ctx->flags |= FLAG_FRAME;
 		if (d >= MAX_BPF_JIT_REG || s >= MAX_BPF_JIT_REG)
 			continue;	/* build_insn() rejects it */
-		if (d == BPF_REG_1 || s == BPF_REG_1)
-			ctx->flags |= FLAG_R1_USED;
 		if ((d != BPF_REG_FP && !is_mapped(ctx, d)) ||
 		    (s != BPF_REG_FP && !is_mapped(ctx, s)))
 			ctx->flags |= FLAG_FRAME;
 	}
+}
+
+/*
+ * May R1's value at entry (ctx) be read? The straight code from insn 0 up
+ * to the first jump, call or exit tells: whatever follows runs after it.
+ */
+static bool r1_live_in(const struct armjit_ctx *ctx)
+{
+	int i;
+
+	for (i = 0; i < ctx->len; i++) {
+		const struct bpf_insn *insn = &ctx->insns[i];
+		u8 cls = BPF_CLASS(insn->code);
+		bool w;
+
+		switch (cls) {
+		case BPF_ALU:
+		case BPF_ALU64:
+			/* only a mov writes dst without reading it */
+			w = BPF_OP(insn->code) == BPF_MOV;
+			break;
+		case BPF_LD:
+			if (insn->code != (BPF_LD | BPF_IMM | BPF_DW))
+				return true;
+			if (insn->dst_reg == BPF_REG_1)
+				return false;
+			i++;
+			continue;
+		case BPF_LDX:
+			w = true;
+			break;
+		case BPF_ST:
+		case BPF_STX:
+			w = false;
+			break;
+		default:
+			return insn->code != (BPF_JMP | BPF_EXIT);
+		}
+		if (names_reg(insn, BPF_REG_1) &&
+		    !(w && insn->dst_reg == BPF_REG_1 &&
+		      insn->src_reg != BPF_REG_1))
+			return true;
+		if (insn->dst_reg == BPF_REG_1)
+			return false;	/* written, not read */
+	}
+	return true;
+}
+
+/* What a leaf program saves: the callee-saved registers it writes, lr. */
+static u16 leaf_saved(u16 written)
+{
+	u16 m = written & (0x0ff0 | 1 << ARM_LR);
+	int i, n;
+
+	if (!m)
+		return 0;
+	m |= 1 << ARM_LR;
+	for (i = m, n = 0; i; i &= i - 1)
+		n++;
+	if (n & 1)
+		m |= 1 << ARM_R3;	/* sp stays 8-byte aligned */
+	return m;
 }
 
 /* ctx->is_target[]: every insn a jump lands on */
@@ -2509,12 +2713,18 @@ int armjit_build(struct armjit_ctx *ctx)
 	int i, ret;
 
 	ctx->idx = 0;
-	ctx->flags = 0;
+	ctx->flags = is_leaf(ctx) ? FLAG_LEAF : 0;
 	ctx->sp_adj = 0;
 	cache_flush(ctx);
 	mark_targets(ctx);
 	choose_map(ctx);
 	scan_frame(ctx);
+	if (is_mapped(ctx, BPF_REG_1) && r1_live_in(ctx))
+		ctx->flags |= FLAG_R1_LIVE;
+	ctx->saved = SAVED_REGS;
+	if ((ctx->flags & FLAG_LEAF) && ctx->written_ok)
+		ctx->saved = leaf_saved(ctx->written_last);
+	ctx->written = 0;
 	ctx->frame_size = !(ctx->flags & FLAG_FRAME) ? 0 :
 			  FRAME_FIXED + ((ctx->stack_depth + 7) & ~7U);
 
@@ -2536,8 +2746,13 @@ int armjit_build(struct armjit_ctx *ctx)
 	cache_flush(ctx);	/* exits branch here */
 	build_epilogue(ctx);
 
+	/* a callee-saved register written but not saved: a pass differed */
+	if (leaf_saved(ctx->written) & ~ctx->saved)
+		ctx->flags |= FLAG_BAD_INSN;
 	/* an operand no instruction can encode: a translation bug */
 	if (WARN_ON_ONCE(ctx->flags & FLAG_BAD_INSN))
 		return -EFAULT;
+	ctx->written_last = ctx->written;
+	ctx->written_ok = true;
 	return 0;
 }

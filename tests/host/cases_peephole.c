@@ -241,23 +241,28 @@ static void sizes(void)
 {
 	const struct {
 		const char *what;
-		struct bpf_insn insns[12];
+		struct bpf_insn insns[14];
 		int len, saved;
 	} c[] = {
-		{ "helper call near the image: one bl; R1's hi 0 from the prologue",
+		{ "helper call near the image: one bl",
 		  { MOV64_IMM(R1, 41), CALL_IMM(helper_imm(h_plus1)), EXIT() },
-		  3, 3 },
+		  3, 2 },
 		{ "a shift by a register holding a constant: by that constant",
 		  { MOV64_IMM(R2, 3), ALU64_REG(BPF_LSH, R1, R2),
 		    MOV32_IMM(R2, 33), ALU32_REG(BPF_RSH, R1, R2), EXIT() },
 		  5, 5 },
+		/*
+		 * the calls: R1, R2 in r0-r3 and 3 pairs, so R9 is stacked;
+		 * 2 of the words saved are the call's bl
+		 */
 		{ "a constant set again: no mov, no store back to its slot",
-		  { MOV64_IMM(R0, 0), MOV64_IMM(R6, 0), MOV64_IMM(R7, 0),
+		  { CALL_IMM(helper_imm(h_plus1)),
+		    MOV64_IMM(R0, 0), MOV64_IMM(R6, 0), MOV64_IMM(R7, 0),
 		    ALU64_REG(BPF_ADD, R0, R6), ALU64_REG(BPF_ADD, R6, R7),
 		    ALU64_REG(BPF_ADD, R7, R0), ALU64_REG(BPF_ADD, R0, R7),
 		    ALU64_REG(BPF_ADD, R6, R0), MOV32_IMM(R9, 1),
 		    JMP_IMM(BPF_JEQ, R0, 5, 1), MOV32_IMM(R9, 1), EXIT() },
-		  12, 2 },
+		  13, 4 },
 		{ "rD = rS; rD += K (both in pairs): no copy",
 		  { MOV64_REG(R3, R1), ALU64_IMM(BPF_ADD, R3, 14), EXIT() },
 		  3, 2 },
@@ -268,13 +273,14 @@ static void sizes(void)
 		  { MOV32_REG(R2, R1), ALU32_IMM(BPF_AND, R2, 0xff), EXIT() },
 		  3, 1 },
 		{ "op on a stacked register after its store: no reload",
-		  { MOV64_IMM(R0, 0), MOV64_IMM(R6, 0), MOV64_IMM(R7, 0),
+		  { CALL_IMM(helper_imm(h_plus1)),
+		    MOV64_IMM(R0, 0), MOV64_IMM(R6, 0), MOV64_IMM(R7, 0),
 		    ALU64_REG(BPF_ADD, R0, R6), ALU64_REG(BPF_ADD, R6, R7),
 		    ALU64_REG(BPF_ADD, R7, R0), ALU64_REG(BPF_ADD, R0, R7),
 		    ALU64_REG(BPF_ADD, R6, R0),
 		    MOV32_IMM(R9, 1), ALU32_IMM(BPF_LSH, R9, 4),
 		    ALU32_IMM(BPF_OR, R9, 3), EXIT() },
-		  12, 2 },
+		  13, 4 },
 	};
 	int i;
 
@@ -378,56 +384,102 @@ static void map_lookup_case(int how)
 		     runs_direct == 2 * want_sites[how]);
 }
 
+/* ARM words of an image matching (w & mask) == val */
+static int count_words(const struct host_prog *hp, u32 mask, u32 val)
+{
+	int j, n = 0;
+
+	for (j = 0; j < hp->words; j++)
+		n += (((u32 *)hp->image)[j] & mask) == val;
+	return n;
+}
+
 /*
  * A program that lives in registers (no stacked register, BPF stack or
- * call) has no frame: no sub/add of sp; one that never names R1 leaves
- * R1's hi word alone. One with stacked registers that reads R1 has both
- * (only JIT'ed: R1 is a host pointer).
+ * call) has no frame: no sub/add of sp. A leaf program (no calls) saves
+ * only the callee-saved registers it writes, and nothing if none: R0 in
+ * r0:r1, R1 and R2 in r2:r3 or r0:r1 first; R1's ctx is copied to its
+ * pair only when read before written; an exit before the last insn
+ * copies a short epilogue. Each also runs against the interpreter.
  */
 static void no_frame(void)
 {
 	static const struct bpf_insn in_regs[] = {
-		MOV64_IMM(R0, 7), ALU64_IMM(BPF_ADD, R0, 1), EXIT(),
+		MOV64_IMM(R0, 7), ALU64_IMM(BPF_ADD, R0, 1),
+		JMP_IMM(BPF_JEQ, R0, 8, 1), EXIT(), ALU64_IMM(BPF_ADD, R0, 2),
+		EXIT(),
 	};
+	/* R1 read first; R0, R1, R6, R7, R9 the most used: R8 stacked */
 	static const struct bpf_insn stacked[] = {
-		MOV64_IMM(R0, 7), MOV64_IMM(R6, 1), MOV64_IMM(R7, 2),
-		MOV64_IMM(R8, 3), MOV64_IMM(R9, 4), ALU64_REG(BPF_ADD, R9, R1),
-		ALU64_REG(BPF_ADD, R0, R9), EXIT(),
+		MOV64_REG(R9, R1), MOV64_IMM(R0, 7), MOV64_IMM(R6, 1),
+		MOV64_IMM(R7, 2), MOV64_IMM(R8, 3), ALU64_REG(BPF_ADD, R9, R8),
+		ALU64_REG(BPF_ADD, R0, R9), ALU64_REG(BPF_ADD, R0, R1),
+		ALU64_REG(BPF_ADD, R6, R7), ALU64_REG(BPF_SUB, R0, R1),
+		ALU64_REG(BPF_SUB, R0, R1), ALU64_REG(BPF_ADD, R0, R6),
+		EXIT(),
 	};
-	const char *name = "prologue: no frame for a program in registers, R1 left alone";
-	int k, j;
-	bool ok = true;
+	/* R1 written before read; R6 (r8:r9) and a multiply's lr */
+	static const struct bpf_insn saves[] = {
+		MOV64_IMM(R1, 5), MOV64_IMM(R6, 3), MOV64_IMM(R0, 2),
+		ALU64_REG(BPF_MUL, R0, R6), ALU64_REG(BPF_ADD, R0, R1), EXIT(),
+	};
+	static const struct {
+		const char *what;
+		const struct bpf_insn *insns;
+		int len;
+		u64 r0;
+		int sp_ops, exits, copy_r1;
+		u32 push;	/* the prologue's push list, 0: none */
+	} c[] = {
+		{ "in registers, no callee-saved register", in_regs,
+		  ARRAY_SIZE(in_regs), 10, 0, 2, 0, 0 },
+		{ "a stacked register, R1 read first", stacked,
+		  ARRAY_SIZE(stacked), 13, 2, 1, 1, 0x0ff8 | 1 << 14 },
+		{ "R6 and lr written, R1 not read first", saves,
+		  ARRAY_SIZE(saves), 11, 0, 1, 0,
+		  1 << 3 | 1 << 8 | 1 << 9 | 1 << 14 },
+	};
+	int k;
 
-	if (!want(name) || counting) {
-		report(name, true);
-		return;
-	}
-	for (k = 0; k < 2; k++) {
-		struct host_prog hp = {
-			.insns = k ? stacked : in_regs,
-			.len = k ? ARRAY_SIZE(stacked) : ARRAY_SIZE(in_regs),
-			.zext = true,
-		};
-		int sp_ops = 0, movr1 = 0;
+	for (k = 0; k < (int)ARRAY_SIZE(c); k++) {
+		struct host_prog hp = { .insns = c[k].insns, .len = c[k].len,
+					.zext = true };
+		struct test_case t = { .insns = c[k].insns, .len = c[k].len,
+				       .flags = F_EXPECT_R0,
+				       .expect_r0 = c[k].r0 };
+		char name[128];
+		int sp_ops, pushes, exits, copy;
+		bool ok;
 
-		if (host_prog_jit(&hp)) {
-			printf("# %s: JIT failed\n", name);
-			ok = false;
+		snprintf(name, sizeof(name), "prologue: leaf: %s", c[k].what);
+		t.name = name;
+		if (!want(name) || counting) {
+			report(name, true);
 			continue;
 		}
-		for (j = 0; j < hp.words; j++) {
-			u32 w = ((u32 *)hp.image)[j];
-
-			sp_ops += (w & 0xfffff000) == 0xe24dd000 ||
-				  (w & 0xfffff000) == 0xe28dd000;
-			movr1 += w == 0xe3a01000;	/* mov r1, #0 */
+		if (host_prog_jit(&hp)) {
+			printf("# %s: JIT failed\n", name);
+			report(name, false);
+			continue;
 		}
-		printf("# %s program: %d words, %d sub/add sp, %d mov r1, #0\n",
-		       k ? "stacked" : "in-register", hp.words, sp_ops, movr1);
-		ok &= k ? sp_ops == 2 && movr1 == 1 : !sp_ops && !movr1;
+		sp_ops = count_words(&hp, 0xfffff000, 0xe24dd000) +
+			 count_words(&hp, 0xfffff000, 0xe28dd000);
+		pushes = count_words(&hp, 0xffff0000, 0xe92d0000);
+		exits = count_words(&hp, 0xffffffff, 0xe12fff1e) +
+			count_words(&hp, 0xffff8000, 0xe8bd8000);
+		/* mov r2, r0; mov r3, #0 */
+		copy = count_words(&hp, 0xffffffff, 0xe1a02000) &&
+		       count_words(&hp, 0xffffffff, 0xe3a03000);
+		ok = sp_ops == c[k].sp_ops && exits == c[k].exits &&
+		     copy == c[k].copy_r1 &&
+		     (c[k].push ? pushes == 1 &&
+		      count_words(&hp, 0xffffffff, 0xe92d0000 | c[k].push) :
+		      !pushes);
+		printf("# %s: %d words, %d sub/add sp, %d push, %d exits, R1 copied %d\n",
+		       name, hp.words, sp_ops, pushes, exits, copy);
 		host_prog_free(&hp);
+		ok &= run_test(&t);
 	}
-	report(name, ok);
 }
 
 void cases_peephole(void)
