@@ -474,6 +474,8 @@ struct bpf_prog *armjit_jit_compile(struct bpf_prog *orig)
 	ctx.stack_depth = prog->aux->stack_depth;
 	ctx.verifier_zext = prog->aux->verifier_zext;
 	ctx.is_subprog = prog->is_func && prog->aux->func_idx;
+	/* bpf_func returns unsigned int: R0's hi word only to a caller */
+	ctx.ret32 = !ctx.is_subprog;
 	err = armjit_helpers_for_prog(prog, &calls, &ctx.ncalls);
 	if (err)
 		goto fail_release;
@@ -481,7 +483,10 @@ struct bpf_prog *armjit_jit_compile(struct bpf_prog *orig)
 	ctx.offsets = kvcalloc(ctx.len + 1, sizeof(*ctx.offsets), GFP_KERNEL);
 	/* without it the code is only bigger: two-insn peepholes are off */
 	ctx.is_target = kvzalloc(ctx.len + 1, GFP_KERNEL);
+	/* without it every register word is written */
+	ctx.live = kvcalloc(ctx.len + 1, sizeof(*ctx.live), GFP_KERNEL);
 	if (!ctx.offsets) {
+		kvfree(ctx.live);
 		kvfree(ctx.is_target);
 		kfree(calls);
 		err = -ENOMEM;
@@ -500,6 +505,7 @@ struct bpf_prog *armjit_jit_compile(struct bpf_prog *orig)
 	}
 	kvfree(ctx.offsets);
 	kvfree(ctx.is_target);
+	kvfree(ctx.live);
 	kfree(calls);
 	kfree(sites);
 	if (err)

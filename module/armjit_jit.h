@@ -102,6 +102,15 @@ struct armjit_ctx {
 	 * sizes again with it set before the final pass
 	 */
 	u32 image_addr;
+	/* the caller takes R0's low word only (a main program: bpf_func
+	 * returns unsigned int), so its high word is dead at exit
+	 */
+	bool ret32;
+	/* len + 1 words the translation fills: bit r (lo) and 16 + r (hi)
+	 * of live[i] set when that word of BPF register r may be read after
+	 * insn i; NULL: every word counts as read
+	 */
+	u32 *live;
 
 	/* output */
 	u32 *image;			/* NULL in sizing passes */
@@ -113,6 +122,7 @@ struct armjit_ctx {
 	u32 flags;
 	u32 frame_size;			/* bytes below the saved registers */
 	int sp_adj;			/* bytes pushed inside the current insn */
+	int live_at;			/* live[] of the insn being written */
 	/* sp offset of the stack word r10, r11, ip, lr, r0-r3 hold, or -1 */
 	s32 cached[ARMJIT_NR_CACHED];
 	/* ARM registers r0-r12, lr known to hold kval[] (bit per register) */

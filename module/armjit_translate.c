@@ -679,6 +679,200 @@ static void emit_add_imm(struct armjit_ctx *ctx, u8 rd, u8 rn, s32 imm,
 		emit_dp_imm(ctx, ARM_DP_ADD, false, rd, rn, imm, tmp);
 }
 
+/* insn i's jump target (any value: the caller checks the range) */
+static s64 jmp_target(const struct armjit_ctx *ctx,
+		      const struct bpf_insn *insn, int i)
+{
+	if (ctx->jmp_off)
+		return (s64)i + 1 + ctx->jmp_off[i];
+	if (insn->code == (BPF_JMP32 | BPF_JA))
+		return (s64)i + 1 + insn->imm;	/* gotol (cpuv4) */
+	return (s64)i + 1 + insn->off;
+}
+
+/* ---- Which register words are read later ------------------------------ */
+
+#define LIVE_LO(r)	(1U << (r))
+#define LIVE_HI(r)	(1U << (16 + (r)))
+#define LIVE_64(r)	(LIVE_LO(r) | LIVE_HI(r))
+#define LIVE_ALL	0x0fff0fffU
+
+/*
+ * The words insn reads (*use) and writes whole (*def); false for what
+ * the analysis doesn't know (then everything is live). Reads may be
+ * more than the insn needs, writes never: a 32-bit op writes the hi
+ * word too (0; with verifier_zext undefined until the verifier's zext,
+ * which nothing reads before).
+ */
+static bool insn_use_def(const struct armjit_ctx *ctx,
+			 const struct bpf_insn *insn, u32 *use, u32 *def)
+{
+	u8 cls = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
+	u8 d = insn->dst_reg, sr = insn->src_reg;
+	bool x = BPF_SRC(insn->code) == BPF_X;
+	u32 sw = sr < MAX_BPF_JIT_REG && sr != BPF_REG_FP ? LIVE_64(sr) : 0;
+	u32 dw = d < MAX_BPF_JIT_REG && d != BPF_REG_FP ? LIVE_64(d) : 0;
+	int r;
+
+	*use = 0;
+	*def = 0;
+	if (d >= MAX_BPF_JIT_REG || sr >= MAX_BPF_JIT_REG)
+		return false;
+	switch (cls) {
+	case BPF_ALU:
+		if (op == BPF_MOV && x && d == sr) {
+			*def = LIVE_HI(d);	/* zext: lo stays */
+			return true;
+		}
+		/* 32-bit ops read lo words, but a 64-bit byte swap */
+		if (op == BPF_END)
+			*use |= dw;
+		else if (op != BPF_MOV)
+			*use |= LIVE_LO(d);
+		if (x)
+			*use |= LIVE_LO(sr);
+		*def = dw;
+		return true;
+	case BPF_ALU64:
+		if (op != BPF_MOV)
+			*use |= dw;
+		if (x)
+			*use |= sw;
+		*def = dw;
+		return true;
+	case BPF_LD:
+		if (insn->code != (BPF_LD | BPF_IMM | BPF_DW))
+			return false;
+		*def = dw;
+		return true;
+	case BPF_LDX:
+		*use = sw;
+		*def = dw;
+		return true;
+	case BPF_ST:
+		*use = dw;
+		return true;
+	case BPF_STX:
+		*use = dw | sw;
+		if (BPF_MODE(insn->code) != BPF_ATOMIC)
+			return true;
+		*use |= LIVE_64(BPF_REG_0);
+		if (insn->imm == BPF_CMPXCHG)
+			*def = LIVE_64(BPF_REG_0);
+		else if (insn->imm & BPF_FETCH)
+			*def = sw;
+		return true;
+	case BPF_JMP:
+	case BPF_JMP32:
+		switch (op) {
+		case BPF_JA:
+			return true;
+		case BPF_EXIT:
+			*use = ctx->ret32 ? LIVE_LO(BPF_REG_0) :
+					    LIVE_64(BPF_REG_0);
+			return true;
+		case BPF_CALL:
+			for (r = BPF_REG_1; r <= BPF_REG_5; r++) {
+				*use |= LIVE_64(r);
+				*def |= LIVE_64(r);
+			}
+			*def |= LIVE_64(BPF_REG_0);
+			return true;
+		case BPF_TAIL_CALL:
+			*use = LIVE_64(BPF_REG_1) | LIVE_64(BPF_REG_2) |
+			       LIVE_64(BPF_REG_3);
+			return true;
+		}
+		if (cls == BPF_JMP32)
+			*use = LIVE_LO(d) | (x ? LIVE_LO(sr) : 0);
+		else
+			*use = dw | (x ? sw : 0);
+		return true;
+	}
+	return false;
+}
+
+/* the words read from insn i on (live[i] holds those after it) */
+static u32 live_in(const struct armjit_ctx *ctx, int i)
+{
+	u32 use, def;
+
+	insn_use_def(ctx, &ctx->insns[i], &use, &def);
+	return use | (ctx->live[i] & ~def);
+}
+
+/*
+ * ctx->live[i]: the words read after insn i on some path, by iterating
+ * backwards to the fixed point (loops). live[len] is the end.
+ */
+static void compute_live(struct armjit_ctx *ctx)
+{
+	u32 end = ctx->ret32 ? LIVE_LO(BPF_REG_0) : LIVE_64(BPF_REG_0);
+	bool changed = true;
+	int i;
+
+	if (!ctx->live)
+		return;
+	for (i = 0; i < ctx->len; i++) {
+		u32 use, def;
+
+		if (i && ctx->insns[i - 1].code == (BPF_LD | BPF_IMM | BPF_DW))
+			continue;	/* ld_imm64's second half */
+		if (!insn_use_def(ctx, &ctx->insns[i], &use, &def)) {
+			/* unknown insn: all live everywhere */
+			for (i = 0; i <= ctx->len; i++)
+				ctx->live[i] = LIVE_ALL;
+			return;
+		}
+	}
+	memset(ctx->live, 0, (ctx->len + 1) * sizeof(u32));
+	while (changed) {
+		changed = false;
+		for (i = ctx->len - 1; i >= 0; i--) {
+			const struct bpf_insn *insn = &ctx->insns[i];
+			u8 cls = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
+			bool jmp = cls == BPF_JMP || cls == BPF_JMP32;
+			int next = i + 1;
+			u32 out = 0;
+			s64 t;
+
+			if (i && ctx->insns[i - 1].code ==
+				 (BPF_LD | BPF_IMM | BPF_DW))
+				continue;	/* ld_imm64's second half */
+			if (insn->code == (BPF_LD | BPF_IMM | BPF_DW))
+				next = i + 2;
+			if (!(jmp && (op == BPF_JA || op == BPF_EXIT)))
+				out = next < ctx->len ? live_in(ctx, next) :
+							end;
+			if (jmp && op != BPF_EXIT && op != BPF_CALL &&
+			    op != BPF_TAIL_CALL) {
+				t = jmp_target(ctx, insn, i);
+				if (t >= 0 && t < ctx->len)
+					out |= live_in(ctx, t);
+				else
+					out |= end;	/* the epilogue */
+			}
+			if (out != ctx->live[i]) {
+				ctx->live[i] = out;
+				changed = true;
+			}
+		}
+	}
+	for (i = 0; i + 1 < ctx->len; i++)
+		if (ctx->insns[i].code == (BPF_LD | BPF_IMM | BPF_DW)) {
+			ctx->live[i + 1] = ctx->live[i];
+			i++;
+		}
+}
+
+/* May word hi/lo of BPF register r be read after the insn being written? */
+static bool word_live(const struct armjit_ctx *ctx, u8 r, bool hi)
+{
+	if (!ctx->live || r >= MAX_BPF_JIT_REG)
+		return true;
+	return ctx->live[ctx->live_at] & (hi ? LIVE_HI(r) : LIVE_LO(r));
+}
+
 /* ---- BPF register access ---------------------------------------------- */
 
 /* ARM register holding the lo word of r: its own, or tmp after a load. */
@@ -791,6 +985,8 @@ static void zero_hi(struct armjit_ctx *ctx, u8 r)
 {
 	u8 rd = dst_hi(ctx, r, TMP_A_HI);
 
+	if (!word_live(ctx, r, true))
+		return;		/* nothing reads it */
 	emit(arm_mov_i(rd, 0), ctx);
 	wr_hi(ctx, r, rd);
 }
@@ -808,6 +1004,10 @@ static void emit_ld_imm64(struct armjit_ctx *ctx, u8 r, u32 lo, u32 hi)
 	u8 rl = dst_lo(ctx, r, TMP_A_LO), rh = dst_hi(ctx, r, TMP_A_HI);
 
 	emit_mov_imm(ctx, rl, lo);
+	if (!word_live(ctx, r, true)) {
+		wr_lo(ctx, r, rl);
+		return;
+	}
 	emit_mov_imm(ctx, rh, hi);
 	wr64(ctx, r, rl, rh);
 }
@@ -930,11 +1130,11 @@ static void build_epilogue(struct armjit_ctx *ctx)
 {
 	u8 lo, hi;
 
-	/* u64 return: R0 in r0:r1 */
+	/* u64 return: R0 in r0:r1 (a main program's caller takes r0) */
 	rd64(ctx, BPF_REG_0, &lo, &hi, ARM_R0, ARM_R1);
 	if (lo != ARM_R0)
 		emit(arm_mov_r(ARM_R0, lo), ctx);
-	if (hi != ARM_R1)
+	if (hi != ARM_R1 && !ctx->ret32)
 		emit(arm_mov_r(ARM_R1, hi), ctx);
 	emit_teardown(ctx, ARM_IP);
 	if (ctx->saved)
@@ -957,7 +1157,7 @@ static int epilogue_words(const struct armjit_ctx *ctx)
 		n++;		/* ldrd r0, r1 */
 	else
 		n += (ctx->map[BPF_REG_0].lo != ARM_R0) +
-		     (ctx->map[BPF_REG_0].hi != ARM_R1);
+		     (ctx->map[BPF_REG_0].hi != ARM_R1 && !ctx->ret32);
 	if (f)
 		n += arm_imm_ok(f) || arm_imm_ok(-f) ? 1 : 8;
 	return n;
@@ -1566,6 +1766,9 @@ static int emit_alu64(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 			return emit_movsx64(ctx, insn);
 		if (k) {
 			emit_ld_imm64(ctx, dst, imm, imm_hi);
+		} else if (src != dst && !word_live(ctx, dst, true)) {
+			sl = rd_lo(ctx, src, dst_lo(ctx, dst, TMP_A_LO));
+			wr_lo(ctx, dst, sl);
 		} else if (src != dst) {
 			rd64(ctx, src, &sl, &sh, dst_lo(ctx, dst, TMP_A_LO),
 			     dst_hi(ctx, dst, TMP_A_HI));
@@ -2307,17 +2510,6 @@ static int emit_tail_call(struct armjit_ctx *ctx)
 	return 0;
 }
 
-/* insn i's jump target (any value: the caller checks the range) */
-static s64 jmp_target(const struct armjit_ctx *ctx,
-		      const struct bpf_insn *insn, int i)
-{
-	if (ctx->jmp_off)
-		return (s64)i + 1 + ctx->jmp_off[i];
-	if (insn->code == (BPF_JMP32 | BPF_JA))
-		return (s64)i + 1 + insn->imm;	/* gotol (cpuv4) */
-	return (s64)i + 1 + insn->off;
-}
-
 static int emit_jmp(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 		    int i)
 {
@@ -2452,6 +2644,33 @@ static int emit_fused(struct armjit_ctx *ctx, const struct bpf_insn *a,
 
 /* ---- Dispatch ----------------------------------------------------------- */
 
+/*
+ * An insn with no effect but its result, which nothing reads: an ALU op
+ * (a divide by 0 has a result too), a constant, a load.
+ */
+static bool insn_dead(const struct armjit_ctx *ctx,
+		      const struct bpf_insn *insn, int i)
+{
+	u8 cls = BPF_CLASS(insn->code);
+	u32 use, def;
+
+	if (!ctx->live || i + 1 > ctx->len)
+		return false;
+	if (cls != BPF_ALU && cls != BPF_ALU64 &&
+	    insn->code != (BPF_LD | BPF_IMM | BPF_DW) &&
+	    !(cls == BPF_LDX && BPF_MODE(insn->code) == BPF_MEM))
+		return false;
+	if (insn->code == (BPF_LD | BPF_IMM | BPF_DW) && i + 1 >= ctx->len)
+		return false;	/* cut off: build_insn() rejects it */
+	/* ops the translation checks further stay, to be checked */
+	if ((cls == BPF_ALU || cls == BPF_ALU64) &&
+	    (insn->off || BPF_OP(insn->code) >= BPF_END))
+		return false;
+	if (!insn_use_def(ctx, insn, &use, &def) || !def)
+		return false;
+	return !(ctx->live[i] & def);
+}
+
 /* Returns 1 if insn used two slots (LD_IMM64), 0, or an error. */
 static int build_insn(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 		      int i)
@@ -2468,9 +2687,13 @@ static int build_insn(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 	     cls == BPF_LD))
 		return -EINVAL;
 
+	if (insn_dead(ctx, insn, i))
+		return insn->code == (BPF_LD | BPF_IMM | BPF_DW);
+	ctx->live_at = i + 1;
 	if ((cls == BPF_ALU || cls == BPF_ALU64) && i + 1 < ctx->len &&
 	    !is_target(ctx, i + 1) && emit_fused(ctx, insn, insn + 1))
 		return 1;
+	ctx->live_at = i;
 
 	switch (cls) {
 	case BPF_ALU:
@@ -2717,6 +2940,7 @@ int armjit_build(struct armjit_ctx *ctx)
 	ctx->sp_adj = 0;
 	cache_flush(ctx);
 	mark_targets(ctx);
+	compute_live(ctx);
 	choose_map(ctx);
 	scan_frame(ctx);
 	if (is_mapped(ctx, BPF_REG_1) && r1_live_in(ctx))
@@ -2733,6 +2957,7 @@ int armjit_build(struct armjit_ctx *ctx)
 		ctx->offsets[i] = ctx->idx;
 		if (is_target(ctx, i))
 			cache_flush(ctx);	/* a jump lands here */
+		ctx->live_at = i;
 		ret = build_insn(ctx, &ctx->insns[i], i);
 		if (ret < 0)
 			return ret;

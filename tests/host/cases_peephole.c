@@ -214,21 +214,33 @@ static u64 h_plus1(u64 a, u64 b, u64 c, u64 d, u64 e)
  * Words of @p JIT'ed with and without the peepholes and the image near
  * the helpers (bl calls).
  */
-static bool jit_words(const struct bpf_insn *p, int len, bool with, int *words)
+/*
+ * Words of p's image with the peepholes (and bl calls) or without; @live:
+ * ctx->live in both (else in neither, so the peepholes alone differ).
+ */
+static bool jit_words_live(const struct bpf_insn *p, int len, bool with,
+			   bool live, int *words)
 {
 	struct host_prog hp = { .insns = p, .len = len, .stack_depth = 512,
 				.zext = true };
-	bool saved = peephole, saved_near = near_calls;
+	bool saved = peephole, saved_near = near_calls, saved_live = liveness;
 	int err;
 
 	peephole = with;
 	near_calls = with;
+	liveness = live;
 	err = host_prog_jit(&hp);
 	peephole = saved;
 	near_calls = saved_near;
+	liveness = saved_live;
 	*words = hp.words;
 	host_prog_free(&hp);
 	return !err;
+}
+
+static bool jit_words(const struct bpf_insn *p, int len, bool with, int *words)
+{
+	return jit_words_live(p, len, with, false, words);
 }
 
 /*
@@ -447,12 +459,15 @@ static void no_frame(void)
 		struct test_case t = { .insns = c[k].insns, .len = c[k].len,
 				       .flags = F_EXPECT_R0,
 				       .expect_r0 = c[k].r0 };
-		char name[128];
+		char name[128], run[128];
 		int sp_ops, pushes, exits, copy;
 		bool ok;
 
-		snprintf(name, sizeof(name), "prologue: leaf: %s", c[k].what);
-		t.name = name;
+		snprintf(run, sizeof(run), "prologue: leaf: %s", c[k].what);
+		snprintf(name, sizeof(name), "prologue: leaf: shape: %s",
+			 c[k].what);
+		t.name = run;
+		run_test(&t);
 		if (!want(name) || counting) {
 			report(name, true);
 			continue;
@@ -478,7 +493,63 @@ static void no_frame(void)
 		printf("# %s: %d words, %d sub/add sp, %d push, %d exits, R1 copied %d\n",
 		       name, hp.words, sp_ops, pushes, exits, copy);
 		host_prog_free(&hp);
-		ok &= run_test(&t);
+		report(name, ok);
+	}
+}
+
+/*
+ * Words nothing reads later (ctx->live): a hi word only 32-bit insns
+ * read, a value overwritten before any read, R0's hi at a main
+ * program's exit (--ret32 as the kernel). Each runs against the
+ * interpreter too, and its image is smaller by @saved words with the
+ * analysis than without.
+ */
+static void dead_words(void)
+{
+	static const struct {
+		const char *what;
+		struct bpf_insn insns[8];
+		int len, saved, saved32;	/* --ret32: R0's hi too */
+	} c[] = {
+		{ "zext of a hi word only JMP32 reads",
+		  { MOV32_IMM(R0, 3), ZEXT_REG(R0), MOV32_IMM(R6, 5),
+		    ZEXT_REG(R6), JMP32_REG(BPF_JGT, R0, R6, 1),
+		    ALU32_REG(BPF_ADD, R0, R6), EXIT() }, 7, 1, 2 },
+		{ "a constant overwritten before any read",
+		  { LD_IMM64(R0, 0x123456789ULL), LD_IMM64(R0, 7), EXIT() },
+		  5, 3, 4 },
+		{ "a load whose value nothing reads",
+		  { LDX_MEM(BPF_W, R2, R1, 0), MOV64_IMM(R2, 1),
+		    ALU64_REG(BPF_ADD, R2, R1), ALU64_REG(BPF_SUB, R2, R1),
+		    MOV64_REG(R0, R2), EXIT() }, 6, 1, 2 },
+		{ "64-bit mov whose hi only a 32-bit op reads",
+		  { MOV64_IMM(R6, -3), MOV64_REG(R0, R6),
+		    ALU32_IMM(BPF_ADD, R0, 9), ZEXT_REG(R0), EXIT() }, 5, 1, 2 },
+	};
+	int i;
+
+	for (i = 0; i < (int)ARRAY_SIZE(c); i++) {
+		struct test_case t = { .insns = c[i].insns, .len = c[i].len };
+		char name[128], run[128];
+		int with = 0, without = 0;
+		int saved = ret32 ? c[i].saved32 : c[i].saved;
+		bool ok;
+
+		snprintf(run, sizeof(run), "liveness: %s", c[i].what);
+		snprintf(name, sizeof(name), "liveness: size: %s", c[i].what);
+		t.name = run;
+		run_test(&t);
+		if (!want(name) || counting) {
+			report(name, true);
+			continue;
+		}
+		ok = jit_words_live(c[i].insns, c[i].len, true, true, &with) &&
+		     jit_words_live(c[i].insns, c[i].len, true, false,
+				    &without);
+		if (!ok || without - with != saved)
+			printf("# %s: %d words with the analysis, %d without (want %d fewer)\n",
+			       name, with, without, saved);
+		report(name, ok && without - with == saved);
 	}
 }
 
@@ -502,4 +573,5 @@ void cases_peephole(void)
 	for (seed = 0; seed < 5; seed++)
 		map_lookup_case(seed);
 	no_frame();
+	dead_words();
 }

@@ -30,8 +30,17 @@ struct armjit_rt armjit_rt;
 
 const char *test_filter;
 bool verbose;
-/* --no-peephole: no ctx->is_target, so no two-insn peepholes */
+/*
+ * --no-peephole: no ctx->is_target nor ctx->live, so no two-insn
+ * peepholes, no cache across insns, every register word live
+ */
 bool peephole = true;
+bool liveness = true;		/* ctx->live (off with --no-peephole) */
+/*
+ * --ret32: main programs return R0's low word only, as in the kernel
+ * (ctx->ret32); R0 is compared on it
+ */
+bool ret32;
 /* --far-images: images mapped anywhere, helper calls not in bl range */
 bool near_calls = true;
 bool counting;
@@ -475,6 +484,8 @@ int host_prog_jit(struct host_prog *hp)
 	ctx.ncalls = hp->ncalls;
 	ctx.offsets = calloc(ctx.len + 1, sizeof(int));
 	ctx.is_target = peephole ? calloc(ctx.len + 1, 1) : NULL;
+	ctx.live = liveness ? calloc(ctx.len + 1, sizeof(u32)) : NULL;
+	ctx.ret32 = ret32;
 	host_sites(&ctx);
 
 	err = size_passes(&ctx, &words);
@@ -505,6 +516,7 @@ int host_prog_jit(struct host_prog *hp)
 out:
 	free(ctx.offsets);
 	free(ctx.is_target);
+	free(ctx.live);
 	free((void *)ctx.sites);
 	host_blind_free(&hb);
 	hp->jit_err = err;
@@ -592,6 +604,9 @@ static int host_prog_jit_funcs(struct host_prog *hp)
 		ctx->ncalls = hp->ncalls;
 		ctx->offsets = calloc(ctx->len + 1, sizeof(int));
 		ctx->is_target = peephole ? calloc(ctx->len + 1, 1) : NULL;
+		ctx->live = liveness ? calloc(ctx->len + 1, sizeof(u32)) :
+				       NULL;
+		ctx->ret32 = ret32 && f == 0;
 		host_sites(ctx);
 		err = size_passes(ctx, &fn->words);
 		if (err) {
@@ -724,6 +739,7 @@ out:
 	for (f = 0; f < n; f++) {
 		free(ctxs[f].offsets);
 		free(ctxs[f].is_target);
+		free(ctxs[f].live);
 		free((void *)ctxs[f].sites);
 	}
 	free(ctxs);
@@ -1166,7 +1182,7 @@ static bool run_test1(const struct test_case *t)
 			goto out;
 		}
 
-		if (jit_r0 != ref_r0) {
+		if (ret32 ? (u32)jit_r0 != (u32)ref_r0 : jit_r0 != ref_r0) {
 			printf("# %s: R0 expected 0x%016llx got 0x%016llx\n", t->name,
 			       (unsigned long long)ref_r0, (unsigned long long)jit_r0);
 			ok = false;
@@ -1281,9 +1297,11 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[i], "-v"))
 			verbose = true;
 		else if (!strcmp(argv[i], "--no-peephole"))
-			peephole = false;
+			peephole = liveness = false;
 		else if (!strcmp(argv[i], "--far-images"))
 			near_calls = false;
+		else if (!strcmp(argv[i], "--ret32"))
+			ret32 = true;
 		else
 			test_filter = argv[i];
 	}

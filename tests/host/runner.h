@@ -223,6 +223,8 @@ void cases_peephole(void);
 extern const char *test_filter;
 extern bool verbose;
 extern bool peephole;
+extern bool ret32;		/* --ret32: ctx->ret32 for main programs */
+extern bool liveness;		/* ctx->live: dead words dropped */
 extern bool near_calls;
 extern bool counting;		/* first pass: only count tests */
 bool want(const char *name);
