@@ -1753,12 +1753,49 @@ static int emit_movsx64(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 	return 0;
 }
 
+/*
+ * An ALU64 op whose hi word nothing reads: its lo word as the 32-bit op
+ * computes it (add, sub, and, or, xor, mul, neg, a left shift by less
+ * than 32), or from both words for a right shift by K. False for the
+ * other ops: they compute both words.
+ */
+static bool emit_alu64_lo(struct armjit_ctx *ctx, const struct bpf_insn *insn,
+			  int *ret)
+{
+	u8 op = BPF_OP(insn->code), dst = insn->dst_reg, n = insn->imm & 63;
+	bool k = BPF_SRC(insn->code) == BPF_K;
+	struct bpf_insn alu32 = *insn;
+	u8 dl, dh;
+
+	if ((op == BPF_RSH || op == BPF_ARSH) && k && n) {
+		rd64(ctx, dst, &dl, &dh, TMP_A_LO, TMP_A_HI);
+		if (n < 32) {
+			emit(arm_mov_si(dl, dl, ARM_LSR, n), ctx);
+			emit(arm_orr_si(dl, dl, dh, ARM_LSL, 32 - n), ctx);
+		} else {
+			emit(arm_mov_si(dl, dh, op == BPF_RSH ? ARM_LSR : ARM_ASR,
+					n - 32), ctx);
+		}
+		wr_lo(ctx, dst, dl);
+		*ret = 0;
+		return true;
+	}
+	if (op != BPF_ADD && op != BPF_SUB && op != BPF_AND && op != BPF_OR &&
+	    op != BPF_XOR && op != BPF_MUL && op != BPF_NEG &&
+	    !(op == BPF_LSH && k && n < 32))
+		return false;
+	alu32.code = BPF_ALU | op | BPF_SRC(insn->code);
+	*ret = emit_alu32(ctx, &alu32);
+	return true;
+}
+
 static int emit_alu64(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 {
 	u8 op = BPF_OP(insn->code), dst = insn->dst_reg, src = insn->src_reg;
 	bool k = BPF_SRC(insn->code) == BPF_K;
 	u32 imm = insn->imm, imm_hi = insn->imm < 0 ? ~0U : 0;
 	u8 dl, dh, sl = 0, sh = 0;
+	int ret;
 
 	switch (op) {
 	case BPF_MOV:
@@ -1781,6 +1818,8 @@ static int emit_alu64(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 	case BPF_END:
 		return emit_end(ctx, insn);
 	}
+	if (!word_live(ctx, dst, true) && emit_alu64_lo(ctx, insn, &ret))
+		return ret;
 
 	rd64(ctx, dst, &dl, &dh, TMP_A_LO, TMP_A_HI);
 	if (!k && op != BPF_NEG) {
@@ -1838,11 +1877,15 @@ static int emit_alu64(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 			emit(arm_umull(dl, dh, dl, ARM_IP), ctx);
 			emit(arm_add_r(dh, dh, ARM_LR), ctx);
 		} else {
-			/* src in its own registers (maybe dst's) */
+			/*
+			 * src in its own registers (maybe dst's) or r10:r11:
+			 * dh is read before umull writes it (no lr, which a
+			 * leaf program would have to save)
+			 */
 			emit(arm_mul(ARM_IP, dl, sh), ctx);
 			emit(arm_mla(ARM_IP, dh, sl, ARM_IP), ctx);
-			emit(arm_umull(dl, ARM_LR, dl, sl), ctx);
-			emit(arm_add_r(dh, ARM_LR, ARM_IP), ctx);
+			emit(arm_umull(dl, dh, dl, sl), ctx);
+			emit(arm_add_r(dh, dh, ARM_IP), ctx);
 		}
 		break;
 	case BPF_LSH:
