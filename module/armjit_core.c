@@ -485,7 +485,9 @@ struct bpf_prog *armjit_jit_compile(struct bpf_prog *orig)
 	ctx.is_target = kvzalloc(ctx.len + 1, GFP_KERNEL);
 	/* without it every register word is written */
 	ctx.live = kvcalloc(ctx.len + 1, sizeof(*ctx.live), GFP_KERNEL);
+	ctx.hi0 = kvcalloc(ctx.len + 1, sizeof(*ctx.hi0), GFP_KERNEL);
 	if (!ctx.offsets) {
+		kvfree(ctx.hi0);
 		kvfree(ctx.live);
 		kvfree(ctx.is_target);
 		kfree(calls);
@@ -506,6 +508,7 @@ struct bpf_prog *armjit_jit_compile(struct bpf_prog *orig)
 	kvfree(ctx.offsets);
 	kvfree(ctx.is_target);
 	kvfree(ctx.live);
+	kvfree(ctx.hi0);
 	kfree(calls);
 	kfree(sites);
 	if (err)

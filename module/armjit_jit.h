@@ -111,6 +111,11 @@ struct armjit_ctx {
 	 * insn i; NULL: every word counts as read
 	 */
 	u32 *live;
+	/* len + 1 halfwords the translation fills: bit r of hi0[i] set when
+	 * BPF register r's hi word is 0 on every path to insn i (in the
+	 * image: a write that liveness dropped doesn't count); NULL: none
+	 */
+	u16 *hi0;
 
 	/* output */
 	u32 *image;			/* NULL in sizing passes */
@@ -123,6 +128,7 @@ struct armjit_ctx {
 	u32 frame_size;			/* bytes below the saved registers */
 	int sp_adj;			/* bytes pushed inside the current insn */
 	int live_at;			/* live[] of the insn being written */
+	int hi0_at;			/* hi0[] of the insn being written */
 	/* sp offset of the stack word r10, r11, ip, lr, r0-r3 hold, or -1 */
 	s32 cached[ARMJIT_NR_CACHED];
 	/* ARM registers r0-r12, lr known to hold kval[] (bit per register) */

@@ -865,6 +865,125 @@ static void compute_live(struct armjit_ctx *ctx)
 		}
 }
 
+/*
+ * Which hi words are 0 after insn i, from @in before it. A hi word is
+ * known 0 after a write of 0 that liveness kept, or when it was 0 and
+ * the insn doesn't write it (or writes 0, dropped as dead).
+ */
+static u16 hi0_after(const struct armjit_ctx *ctx, int i, u16 in)
+{
+	const struct bpf_insn *insn = &ctx->insns[i];
+	u8 cls = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
+	u8 d = insn->dst_reg, sr = insn->src_reg;
+	bool x = BPF_SRC(insn->code) == BPF_X, zero;
+	u16 bit = 1U << d;
+
+	switch (cls) {
+	case BPF_ALU:
+		/* the zext of a register onto itself, or any op's zext32 */
+		zero = (op == BPF_MOV && x && d == sr && insn->imm == 1) ||
+		       (op != BPF_END && !ctx->verifier_zext &&
+			!(op == BPF_MOV && insn->off));
+		break;
+	case BPF_ALU64:
+		if (insn->off)
+			zero = false;
+		else if (op == BPF_MOV)
+			zero = x ? sr == BPF_REG_FP || (in & 1U << sr) :
+				   insn->imm >= 0;
+		else
+			zero = x ? false :
+			       (op == BPF_AND && insn->imm >= 0) ||
+			       (op == BPF_RSH && (insn->imm & 63) >= 32);
+		break;
+	case BPF_LD:
+		zero = !ctx->insns[i + 1].imm;
+		break;
+	case BPF_LDX:
+		zero = BPF_MODE(insn->code) == BPF_MEM &&
+		       BPF_SIZE(insn->code) != BPF_DW && !ctx->verifier_zext;
+		break;
+	case BPF_STX:
+		if (BPF_MODE(insn->code) != BPF_ATOMIC)
+			return in;
+		if (insn->imm == BPF_CMPXCHG)
+			return in & ~1U;
+		return insn->imm & BPF_FETCH ? in & ~(1U << sr) : in;
+	case BPF_JMP:
+	case BPF_JMP32:
+		if (op == BPF_CALL || op == BPF_TAIL_CALL)
+			return in & ~0x3fU;	/* R0-R5 */
+		return in;
+	default:
+		return in;
+	}
+	if (!zero)
+		return in & ~bit;
+	/* a 0 written, or left out where it was 0 or nothing reads it */
+	return ctx->live && !(ctx->live[i] & LIVE_HI(d)) ? in : in | bit;
+}
+
+/*
+ * ctx->hi0[]: forward, each insn's hi words known 0 on every path to it
+ * (the meet of its predecessors), from the prologue's (R1's when it sets
+ * it) at insn 0. Needs ctx->live (the words liveness drops).
+ */
+static void compute_hi0(struct armjit_ctx *ctx)
+{
+	bool changed = true;
+	int i;
+
+	if (!ctx->hi0)
+		return;
+	memset(ctx->hi0, 0, (ctx->len + 1) * sizeof(u16));
+	if (!ctx->live || ctx->live[0] == LIVE_ALL)
+		return;		/* no liveness, or an insn it doesn't know */
+	for (i = 1; i <= ctx->len; i++)
+		ctx->hi0[i] = 0xfff;
+	ctx->hi0[0] = !ctx->is_subprog && (ctx->flags & FLAG_R1_LIVE) ?
+		      1U << BPF_REG_1 : 0;
+	while (changed) {
+		changed = false;
+		for (i = 0; i < ctx->len; i++) {
+			const struct bpf_insn *insn = &ctx->insns[i];
+			u8 cls = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
+			bool jmp = cls == BPF_JMP || cls == BPF_JMP32;
+			int next = i + 1;
+			u16 out;
+			s64 t;
+
+			if (insn->code == (BPF_LD | BPF_IMM | BPF_DW))
+				next = i + 2;
+			out = hi0_after(ctx, i, ctx->hi0[i]);
+			if (!(jmp && (op == BPF_JA || op == BPF_EXIT)) &&
+			    next < ctx->len && (ctx->hi0[next] & ~out)) {
+				ctx->hi0[next] &= out;
+				changed = true;
+			}
+			if (jmp && op != BPF_EXIT && op != BPF_CALL &&
+			    op != BPF_TAIL_CALL) {
+				t = jmp_target(ctx, insn, i);
+				if (t >= 0 && t < ctx->len &&
+				    (ctx->hi0[t] & ~out)) {
+					ctx->hi0[t] &= out;
+					changed = true;
+				}
+			}
+			if (insn->code == (BPF_LD | BPF_IMM | BPF_DW))
+				i++;
+		}
+	}
+}
+
+/* Is BPF register r's hi word 0 before the insn being written? */
+static bool hi_zero(const struct armjit_ctx *ctx, u8 r)
+{
+	if (r == BPF_REG_FP)
+		return true;
+	return ctx->hi0 && r < MAX_BPF_JIT_REG &&
+	       (ctx->hi0[ctx->hi0_at] & 1U << r);
+}
+
 /* May word hi/lo of BPF register r be read after the insn being written? */
 static bool word_live(const struct armjit_ctx *ctx, u8 r, bool hi)
 {
@@ -985,8 +1104,8 @@ static void zero_hi(struct armjit_ctx *ctx, u8 r)
 {
 	u8 rd = dst_hi(ctx, r, TMP_A_HI);
 
-	if (!word_live(ctx, r, true))
-		return;		/* nothing reads it */
+	if (!word_live(ctx, r, true) || hi_zero(ctx, r))
+		return;		/* nothing reads it, or it is 0 already */
 	emit(arm_mov_i(rd, 0), ctx);
 	wr_hi(ctx, r, rd);
 }
@@ -1004,7 +1123,7 @@ static void emit_ld_imm64(struct armjit_ctx *ctx, u8 r, u32 lo, u32 hi)
 	u8 rl = dst_lo(ctx, r, TMP_A_LO), rh = dst_hi(ctx, r, TMP_A_HI);
 
 	emit_mov_imm(ctx, rl, lo);
-	if (!word_live(ctx, r, true)) {
+	if (!word_live(ctx, r, true) || (!hi && hi_zero(ctx, r))) {
 		wr_lo(ctx, r, rl);
 		return;
 	}
@@ -1803,7 +1922,9 @@ static int emit_alu64(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 			return emit_movsx64(ctx, insn);
 		if (k) {
 			emit_ld_imm64(ctx, dst, imm, imm_hi);
-		} else if (src != dst && !word_live(ctx, dst, true)) {
+		} else if (src != dst && (!word_live(ctx, dst, true) ||
+					  (hi_zero(ctx, dst) &&
+					   hi_zero(ctx, src)))) {
 			sl = rd_lo(ctx, src, dst_lo(ctx, dst, TMP_A_LO));
 			wr_lo(ctx, dst, sl);
 		} else if (src != dst) {
@@ -2553,6 +2674,22 @@ static int emit_tail_call(struct armjit_ctx *ctx)
 	return 0;
 }
 
+/* the unsigned order of a signed jump op (the same for the others) */
+static u8 unsigned_op(u8 op)
+{
+	switch (op) {
+	case BPF_JSGT:
+		return BPF_JGT;
+	case BPF_JSGE:
+		return BPF_JGE;
+	case BPF_JSLT:
+		return BPF_JLT;
+	case BPF_JSLE:
+		return BPF_JLE;
+	}
+	return op;
+}
+
 static int emit_jmp(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 		    int i)
 {
@@ -2606,7 +2743,17 @@ static int emit_jmp(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 			return 0;
 		return emit_b(ctx, ARM_COND_AL, ctx->offsets[target]);
 	}
-	cond = emit_cmp(ctx, insn, is64);
+	if (is64 && hi_zero(ctx, insn->dst_reg) &&
+	    (BPF_SRC(insn->code) == BPF_K ? insn->imm >= 0 :
+	     insn->src_reg != BPF_REG_FP && hi_zero(ctx, insn->src_reg))) {
+		/* both hi words 0: the lo words as unsigned decide */
+		struct bpf_insn lo = *insn;
+
+		lo.code = BPF_JMP32 | BPF_SRC(insn->code) | unsigned_op(op);
+		cond = emit_cmp(ctx, &lo, false);
+	} else {
+		cond = emit_cmp(ctx, insn, is64);
+	}
 	if (cond < 0)
 		return cond;
 	return emit_b(ctx, cond, ctx->offsets[target]);
@@ -2988,6 +3135,7 @@ int armjit_build(struct armjit_ctx *ctx)
 	scan_frame(ctx);
 	if (is_mapped(ctx, BPF_REG_1) && r1_live_in(ctx))
 		ctx->flags |= FLAG_R1_LIVE;
+	compute_hi0(ctx);
 	ctx->saved = SAVED_REGS;
 	if ((ctx->flags & FLAG_LEAF) && ctx->written_ok)
 		ctx->saved = leaf_saved(ctx->written_last);
@@ -3001,6 +3149,7 @@ int armjit_build(struct armjit_ctx *ctx)
 		if (is_target(ctx, i))
 			cache_flush(ctx);	/* a jump lands here */
 		ctx->live_at = i;
+		ctx->hi0_at = i;
 		ret = build_insn(ctx, &ctx->insns[i], i);
 		if (ret < 0)
 			return ret;

@@ -500,9 +500,10 @@ static void no_frame(void)
 /*
  * Words nothing reads later (ctx->live): a hi word only 32-bit insns
  * read, a value overwritten before any read, R0's hi at a main
- * program's exit (--ret32 as the kernel). Each runs against the
- * interpreter too, and its image is smaller by @saved words with the
- * analysis than without.
+ * program's exit (--ret32 as the kernel); hi words known 0 (ctx->hi0):
+ * 64-bit compares as 32-bit ones, no second zero. Each runs against
+ * the interpreter too, and its image is smaller by @saved words with the
+ * analyses than without.
  */
 static void dead_words(void)
 {
@@ -531,6 +532,16 @@ static void dead_words(void)
 		    ALU64_IMM(BPF_ARSH, R6, 40), ALU64_IMM(BPF_RSH, R7, 4),
 		    ALU32_REG(BPF_ADD, R7, R6), MOV32_REG(R0, R7), EXIT() },
 		  8, 2, 2 },
+		/* hi words known 0 (ctx->hi0) */
+		{ "64-bit compares of values with hi 0, across a jump",
+		  { MOV64_IMM(R2, 5), MOV64_IMM(R3, 7), JA(0),
+		    JMP_REG(BPF_JGT, R2, R3, 2), JMP_IMM(BPF_JSGT, R2, 3, 1),
+		    MOV64_REG(R2, R3), MOV64_REG(R0, R2), EXIT() },
+		  8, 5, 6 },
+		{ "a hi word set to 0 again: no mov",
+		  { MOV64_IMM(R6, 1), JMP_IMM(BPF_JEQ, R6, 1, 0),
+		    MOV64_IMM(R6, 2), MOV64_REG(R0, R6), EXIT() },
+		  5, 2, 3 },
 		{ "64-bit mov whose hi only a 32-bit op reads",
 		  { MOV64_IMM(R6, -3), MOV64_REG(R0, R6),
 		    ALU32_IMM(BPF_ADD, R0, 9), ZEXT_REG(R0), EXIT() }, 5, 1, 2 },

@@ -485,6 +485,7 @@ int host_prog_jit(struct host_prog *hp)
 	ctx.offsets = calloc(ctx.len + 1, sizeof(int));
 	ctx.is_target = peephole ? calloc(ctx.len + 1, 1) : NULL;
 	ctx.live = liveness ? calloc(ctx.len + 1, sizeof(u32)) : NULL;
+	ctx.hi0 = liveness ? calloc(ctx.len + 1, sizeof(u16)) : NULL;
 	ctx.ret32 = ret32;
 	host_sites(&ctx);
 
@@ -517,6 +518,7 @@ out:
 	free(ctx.offsets);
 	free(ctx.is_target);
 	free(ctx.live);
+	free(ctx.hi0);
 	free((void *)ctx.sites);
 	host_blind_free(&hb);
 	hp->jit_err = err;
@@ -606,6 +608,8 @@ static int host_prog_jit_funcs(struct host_prog *hp)
 		ctx->is_target = peephole ? calloc(ctx->len + 1, 1) : NULL;
 		ctx->live = liveness ? calloc(ctx->len + 1, sizeof(u32)) :
 				       NULL;
+		ctx->hi0 = liveness ? calloc(ctx->len + 1, sizeof(u16)) :
+				      NULL;
 		ctx->ret32 = ret32 && f == 0;
 		host_sites(ctx);
 		err = size_passes(ctx, &fn->words);
@@ -740,6 +744,7 @@ out:
 		free(ctxs[f].offsets);
 		free(ctxs[f].is_target);
 		free(ctxs[f].live);
+		free(ctxs[f].hi0);
 		free((void *)ctxs[f].sites);
 	}
 	free(ctxs);
