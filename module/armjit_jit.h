@@ -143,6 +143,11 @@ struct armjit_ctx {
 	u16 written_last;
 	bool written_ok;
 	u16 saved;
+	/* a str/strd to [sp, #pend_off] not emitted yet (0: none) */
+	u32 pend;
+	s32 pend_off;
+	u8 pend_n;
+	u16 pend_regs;
 	/* per-program register mapping, chosen at the start of each pass */
 	struct armjit_reg map[MAX_BPF_JIT_REG];
 };

@@ -559,19 +559,192 @@ static bool cache_hit(const struct armjit_ctx *ctx, u32 insn)
 	return false;
 }
 
-static inline void emit(u32 insn, struct armjit_ctx *ctx)
+/* ---- Stores kept back ------------------------------------------------ */
+
+/*
+ * What an insn does that a kept-back store cares about: the registers
+ * it writes, and its access to [sp + off, sp + off + n). False for a
+ * branch, call, push/pop, change of sp and anything else unknown.
+ */
+struct arm_fx {
+	u16 writes;
+	bool sp_load, sp_store;
+	s32 off;
+	int n;
+};
+
+static bool fx_ls(u32 insn, bool extra, struct arm_fx *fx)
 {
-	if (cache_hit(ctx, insn))
-		return;		/* the register holds that word already */
+	u8 rn = (insn >> 16) & 15, rt = (insn >> 12) & 15, op2 = (insn >> 5) & 3;
+	bool l = insn & 1 << 20, p = insn & 1 << 24, w = insn & 1 << 21;
+	bool dual = extra && !l && op2 >= 2;
+	bool load = l || (dual && op2 == 2);
+	bool imm = extra ? insn & 1 << 22 : !(insn & 1 << 25);
+
+	if (!p || w) {
+		if (rn == ARM_SP)
+			return false;
+		fx->writes |= 1U << rn;
+	}
+	if (load) {
+		if (sp_or_pc(rt) || (dual && sp_or_pc(rt + 1)))
+			return false;
+		fx->writes |= 1U << rt | (dual ? 1U << (rt + 1) : 0);
+	}
+	if (rn != ARM_SP)
+		return true;
+	if (!imm)
+		return false;
+	fx->off = extra ? ((insn >> 4) & 0xf0) | (insn & 0xf) : insn & 0xfff;
+	if (!(insn & 1 << 23))
+		fx->off = -fx->off;
+	fx->n = 8;		/* at most */
+	fx->sp_load = load;
+	fx->sp_store = !load;
+	return true;
+}
+
+static bool arm_fx(u32 insn, struct arm_fx *fx)
+{
+	u8 rn = (insn >> 16) & 15, rd = (insn >> 12) & 15;
+	u8 op = (insn >> 21) & 15;
+
+	memset(fx, 0, sizeof(*fx));
+	if (insn >> 28 == 0xf)
+		return (insn & 0xfffffff0) == 0xf57ff050;	/* dmb */
+	switch ((insn >> 25) & 7) {
+	case 0:
+	case 1:
+		if ((insn & 0x0fffffd0) == 0x012fff10)	/* bx, blx */
+			return false;
+		if (!(insn & 1 << 25) && (insn & 0x90) == 0x90) {
+			if (insn & 0x60)
+				return fx_ls(insn, true, fx);
+			/* multiplies, ldrex(d)/strex(d): not at sp */
+			if (sp_or_pc(rd) || sp_or_pc(rd + 1) || sp_or_pc(rn))
+				return false;
+			fx->writes = 1U << rd | 1U << (rd + 1) | 1U << rn;
+			return true;
+		}
+		if (op >= 8 && op <= 11 && (insn & 1 << 20))
+			return true;	/* tst, teq, cmp, cmn */
+		if (sp_or_pc(rd))
+			return false;
+		fx->writes = 1U << rd;
+		return true;
+	case 2:
+	case 3:
+		if ((insn & 1 << 25) && (insn & 1 << 4)) {
+			/* media; udiv/sdiv: rd in 19:16, 1111 in 15:12 */
+			if ((rd != ARM_PC && sp_or_pc(rd)) || sp_or_pc(rn))
+				return false;
+			fx->writes = (rd != ARM_PC ? 1U << rd : 0) | 1U << rn;
+			return true;
+		}
+		return fx_ls(insn, false, fx);
+	}
+	return false;
+}
+
+/*
+ * str rt, [sp, #+imm] or strd rt, [sp, #+imm], unconditional, to a
+ * register slot: only sp addresses those (the BPF stack above them has
+ * pointers into it). Its size, or 0.
+ */
+static int kept_store(const struct armjit_ctx *ctx, u32 insn)
+{
+	s32 off;
+	int n;
+
+	if ((insn & 0xffff0000) == 0xe58d0000) {
+		n = 4;
+		off = insn & 0xfff;
+	} else if ((insn & 0xffff00f0) == 0xe1cd00f0) {
+		n = 8;
+		off = ((insn >> 4) & 0xf0) | (insn & 0xf);
+	} else {
+		return 0;
+	}
+	return !ctx->sp_adj && off + n <= SLOT_TCC ? n : 0;
+}
+
+static void emit_raw(u32 insn, struct armjit_ctx *ctx)
+{
 	if (insn == ARM_INSN_BAD)
 		ctx->flags |= FLAG_BAD_INSN;
 	if (ctx->image)
 		ctx->image[ctx->idx] = insn;
 	ctx->idx++;
+}
+
+/* The kept-back store, now. */
+static void flush_pending(struct armjit_ctx *ctx)
+{
+	if (!ctx->pend)
+		return;
+	emit_raw(ctx->pend, ctx);
+	ctx->pend = 0;
+}
+
+/*
+ * Before insn: the kept-back store goes out first if insn reads its slot,
+ * writes its registers or is anything emit() can't follow; it is dropped
+ * if insn stores over all of its slot first.
+ */
+static void pending_before(struct armjit_ctx *ctx, u32 insn)
+{
+	struct arm_fx fx;
+	int n;
+
+	if (!ctx->pend)
+		return;
+	if (!arm_fx(insn, &fx) || (fx.writes & ctx->pend_regs)) {
+		flush_pending(ctx);
+		return;
+	}
+	if (!(fx.sp_load || fx.sp_store) || fx.off >= ctx->pend_off +
+	    ctx->pend_n || ctx->pend_off >= fx.off + fx.n)
+		return;		/* another slot */
+	n = kept_store(ctx, insn);
+	if (n && fx.off == ctx->pend_off && n >= ctx->pend_n)
+		ctx->pend = 0;	/* stored over before anything read it */
+	else
+		flush_pending(ctx);
+}
+
+static inline void emit(u32 insn, struct armjit_ctx *ctx)
+{
+	int n;
+
+	if (cache_hit(ctx, insn))
+		return;		/* the register holds that word already */
+	pending_before(ctx, insn);
+	n = ctx->is_target ? kept_store(ctx, insn) : 0;
+	if (n) {
+		/* kept back: a stacked register written again soon */
+		flush_pending(ctx);	/* one at a time */
+		ctx->pend = insn;
+		ctx->pend_off = n == 8 ? ((insn >> 4) & 0xf0) | (insn & 0xf) :
+					 insn & 0xfff;
+		ctx->pend_n = n;
+		ctx->pend_regs = 1U << ((insn >> 12) & 15);
+		if (n == 8)
+			ctx->pend_regs |= 1U << (((insn >> 12) & 15) + 1);
+		cache_decode(ctx, insn);
+		return;
+	}
+	emit_raw(insn, ctx);
 	if (!cache_decode(ctx, insn)) {
 		ctx->written |= undecoded_writes(insn);
 		cache_flush(ctx);
 	}
+}
+
+/* A branch lands here: the kept-back store before it, nothing known. */
+static void land(struct armjit_ctx *ctx)
+{
+	flush_pending(ctx);
+	cache_flush(ctx);
 }
 
 static bool is_target(const struct armjit_ctx *ctx, int i)
@@ -1068,6 +1241,21 @@ static s32 slot_d(const struct armjit_ctx *ctx, u8 r)
 }
 
 /*
+ * The insn being translated writes both words of stacked r with one strd
+ * from r10:r11 and reads r no more from its slot: a kept-back strd of
+ * r10:r11 there (the insn before wrote r) is dead.
+ */
+static void supersede_pending(struct armjit_ctx *ctx, u8 r)
+{
+	s32 off = slot_d(ctx, r);
+
+	if (ctx->pend && off >= 0 && ctx->pend_n == 8 &&
+	    ctx->pend_off == off &&
+	    ctx->pend_regs == (1U << TMP_A_LO | 1U << TMP_A_HI))
+		ctx->pend = 0;
+}
+
+/*
  * Both words of r: its own registers, or tlo:thi after loading them (one
  * ldrd when tlo:thi is a pair).
  */
@@ -1122,6 +1310,8 @@ static void emit_ld_imm64(struct armjit_ctx *ctx, u8 r, u32 lo, u32 hi)
 {
 	u8 rl = dst_lo(ctx, r, TMP_A_LO), rh = dst_hi(ctx, r, TMP_A_HI);
 
+	if (word_live(ctx, r, true) && (hi || !hi_zero(ctx, r)))
+		supersede_pending(ctx, r);	/* one strd of both words */
 	emit_mov_imm(ctx, rl, lo);
 	if (!word_live(ctx, r, true) || (!hi && hi_zero(ctx, r))) {
 		wr_lo(ctx, r, rl);
@@ -1136,8 +1326,10 @@ static void emit_ld_imm64(struct armjit_ctx *ctx, u8 r, u32 lo, u32 hi)
 /* b<cond> to ARM index target; out of range only matters in the last pass */
 static int emit_b(struct armjit_ctx *ctx, u8 cond, int target)
 {
-	s32 off = target - (ctx->idx + 2);
+	s32 off;
 
+	flush_pending(ctx);	/* before its own index is taken */
+	off = target - (ctx->idx + 2);
 	if (!ctx->image)
 		off = 0;	/* targets not final yet; size is fixed anyway */
 	else if (off < -(1 << 23) || off >= (1 << 23))
@@ -1155,7 +1347,7 @@ static int emit_fwd(struct armjit_ctx *ctx, u8 cond)
 
 static void fix_fwd(struct armjit_ctx *ctx, int at)
 {
-	cache_flush(ctx);	/* a branch lands here */
+	land(ctx);	/* a branch lands here */
 	if (ctx->image)
 		ctx->image[at] = (ctx->image[at] & 0xff000000) |
 				 ((ctx->idx - (at + 2)) & 0x00ffffff);
@@ -1374,8 +1566,10 @@ static void wr_saved(struct armjit_ctx *ctx, u8 r, bool hi, u8 src,
  */
 static void emit_call_addr(struct armjit_ctx *ctx, u32 addr)
 {
-	s32 off = (s32)(addr - (ctx->image_addr + 4 * ctx->idx + 8));
+	s32 off;
 
+	flush_pending(ctx);	/* before its own index is taken */
+	off = (s32)(addr - (ctx->image_addr + 4 * ctx->idx + 8));
 	if (ctx->image_addr && !(off & 3) && off >= -(1 << 25) &&
 	    off < (1 << 25)) {
 		emit(arm_bl(off >> 2), ctx);
@@ -1928,6 +2122,7 @@ static int emit_alu64(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 			sl = rd_lo(ctx, src, dst_lo(ctx, dst, TMP_A_LO));
 			wr_lo(ctx, dst, sl);
 		} else if (src != dst) {
+			supersede_pending(ctx, dst);
 			rd64(ctx, src, &sl, &sh, dst_lo(ctx, dst, TMP_A_LO),
 			     dst_hi(ctx, dst, TMP_A_HI));
 			wr64(ctx, dst, sl, sh);
@@ -1953,6 +2148,9 @@ static int emit_alu64(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 		else
 			sl = rd_lo(ctx, src, tl);
 	}
+	/* dst read: a straight sequence then stores both words */
+	if (k || (op != BPF_LSH && op != BPF_RSH && op != BPF_ARSH))
+		supersede_pending(ctx, dst);
 	switch (op) {
 	case BPF_ADD:
 	case BPF_SUB:
@@ -2324,7 +2522,7 @@ static int emit_atomic(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 	}
 
 	emit(arm_dmb_ish(), ctx);
-	cache_flush(ctx);	/* the loop's head */
+	land(ctx);	/* the loop's head */
 	loop = ctx->idx;
 	emit(dw ? arm_ldrexd(ARM_R4, ARM_IP) : arm_ldrex(ARM_R4, ARM_IP), ctx);
 	switch (op & ~BPF_FETCH) {
@@ -3128,6 +3326,7 @@ int armjit_build(struct armjit_ctx *ctx)
 	ctx->idx = 0;
 	ctx->flags = is_leaf(ctx) ? FLAG_LEAF : 0;
 	ctx->sp_adj = 0;
+	ctx->pend = 0;
 	cache_flush(ctx);
 	mark_targets(ctx);
 	compute_live(ctx);
@@ -3145,9 +3344,9 @@ int armjit_build(struct armjit_ctx *ctx)
 
 	build_prologue(ctx);
 	for (i = 0; i < ctx->len; i++) {
-		ctx->offsets[i] = ctx->idx;
 		if (is_target(ctx, i))
-			cache_flush(ctx);	/* a jump lands here */
+			land(ctx);	/* a jump lands here */
+		ctx->offsets[i] = ctx->idx;
 		ctx->live_at = i;
 		ctx->hi0_at = i;
 		ret = build_insn(ctx, &ctx->insns[i], i);
@@ -3158,9 +3357,9 @@ int armjit_build(struct armjit_ctx *ctx)
 			ctx->offsets[i] = ctx->idx;
 		}
 	}
+	land(ctx);	/* exits branch here */
 	ctx->offsets[ctx->len] = ctx->idx;
 	ctx->epilogue_offset = ctx->idx;
-	cache_flush(ctx);	/* exits branch here */
 	build_epilogue(ctx);
 
 	/* a callee-saved register written but not saved: a pass differed */

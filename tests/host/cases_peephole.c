@@ -275,6 +275,20 @@ static void sizes(void)
 		    ALU64_REG(BPF_ADD, R6, R0), MOV32_IMM(R9, 1),
 		    JMP_IMM(BPF_JEQ, R0, 5, 1), MOV32_IMM(R9, 1), EXIT() },
 		  13, 4 },
+		/*
+		 * R6, R7, R9 used most: R0 stacked; of the 6 words, 2 are the
+		 * bl, 2 the reloads of R0, 2 its stores the next insn makes
+		 * dead
+		 */
+		{ "a stacked register written insn after insn: one store",
+		  { CALL_IMM(helper_imm(h_plus1)), MOV64_IMM(R6, 1),
+		    MOV64_IMM(R7, 2), MOV64_IMM(R9, 3),
+		    ALU64_REG(BPF_ADD, R6, R7), ALU64_REG(BPF_ADD, R7, R9),
+		    ALU64_REG(BPF_ADD, R9, R6), ALU64_REG(BPF_ADD, R6, R7),
+		    ALU64_REG(BPF_ADD, R7, R9), ALU64_IMM(BPF_ADD, R0, 2),
+		    ALU64_REG(BPF_SUB, R0, R7), ALU64_REG(BPF_ADD, R0, R9),
+		    EXIT() },
+		  13, 6 },
 		{ "rD = rS; rD += K (both in pairs): no copy",
 		  { MOV64_REG(R3, R1), ALU64_IMM(BPF_ADD, R3, 14), EXIT() },
 		  3, 2 },
