@@ -2000,7 +2000,7 @@ static int emit_alu32(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 	}
 
 	dl = rd_lo(ctx, dst, TMP_A_LO);
-	sl = k ? TMP_B_LO : rd_lo(ctx, src, TMP_B_LO);
+	sl = k ? TMP_B_LO : src == dst ? dl : rd_lo(ctx, src, TMP_B_LO);
 	switch (op) {
 	case BPF_ADD:
 	case BPF_SUB:
@@ -2143,10 +2143,14 @@ static int emit_alu64(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 		u8 tl = is_mapped(ctx, dst) ? TMP_A_LO : TMP_B_LO;
 		u8 th = is_mapped(ctx, dst) ? TMP_A_HI : TMP_B_HI;
 
-		if (op != BPF_LSH && op != BPF_RSH && op != BPF_ARSH)
+		if (src == dst) {
+			sl = dl;	/* read before any is written */
+			sh = dh;
+		} else if (op != BPF_LSH && op != BPF_RSH && op != BPF_ARSH) {
 			rd64(ctx, src, &sl, &sh, tl, th);
-		else
+		} else {
 			sl = rd_lo(ctx, src, tl);
+		}
 	}
 	/* dst read: a straight sequence then stores both words */
 	if (k || (op != BPF_LSH && op != BPF_RSH && op != BPF_ARSH))
