@@ -355,6 +355,20 @@ static void cache_forget_range(struct armjit_ctx *ctx, s32 off, s32 n)
 			ctx->cached[i] = -1;
 }
 
+/*
+ * A store through another base than sp may reach the BPF stack, where
+ * pointers lead (not the register slots below it): its words aren't
+ * known any more.
+ */
+static void cache_forget_bpf_stack(struct armjit_ctx *ctx)
+{
+	int i;
+
+	for (i = 0; i < ARMJIT_NR_CACHED; i++)
+		if (ctx->sp_adj || ctx->cached[i] >= SLOT_TCC)
+			ctx->cached[i] = -1;
+}
+
 static void cache_set(struct armjit_ctx *ctx, u8 r, s32 off)
 {
 	int i = cache_idx(r);
@@ -415,7 +429,9 @@ static bool cache_extra_ls(struct armjit_ctx *ctx, u32 insn, bool al)
 		}
 		return true;
 	}
-	if (rn == ARM_SP) {
+	if (rn != ARM_SP) {
+		cache_forget_bpf_stack(ctx);
+	} else {
 		if (!imm || !p || w)
 			return false;
 		cache_forget_range(ctx, off, dual ? 8 : 2);
@@ -447,7 +463,9 @@ static bool cache_ls(struct armjit_ctx *ctx, u32 insn, bool al)
 			cache_set(ctx, rt, off);
 		return true;
 	}
-	if (rn == ARM_SP) {
+	if (rn != ARM_SP) {
+		cache_forget_bpf_stack(ctx);
+	} else {
 		if (reg || !p || w)
 			return false;
 		cache_forget_range(ctx, off, byte ? 1 : 4);
@@ -485,6 +503,8 @@ static bool cache_decode(struct armjit_ctx *ctx, u32 insn)
 			/* multiplies, ldrex(d)/strex(d) */
 			if (sp_or_pc(rd) || sp_or_pc(rd + 1) || sp_or_pc(rn))
 				return false;
+			if (insn & 1 << 24)
+				cache_forget_bpf_stack(ctx);	/* strex */
 			cache_forget(ctx, rd);
 			cache_forget(ctx, rd + 1);
 			cache_forget(ctx, rn);

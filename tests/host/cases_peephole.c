@@ -587,6 +587,53 @@ static void dead_words(void)
 	}
 }
 
+/*
+ * The scratch cache may not keep a BPF stack word a register loaded
+ * through sp once a store through a pointer (another base register)
+ * may have changed it: a plain store of each size and an atomic add.
+ * Each reads the word before and after (both results kept live).
+ */
+static void cache_alias(void)
+{
+	static const struct {
+		const char *what;
+		struct bpf_insn store;
+		u64 r0;
+	} c[] = {
+		{ "DW store", ST_MEM(BPF_DW, R6, 0, 7), 12 },
+		{ "W store", ST_MEM(BPF_W, R6, 0, 7), 12 },
+		{ "B store", ST_MEM(BPF_B, R6, 0, 7), 12 },
+		{ "STX DW", STX_MEM(BPF_DW, R6, R7, 0), 14 },
+		{ "atomic add DW", ATOMIC_OP(BPF_DW, BPF_ADD, R6, R7, 0), 19 },
+		{ "atomic add W", ATOMIC_OP(BPF_W, BPF_ADD, R6, R7, 0), 19 },
+	};
+	int i, j;
+
+	for (i = 0; i < (int)ARRAY_SIZE(c); i++)
+		for (j = 0; j < 2; j++) {
+			/* j: R2 stacked (a call makes R0, R6, R7 the pairs) */
+			struct bpf_insn p[] = {
+				MOV64_IMM(R7, 9), ST_MEM(BPF_DW, R10, -8, 5),
+				j ? CALL_IMM(helper_imm(h_plus1)) : MOV64_IMM(R0, 0),
+				LDX_MEM(BPF_DW, R2, R10, -8), MOV64_REG(R3, R2),
+				MOV64_REG(R6, R10), ALU64_IMM(BPF_ADD, R6, -8),
+				c[i].store, LDX_MEM(BPF_DW, R2, R10, -8),
+				MOV64_REG(R0, R2), ALU64_REG(BPF_ADD, R0, R3),
+				EXIT(),
+			};
+			struct test_case t = { .insns = p, .len = ARRAY_SIZE(p),
+					       .flags = F_EXPECT_R0,
+					       .expect_r0 = c[i].r0 };
+			char name[128];
+
+			snprintf(name, sizeof(name),
+				 "cache: a stack word after a %s through a pointer%s",
+				 c[i].what, j ? " (after a call)" : "");
+			t.name = name;
+			run_test(&t);
+		}
+}
+
 void cases_peephole(void)
 {
 	int seed;
@@ -608,4 +655,5 @@ void cases_peephole(void)
 		map_lookup_case(seed);
 	no_frame();
 	dead_words();
+	cache_alias();
 }
