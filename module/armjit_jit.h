@@ -134,6 +134,9 @@ struct armjit_ctx {
 	/* ARM registers r0-r12, lr known to hold kval[] (bit per register) */
 	u16 kmask;
 	u32 kval[16];
+	/* ip holds sp + ip_sp (an atomic's stack address) */
+	bool ip_sp_ok;
+	s32 ip_sp;
 	/*
 	 * Registers the pass's code wrote (push/pop aside), and what the
 	 * prologue saves: a leaf program (no calls) saves only what the

@@ -292,6 +292,7 @@ static void cache_flush(struct armjit_ctx *ctx)
 	for (i = 0; i < ARMJIT_NR_CACHED; i++)
 		ctx->cached[i] = -1;
 	ctx->kmask = 0;
+	ctx->ip_sp_ok = false;
 }
 
 static int cache_idx(u8 r)
@@ -312,6 +313,8 @@ static void cache_forget(struct armjit_ctx *ctx, u8 r)
 		ctx->cached[i] = -1;
 	ctx->kmask &= ~(1U << r);
 	ctx->written |= 1U << r;
+	if (r == ARM_IP)
+		ctx->ip_sp_ok = false;
 }
 
 static bool known(const struct armjit_ctx *ctx, u8 r, u32 val)
@@ -2485,6 +2488,75 @@ static void wr_atomic(struct armjit_ctx *ctx, u8 r, bool hi, u8 src)
 		wr_half(ctx, r, hi, src);
 }
 
+/*
+ * A non-fetch add/and/or/xor of a src in a pair of its own: no barriers
+ * (unordered, as the kernel's atomic64_add() and the interpreter's), no
+ * push: r10:r11 take the old and new value, ip the address (or dst's own
+ * register), lr the status. The loop writes only those, so what the
+ * scratch cache knew before it holds after it, but for the BPF stack,
+ * and ip's stack address is kept for the next atomic on the stack.
+ */
+static bool emit_atomic_plain(struct armjit_ctx *ctx,
+			      const struct bpf_insn *insn, bool dw)
+{
+	u8 op = insn->imm, dst = insn->dst_reg, src = insn->src_reg;
+	s32 sp_off = fp_off(ctx) + insn->off;
+	u8 sl, sh, base = ARM_IP, r;
+	s32 cached[ARMJIT_NR_CACHED];
+	u32 kval[16];
+	u16 kmask;
+	int loop;
+
+	if ((op != BPF_ADD && op != BPF_AND && op != BPF_OR &&
+	     op != BPF_XOR) || !is_mapped(ctx, src) || ctx->sp_adj)
+		return false;
+	sl = ctx->map[src].lo;
+	sh = ctx->map[src].hi;
+	if (dst == BPF_REG_FP) {
+		if (!ctx->ip_sp_ok || ctx->ip_sp != sp_off)
+			emit_add_imm(ctx, ARM_IP, ARM_SP, sp_off, ARM_IP);
+	} else if (is_mapped(ctx, dst) && !insn->off) {
+		base = ctx->map[dst].lo;
+	} else {
+		r = rd_lo(ctx, dst, ARM_IP);
+		emit_add_imm(ctx, ARM_IP, r, insn->off, ARM_LR);
+	}
+	flush_pending(ctx);
+	memcpy(cached, ctx->cached, sizeof(cached));
+	memcpy(kval, ctx->kval, sizeof(kval));
+	kmask = ctx->kmask;
+	land(ctx);	/* the loop's head */
+	loop = ctx->idx;
+	emit(dw ? arm_ldrexd(ARM_R10, base) : arm_ldrex(ARM_R10, base), ctx);
+	if (op == BPF_ADD) {
+		emit(arm_dp_reg(ARM_DP_ADD, dw, ARM_R10, ARM_R10, sl), ctx);
+		if (dw)
+			emit(arm_adc_r(ARM_R11, ARM_R11, sh), ctx);
+	} else {
+		emit(arm_dp_reg(bpf2dp(op), false, ARM_R10, ARM_R10, sl), ctx);
+		if (dw)
+			emit(arm_dp_reg(bpf2dp(op), false, ARM_R11, ARM_R11,
+					sh), ctx);
+	}
+	emit(dw ? arm_strexd(ARM_LR, ARM_R10, base) :
+		  arm_strex(ARM_LR, ARM_R10, base), ctx);
+	emit(arm_cmp_i(ARM_LR, 0), ctx);
+	emit_b(ctx, ARM_COND_NE, loop);
+	/* as before the loop, less r10, r11, lr and the BPF stack */
+	memcpy(ctx->cached, cached, sizeof(cached));
+	memcpy(ctx->kval, kval, sizeof(kval));
+	ctx->kmask = kmask;
+	cache_forget(ctx, ARM_R10);
+	cache_forget(ctx, ARM_R11);
+	cache_forget(ctx, ARM_LR);
+	cache_forget_bpf_stack(ctx);
+	if (dst == BPF_REG_FP) {
+		ctx->ip_sp_ok = true;
+		ctx->ip_sp = sp_off;
+	}
+	return true;
+}
+
 static int emit_atomic(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 {
 	bool dw = BPF_SIZE(insn->code) == BPF_DW;
@@ -2511,6 +2583,8 @@ static int emit_atomic(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 		return -EOPNOTSUPP;
 	}
 
+	if (emit_atomic_plain(ctx, insn, dw))
+		return 0;
 	emit(arm_push(ATOMIC_SAVED), ctx);
 	ctx->sp_adj += 16;
 	/* ip = dst + off */

@@ -634,6 +634,54 @@ static void cache_alias(void)
 		}
 }
 
+/*
+ * Non-fetch atomics of a src in registers: no barrier, no push (r10:r11
+ * and lr), the stack address in ip kept from one to the next; what the
+ * scratch cache knew holds across the loop, but the BPF stack. Against
+ * the interpreter, and the image has no dmb and one push (the
+ * prologue's).
+ */
+static void atomic_plain(void)
+{
+	static const struct bpf_insn p[] = {
+		MOV64_IMM(R7, 3), LD_IMM64(R8, 0x100000005ULL),
+		ST_MEM(BPF_DW, R10, -8, 10), ST_MEM(BPF_DW, R10, -16, 20),
+		LDX_MEM(BPF_DW, R3, R10, -16),
+		ATOMIC_OP(BPF_DW, BPF_ADD, R10, R7, -8),
+		ATOMIC_OP(BPF_DW, BPF_ADD, R10, R8, -8),
+		ATOMIC_OP(BPF_W, BPF_OR, R10, R7, -16),
+		LDX_MEM(BPF_DW, R2, R10, -16), MOV64_REG(R6, R10),
+		ALU64_IMM(BPF_ADD, R6, -16),
+		ATOMIC_OP(BPF_DW, BPF_XOR, R6, R8, 0),
+		ATOMIC_OP(BPF_W, BPF_AND, R10, R8, -8),
+		ATOMIC_OP(BPF_W, BPF_ADD, R6, R7, 4),
+		LDX_MEM(BPF_DW, R0, R10, -8), LDX_MEM(BPF_DW, R4, R10, -16),
+		ALU64_REG(BPF_ADD, R0, R4), ALU64_REG(BPF_ADD, R0, R2),
+		ALU64_REG(BPF_ADD, R0, R3), EXIT(),
+	};
+	const char *name = "atomic: non-fetch, src in registers: no barrier, no push";
+	struct test_case t = { .name = "atomic: non-fetch ops on the stack and through a pointer",
+			       .insns = p, .len = ARRAY_SIZE(p),
+			       .stack_depth = 16 };
+	struct host_prog hp = { .insns = p, .len = ARRAY_SIZE(p),
+				.stack_depth = 16, .zext = true };
+	int dmb, push;
+	bool ok;
+
+	run_test(&t);
+	if (!want(name) || counting) {
+		report(name, true);
+		return;
+	}
+	ok = !host_prog_jit(&hp);
+	dmb = ok ? count_words(&hp, 0xffffffff, 0xf57ff05b) : -1;
+	push = ok ? count_words(&hp, 0xffff0000, 0xe92d0000) : -1;
+	printf("# %s: %d dmb, %d push\n", name, dmb, push);
+	if (ok)
+		host_prog_free(&hp);
+	report(name, ok && !dmb && push == 1);
+}
+
 void cases_peephole(void)
 {
 	int seed;
@@ -656,4 +704,5 @@ void cases_peephole(void)
 	no_frame();
 	dead_words();
 	cache_alias();
+	atomic_plain();
 }
