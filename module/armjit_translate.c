@@ -23,9 +23,22 @@
  *   FP      sp + frame   not a register: high word 0, low word computed
  *   scratch r10:r11 (dst of stacked registers), ip:lr (src, immediates)
  *
+ * A leaf (a main program calling nothing: no helper, bpf-to-bpf or tail
+ * call, no divide) has five pairs, r0:r1, r2:r3, r8:r9, r4:r5, r6:r7, in
+ * that order: R1 and R2 when named (they have no slot), the most used
+ * others; R0 first (the return value is in place), then R1 (the prologue
+ * copies ctx from r0 when R1 is read before written). It pushes only the
+ * callee-saved registers the previous pass wrote (none: no push, bx lr).
+ *
  * Frame, from sp up: R3 R4 R5 R8 R9 AX R0 R6 R7 slots (8 bytes each),
  * tail-call counter (8), BPF stack (stack_depth rounded up to 8), FP =
  * that top; then the pushed {r3-r11, lr}. sp stays 8-byte aligned.
+ *
+ * Before translating, two analyses over the program's flow: which
+ * register words may be read later (ctx->live: results nothing reads are
+ * not computed, hi words only 32-bit insns read not written, R0's hi not
+ * returned by a main program) and which hi words are 0 on every path
+ * (ctx->hi0: 64-bit compares of such values are 32-bit ones).
  *
  * All lo/hi words are little-endian: lo at the lower address.
  */
@@ -393,124 +406,91 @@ static bool cache_has(const struct armjit_ctx *ctx, u8 r, s32 off)
 	return i >= 0 && off >= 0 && ctx->cached[i] == off;
 }
 
-/* A load/store's base writeback (post-index or !): false if it's sp. */
-static bool cache_writeback(struct armjit_ctx *ctx, u32 insn)
+/*
+ * What an insn armjit emits does, for the scratch cache and kept-back
+ * stores: the registers it writes; its memory access, at [sp, #off] (an
+ * immediate offset, no writeback) or through another base; a plain
+ * branch (b, bx). False for what either must not follow: a call,
+ * push/pop, a change of sp, anything else.
+ */
+struct arm_fx {
+	u16 writes;
+	bool branch;
+	bool load, store;	/* a memory access */
+	bool at_sp;		/* ... with base sp */
+	bool sp;		/* ... at [sp, #off], n bytes */
+	bool word;		/* ... of whole words: to rt (and rt + 1) */
+	u8 rt;
+	s32 off;
+	int n;
+};
+
+/* ldr/str/ldrb/strb, or (extra) ldrh/strh/ldrsb/ldrsh/ldrd/strd */
+static bool fx_ls(u32 insn, bool extra, struct arm_fx *fx)
 {
-	u8 rn = (insn >> 16) & 15;
+	u8 rn = (insn >> 16) & 15, rt = (insn >> 12) & 15, op2 = (insn >> 5) & 3;
+	bool l = insn & 1 << 20, p = insn & 1 << 24, w = insn & 1 << 21;
+	bool dual = extra && !l && op2 >= 2;
+	bool imm = extra ? insn & 1 << 22 : !(insn & 1 << 25);
 
-	if ((insn & 1 << 24) && !(insn & 1 << 21))
-		return true;
-	if (rn == ARM_SP)
-		return false;
-	cache_forget(ctx, rn);
-	return true;
-}
-
-/* ldrh/strh/ldrsb/ldrsh/ldrd/strd */
-static bool cache_extra_ls(struct armjit_ctx *ctx, u32 insn, bool al)
-{
-	u8 rn = (insn >> 16) & 15, rt = (insn >> 12) & 15;
-	u8 op2 = (insn >> 5) & 3;
-	bool l = insn & 1 << 20, imm = insn & 1 << 22;
-	bool p = insn & 1 << 24, w = insn & 1 << 21;
-	bool dual = !l && op2 >= 2, load = l || op2 == 2;
-	s32 off = ((insn >> 4) & 0xf0) | (insn & 0xf);
-
-	if (!(insn & 1 << 23))
-		off = -off;
-	if (!cache_writeback(ctx, insn))
-		return false;
-	if (load) {
+	fx->load = l || (dual && op2 == 2);
+	fx->store = !fx->load;
+	fx->rt = rt;
+	if (!p || w) {
+		if (rn == ARM_SP)
+			return false;
+		fx->writes |= 1U << rn;
+	}
+	if (fx->load) {
 		if (sp_or_pc(rt) || (dual && sp_or_pc(rt + 1)))
 			return false;
-		cache_forget(ctx, rt);
-		if (dual)
-			cache_forget(ctx, rt + 1);
-		if (dual && al && rn == ARM_SP && p && !w && imm) {
-			cache_set(ctx, rt, off);
-			cache_set(ctx, rt + 1, off + 4);
-		}
+		fx->writes |= 1U << rt | (dual ? 1U << (rt + 1) : 0);
+	}
+	if (rn != ARM_SP)
 		return true;
-	}
-	if (rn != ARM_SP) {
-		cache_forget_bpf_stack(ctx);
-	} else {
-		if (!imm || !p || w)
-			return false;
-		cache_forget_range(ctx, off, dual ? 8 : 2);
-		if (dual && al) {
-			cache_set(ctx, rt, off);
-			cache_set(ctx, rt + 1, off + 4);
-		}
-	}
-	return true;
-}
-
-/* ldr/str/ldrb/strb */
-static bool cache_ls(struct armjit_ctx *ctx, u32 insn, bool al)
-{
-	u8 rn = (insn >> 16) & 15, rt = (insn >> 12) & 15;
-	bool l = insn & 1 << 20, byte = insn & 1 << 22, reg = insn & 1 << 25;
-	bool p = insn & 1 << 24, w = insn & 1 << 21;
-	s32 off = insn & 0xfff;
-
+	fx->at_sp = true;
+	if (!imm)
+		return !fx->store;	/* a load: only rt changes */
+	fx->sp = true;
+	fx->off = extra ? ((insn >> 4) & 0xf0) | (insn & 0xf) : insn & 0xfff;
 	if (!(insn & 1 << 23))
-		off = -off;
-	if (!cache_writeback(ctx, insn))
-		return false;
-	if (l) {
-		if (sp_or_pc(rt))
-			return false;
-		cache_forget(ctx, rt);
-		if (al && rn == ARM_SP && p && !w && !reg && !byte)
-			cache_set(ctx, rt, off);
-		return true;
-	}
-	if (rn != ARM_SP) {
-		cache_forget_bpf_stack(ctx);
-	} else {
-		if (reg || !p || w)
-			return false;
-		cache_forget_range(ctx, off, byte ? 1 : 4);
-		if (al && !byte)
-			cache_set(ctx, rt, off);
-	}
+		fx->off = -fx->off;
+	if (extra)
+		fx->n = dual ? 8 : op2 == 2 ? 1 : 2;
+	else
+		fx->n = insn & 1 << 22 ? 1 : 4;
+	fx->word = fx->n >= 4;
 	return true;
 }
 
-/*
- * What insn does to the scratch registers, for the encodings armjit
- * emits; false (forget everything) for the rest.
- */
-static bool cache_decode(struct armjit_ctx *ctx, u32 insn)
+static bool arm_fx(u32 insn, struct arm_fx *fx)
 {
-	u8 cond = insn >> 28, rn = (insn >> 16) & 15, rd = (insn >> 12) & 15;
+	u8 rn = (insn >> 16) & 15, rd = (insn >> 12) & 15;
 	u8 op = (insn >> 21) & 15;
-	bool al = cond == ARM_COND_AL;
-	u32 val = 0;
 
-	if (cond == 0xf)	/* dmb ish and the like: no register */
-		return (insn & 0xfffffff0) == 0xf57ff050;
+	memset(fx, 0, sizeof(*fx));
+	if (insn >> 28 == 0xf)
+		return (insn & 0xfffffff0) == 0xf57ff050;	/* dmb */
 	switch ((insn >> 25) & 7) {
 	case 5:			/* b; bl is a call */
+		fx->branch = true;
 		return !(insn & 1 << 24);
 	case 0:
 	case 1:
-		if ((insn & 0x0ffffff0) == 0x012fff10)	/* bx */
+		if ((insn & 0x0ffffff0) == 0x012fff10) {	/* bx */
+			fx->branch = true;
 			return true;
+		}
 		if ((insn & 0x0ffffff0) == 0x012fff30)	/* blx rm: a call */
 			return false;
 		if (!(insn & 1 << 25) && (insn & 0x90) == 0x90) {
 			if (insn & 0x60)
-				return cache_extra_ls(ctx, insn, al);
-			/* multiplies, ldrex(d)/strex(d) */
+				return fx_ls(insn, true, fx);
+			/* multiplies, ldrex(d)/strex(d) (never at sp) */
 			if (sp_or_pc(rd) || sp_or_pc(rd + 1) || sp_or_pc(rn))
 				return false;
-			if (insn & 1 << 24)
-				cache_forget_bpf_stack(ctx);	/* strex */
-			cache_forget(ctx, rd);
-			cache_forget(ctx, rd + 1);
-			cache_forget(ctx, rn);
+			fx->writes = 1U << rd | 1U << (rd + 1) | 1U << rn;
+			fx->store = insn & 1 << 24;	/* strex */
 			return true;
 		}
 		/* data processing, movw/movt: rd unless tst/teq/cmp/cmn */
@@ -518,12 +498,7 @@ static bool cache_decode(struct armjit_ctx *ctx, u32 insn)
 			return true;
 		if (sp_or_pc(rd))
 			return false;
-		al = al && const_result(ctx, insn, &val);
-		cache_forget(ctx, rd);
-		if (al) {
-			ctx->kmask |= 1U << rd;
-			ctx->kval[rd] = val;
-		}
+		fx->writes = 1U << rd;
 		return true;
 	case 2:
 	case 3:
@@ -534,13 +509,51 @@ static bool cache_decode(struct armjit_ctx *ctx, u32 insn)
 			 */
 			if ((rd != ARM_PC && sp_or_pc(rd)) || sp_or_pc(rn))
 				return false;
-			cache_forget(ctx, rd);
-			cache_forget(ctx, rn);
+			fx->writes = (rd != ARM_PC ? 1U << rd : 0) | 1U << rn;
 			return true;
 		}
-		return cache_ls(ctx, insn, al);
+		return fx_ls(insn, false, fx);
 	}
 	return false;	/* ldm/stm (push, pop), coprocessor, svc */
+}
+
+/*
+ * What insn does to the scratch registers and the stack words they
+ * hold; false (forget everything) for what arm_fx() doesn't follow.
+ */
+static bool cache_decode(struct armjit_ctx *ctx, u32 insn)
+{
+	bool al = insn >> 28 == ARM_COND_AL;
+	u8 rd = (insn >> 12) & 15;
+	struct arm_fx fx;
+	u32 val = 0;
+	bool k;
+	int r;
+
+	if (!arm_fx(insn, &fx))
+		return false;
+	/* mov/mvn/movw/movt of a constant (movt: rd's lo half known) */
+	k = al && fx.writes == 1U << rd && !fx.load &&
+	    const_result(ctx, insn, &val);
+	for (r = 0; r < 15; r++)
+		if (fx.writes & 1U << r)
+			cache_forget(ctx, r);
+	if (fx.store && !fx.sp)
+		cache_forget_bpf_stack(ctx);
+	if (fx.sp) {
+		if (fx.store)
+			cache_forget_range(ctx, fx.off, fx.n);
+		if (al && fx.word) {
+			cache_set(ctx, fx.rt, fx.off);
+			if (fx.n == 8)
+				cache_set(ctx, fx.rt + 1, fx.off + 4);
+		}
+	}
+	if (k) {
+		ctx->kmask |= 1U << rd;
+		ctx->kval[rd] = val;
+	}
+	return true;
 }
 
 /*
@@ -583,91 +596,6 @@ static bool cache_hit(const struct armjit_ctx *ctx, u32 insn)
 }
 
 /* ---- Stores kept back ------------------------------------------------ */
-
-/*
- * What an insn does that a kept-back store cares about: the registers
- * it writes, and its access to [sp + off, sp + off + n). False for a
- * branch, call, push/pop, change of sp and anything else unknown.
- */
-struct arm_fx {
-	u16 writes;
-	bool sp_load, sp_store;
-	s32 off;
-	int n;
-};
-
-static bool fx_ls(u32 insn, bool extra, struct arm_fx *fx)
-{
-	u8 rn = (insn >> 16) & 15, rt = (insn >> 12) & 15, op2 = (insn >> 5) & 3;
-	bool l = insn & 1 << 20, p = insn & 1 << 24, w = insn & 1 << 21;
-	bool dual = extra && !l && op2 >= 2;
-	bool load = l || (dual && op2 == 2);
-	bool imm = extra ? insn & 1 << 22 : !(insn & 1 << 25);
-
-	if (!p || w) {
-		if (rn == ARM_SP)
-			return false;
-		fx->writes |= 1U << rn;
-	}
-	if (load) {
-		if (sp_or_pc(rt) || (dual && sp_or_pc(rt + 1)))
-			return false;
-		fx->writes |= 1U << rt | (dual ? 1U << (rt + 1) : 0);
-	}
-	if (rn != ARM_SP)
-		return true;
-	if (!imm)
-		return false;
-	fx->off = extra ? ((insn >> 4) & 0xf0) | (insn & 0xf) : insn & 0xfff;
-	if (!(insn & 1 << 23))
-		fx->off = -fx->off;
-	fx->n = 8;		/* at most */
-	fx->sp_load = load;
-	fx->sp_store = !load;
-	return true;
-}
-
-static bool arm_fx(u32 insn, struct arm_fx *fx)
-{
-	u8 rn = (insn >> 16) & 15, rd = (insn >> 12) & 15;
-	u8 op = (insn >> 21) & 15;
-
-	memset(fx, 0, sizeof(*fx));
-	if (insn >> 28 == 0xf)
-		return (insn & 0xfffffff0) == 0xf57ff050;	/* dmb */
-	switch ((insn >> 25) & 7) {
-	case 0:
-	case 1:
-		if ((insn & 0x0fffffd0) == 0x012fff10)	/* bx, blx */
-			return false;
-		if (!(insn & 1 << 25) && (insn & 0x90) == 0x90) {
-			if (insn & 0x60)
-				return fx_ls(insn, true, fx);
-			/* multiplies, ldrex(d)/strex(d): not at sp */
-			if (sp_or_pc(rd) || sp_or_pc(rd + 1) || sp_or_pc(rn))
-				return false;
-			fx->writes = 1U << rd | 1U << (rd + 1) | 1U << rn;
-			return true;
-		}
-		if (op >= 8 && op <= 11 && (insn & 1 << 20))
-			return true;	/* tst, teq, cmp, cmn */
-		if (sp_or_pc(rd))
-			return false;
-		fx->writes = 1U << rd;
-		return true;
-	case 2:
-	case 3:
-		if ((insn & 1 << 25) && (insn & 1 << 4)) {
-			/* media; udiv/sdiv: rd in 19:16, 1111 in 15:12 */
-			if ((rd != ARM_PC && sp_or_pc(rd)) || sp_or_pc(rn))
-				return false;
-			fx->writes = (rd != ARM_PC ? 1U << rd : 0) | 1U << rn;
-			return true;
-		}
-		return fx_ls(insn, false, fx);
-	}
-	return false;
-}
 
 /*
  * str rt, [sp, #+imm] or strd rt, [sp, #+imm], unconditional, to a
@@ -721,12 +649,14 @@ static void pending_before(struct armjit_ctx *ctx, u32 insn)
 
 	if (!ctx->pend)
 		return;
-	if (!arm_fx(insn, &fx) || (fx.writes & ctx->pend_regs)) {
+	if (!arm_fx(insn, &fx) || fx.branch || (fx.writes & ctx->pend_regs) ||
+	    (fx.at_sp && !fx.sp)) {
 		flush_pending(ctx);
 		return;
 	}
-	if (!(fx.sp_load || fx.sp_store) || fx.off >= ctx->pend_off +
-	    ctx->pend_n || ctx->pend_off >= fx.off + fx.n)
+	/* only sp reaches the slots */
+	if (!fx.sp || fx.off >= ctx->pend_off + ctx->pend_n ||
+	    ctx->pend_off >= fx.off + fx.n)
 		return;		/* another slot */
 	n = kept_store(ctx, insn);
 	if (n && fx.off == ctx->pend_off && n >= ctx->pend_n)
