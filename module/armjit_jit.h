@@ -129,6 +129,11 @@ struct armjit_ctx {
 	int sp_adj;			/* bytes pushed inside the current insn */
 	int live_at;			/* live[] of the insn being written */
 	int hi0_at;			/* hi0[] of the insn being written */
+	/* the program live[] and hi0[] are for (insns patched in place keep
+	 * them: only immediates change)
+	 */
+	const struct bpf_insn *analysed;
+	int analysed_len;
 	/* sp offset of the stack word r10, r11, ip, lr, r0-r3 hold, or -1 */
 	s32 cached[ARMJIT_NR_CACHED];
 	/* ARM registers r0-r12, lr known to hold kval[] (bit per register) */

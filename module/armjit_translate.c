@@ -822,6 +822,13 @@ static s64 jmp_target(const struct armjit_ctx *ctx,
 #define LIVE_HI(r)	(1U << (16 + (r)))
 #define LIVE_64(r)	(LIVE_LO(r) | LIVE_HI(r))
 #define LIVE_ALL	0x0fff0fffU
+/*
+ * Sweeps over the program an analysis may take: loops need a few more
+ * than one; a chain of jumps that goes back and forth (test_bpf's
+ * "Staggered jumps: JMP_JA") one per jump. Past that the program is
+ * left unanalysed (every word live, no hi word known 0).
+ */
+#define ARMJIT_SWEEPS	16
 
 /*
  * The words insn reads (*use) and writes whole (*def); false for what
@@ -935,7 +942,7 @@ static void compute_live(struct armjit_ctx *ctx)
 {
 	u32 end = ctx->ret32 ? LIVE_LO(BPF_REG_0) : LIVE_64(BPF_REG_0);
 	bool changed = true;
-	int i;
+	int i, sweeps = 0;
 
 	if (!ctx->live)
 		return;
@@ -953,6 +960,15 @@ static void compute_live(struct armjit_ctx *ctx)
 	}
 	memset(ctx->live, 0, (ctx->len + 1) * sizeof(u32));
 	while (changed) {
+		/* live_in() of the insn done last: the next one, mostly */
+		int last = -1;
+		u32 last_in = 0;
+
+		if (++sweeps > ARMJIT_SWEEPS) {
+			for (i = 0; i <= ctx->len; i++)
+				ctx->live[i] = LIVE_ALL;
+			return;
+		}
 		changed = false;
 		for (i = ctx->len - 1; i >= 0; i--) {
 			const struct bpf_insn *insn = &ctx->insns[i];
@@ -968,8 +984,9 @@ static void compute_live(struct armjit_ctx *ctx)
 			if (insn->code == (BPF_LD | BPF_IMM | BPF_DW))
 				next = i + 2;
 			if (!(jmp && (op == BPF_JA || op == BPF_EXIT)))
-				out = next < ctx->len ? live_in(ctx, next) :
-							end;
+				out = next >= ctx->len ? end :
+				      next == last ? last_in :
+						     live_in(ctx, next);
 			if (jmp && op != BPF_EXIT && op != BPF_CALL &&
 			    op != BPF_TAIL_CALL) {
 				t = jmp_target(ctx, insn, i);
@@ -982,6 +999,8 @@ static void compute_live(struct armjit_ctx *ctx)
 				ctx->live[i] = out;
 				changed = true;
 			}
+			last = i;
+			last_in = live_in(ctx, i);
 		}
 	}
 	for (i = 0; i + 1 < ctx->len; i++)
@@ -1057,7 +1076,7 @@ static u16 hi0_after(const struct armjit_ctx *ctx, int i, u16 in)
 static void compute_hi0(struct armjit_ctx *ctx)
 {
 	bool changed = true;
-	int i;
+	int i, sweeps = 0;
 
 	if (!ctx->hi0)
 		return;
@@ -1069,6 +1088,11 @@ static void compute_hi0(struct armjit_ctx *ctx)
 	ctx->hi0[0] = !ctx->is_subprog && (ctx->flags & FLAG_R1_LIVE) ?
 		      1U << BPF_REG_1 : 0;
 	while (changed) {
+		if (++sweeps > ARMJIT_SWEEPS) {
+			/* not settled: nothing known */
+			memset(ctx->hi0, 0, (ctx->len + 1) * sizeof(u16));
+			return;
+		}
 		changed = false;
 		for (i = 0; i < ctx->len; i++) {
 			const struct bpf_insn *insn = &ctx->insns[i];
@@ -3349,6 +3373,9 @@ int armjit_find_map_calls(struct armjit_ctx *ctx, struct armjit_site *sites,
 
 int armjit_build(struct armjit_ctx *ctx)
 {
+	/* the analyses, once for the program (not each pass) */
+	bool fresh = ctx->analysed != ctx->insns ||
+		     ctx->analysed_len != ctx->len;
 	int i, ret;
 
 	ctx->idx = 0;
@@ -3357,12 +3384,16 @@ int armjit_build(struct armjit_ctx *ctx)
 	ctx->pend = 0;
 	cache_flush(ctx);
 	mark_targets(ctx);
-	compute_live(ctx);
+	if (fresh)
+		compute_live(ctx);
 	choose_map(ctx);
 	scan_frame(ctx);
 	if (is_mapped(ctx, BPF_REG_1) && r1_live_in(ctx))
 		ctx->flags |= FLAG_R1_LIVE;
-	compute_hi0(ctx);
+	if (fresh)
+		compute_hi0(ctx);
+	ctx->analysed = ctx->insns;
+	ctx->analysed_len = ctx->len;
 	ctx->saved = SAVED_REGS;
 	if ((ctx->flags & FLAG_LEAF) && ctx->written_ok)
 		ctx->saved = leaf_saved(ctx->written_last);

@@ -682,6 +682,53 @@ static void atomic_plain(void)
 	report(name, ok && !dmb && push == 1);
 }
 
+/*
+ * test_bpf's staggered jumps: a chain of JAs that goes back and forth
+ * over the program, so the analyses give up (more sweeps than
+ * ARMJIT_SWEEPS) and the code must still be right; with a conditional
+ * jump instead (blocks fall through) they settle.
+ */
+static void staggered(void)
+{
+	static const char *const what[] = { "JA", "JEQ_X" };
+	int size = 200, len = 4 + 3 * (size + 1), k;
+
+	for (k = 0; k < 2; k++) {
+		struct bpf_insn *p = calloc(len, sizeof(*p));
+		struct bpf_insn jmp = k ? JMP_REG(BPF_JEQ, R1, R2, 0) : JA(0);
+		struct test_case t = { .insns = p, .len = len,
+				       .flags = F_EXPECT_R0,
+				       .expect_r0 = size + 1 };
+		char name[96];
+		int ind, off;
+
+		p[0] = MOV64_IMM(R0, 0);
+		p[1] = MOV64_IMM(R1, 1234);
+		p[2] = MOV64_IMM(R2, 1234);
+		p[3] = JA(3 * size / 2);
+		for (ind = 0, off = size; ind <= size; ind++, off -= 2) {
+			struct bpf_insn *ins = &p[4 + 3 * ind];
+			int loc;
+
+			if (off == 0)
+				off--;
+			loc = off < 0 ? -off : off;
+			ins[0] = JMP_IMM(BPF_JNE, R0, loc - 1,
+					 3 * (size - ind) + 1);
+			ins[1] = MOV64_IMM(R0, loc);
+			ins[2] = jmp;
+			ins[2].off = 3 * (off - 1);
+		}
+		p[len - 1] = EXIT();
+		snprintf(name, sizeof(name),
+			 "liveness: staggered jumps (%s) over %d blocks", what[k],
+			 size + 1);
+		t.name = name;
+		run_test(&t);
+		free(p);
+	}
+}
+
 void cases_peephole(void)
 {
 	int seed;
@@ -705,4 +752,5 @@ void cases_peephole(void)
 	dead_words();
 	cache_alias();
 	atomic_plain();
+	staggered();
 }
