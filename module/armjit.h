@@ -54,6 +54,10 @@ extern struct armjit_syms armjit_syms;
 
 int armjit_resolve_syms(void);
 
+/* Fault injection (debugfs armjit/fail_nth): the n-th point of a compile. */
+extern unsigned int armjit_fail_nth;
+extern const char * const armjit_fault_sites[];
+
 /*
  * Compile @prog with armjit. Returns the JIT'ed program (possibly a blinded
  * clone), or NULL when armjit can't: @prog is then untouched and goes to

@@ -35,6 +35,36 @@ int armjit_rt_init(void)
 	return 0;
 }
 
+/*
+ * Fault injection for tests (debugfs armjit/fail_nth, armjit_main.c): with
+ * fail_nth = n, the n-th fault point of every compile fails as if its
+ * allocation (or set_memory_*) had. Each compile counts its own points in
+ * a struct armjit_fault, so compiles never disturb each other's counts.
+ * Every failure is logged with the point's name: a test can tell that it
+ * reached every one (armjit_fault_sites).
+ */
+unsigned int armjit_fail_nth;
+
+const char * const armjit_fault_sites[] = {
+	"blind_map", "blind_insns", "kernel_blind", "helpers", "offsets",
+	"is_target", "live", "hi0", "map_sites", "pending", "image",
+	"lock_ro", "linfo", NULL,
+};
+
+struct armjit_fault {
+	unsigned int hit;
+};
+
+static bool armjit_fault(struct armjit_fault *f, const char *site)
+{
+	unsigned int nth = READ_ONCE(armjit_fail_nth);
+
+	if (!nth || ++f->hit != nth)
+		return false;
+	pr_info("fault injected: %s\n", site);
+	return true;
+}
+
 static void armjit_fill_hole(void *area, unsigned int size)
 {
 	u32 *ptr = area;
@@ -48,13 +78,16 @@ static void armjit_fill_hole(void *area, unsigned int size)
  * (6.12's returns an int): the image is then freed, not used, as the
  * kernel's own JITs do.
  */
-static int armjit_lock_ro(struct bpf_binary_header *hdr)
+static int armjit_lock_ro(struct bpf_binary_header *hdr,
+			  struct armjit_fault *f)
 {
 	struct vm_struct *vm = armjit_syms.find_vm_area(hdr);
 	int err;
 
 	if (vm)
 		vm->flags |= VM_FLUSH_RESET_PERMS;
+	if (armjit_fault(f, "lock_ro"))
+		return -ENOMEM;
 	err = armjit_syms.set_memory_ro((unsigned long)hdr,
 					hdr->size >> PAGE_SHIFT);
 	if (err)
@@ -195,11 +228,13 @@ static void armjit_blinded_free(struct armjit_blinded *b)
 
 static int armjit_blind_prog(const struct bpf_prog *prog,
 			     const struct armjit_blind_key *key,
-			     struct armjit_blinded *b)
+			     struct armjit_blinded *b, struct armjit_fault *f)
 {
 	bool zext = prog->aux->verifier_zext;
 	int n, err;
 
+	if (armjit_fault(f, "blind_map"))
+		return -ENOMEM;
 	b->map = kvmalloc_array(prog->len + 1, sizeof(*b->map), GFP_KERNEL);
 	if (!b->map)
 		return -ENOMEM;
@@ -208,9 +243,11 @@ static int armjit_blind_prog(const struct bpf_prog *prog,
 		err = n;
 		goto err;
 	}
+	err = -ENOMEM;
+	if (armjit_fault(f, "blind_insns"))
+		goto err;
 	b->insns = kvmalloc_array(n, sizeof(*b->insns), GFP_KERNEL);
 	b->jmp_off = kvmalloc_array(n, sizeof(*b->jmp_off), GFP_KERNEL);
-	err = -ENOMEM;
 	if (!b->insns || !b->jmp_off)
 		goto err;
 	err = armjit_blind_write(prog->insnsi, prog->len, zext, key, b->map,
@@ -230,12 +267,13 @@ err:
  * insn i + 1 (of its rewrite, for a blinded program) starts.
  */
 static void armjit_fill_linfo(struct bpf_prog *prog, struct armjit_ctx *ctx,
-			      const struct armjit_blinded *b)
+			      const struct armjit_blinded *b,
+			      struct armjit_fault *f)
 {
 	u32 *bytes;
 	int i;
 
-	if (!prog->aux->jited_linfo)
+	if (!prog->aux->jited_linfo || armjit_fault(f, "linfo"))
 		return;
 	bytes = kvmalloc_array(prog->len, sizeof(*bytes), GFP_KERNEL);
 	if (!bytes)
@@ -261,24 +299,28 @@ static int armjit_write_image(struct armjit_ctx *ctx, u8 *image)
 }
 
 static int armjit_publish(struct bpf_prog *prog, struct armjit_ctx *ctx,
-			  const struct armjit_blinded *b)
+			  const struct armjit_blinded *b,
+			  struct armjit_fault *f)
 {
 	struct bpf_binary_header *hdr = armjit_image_hdr(prog);
 	unsigned long start = (unsigned long)prog->bpf_func;
 	int err;
 
 	flush_icache_range(start, start + prog->jited_len);
-	err = armjit_lock_ro(hdr);
+	err = armjit_lock_ro(hdr, f);
 	if (err)
 		return err;
-	armjit_fill_linfo(prog, ctx, b);
+	armjit_fill_linfo(prog, ctx, b, f);
 	return 0;
 }
 
 static int armjit_emit_image(struct bpf_prog *prog, struct armjit_ctx *ctx,
 			     const struct armjit_blinded *b,
-			     const struct armjit_blind_key *key)
+			     const struct armjit_blind_key *key,
+			     struct armjit_fault *f)
 {
+	/* the interpreter, which the program keeps if this fails */
+	void *interp = prog->bpf_func;
 	struct armjit_pending *p = NULL;
 	struct bpf_binary_header *hdr;
 	unsigned int size = ctx->idx * sizeof(u32);
@@ -296,7 +338,8 @@ static int armjit_emit_image(struct bpf_prog *prog, struct armjit_ctx *ctx,
 	 * new image and loses the first.
 	 */
 	if (prog->is_func) {
-		p = kmalloc(sizeof(*p), GFP_KERNEL);
+		p = armjit_fault(f, "pending") ? NULL :
+			kmalloc(sizeof(*p), GFP_KERNEL);
 		if (!p)
 			return -ENOMEM;
 		p->key = *key;
@@ -305,8 +348,9 @@ static int armjit_emit_image(struct bpf_prog *prog, struct armjit_ctx *ctx,
 			return -EBUSY;
 		}
 	}
-	hdr = armjit_syms.bpf_jit_binary_alloc(size, &image, sizeof(u32),
-					       armjit_fill_hole);
+	hdr = armjit_fault(f, "image") ? NULL :
+		armjit_syms.bpf_jit_binary_alloc(size, &image, sizeof(u32),
+						 armjit_fill_hole);
 	if (!hdr) {
 		err = -ENOMEM;
 		goto err_put;
@@ -333,10 +377,10 @@ static int armjit_emit_image(struct bpf_prog *prog, struct armjit_ctx *ctx,
 		spin_unlock_irqrestore(&armjit_pending_lock, flags);
 		return 0;
 	}
-	err = armjit_publish(prog, ctx, b);
+	err = armjit_publish(prog, ctx, b, f);
 	if (err) {
 		armjit_syms.bpf_jit_binary_free(hdr);
-		prog->bpf_func = NULL;
+		prog->bpf_func = interp;
 		prog->jited = 0;
 		prog->jited_len = 0;
 	}
@@ -368,7 +412,8 @@ static void armjit_fail_pending(struct bpf_prog *prog, int err)
 }
 
 static void armjit_extra_pass(struct bpf_prog *prog, struct armjit_ctx *ctx,
-			      const struct armjit_blinded *b)
+			      const struct armjit_blinded *b,
+			      struct armjit_fault *f)
 {
 	int err;
 
@@ -379,7 +424,7 @@ static void armjit_extra_pass(struct bpf_prog *prog, struct armjit_ctx *ctx,
 	if (!err)
 		err = armjit_write_image(ctx, (u8 *)prog->bpf_func);
 	if (!err)
-		err = armjit_publish(prog, ctx, b);
+		err = armjit_publish(prog, ctx, b, f);
 	if (err) {
 		armjit_fail_pending(prog, err);
 		return;
@@ -401,7 +446,8 @@ static u32 armjit_map_lookup_of(u32 addr)
  * back, none of the helper's own code. No memory, or the helper's table
  * entry overridden from sysfs: the helper instead, as the table says.
  */
-static int armjit_map_sites(struct armjit_ctx *ctx, struct armjit_site **out)
+static int armjit_map_sites(struct armjit_ctx *ctx, struct armjit_site **out,
+			    struct armjit_fault *f)
 {
 	struct armjit_site *s;
 	int i, n, max = 0;
@@ -411,7 +457,7 @@ static int armjit_map_sites(struct armjit_ctx *ctx, struct armjit_site **out)
 		return 0;
 	for (i = 0; i < ctx->len; i++)
 		max += ctx->insns[i].code == (BPF_JMP | BPF_CALL);
-	if (!max || !ctx->is_target)
+	if (!max || !ctx->is_target || armjit_fault(f, "map_sites"))
 		return 0;
 	s = kcalloc(max, sizeof(*s), GFP_KERNEL);
 	if (!s)
@@ -436,6 +482,13 @@ static bool armjit_wants_blinding(const struct bpf_prog *prog)
 	return prog->blinding_requested && !prog->blinded;
 }
 
+/* A zeroed buffer, or NULL (also when its fault point fails). */
+static void *armjit_zalloc(size_t n, size_t size, struct armjit_fault *f,
+			    const char *site)
+{
+	return armjit_fault(f, site) ? NULL : kvcalloc(n, size, GFP_KERNEL);
+}
+
 struct bpf_prog *armjit_jit_compile(struct bpf_prog *orig)
 {
 	struct armjit_ctx ctx = {};
@@ -444,6 +497,7 @@ struct bpf_prog *armjit_jit_compile(struct bpf_prog *orig)
 	struct armjit_site *sites;
 	struct armjit_blinded bl = {};
 	struct armjit_blind_key key = {};
+	struct armjit_fault f = {};
 	bool extra = armjit_is_pending(orig);
 	int err;
 
@@ -453,15 +507,18 @@ struct bpf_prog *armjit_jit_compile(struct bpf_prog *orig)
 		if (extra && !armjit_pending_key(orig, &key))
 			err = -EINVAL;
 		else
-			err = armjit_blind_prog(orig, &key, &bl);
+			err = armjit_blind_prog(orig, &key, &bl, &f);
 		if (err)
 			pr_debug("blinding: %d, the kernel's instead\n", err);
 	}
 	if (!bl.insns) {
 		/* A blinded prog (or one not to blind) is left alone. */
-		tmp = armjit_syms.bpf_jit_blind_constants(orig);
-		if (IS_ERR(tmp))
-			goto fail;
+		tmp = armjit_fault(&f, "kernel_blind") ? ERR_PTR(-ENOMEM) :
+			armjit_syms.bpf_jit_blind_constants(orig);
+		if (IS_ERR(tmp)) {
+			err = PTR_ERR(tmp);
+			goto fail_release;
+		}
 		prog = tmp;
 		ctx.insns = prog->insnsi;
 		ctx.len = prog->len;
@@ -476,16 +533,18 @@ struct bpf_prog *armjit_jit_compile(struct bpf_prog *orig)
 	ctx.is_subprog = prog->is_func && prog->aux->func_idx;
 	/* bpf_func returns unsigned int: R0's hi word only to a caller */
 	ctx.ret32 = !ctx.is_subprog;
-	err = armjit_helpers_for_prog(prog, &calls, &ctx.ncalls);
+	err = armjit_fault(&f, "helpers") ? -ENOMEM :
+		armjit_helpers_for_prog(prog, &calls, &ctx.ncalls);
 	if (err)
 		goto fail_release;
 	ctx.calls = calls;
-	ctx.offsets = kvcalloc(ctx.len + 1, sizeof(*ctx.offsets), GFP_KERNEL);
+	ctx.offsets = armjit_zalloc(ctx.len + 1, sizeof(*ctx.offsets), &f,
+				    "offsets");
 	/* without it the code is only bigger: two-insn peepholes are off */
-	ctx.is_target = kvzalloc(ctx.len + 1, GFP_KERNEL);
+	ctx.is_target = armjit_zalloc(ctx.len + 1, 1, &f, "is_target");
 	/* without it every register word is written */
-	ctx.live = kvcalloc(ctx.len + 1, sizeof(*ctx.live), GFP_KERNEL);
-	ctx.hi0 = kvcalloc(ctx.len + 1, sizeof(*ctx.hi0), GFP_KERNEL);
+	ctx.live = armjit_zalloc(ctx.len + 1, sizeof(*ctx.live), &f, "live");
+	ctx.hi0 = armjit_zalloc(ctx.len + 1, sizeof(*ctx.hi0), &f, "hi0");
 	if (!ctx.offsets) {
 		kvfree(ctx.hi0);
 		kvfree(ctx.live);
@@ -495,15 +554,15 @@ struct bpf_prog *armjit_jit_compile(struct bpf_prog *orig)
 		goto fail_release;
 	}
 
-	ctx.nsites = armjit_map_sites(&ctx, &sites);
+	ctx.nsites = armjit_map_sites(&ctx, &sites, &f);
 	ctx.sites = sites;
 	if (extra) {
-		armjit_extra_pass(prog, &ctx, &bl);
+		armjit_extra_pass(prog, &ctx, &bl, &f);
 		err = 0;
 	} else {
 		err = armjit_size_passes(&ctx);
 		if (!err)
-			err = armjit_emit_image(prog, &ctx, &bl, &key);
+			err = armjit_emit_image(prog, &ctx, &bl, &key, &f);
 	}
 	kvfree(ctx.offsets);
 	kvfree(ctx.is_target);
@@ -521,16 +580,18 @@ struct bpf_prog *armjit_jit_compile(struct bpf_prog *orig)
 
 fail_release:
 	armjit_blinded_free(&bl);
+	if (prog != orig)
+		armjit_syms.bpf_jit_prog_release_other(orig, prog);
 	if (extra) {
-		/* Never back to the stock JIT with placeholder calls. */
-		armjit_fail_pending(prog, err);
-		return prog;
+		/*
+		 * Never back to the stock JIT with placeholder calls: the
+		 * extra pass fails here, the verifier interprets the program.
+		 */
+		armjit_fail_pending(orig, err);
+		return orig;
 	}
 	if (err != -EOPNOTSUPP)
 		pr_debug("cannot compile program: %d\n", err);
-	if (prog != orig)
-		armjit_syms.bpf_jit_prog_release_other(orig, prog);
-fail:
 	atomic_long_inc(&armjit_stats.failed);
 	return NULL;
 }

@@ -16,6 +16,8 @@
 #include <linux/wait_bit.h>
 #include <linux/rcupdate.h>
 #include <linux/rcupdate_wait.h>
+#include <linux/debugfs.h>
+#include <linux/seq_file.h>
 #include "armjit.h"
 
 /* armjit emits little-endian ARM-state code and probes with kprobes. */
@@ -177,10 +179,58 @@ static const struct attribute_group armjit_group = {
 
 static struct kobject *armjit_kobj;
 
+/*
+ * debugfs armjit/: fail_nth (0: off; n: the n-th fault point of every
+ * compile fails, armjit_core.c) and fault_points (their names), for the
+ * failure-path tests. debugfs is root-only; nothing here is needed to use
+ * armjit.
+ */
+static struct dentry *armjit_debugfs;
+
+static int fault_points_show(struct seq_file *m, void *v)
+{
+	const char * const *p;
+
+	for (p = armjit_fault_sites; *p; p++)
+		seq_printf(m, "%s\n", *p);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(fault_points);
+
+static void armjit_debugfs_init(void)
+{
+	armjit_debugfs = debugfs_create_dir("armjit", NULL);
+	debugfs_create_u32("fail_nth", 0600, armjit_debugfs, &armjit_fail_nth);
+	debugfs_create_file("fault_points", 0400, armjit_debugfs, NULL,
+			    &fault_points_fops);
+}
+
+/* sysfs files go before what they show, the directory last. */
+static void armjit_sysfs_exit(void)
+{
+	sysfs_remove_group(armjit_kobj, &armjit_helpers_group);
+	sysfs_remove_group(armjit_kobj, &armjit_group);
+	kobject_del(armjit_kobj);
+	kobject_put(armjit_kobj);
+}
+
 /* armjit.enabled=1 on the command line or modprobe.d: on from load. */
 static bool enable_on_load;
 module_param_named(enabled, enable_on_load, bool, 0444);
 MODULE_PARM_DESC(enabled, "Enable armjit at load (default 0); later use /sys/kernel/armjit/enabled");
+
+/* For tests of init's error path: step N fails as if out of memory. */
+static unsigned int fail_init;
+module_param(fail_init, uint, 0444);
+MODULE_PARM_DESC(fail_init, "Tests only: fail init at step N (1: sysfs files, 2: helper table, 3: its sysfs files, 4: kprobes)");
+
+static int __init armjit_init_fault(unsigned int step)
+{
+	if (fail_init != step)
+		return 0;
+	pr_info("init step %u fails (fail_init)\n", step);
+	return -ENOMEM;
+}
 
 static int __init armjit_init(void)
 {
@@ -196,30 +246,39 @@ static int __init armjit_init(void)
 	armjit_kobj = kobject_create_and_add("armjit", kernel_kobj);
 	if (!armjit_kobj)
 		return -ENOMEM;
-	err = sysfs_create_group(armjit_kobj, &armjit_group);
+	err = armjit_init_fault(1) ?:
+		sysfs_create_group(armjit_kobj, &armjit_group);
 	if (err)
 		goto err_kobj;
-	err = armjit_helpers_init();
+	err = armjit_init_fault(2) ?: armjit_helpers_init();
 	if (err)
 		goto err_kobj;
-	err = sysfs_create_group(armjit_kobj, &armjit_helpers_group);
+	err = armjit_init_fault(3) ?:
+		sysfs_create_group(armjit_kobj, &armjit_helpers_group);
 	if (err)
 		goto err_helpers;
 
-	err = register_kprobes(armjit_kps, ARRAY_SIZE(armjit_kps));
+	err = armjit_init_fault(4) ?:
+		register_kprobes(armjit_kps, ARRAY_SIZE(armjit_kps));
 	if (err) {
 		pr_err("cannot probe bpf_int_jit_compile/bpf_jit_free (%d)\n",
 		       err);
-		goto err_helpers;
+		goto err_group;
 	}
+	armjit_debugfs_init();
 	WRITE_ONCE(armjit_enabled, enable_on_load);
 	pr_info("loaded, %s\n", enable_on_load ? "enabled" :
 		"disabled (echo 1 > /sys/kernel/armjit/enabled)");
 	return 0;
 
+err_group:
+	/* no file may show the table once it is freed */
+	sysfs_remove_group(armjit_kobj, &armjit_helpers_group);
 err_helpers:
 	armjit_helpers_exit();
 err_kobj:
+	sysfs_remove_group(armjit_kobj, &armjit_group);
+	kobject_del(armjit_kobj);
 	kobject_put(armjit_kobj);
 	return err;
 }
@@ -227,7 +286,8 @@ err_kobj:
 static void __exit armjit_exit(void)
 {
 	/* sysfs first: its removal waits for a toggle in progress. */
-	kobject_put(armjit_kobj);
+	armjit_sysfs_exit();
+	debugfs_remove(armjit_debugfs);
 	/*
 	 * No new diversions after this (it waits for running handlers).
 	 * No subprogram is pending: each holds a module reference, and
