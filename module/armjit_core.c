@@ -459,7 +459,8 @@ struct bpf_prog *armjit_jit_compile(struct bpf_prog *orig)
 	}
 	if (!bl.insns) {
 		/* A blinded prog (or one not to blind) is left alone. */
-		tmp = armjit_syms.bpf_jit_blind_constants(orig);
+		tmp = armjit_kernel_blind(armjit_syms.bpf_jit_blind_constants,
+					  orig);
 		if (IS_ERR(tmp))
 			goto fail;
 		prog = tmp;
