@@ -152,4 +152,10 @@ struct bpf_array {
 #define BPF_MEMSX		0x80	/* sign-extending load */
 #endif
 
+/* 6.15+: atomic imm of load-acquire, store-release (8 to 32 bits here). */
+#ifndef BPF_LOAD_ACQ
+#define BPF_LOAD_ACQ		0x100
+#define BPF_STORE_REL		0x110
+#endif
+
 #endif /* ARMJIT_COMPAT_H */
