@@ -3,10 +3,12 @@
 #
 #   make              armjit.ko for KERNEL: build/$(KERNEL)/armjit.ko
 #   make fetch        download/extract the kernel and its linux-source
-#   make check        all tests (host, guest; for KERNEL=6.1 also a 6.12 boot with
-#                     test_bpf and the selftests); ends "N passed, N failed, N skipped"
-#   make check-all    make check's tests over 6.1, 6.1-lpae, 6.1-rt, 6.12 and 6.1
-#                     on cortex-a9; summary in build/check-all.log (slow)
+#   make check        all tests (host, guest; for KERNEL=6.1 also trixie and 6.12
+#                     boots with test_bpf and the selftests); ends "N passed, N
+#                     failed, N skipped"
+#   make check-all    make check's tests over 6.1, 6.1-lpae, 6.1-rt, 6.12, trixie,
+#                     trixie-lpae, sid and 6.1 on cortex-a9; summary in
+#                     build/check-all.log (slow)
 #   make test-bpf     test_bpf's three suites through armjit (HARDEN=0|1|2, CPU=,
 #                     RANGES="0,827 953,1025": only those test_range ids, TIMEOUT=)
 #   make demo         boot, toggle armjit, test_bpf stock JIT vs armjit
@@ -25,7 +27,8 @@
 #                     any mismatch or kernel complaint (log build/$KERNEL/fuzz.log)
 #   make clean        remove build/ (the .cache/ stays)
 #
-# KERNEL=6.1 (default), 6.1-lpae, 6.1-rt, 6.12, 6.12-lpae: see scripts/lib.sh.
+# KERNEL=6.1 (default), 6.1-lpae, 6.1-rt, 6.12, 6.12-lpae (bookworm-backports),
+# trixie, trixie-lpae (Debian 13), sid (unstable: 7.2 now): see scripts/lib.sh.
 # CPU=cortex-a15 (default), cortex-a7, cortex-a9 (no hardware divide).
 
 KERNEL ?= 6.1

@@ -9,6 +9,7 @@
 
 #include <linux/atomic.h>
 #include <linux/filter.h>
+#include "armjit_compat.h"
 
 /* Counters shown in /sys/kernel/armjit/stats. */
 struct armjit_stats {
@@ -26,26 +27,25 @@ struct armjit_stats {
 
 extern struct armjit_stats armjit_stats;
 
-/* Kernel functions that are not exported, resolved at load. */
+/*
+ * Kernel functions that are not exported, resolved at load. Their types
+ * are checked against the kernel's declarations (armjit_syms.c); those
+ * that differ between kernels are the kernel's own, checked against
+ * armjit_compat.h's expectations there.
+ */
 struct armjit_syms {
-	struct bpf_prog *(*bpf_int_jit_compile)(struct bpf_prog *prog);
+	typeof(&bpf_int_jit_compile) bpf_int_jit_compile;
 	struct bpf_binary_header *(*bpf_jit_binary_alloc)(unsigned int proglen,
 			u8 **image_ptr, unsigned int alignment,
-			bpf_jit_fill_hole_t fill);
+			bpf_jit_fill_hole_t bpf_fill_ill_insns);
 	void (*bpf_jit_binary_free)(struct bpf_binary_header *hdr);
-	struct bpf_prog *(*bpf_jit_blind_constants)(struct bpf_prog *prog);
+	typeof(&bpf_jit_blind_constants) bpf_jit_blind_constants;
 	void (*bpf_jit_prog_release_other)(struct bpf_prog *fp,
 					   struct bpf_prog *fp_other);
 	int (*set_memory_ro)(unsigned long addr, int numpages);
 	int (*set_memory_x)(unsigned long addr, int numpages);
 	struct vm_struct *(*find_vm_area)(const void *addr);
-	/*
-	 * 6.12 (since the BPF token series) passes the asking program, whose
-	 * prog->aux->token it reads; 6.1 takes only the id. Called with both
-	 * everywhere: an AAPCS callee ignores an argument it doesn't declare.
-	 */
-	const struct bpf_func_proto *(*bpf_base_func_proto)(enum bpf_func_id id,
-			const struct bpf_prog *prog);
+	typeof(&bpf_base_func_proto) bpf_base_func_proto;
 	void (*bpf_prog_fill_jited_linfo)(struct bpf_prog *prog,
 					  const u32 *insn_to_jit_off);
 };

@@ -15,6 +15,83 @@
 #include <linux/stddef.h>
 #include <linux/filter.h>
 #include <linux/bpf.h>
+/*
+ * The kernels armjit was checked against, and every difference between
+ * them that armjit relies on, here and nowhere else. Another kernel is
+ * refused at build (dkms.conf skips it first): its JIT entry, blinding,
+ * tail-call layout or stock JIT prologue may differ (README: adding a
+ * kernel). ARMJIT_KV_MAJOR/MINOR: the kernel Makefile's VERSION and
+ * PATCHLEVEL (Kbuild).
+ *   ARMJIT_JIT_ENV	7.2: bpf_int_jit_compile(env, prog), so prog is in
+ *			r1; the caller blinds before the JIT
+ *			(bpf_prog_jit_compile(), bpf_jit_subprogs()) with
+ *			bpf_jit_blind_constants(env, prog).
+ *   ARMJIT_PROTO_PROG	6.12, 7.2: bpf_base_func_proto(id, prog).
+ *   ARMJIT_BIN_CONST	7.2: sysfs hands binary attributes const (their
+ *			read(), an attribute group's bin_attrs).
+ */
+#define ARMJIT_KV(a, b)	(ARMJIT_KV_MAJOR == (a) && ARMJIT_KV_MINOR == (b))
+#if ARMJIT_KV(6, 1)
+#define ARMJIT_JIT_ENV		0
+#define ARMJIT_PROTO_PROG	0
+#define ARMJIT_BIN_CONST
+#elif ARMJIT_KV(6, 12)
+#define ARMJIT_JIT_ENV		0
+#define ARMJIT_PROTO_PROG	1
+#define ARMJIT_BIN_CONST
+#elif ARMJIT_KV(7, 2)
+#define ARMJIT_JIT_ENV		1
+#define ARMJIT_PROTO_PROG	1
+#define ARMJIT_BIN_CONST	const
+#else
+#error "armjit knows the internals of 6.1, 6.12 and 7.2 kernels only (README: adding a kernel)"
+#endif
+
+/*
+ * The parameters armjit expects of the unexported functions that differ
+ * between kernels; armjit_syms.c checks every such function against the
+ * kernel's own declaration. armjit_jit_call(fn) calls a function taking
+ * ARMJIT_JIT_PARAMS with the caller's own parameters of those names.
+ */
+#if ARMJIT_JIT_ENV
+struct bpf_verifier_env;
+#define ARMJIT_JIT_PARAMS	struct bpf_verifier_env *env, struct bpf_prog *prog
+#define ARMJIT_BLIND_PARAMS	struct bpf_verifier_env *env, struct bpf_prog *prog
+#define ARMJIT_JIT_PROG_REG	ARM_r1
+#define armjit_jit_call(fn)	((fn)(env, prog))
+#else
+#define ARMJIT_JIT_PARAMS	struct bpf_prog *prog
+#define ARMJIT_BLIND_PARAMS	struct bpf_prog *prog
+#define ARMJIT_JIT_PROG_REG	ARM_r0
+#define armjit_jit_call(fn)	((fn)(prog))
+#endif
+
+#if ARMJIT_PROTO_PROG
+#define ARMJIT_PROTO_PARAMS	enum bpf_func_id id, const struct bpf_prog *prog
+#define armjit_call_proto(fn, id, prog)	((fn)(id, prog))
+#else
+#define ARMJIT_PROTO_PARAMS	enum bpf_func_id id
+#define armjit_call_proto(fn, id, prog)	((fn)(id))
+#endif
+
+/*
+ * The kernel's constant blinding of @prog, for a program armjit's own
+ * blinder could not rewrite. Where the caller blinds (ARMJIT_JIT_ENV) a
+ * program that still needs it is not for armjit: an error sends it to
+ * the stock JIT, as the kernel would.
+ */
+static inline struct bpf_prog *
+armjit_kernel_blind(struct bpf_prog *(*blind)(ARMJIT_BLIND_PARAMS),
+		    struct bpf_prog *prog)
+{
+#if ARMJIT_JIT_ENV
+	if (prog->blinding_requested && !prog->blinded)
+		return ERR_PTR(-EOPNOTSUPP);
+	return prog;
+#else
+	return blind(prog);
+#endif
+}
 
 #else /* host build: armhf user space */
 
@@ -73,6 +150,12 @@ struct bpf_array {
 /* cpuv4 (6.6+): absent from 6.1's headers, used by newer verifiers. */
 #ifndef BPF_MEMSX
 #define BPF_MEMSX		0x80	/* sign-extending load */
+#endif
+
+/* 6.15+: atomic imm of load-acquire, store-release (8 to 32 bits here). */
+#ifndef BPF_LOAD_ACQ
+#define BPF_LOAD_ACQ		0x100
+#define BPF_STORE_REL		0x110
 #endif
 
 #endif /* ARMJIT_COMPAT_H */

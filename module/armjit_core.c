@@ -514,7 +514,8 @@ struct bpf_prog *armjit_jit_compile(struct bpf_prog *orig)
 	if (!bl.insns) {
 		/* A blinded prog (or one not to blind) is left alone. */
 		tmp = armjit_fault(&f, "kernel_blind") ? ERR_PTR(-ENOMEM) :
-			armjit_syms.bpf_jit_blind_constants(orig);
+			armjit_kernel_blind(armjit_syms.bpf_jit_blind_constants,
+					    orig);
 		if (IS_ERR(tmp)) {
 			err = PTR_ERR(tmp);
 			goto fail_release;

@@ -161,9 +161,9 @@ static void set_default_conv(struct armjit_call_conv *c, u32 addr)
 
 /*
  * The base prototypes as an ordinary program of the loading task sees
- * them. 6.12's bpf_base_func_proto() reads only prog->aux->token: none
- * means the capability checks of the initial user namespace. 6.1's takes
- * no program.
+ * them. 6.12's and 7.2's bpf_base_func_proto() read only prog->aux->token
+ * (none: the capability checks of the initial user namespace) and
+ * prog->sleepable (7.2); 6.1's takes no program.
  */
 static int add_base_protos(void)
 {
@@ -182,7 +182,8 @@ static int add_base_protos(void)
 	aux->prog = prog;
 	for (id = 1; id < __BPF_FUNC_MAX_ID; id++)
 		if (!proto_has_side_effects(id))
-			add_from_proto(id, armjit_syms.bpf_base_func_proto(id, prog));
+			add_from_proto(id, armjit_call_proto(armjit_syms.bpf_base_func_proto,
+							     id, prog));
 	kfree(aux);
 	kfree(prog);
 	return 0;
@@ -322,8 +323,8 @@ static int format_table(char *buf, size_t size)
 }
 
 static ssize_t table_read(struct file *file, struct kobject *kobj,
-			  struct bin_attribute *attr, char *buf, loff_t off,
-			  size_t count)
+			  ARMJIT_BIN_CONST struct bin_attribute *attr, char *buf,
+			  loff_t off, size_t count)
 {
 	size_t size = (ARMJIT_MAX_HELPERS + 1) * 128;
 	char *text;
@@ -500,7 +501,8 @@ static struct attribute *helpers_attrs[] = {
 	NULL,
 };
 
-static struct bin_attribute *helpers_bin_attrs[] = {
+static ARMJIT_BIN_CONST struct bin_attribute *ARMJIT_BIN_CONST
+helpers_bin_attrs[] = {
 	&bin_attr_table,
 	NULL,
 };

@@ -40,9 +40,9 @@ static atomic_t armjit_inflight = ATOMIC_INIT(0);
  * and lets the call through (see armjit_pre_handler). Not a tail call: the
  * result is used after the call, so the return address stays ours.
  */
-static noinline struct bpf_prog *armjit_call_stock(struct bpf_prog *prog)
+static noinline struct bpf_prog *armjit_call_stock(ARMJIT_JIT_PARAMS)
 {
-	struct bpf_prog *ret = armjit_syms.bpf_int_jit_compile(prog);
+	struct bpf_prog *ret = armjit_jit_call(armjit_syms.bpf_int_jit_compile);
 
 	atomic_long_inc(&armjit_stats.stock);
 	return ret;
@@ -55,7 +55,7 @@ static bool armjit_is_extra_pass(const struct bpf_prog *prog)
 }
 
 /* Same prototype as bpf_int_jit_compile(); reached from the kprobe. */
-static struct bpf_prog *armjit_entry(struct bpf_prog *prog)
+static struct bpf_prog *armjit_entry(ARMJIT_JIT_PARAMS)
 {
 	struct bpf_prog *jited = NULL;
 
@@ -69,7 +69,7 @@ static struct bpf_prog *armjit_entry(struct bpf_prog *prog)
 			atomic_long_inc(&armjit_stats.compiled);
 	}
 	if (!jited)
-		jited = armjit_call_stock(prog);
+		jited = armjit_jit_call(armjit_call_stock);
 
 	/* Last use of module data: only the epilogue runs after this. */
 	if (atomic_dec_and_test(&armjit_inflight))
@@ -79,7 +79,7 @@ static struct bpf_prog *armjit_entry(struct bpf_prog *prog)
 
 static int armjit_pre_handler(struct kprobe *p, struct pt_regs *regs)
 {
-	struct bpf_prog *prog = (struct bpf_prog *)regs->ARM_r0;
+	struct bpf_prog *prog = (struct bpf_prog *)regs->ARMJIT_JIT_PROG_REG;
 
 	/* Our own call to the stock JIT (armjit_call_stock) goes through. */
 	if (within_module(regs->ARM_lr, THIS_MODULE))
@@ -104,6 +104,8 @@ static void armjit_post_handler(struct kprobe *p, struct pt_regs *regs,
 				unsigned long flags)
 {
 }
+
+static_assert(__same_type(&armjit_entry, &bpf_int_jit_compile));
 
 static struct kprobe armjit_kp = {
 	.symbol_name	= "bpf_int_jit_compile",

@@ -9,7 +9,40 @@
 
 #include <linux/kernel.h>
 #include <linux/kprobes.h>
+#include <linux/vmalloc.h>
+#include <linux/set_memory.h>
 #include "armjit.h"
+
+/*
+ * Each function armjit calls through a pointer must have the type the
+ * kernel declares for it: a prototype that drifted (7.2 added env to
+ * bpf_int_jit_compile()) fails the build here instead of corrupting a
+ * call.
+ */
+#define CHECK_PROTO(name) \
+	static_assert(__same_type(&name, armjit_syms.name), \
+		      "armjit's prototype of " #name "() differs from the kernel's")
+
+CHECK_PROTO(bpf_int_jit_compile);
+CHECK_PROTO(bpf_jit_binary_alloc);
+CHECK_PROTO(bpf_jit_binary_free);
+CHECK_PROTO(bpf_jit_blind_constants);
+CHECK_PROTO(bpf_jit_prog_release_other);
+CHECK_PROTO(set_memory_ro);
+CHECK_PROTO(set_memory_x);
+CHECK_PROTO(find_vm_area);
+CHECK_PROTO(bpf_base_func_proto);
+CHECK_PROTO(bpf_prog_fill_jited_linfo);
+
+/* Those that differ between kernels: as armjit_compat.h expects them. */
+#define CHECK_COMPAT(name, ret, params) \
+	static_assert(__same_type(&name, (ret(*)(params))NULL), \
+		      #name "() is not as armjit_compat.h expects for this kernel")
+
+CHECK_COMPAT(bpf_int_jit_compile, struct bpf_prog *, ARMJIT_JIT_PARAMS);
+CHECK_COMPAT(bpf_jit_blind_constants, struct bpf_prog *, ARMJIT_BLIND_PARAMS);
+CHECK_COMPAT(bpf_base_func_proto, const struct bpf_func_proto *,
+	     ARMJIT_PROTO_PARAMS);
 
 struct armjit_syms armjit_syms;
 

@@ -2519,8 +2519,6 @@ static int emit_atomic(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 	int loop, out = -1;
 	u8 r;
 
-	if (BPF_SIZE(insn->code) != BPF_W && !dw)
-		return -EINVAL;
 	switch (op) {
 	case BPF_ADD:
 	case BPF_AND:
@@ -2536,6 +2534,8 @@ static int emit_atomic(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 	default:
 		return -EOPNOTSUPP;
 	}
+	if (BPF_SIZE(insn->code) != BPF_W && !dw)
+		return -EINVAL;
 
 	if (emit_atomic_plain(ctx, insn, dw))
 		return 0;
@@ -3371,6 +3371,32 @@ int armjit_find_map_calls(struct armjit_ctx *ctx, struct armjit_site *sites,
 	return n;
 }
 
+/*
+ * Instructions newer verifiers (7.2) hand a 32-bit JIT that armjit leaves
+ * to the kernel, found before any analysis models them wrongly:
+ * indirect jumps (JA | X through an insn array, whose jitted offsets the
+ * JIT must also fill in), load-acquire and store-release. The stock JIT
+ * refuses them too, so the kernel does as it would without armjit.
+ */
+static bool insns_known(const struct armjit_ctx *ctx)
+{
+	const struct bpf_insn *insn;
+	int i;
+
+	for (i = 0; i < ctx->len; i++) {
+		insn = &ctx->insns[i];
+		if ((BPF_CLASS(insn->code) == BPF_JMP ||
+		     BPF_CLASS(insn->code) == BPF_JMP32) &&
+		    BPF_OP(insn->code) == BPF_JA && BPF_SRC(insn->code) == BPF_X)
+			return false;
+		if (BPF_CLASS(insn->code) == BPF_STX &&
+		    BPF_MODE(insn->code) == BPF_ATOMIC &&
+		    (insn->imm == BPF_LOAD_ACQ || insn->imm == BPF_STORE_REL))
+			return false;
+	}
+	return true;
+}
+
 int armjit_build(struct armjit_ctx *ctx)
 {
 	/* the analyses, once for the program (not each pass) */
@@ -3378,6 +3404,8 @@ int armjit_build(struct armjit_ctx *ctx)
 		     ctx->analysed_len != ctx->len;
 	int i, ret;
 
+	if (fresh && !insns_known(ctx))
+		return -EOPNOTSUPP;
 	ctx->idx = 0;
 	ctx->flags = is_leaf(ctx) ? FLAG_LEAF : 0;
 	ctx->sp_adj = 0;

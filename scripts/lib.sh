@@ -6,8 +6,11 @@
 #	6.1-lpae	bookworm linux-image-armmp-lpae
 #	6.1-rt		bookworm linux-image-rt-armmp
 #	6.12, 6.12-lpae	the same from bookworm-backports (private apt lists)
-# The package names (ABI, version) are resolved from the metapackage, never
-# hard-coded.
+#	trixie, trixie-lpae	Debian 13's armmp, armmp-lpae (private lists)
+#	sid		Debian unstable's armmp (private lists)
+# The package names (ABI, version, upstream series) are resolved from the
+# metapackage, never hard-coded. A new kernel is one line in the case below
+# (and, if its kbuild can't run here, KBUILD_FROM_SOURCE=1).
 #
 # Cache layout (git-ignored; ARMJIT_CACHE overrides the place):
 #	.cache/<KERNEL>/debs/	the downloaded .debs
@@ -18,14 +21,21 @@
 #	.cache/<KERNEL>/env	shell assignments: KERNEL KV KPKGVER KSERIES
 #				KROOT HDRS VMLINUZ MODDIR DTBDIR BUSYBOX
 #				SRCDIR SRCTAR (load it with load_kenv)
-#	.cache/src-<series>/	the linux-source-<series> .deb of the image's
+#	.cache/src-<name>/	the linux-source-<series> .deb of the image's
 #				version (scripts/fetch-source), shared by all
-#				flavours of that series:
+#				flavours of a kernel (<name>: KERNEL up to its
+#				first '-': 6.1, 6.12, trixie, sid; bookworm-
+#				backports' and trixie's 6.12 differ):
 #	    linux-source-<series>.tar.xz   the whole tree, as shipped
+#	    linux-source -> linux-source-<series>/
 #	    linux-source-<series>/         a subset of it (checkpatch, BPF
 #				selftests, tools/lib/bpf, ...; see SRC_PATHS).
 #				Need more? src_extract PATH... adds paths.
-#	.cache/apt-<suite>/	private apt sources and lists (backports)
+#	.cache/apt-<suite>/	private apt sources and lists (backports,
+#				trixie, sid)
+#	.cache/kbuild-<KV>/	kbuild host programs built from linux-source
+#				(KBUILD_FROM_SOURCE: the suite's amd64
+#				linux-kbuild needs a newer libc than the host's)
 
 ARMJIT_ROOT=$(cd "$(dirname "$0")/.." && pwd)
 [ -f "$ARMJIT_ROOT/scripts/lib.sh" ] ||
@@ -40,23 +50,32 @@ CROSS_COMPILE=${CROSS_COMPILE:-arm-linux-gnueabihf-}
 msg() { echo "${0##*/}: $*" >&2; }
 die() { msg "$*"; exit 1; }
 
-# KERNEL -> META (image metapackage, armhf), KSERIES, SUITE ("" = the
-# system's sources, else a suite reached through private lists).
+# KERNEL -> META (image metapackage, armhf), SUITE ("" = the system's
+# sources, else a suite reached through private lists; "-backports" is the
+# system's), KBUILD_FROM_SOURCE (1: the amd64 linux-kbuild of the suite
+# can't run on the host; scripts/build-kbuild makes its programs).
+# The upstream series (KSERIES) comes from the image's name.
+KBUILD_FROM_SOURCE=0
 case $KERNEL in
-6.1)		META=linux-image-armmp;		KSERIES=6.1;  SUITE= ;;
-6.1-lpae)	META=linux-image-armmp-lpae;	KSERIES=6.1;  SUITE= ;;
-6.1-rt)		META=linux-image-rt-armmp;	KSERIES=6.1;  SUITE= ;;
-6.12)		META=linux-image-armmp;		KSERIES=6.12; SUITE=backports ;;
-6.12-lpae)	META=linux-image-armmp-lpae;	KSERIES=6.12; SUITE=backports ;;
-*)		die "unknown KERNEL=$KERNEL (6.1 6.1-lpae 6.1-rt 6.12 6.12-lpae)" ;;
+6.1)		META=linux-image-armmp;		SUITE= ;;
+6.1-lpae)	META=linux-image-armmp-lpae;	SUITE= ;;
+6.1-rt)		META=linux-image-rt-armmp;	SUITE= ;;
+6.12)		META=linux-image-armmp;		SUITE=-backports ;;
+6.12-lpae)	META=linux-image-armmp-lpae;	SUITE=-backports ;;
+trixie)		META=linux-image-armmp;		SUITE=trixie ;;
+trixie-lpae)	META=linux-image-armmp-lpae;	SUITE=trixie ;;
+sid)		META=linux-image-armmp;		SUITE=sid ;;
+*)		die "unknown KERNEL=$KERNEL (6.1 6.1-lpae 6.1-rt 6.12 6.12-lpae trixie trixie-lpae sid)" ;;
 esac
+case $SUITE in trixie|sid) KBUILD_FROM_SOURCE=1 ;; esac
+SRCKEY=${KERNEL%%-*}
 
-# Private apt configuration for SUITE (bookworm-backports): its own sources
-# list (the mirror the system uses, armhf and amd64) and lists directory, so
-# the system's apt state is never touched.
+# Private apt configuration for SUITE: its own sources list (the mirror the
+# system uses, armhf and amd64) and lists directory, so the system's apt
+# state is never touched.
 if [ -n "$SUITE" ]; then
 	CODENAME=$(. /etc/os-release && echo "$VERSION_CODENAME")
-	SUITE=$CODENAME-$SUITE
+	case $SUITE in -*) SUITE=$CODENAME$SUITE ;; esac
 	PRIV=$CACHE/apt-$SUITE
 	APT_OPTS="$APT_OPTS -o Dir::Etc::sourcelist=$PRIV/sources.list
 		-o Dir::Etc::sourceparts=$PRIV/parts.d

@@ -501,6 +501,47 @@ static const struct static_case special_progs[] = {
 };
 
 static const struct static_case malformed_progs[] = {
+	/*
+	 * Valid for 7.2's verifier on a 32-bit arch but left to the kernel
+	 * (armjit_translate.c, insns_known()): -EOPNOTSUPP, before any
+	 * analysis.
+	 */
+	{
+		"declined (7.2): load-acquire, byte",
+		{ MOV64_IMM(R0, 0), ATOMIC_OP(BPF_B, BPF_LOAD_ACQ, R0, R10, -8),
+		  EXIT() },
+		.flags = F_EXPECT_ERR | F_DECLINE,
+	},
+	{
+		"declined (7.2): load-acquire, word",
+		{ MOV64_IMM(R0, 0), ATOMIC_OP(BPF_W, BPF_LOAD_ACQ, R0, R10, -8),
+		  EXIT() },
+		.flags = F_EXPECT_ERR | F_DECLINE,
+	},
+	{
+		"declined (7.2): store-release, half",
+		{ MOV64_IMM(R0, 0), ATOMIC_OP(BPF_H, BPF_STORE_REL, R10, R0, -8),
+		  EXIT() },
+		.flags = F_EXPECT_ERR | F_DECLINE,
+	},
+	{
+		"declined (7.2): store-release, word, after a jump",
+		{ MOV64_IMM(R0, 0), JA(0),
+		  ATOMIC_OP(BPF_W, BPF_STORE_REL, R10, R0, -8), EXIT() },
+		.flags = F_EXPECT_ERR | F_DECLINE,
+	},
+	{
+		"declined (7.2): indirect jump (gotox)",
+		{ MOV64_IMM(R0, 0), MOV64_IMM(R1, 0),
+		  INSN(BPF_JMP | BPF_JA | BPF_X, R1, 0, 0, 0), EXIT() },
+		.flags = F_EXPECT_ERR | F_DECLINE,
+	},
+	{
+		"declined (7.2): indirect jump (gotox, JMP32)",
+		{ MOV64_IMM(R0, 0), MOV64_IMM(R1, 0),
+		  INSN(BPF_JMP32 | BPF_JA | BPF_X, R1, 0, 0, 0), EXIT() },
+		.flags = F_EXPECT_ERR | F_DECLINE,
+	},
 	{
 		"malformed: unknown opcode 0xff",
 		{ MOV64_IMM(R0, 0), INSN(0xff, 0, 0, 0, 0), EXIT() },

@@ -106,6 +106,7 @@ bool is_pseudo_call(const struct bpf_insn *in);
 #define F_ZEXT_INSERT	0x10	/* insert the verifier's zext after 32-bit defs */
 #define F_BLIND		0x20	/* constant blinding through BPF_REG_AX */
 #define F_EXPECT_ERR	0x40	/* malformed: JIT must return -EINVAL/-EOPNOTSUPP */
+#define F_DECLINE	0x80	/* with F_EXPECT_ERR: -EOPNOTSUPP only (stock JIT's) */
 
 struct test_case {
 	const char *name;

@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Guest test: instructions a newer verifier (6.15+, 7.2 here) hands a
+ * 32-bit JIT that armjit declines (armjit_translate.c, insns_known()):
+ * load-acquire and store-release. Each program is loaded and run with
+ * armjit off and on (bpf_jit_enable=1 both times); the kernel must do the
+ * same both times (load result, return value, JIT'ed or not), and with
+ * armjit on the program must reach armjit and go on to the stock JIT
+ * (its "failed" and "stock" counters). On kernels whose verifier rejects
+ * them (6.1, 6.12) both loads fail alike. Static armhf, raw bpf(2), KTAP.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+#include <linux/bpf.h>
+
+#define ENABLED	"/sys/kernel/armjit/enabled"
+#define STATS	"/sys/kernel/armjit/stats"
+
+#ifndef BPF_LOAD_ACQ
+#define BPF_LOAD_ACQ	0x100
+#define BPF_STORE_REL	0x110
+#endif
+
+#define INSN(c, d, s, o, i) \
+	((struct bpf_insn){ .code = (c), .dst_reg = (d), .src_reg = (s), \
+			    .off = (o), .imm = (i) })
+#define MOV_K(d, k)	INSN(BPF_ALU64 | BPF_MOV | BPF_K, d, 0, 0, k)
+#define STX_W(d, s, o)	INSN(BPF_STX | BPF_MEM | BPF_W, d, s, o, 0)
+#define LDX_W(d, s, o)	INSN(BPF_LDX | BPF_MEM | BPF_W, d, s, o, 0)
+#define ATOMIC(sz, op, d, s, o)	INSN(BPF_STX | BPF_ATOMIC | (sz), d, s, o, op)
+#define EXIT()		INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0)
+
+struct prog {
+	const char *name;
+	struct bpf_insn insns[8];
+	int len;
+};
+
+/* each returns 42 when run */
+static const struct prog progs[] = {
+	{ "load-acquire W", {
+		MOV_K(2, 42), STX_W(10, 2, -8),
+		ATOMIC(BPF_W, BPF_LOAD_ACQ, 0, 10, -8), EXIT() }, 4 },
+	{ "load-acquire B", {
+		MOV_K(2, 42), STX_W(10, 2, -8),
+		ATOMIC(BPF_B, BPF_LOAD_ACQ, 0, 10, -8), EXIT() }, 4 },
+	{ "store-release W", {
+		MOV_K(2, 42), ATOMIC(BPF_W, BPF_STORE_REL, 10, 2, -8),
+		LDX_W(0, 10, -8), EXIT() }, 4 },
+	{ "store-release H", {
+		MOV_K(2, 42), STX_W(10, 2, -8),
+		ATOMIC(BPF_H, BPF_STORE_REL, 10, 2, -8),
+		LDX_W(0, 10, -8), EXIT() }, 5 },
+};
+
+#define ARRAY_LEN	(sizeof(progs) / sizeof(progs[0]))
+
+static int nr, failed;
+
+static void result(int ok, const char *fmt, const char *name)
+{
+	printf("%sok %d ", ok ? "" : "not ", ++nr);
+	printf(fmt, name);
+	printf("\n");
+	if (!ok)
+		failed++;
+}
+
+static int sys_bpf(int cmd, union bpf_attr *attr)
+{
+	return syscall(__NR_bpf, cmd, attr, sizeof(*attr));
+}
+
+static void put(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY);
+
+	if (fd >= 0) {
+		if (write(fd, val, strlen(val)) < 0)
+			perror(path);
+		close(fd);
+	}
+}
+
+static long stat_of(const char *name)
+{
+	char line[64];
+	long v = -1, x;
+	FILE *f = fopen(STATS, "r");
+	size_t n = strlen(name);
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, name, n) && line[n] == ' ' &&
+		    sscanf(line + n, "%ld", &x) == 1)
+			v = x;
+	fclose(f);
+	return v;
+}
+
+struct outcome {
+	int load_err;		/* 0 or errno */
+	int run_err;
+	unsigned int retval;
+	int jited;
+};
+
+static void run(const struct prog *p, struct outcome *o)
+{
+	static char log[4096];
+	unsigned char pkt[64] = { 0 };
+	struct bpf_prog_info info;
+	union bpf_attr a;
+	int fd;
+
+	memset(o, 0, sizeof(*o));
+	memset(&a, 0, sizeof(a));
+	a.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
+	a.insns = (unsigned long)p->insns;
+	a.insn_cnt = p->len;
+	a.license = (unsigned long)"GPL";
+	a.log_buf = (unsigned long)log;
+	a.log_size = sizeof(log);
+	a.log_level = 1;
+	log[0] = 0;
+	fd = sys_bpf(BPF_PROG_LOAD, &a);
+	if (fd < 0) {
+		o->load_err = errno;
+		printf("# %s: load: %s; %.200s\n", p->name, strerror(errno), log);
+		return;
+	}
+	memset(&a, 0, sizeof(a));
+	a.test.prog_fd = fd;
+	a.test.data_in = (unsigned long)pkt;
+	a.test.data_size_in = sizeof(pkt);
+	a.test.repeat = 1;
+	if (sys_bpf(BPF_PROG_TEST_RUN, &a))
+		o->run_err = errno;
+	o->retval = a.test.retval;
+	memset(&info, 0, sizeof(info));
+	memset(&a, 0, sizeof(a));
+	a.info.bpf_fd = fd;
+	a.info.info_len = sizeof(info);
+	a.info.info = (unsigned long)&info;
+	if (!sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &a))
+		o->jited = info.jited_prog_len > 0;
+	close(fd);
+}
+
+int main(void)
+{
+	struct outcome off, on;
+	long failed0, stock0;
+	size_t i;
+
+	printf("TAP version 13\n1..%zu\n", 2 * ARRAY_LEN);
+	put("/proc/sys/net/core/bpf_jit_enable", "1");
+	for (i = 0; i < ARRAY_LEN; i++) {
+		const struct prog *p = &progs[i];
+
+		put(ENABLED, "0");
+		run(p, &off);
+		put(ENABLED, "1");
+		failed0 = stat_of("failed");
+		stock0 = stat_of("stock");
+		run(p, &on);
+		put(ENABLED, "0");
+		printf("# %s: armjit off: load %d run %d retval %u jited %d; on: load %d run %d retval %u jited %d\n",
+		       p->name, off.load_err, off.run_err, off.retval, off.jited,
+		       on.load_err, on.run_err, on.retval, on.jited);
+		result(!memcmp(&off, &on, sizeof(off)) &&
+		       (off.load_err || (!off.run_err && off.retval == 42)),
+		       "%s: the kernel does the same with armjit on", p->name);
+		if (off.load_err) {
+			printf("ok %d %s: armjit declines it # SKIP the verifier rejects it here\n",
+			       ++nr, p->name);
+			continue;
+		}
+		result(stat_of("failed") == failed0 + 1 &&
+		       stat_of("stock") == stock0 + 1,
+		       "%s: armjit declines it, the stock JIT gets it", p->name);
+	}
+	return failed ? 1 : 0;
+}
