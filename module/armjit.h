@@ -53,6 +53,7 @@ struct armjit_syms {
 extern struct armjit_syms armjit_syms;
 
 int armjit_resolve_syms(void);
+unsigned long armjit_lookup_name(const char *name);
 
 /*
  * Compile @prog with armjit. Returns the JIT'ed program (possibly a blinded
