@@ -53,6 +53,7 @@ struct armjit_syms {
 extern struct armjit_syms armjit_syms;
 
 int armjit_resolve_syms(void);
+unsigned long armjit_lookup_name(const char *name);
 
 /* Fault injection (debugfs armjit/fail_nth): the n-th point of a compile. */
 extern unsigned int armjit_fail_nth;

@@ -63,6 +63,12 @@ static int find_kallsyms_lookup_name(void)
 	return lookup_name ? 0 : -ENOENT;
 }
 
+/* A kernel function by name, or 0 (after armjit_resolve_syms()). */
+unsigned long armjit_lookup_name(const char *name)
+{
+	return lookup_name ? lookup_name(name) : 0;
+}
+
 #define SYM(name) { #name, (void **)&armjit_syms.name }
 
 static const struct {

@@ -9,4 +9,9 @@
 dir=$(cd "$(dirname "$0")" && pwd)
 [ -e /proc/self ] || mount -t proc proc /proc
 [ -d /sys/kernel ] || mount -t sysfs sysfs /sys
-exec "$dir/armjit-selftests" --dir "$dir" "$@"
+"$dir/armjit-selftests" --dir "$dir" "$@"
+st=$?
+# armjit's counters (calls_default: calls without helper metadata)
+[ -r /sys/kernel/armjit/stats ] &&
+	echo "# armjit stats: $(tr '\n' ' ' </sys/kernel/armjit/stats)"
+exit $st

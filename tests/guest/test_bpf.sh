@@ -49,6 +49,7 @@ for suite in test_bpf test_tail_calls test_skb_segment; do
 done
 
 ktap_diag "$(cat $A/stats | tr '\n' ' ')"
+ktap_diag "helper table: $(grep -vc '^#' $A/helpers/table) entries, default ones: $(grep ' default' $A/helpers/table | cut -d' ' -f1 | tr '\n' ' ')"
 [ -n "$stock0" ] && [ "$(armjit_stat stock)" = "$stock0" ]
 ktap_result $? "no program handed to the stock JIT"
 

@@ -1289,6 +1289,7 @@ static void run_all(void)
 	cases_misc();
 	cases_blind();
 	cases_peephole();
+	cases_hmeta();
 }
 
 int main(int argc, char **argv)

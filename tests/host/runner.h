@@ -219,6 +219,7 @@ void cases_subprog(void);
 void cases_misc(void);
 void cases_blind(void);
 void cases_peephole(void);
+void cases_hmeta(void);
 
 /* Test selection: only names containing this substring (NULL: all). */
 extern const char *test_filter;
