@@ -19,7 +19,8 @@
 #                     (PROG=l4lb MODE=armjit|stock REPEAT=100 ALL=1: every insn;
 #                     build/$KERNEL/profile/PROG.MODE.txt)
 #   make checkpatch   checkpatch.pl --no-tree on module/*.[ch]
-#   make dkms-test    Debian's dkms builds armjit in an armhf chroot; boot it (slow)
+#   make dkms-test    Debian's dkms builds armjit in an armhf chroot (bookworm; trixie
+#                     for KERNEL=trixie), boot it (slow)
 #   make stress       stress/: toggle/unload storms, mixed tail calls, blinding,
 #                     sysfs fuzz, differential fuzzing (STRESS_CYCLES=, FUZZ_N=)
 #   make fuzz         the differential fuzzer alone: N=1000 programs from SEED=1;

@@ -29,20 +29,29 @@
  *   ARMJIT_PROTO_PROG	6.12, 7.2: bpf_base_func_proto(id, prog).
  *   ARMJIT_BIN_CONST	7.2: sysfs hands binary attributes const (their
  *			read(), an attribute group's bin_attrs).
+ *   ARMJIT_ZEXT_TRUSTED	0 on 7.2: its verifier leaves out zero-extensions
+ *			a later 64-bit read needs (BPF_F_TEST_RND_HI32
+ *			shows it under the interpreter too, and armjit's
+ *			fuzzer did), so armjit clears the hi word of
+ *			every 32-bit result itself, as without
+ *			verifier_zext.
  */
 #define ARMJIT_KV(a, b)	(ARMJIT_KV_MAJOR == (a) && ARMJIT_KV_MINOR == (b))
 #if ARMJIT_KV(6, 1)
 #define ARMJIT_JIT_ENV		0
 #define ARMJIT_PROTO_PROG	0
 #define ARMJIT_BIN_CONST
+#define ARMJIT_ZEXT_TRUSTED	1
 #elif ARMJIT_KV(6, 12)
 #define ARMJIT_JIT_ENV		0
 #define ARMJIT_PROTO_PROG	1
 #define ARMJIT_BIN_CONST
+#define ARMJIT_ZEXT_TRUSTED	1
 #elif ARMJIT_KV(7, 2)
 #define ARMJIT_JIT_ENV		1
 #define ARMJIT_PROTO_PROG	1
 #define ARMJIT_BIN_CONST	const
+#define ARMJIT_ZEXT_TRUSTED	0
 #else
 #error "armjit knows the internals of 6.1, 6.12 and 7.2 kernels only (README: adding a kernel)"
 #endif

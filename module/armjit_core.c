@@ -530,7 +530,7 @@ struct bpf_prog *armjit_jit_compile(struct bpf_prog *orig)
 	}
 
 	ctx.stack_depth = prog->aux->stack_depth;
-	ctx.verifier_zext = prog->aux->verifier_zext;
+	ctx.verifier_zext = ARMJIT_ZEXT_TRUSTED && prog->aux->verifier_zext;
 	ctx.is_subprog = prog->is_func && prog->aux->func_idx;
 	/* bpf_func returns unsigned int: R0's hi word only to a caller */
 	ctx.ret32 = !ctx.is_subprog;
