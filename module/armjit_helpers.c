@@ -364,14 +364,6 @@ bool armjit_helper_overridden(u32 addr)
 	return ret;
 }
 
-/*
- * Learn what @prog's type can call from its own resolver, asked with
- * @prog itself: the verifier asked that resolver the same questions
- * (about this program) for every helper @prog calls, so no id it calls
- * is new to the resolver; side-effect ids are asked only for functions
- * @prog calls. Classic BPF (type UNSPEC, never verified) calls only
- * builtins and the base helpers: never swept.
- */
 static bool may_sweep(const struct bpf_prog *prog)
 {
 	/*
@@ -387,6 +379,14 @@ static bool may_sweep(const struct bpf_prog *prog)
 	       has_capability_noaudit(current, CAP_SYS_ADMIN);
 }
 
+/*
+ * Learn what @prog's type can call from its own resolver, asked with
+ * @prog itself: the verifier asked that resolver the same questions
+ * (about this program) for every helper @prog calls, so no id it calls
+ * is new to the resolver; side-effect ids are asked only for functions
+ * @prog calls. Classic BPF (type UNSPEC, never verified) calls only
+ * builtins and the base helpers: never swept.
+ */
 static void sweep_prog(const struct bpf_prog *prog, const u32 *addrs, int n)
 {
 	struct resolve_arg a = { .prog = prog };
