@@ -371,6 +371,21 @@ bool armjit_helper_overridden(u32 addr)
 	return ret;
 }
 
+static bool may_sweep(const struct bpf_prog *prog)
+{
+	/*
+	 * A subprogram's bpf_prog has no BPF token (6.12): its resolver
+	 * would check capabilities in the initial user namespace, which the
+	 * verifier of a program loaded with a token did not. Asked without
+	 * auditing: only a loader those checks can't fail for sweeps.
+	 */
+	if (!prog->is_func)
+		return true;
+	return (has_capability_noaudit(current, CAP_BPF) &&
+		has_capability_noaudit(current, CAP_PERFMON)) ||
+	       has_capability_noaudit(current, CAP_SYS_ADMIN);
+}
+
 /*
  * Learn what @prog's type can call from its own resolver, asked with
  * @prog itself: the verifier asked that resolver the same questions
@@ -384,7 +399,7 @@ static void sweep_prog(const struct bpf_prog *prog, const u32 *addrs, int n)
 	struct resolve_arg a = { .prog = prog };
 	int type = prog->type, err;
 
-	if (type <= 0 || type >= ARMJIT_MAX_TYPES)
+	if (type <= 0 || type >= ARMJIT_MAX_TYPES || !may_sweep(prog))
 		return;
 	a.fn = type_resolver[type];
 	if (!a.fn)
@@ -470,7 +485,16 @@ int armjit_helpers_for_prog(const struct bpf_prog *prog,
 	return 0;
 }
 
-#define LINE_MAX_LEN	(ARMJIT_NAME_LEN + 80 + 24 * ARMJIT_MAX_TYPES)
+/* a line's bound: the fixed fields, then every type name */
+static size_t line_max_len(void)
+{
+	size_t len = ARMJIT_NAME_LEN + 80;
+	int k;
+
+	for (k = 0; k < ARMJIT_MAX_TYPES; k++)
+		len += (type_names[k] ? strlen(type_names[k]) : 8) + 1;
+	return len;
+}
 
 static int format_entry(char *buf, size_t size, const struct armjit_helper *h,
 			bool show_addr)
@@ -526,7 +550,7 @@ static ssize_t table_read(struct file *file, struct kobject *kobj,
 	memcpy(copy, table.h, n * sizeof(*copy));
 	mutex_unlock(&helpers_lock);
 
-	size = (n + 1) * LINE_MAX_LEN;
+	size = (n + 1) * line_max_len();
 	text = kvmalloc(size, GFP_KERNEL);
 	if (!text) {
 		kvfree(copy);
