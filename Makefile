@@ -18,6 +18,8 @@
 #                     build/$KERNEL/profile/PROG.MODE.txt)
 #   make checkpatch   checkpatch.pl --no-tree on module/*.[ch]
 #   make dkms-test    Debian's dkms builds armjit in an armhf chroot; boot it (slow)
+#   make deb          build/deb/armjit-dkms_<version>_all.deb (debhelper,
+#                     dh-dkms) and lintian on it (fails on errors/warnings)
 #   make stress       stress/: toggle/unload storms, mixed tail calls, blinding,
 #                     sysfs fuzz, differential fuzzing (STRESS_CYCLES=, FUZZ_N=)
 #   make fuzz         the differential fuzzer alone: N=1000 programs from SEED=1;
@@ -35,7 +37,7 @@ export KERNEL
 
 VM := scripts/vm --cpu $(CPU)
 
-.PHONY: all module setup fetch check check-all test-bpf selftests demo bench profile checkpatch dkms-test stress fuzz clean
+.PHONY: all module setup fetch check check-all test-bpf selftests demo bench profile checkpatch dkms-test deb stress fuzz clean
 
 all: module
 
@@ -85,6 +87,9 @@ checkpatch: fetch
 
 dkms-test: fetch
 	@tests/dkms/dkms-test
+
+deb:
+	@scripts/deb
 
 clean:
 	rm -rf build
