@@ -18,6 +18,10 @@
 #                     build/$KERNEL/profile/PROG.MODE.txt)
 #   make checkpatch   checkpatch.pl --no-tree on module/*.[ch]
 #   make dkms-test    Debian's dkms builds armjit in an armhf chroot; boot it (slow)
+#   make system-test  a whole Debian armhf system (SUITE=trixie or bookworm)
+#                     with the .deb installed by apt, booted in QEMU with armjit
+#                     on from the first BPF program: systemd, seccomp, cgroup and
+#                     socket filters, apt remove (tests/system/; slow)
 #   make deb          build/deb/armjit-dkms_<version>_all.deb (debhelper,
 #                     dh-dkms) and lintian on it (fails on errors/warnings)
 #   make stress       stress/: toggle/unload storms, mixed tail calls, blinding,
@@ -37,7 +41,7 @@ export KERNEL
 
 VM := scripts/vm --cpu $(CPU)
 
-.PHONY: all module setup fetch check check-all test-bpf selftests demo bench profile checkpatch dkms-test deb stress fuzz clean
+.PHONY: all module setup fetch check check-all test-bpf selftests demo bench profile checkpatch dkms-test deb system-test stress fuzz clean
 
 all: module
 
@@ -90,6 +94,10 @@ dkms-test: fetch
 
 deb:
 	@scripts/deb
+
+SUITE ?= trixie
+system-test:
+	@tests/system/system-test $(SUITE)
 
 clean:
 	rm -rf build
