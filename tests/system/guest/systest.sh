@@ -32,7 +32,7 @@ echo "# $mode boot: $(cat $L/running.txt), $(grep -c . $L/failed.txt) failed uni
 
 if [ "$mode" = armjit ]; then
 	. /usr/local/lib/systest/ktap.sh
-	ktap_plan 13
+	ktap_plan 12
 	st() { sed -n "s/^$1 //p" /sys/kernel/armjit/stats 2>/dev/null; }
 	cp /sys/kernel/armjit/stats $L/stats-boot.txt 2>/dev/null
 	ktap_diag "stats at the end of the boot: $(tr '\n' ' ' <$L/stats-boot.txt)"
