@@ -21,6 +21,12 @@
 #   make checkpatch   checkpatch.pl --no-tree on module/*.[ch]
 #   make dkms-test    Debian's dkms builds armjit in an armhf chroot (bookworm; trixie
 #                     for KERNEL=trixie), boot it (slow)
+#   make system-test  a whole Debian armhf system (SUITE=trixie or bookworm)
+#                     with the .deb installed by apt, booted in QEMU with armjit
+#                     on from the first BPF program: systemd, seccomp, cgroup and
+#                     socket filters, apt remove (tests/system/; slow)
+#   make deb          build/deb/armjit-dkms_<version>_all.deb (debhelper,
+#                     dh-dkms) and lintian on it (fails on errors/warnings)
 #   make stress       stress/: toggle/unload storms, mixed tail calls, blinding,
 #                     sysfs fuzz, differential fuzzing (STRESS_CYCLES=, FUZZ_N=)
 #   make fuzz         the differential fuzzer alone: N=1000 programs from SEED=1;
@@ -39,7 +45,7 @@ export KERNEL
 
 VM := scripts/vm --cpu $(CPU)
 
-.PHONY: all module setup fetch check check-all test-bpf selftests demo bench profile checkpatch dkms-test stress fuzz clean
+.PHONY: all module setup fetch check check-all test-bpf selftests demo bench profile checkpatch dkms-test deb system-test stress fuzz clean
 
 all: module
 
@@ -89,6 +95,13 @@ checkpatch: fetch
 
 dkms-test: fetch
 	@tests/dkms/dkms-test
+
+deb:
+	@scripts/deb
+
+SUITE ?= trixie
+system-test:
+	@tests/system/system-test $(SUITE)
 
 clean:
 	rm -rf build
