@@ -44,6 +44,7 @@
  */
 #include "armjit_jit.h"
 #include "armjit_insn.h"
+#include "armjit_decode.h"
 
 #define TMP_A_LO	ARM_R10		/* dst of a stacked register */
 #define TMP_A_HI	ARM_R11
@@ -68,7 +69,7 @@ static inline int hweight_saved(void)
  * itself. Word 2 is ARMJIT_UDF in every main image, where a stock image
  * has its prologue: armjit's tail calls look there.
  */
-#define ARMJIT_ENTRY_INSN	0xe3a01000
+#define ARMJIT_ENTRY_INSN	arm_mov_i(ARM_R1, 0)
 #define ARMJIT_MARK_WORD	2
 
 /* ctx->flags */
@@ -336,28 +337,26 @@ static bool known(const struct armjit_ctx *ctx, u8 r, u32 val)
 }
 
 /* mov/mvn rd, #imm (S clear), movw/movt: what rd holds after it */
-static bool const_result(const struct armjit_ctx *ctx, u32 insn, u32 *val)
+static bool const_result(const struct armjit_ctx *ctx,
+			 const struct arm_dec *d, u32 *val)
 {
-	u8 rd = (insn >> 12) & 15, rot = ((insn >> 8) & 15) * 2;
-	u32 imm8 = insn & 0xff, imm16 = ((insn >> 4) & 0xf000) | (insn & 0xfff);
-
-	switch (insn & 0x0ff00000) {
-	case 0x03a00000:	/* mov */
-	case 0x03e00000:	/* mvn */
-		*val = rot ? imm8 >> rot | imm8 << (32 - rot) : imm8;
-		if (insn & 0x00400000)
-			*val = ~*val;
-		return true;
-	case 0x03000000:	/* movw */
-		*val = imm16;
-		return true;
-	case 0x03400000:	/* movt */
-		if (!(ctx->kmask & 1U << rd))
+	switch (d->kind) {
+	case ARM_K_DP_IMM:
+		if (d->s || (d->op != ARM_DP_MOV && d->op != ARM_DP_MVN))
 			return false;
-		*val = imm16 << 16 | (ctx->kval[rd] & 0xffff);
+		*val = d->op == ARM_DP_MVN ? ~d->imm : d->imm;
 		return true;
+	case ARM_K_MOVW:
+		*val = d->imm;
+		return true;
+	case ARM_K_MOVT:
+		if (!(ctx->kmask & 1U << d->rd))
+			return false;
+		*val = d->imm << 16 | (ctx->kval[d->rd] & 0xffff);
+		return true;
+	default:
+		return false;
 	}
-	return false;
 }
 
 /* a store to [sp + off, sp + off + n) */
@@ -425,96 +424,100 @@ struct arm_fx {
 	int n;
 };
 
-/* ldr/str/ldrb/strb, or (extra) ldrh/strh/ldrsb/ldrsh/ldrd/strd */
-static bool fx_ls(u32 insn, bool extra, struct arm_fx *fx)
+/* a load or store with an immediate offset (arm_decode(): no writeback) */
+static bool fx_ldst(const struct arm_dec *d, struct arm_fx *fx)
 {
-	u8 rn = (insn >> 16) & 15, rt = (insn >> 12) & 15, op2 = (insn >> 5) & 3;
-	bool l = insn & 1 << 20, p = insn & 1 << 24, w = insn & 1 << 21;
-	bool dual = extra && !l && op2 >= 2;
-	bool imm = extra ? insn & 1 << 22 : !(insn & 1 << 25);
-
-	fx->load = l || (dual && op2 == 2);
-	fx->store = !fx->load;
-	fx->rt = rt;
-	if (!p || w) {
-		if (rn == ARM_SP)
+	fx->load = d->load;
+	fx->store = !d->load;
+	fx->rt = d->rt;
+	if (d->load) {
+		if (sp_or_pc(d->rt) || (d->size == 8 && sp_or_pc(d->rt + 1)))
 			return false;
-		fx->writes |= 1U << rn;
+		fx->writes = 1U << d->rt | (d->size == 8 ? 1U << (d->rt + 1) : 0);
 	}
-	if (fx->load) {
-		if (sp_or_pc(rt) || (dual && sp_or_pc(rt + 1)))
-			return false;
-		fx->writes |= 1U << rt | (dual ? 1U << (rt + 1) : 0);
-	}
-	if (rn != ARM_SP)
+	if (d->rn != ARM_SP)
 		return true;
 	fx->at_sp = true;
-	if (!imm)
-		return !fx->store;	/* a load: only rt changes */
 	fx->sp = true;
-	fx->off = extra ? ((insn >> 4) & 0xf0) | (insn & 0xf) : insn & 0xfff;
-	if (!(insn & 1 << 23))
-		fx->off = -fx->off;
-	if (extra)
-		fx->n = dual ? 8 : op2 == 2 ? 1 : 2;
-	else
-		fx->n = insn & 1 << 22 ? 1 : 4;
-	fx->word = fx->n >= 4;
+	fx->off = d->off;
+	fx->n = d->size;
+	fx->word = d->size >= 4;
 	return true;
 }
 
+/*
+ * What arm_decode() found, for the scratch cache and the kept-back
+ * stores. Multiplies and exclusives count the register after the one in
+ * bits 15:12 and the one in 19:16 as written, rev and the extends as
+ * not followed: what the decoder before armjit_decode.h did (the images
+ * depend on it).
+ */
 static bool arm_fx(u32 insn, struct arm_fx *fx)
 {
-	u8 rn = (insn >> 16) & 15, rd = (insn >> 12) & 15;
-	u8 op = (insn >> 21) & 15;
+	struct arm_dec d;
+	u8 f12, f16;
 
 	memset(fx, 0, sizeof(*fx));
-	if (insn >> 28 == 0xf)
-		return (insn & 0xfffffff0) == 0xf57ff050;	/* dmb */
-	switch ((insn >> 25) & 7) {
-	case 5:			/* b; bl is a call */
-		fx->branch = true;
-		return !(insn & 1 << 24);
-	case 0:
-	case 1:
-		if ((insn & 0x0ffffff0) == 0x012fff10) {	/* bx */
-			fx->branch = true;
-			return true;
-		}
-		if ((insn & 0x0ffffff0) == 0x012fff30)	/* blx rm: a call */
-			return false;
-		if (!(insn & 1 << 25) && (insn & 0x90) == 0x90) {
-			if (insn & 0x60)
-				return fx_ls(insn, true, fx);
-			/* multiplies, ldrex(d)/strex(d) (never at sp) */
-			if (sp_or_pc(rd) || sp_or_pc(rd + 1) || sp_or_pc(rn))
-				return false;
-			fx->writes = 1U << rd | 1U << (rd + 1) | 1U << rn;
-			fx->store = insn & 1 << 24;	/* strex */
-			return true;
-		}
-		/* data processing, movw/movt: rd unless tst/teq/cmp/cmn */
-		if (op >= 8 && op <= 11 && (insn & 1 << 20))
-			return true;
-		if (sp_or_pc(rd))
-			return false;
-		fx->writes = 1U << rd;
+	if (!arm_decode(insn, &d))
+		return false;
+	f12 = arm_field(insn, ARM_RD_SHIFT);
+	f16 = arm_field(insn, ARM_RN_SHIFT);
+	switch (d.kind) {
+	case ARM_K_DMB:
 		return true;
-	case 2:
-	case 3:
-		if ((insn & 1 << 25) && (insn & 1 << 4)) {
-			/*
-			 * media: rev, uxth...; udiv/sdiv have 1111 in 15:12
-			 * and rd in 19:16
-			 */
-			if ((rd != ARM_PC && sp_or_pc(rd)) || sp_or_pc(rn))
-				return false;
-			fx->writes = (rd != ARM_PC ? 1U << rd : 0) | 1U << rn;
-			return true;
-		}
-		return fx_ls(insn, false, fx);
+	case ARM_K_B:
+	case ARM_K_BX:
+		fx->branch = true;
+		return true;
+	case ARM_K_BL:			/* calls */
+		fx->branch = true;
+		return false;
+	case ARM_K_MUL:
+	case ARM_K_MLA:
+	case ARM_K_MLS:
+	case ARM_K_UMULL:
+	case ARM_K_LDREX:
+	case ARM_K_STREX:
+	case ARM_K_LDREXD:
+	case ARM_K_STREXD:
+		if (sp_or_pc(f12) || sp_or_pc(f12 + 1) || sp_or_pc(f16))
+			return false;
+		fx->writes = 1U << f12 | 1U << (f12 + 1) | 1U << f16;
+		/* exclusives (never at sp) */
+		fx->store = d.kind != ARM_K_MUL && d.kind != ARM_K_MLA &&
+			    d.kind != ARM_K_MLS && d.kind != ARM_K_UMULL;
+		return true;
+	case ARM_K_UDIV:
+	case ARM_K_SDIV:
+		if (sp_or_pc(d.rd))
+			return false;
+		fx->writes = 1U << d.rd;
+		return true;
+	case ARM_K_DP_IMM:
+	case ARM_K_DP_RSI:
+	case ARM_K_DP_RSR:
+	case ARM_K_MOVW:
+	case ARM_K_MOVT:
+		if (d.kind != ARM_K_MOVW && d.kind != ARM_K_MOVT &&
+		    d.op >= ARM_DP_TST && d.op <= ARM_DP_CMN)
+			return true;	/* flags only */
+		if (sp_or_pc(d.rd))
+			return false;
+		fx->writes = 1U << d.rd;
+		return true;
+	case ARM_K_LDST:
+		return fx_ldst(&d, fx);
+	case ARM_K_LDR_R:
+		fx->load = true;
+		fx->rt = d.rt;
+		if (sp_or_pc(d.rt))
+			return false;
+		fx->writes = 1U << d.rt;
+		fx->at_sp = d.rn == ARM_SP;	/* a load: only rt changes */
+		return true;
+	default:	/* blx, push/pop, rev and extends, udf */
+		return false;
 	}
-	return false;	/* ldm/stm (push, pop), coprocessor, svc */
 }
 
 /*
@@ -523,18 +526,18 @@ static bool arm_fx(u32 insn, struct arm_fx *fx)
  */
 static bool cache_decode(struct armjit_ctx *ctx, u32 insn)
 {
-	bool al = insn >> 28 == ARM_COND_AL;
-	u8 rd = (insn >> 12) & 15;
 	struct arm_fx fx;
+	struct arm_dec d;
 	u32 val = 0;
-	bool k;
+	bool al, k;
 	int r;
 
 	if (!arm_fx(insn, &fx))
 		return false;
+	arm_decode(insn, &d);
+	al = d.cond == ARM_COND_AL;
 	/* mov/mvn/movw/movt of a constant (movt: rd's lo half known) */
-	k = al && fx.writes == 1U << rd && !fx.load &&
-	    const_result(ctx, insn, &val);
+	k = al && const_result(ctx, &d, &val);
 	for (r = 0; r < 15; r++)
 		if (fx.writes & 1U << r)
 			cache_forget(ctx, r);
@@ -550,8 +553,8 @@ static bool cache_decode(struct armjit_ctx *ctx, u32 insn)
 		}
 	}
 	if (k) {
-		ctx->kmask |= 1U << rd;
-		ctx->kval[rd] = val;
+		ctx->kmask |= 1U << d.rd;
+		ctx->kval[d.rd] = val;
 	}
 	return true;
 }
@@ -563,8 +566,10 @@ static bool cache_decode(struct armjit_ctx *ctx, u32 insn)
  */
 static u16 undecoded_writes(u32 insn)
 {
-	if ((insn & 0x0f000000) == 0x0b000000 ||
-	    (insn & 0x0ffffff0) == 0x012fff30)
+	struct arm_dec d;
+
+	arm_decode(insn, &d);
+	if (d.kind == ARM_K_BL || d.kind == ARM_K_BLX_R)
 		return 0x100f | 1 << ARM_LR;
 	return 0;
 }
@@ -575,23 +580,18 @@ static u16 undecoded_writes(u32 insn)
  */
 static bool cache_hit(const struct armjit_ctx *ctx, u32 insn)
 {
-	s32 off;
-	u8 rt = (insn >> 12) & 15;
+	struct arm_dec d;
 	u32 val;
 
-	if ((insn >> 28) != ARM_COND_AL)
+	if (!arm_decode(insn, &d) || d.cond != ARM_COND_AL)
 		return false;
-	/* ldr/str rt, [sp, #imm] (L bit either) */
-	if ((insn & 0xff6f0000) == 0xe50d0000)
-		return (insn & 1 << 23) && cache_has(ctx, rt, insn & 0xfff);
-	/* ldrd/strd rt, [sp, #imm] (1101 or 1111 in bits 7:4) */
-	if ((insn & 0xff7f00d0) == 0xe14d00d0) {
-		off = ((insn >> 4) & 0xf0) | (insn & 0xf);
-		return (insn & 1 << 23) && cache_has(ctx, rt, off) &&
-		       cache_has(ctx, rt + 1, off + 4);
-	}
-	if (!sp_or_pc(rt) && const_result(ctx, insn, &val))
-		return known(ctx, rt, val);
+	/* ldr/str rt, [sp, #+imm], ldrd/strd */
+	if (d.kind == ARM_K_LDST && d.rn == ARM_SP && d.off >= 0 &&
+	    !d.sign && (d.size == 4 || d.size == 8))
+		return cache_has(ctx, d.rt, d.off) &&
+		       (d.size == 4 || cache_has(ctx, d.rt + 1, d.off + 4));
+	if (!sp_or_pc(d.rd) && const_result(ctx, &d, &val))
+		return known(ctx, d.rd, val);
 	return false;
 }
 
@@ -604,19 +604,13 @@ static bool cache_hit(const struct armjit_ctx *ctx, u32 insn)
  */
 static int kept_store(const struct armjit_ctx *ctx, u32 insn)
 {
-	s32 off;
-	int n;
+	struct arm_dec d;
 
-	if ((insn & 0xffff0000) == 0xe58d0000) {
-		n = 4;
-		off = insn & 0xfff;
-	} else if ((insn & 0xffff00f0) == 0xe1cd00f0) {
-		n = 8;
-		off = ((insn >> 4) & 0xf0) | (insn & 0xf);
-	} else {
+	if (!arm_decode(insn, &d) || d.cond != ARM_COND_AL ||
+	    d.kind != ARM_K_LDST || d.load || d.rn != ARM_SP ||
+	    d.off < 0 || (d.size != 4 && d.size != 8))
 		return 0;
-	}
-	return !ctx->sp_adj && off + n <= SLOT_TCC ? n : 0;
+	return !ctx->sp_adj && d.off + d.size <= SLOT_TCC ? d.size : 0;
 }
 
 static void emit_raw(u32 insn, struct armjit_ctx *ctx)
@@ -667,6 +661,7 @@ static void pending_before(struct armjit_ctx *ctx, u32 insn)
 
 static inline void emit(u32 insn, struct armjit_ctx *ctx)
 {
+	struct arm_dec d;
 	int n;
 
 	if (cache_hit(ctx, insn))
@@ -676,13 +671,13 @@ static inline void emit(u32 insn, struct armjit_ctx *ctx)
 	if (n) {
 		/* kept back: a stacked register written again soon */
 		flush_pending(ctx);	/* one at a time */
+		arm_decode(insn, &d);
 		ctx->pend = insn;
-		ctx->pend_off = n == 8 ? ((insn >> 4) & 0xf0) | (insn & 0xf) :
-					 insn & 0xfff;
+		ctx->pend_off = d.off;
 		ctx->pend_n = n;
-		ctx->pend_regs = 1U << ((insn >> 12) & 15);
+		ctx->pend_regs = 1U << d.rt;
 		if (n == 8)
-			ctx->pend_regs |= 1U << (((insn >> 12) & 15) + 1);
+			ctx->pend_regs |= 1U << (d.rt + 1);
 		cache_decode(ctx, insn);
 		return;
 	}
@@ -1326,8 +1321,8 @@ static void fix_fwd(struct armjit_ctx *ctx, int at)
 {
 	land(ctx);	/* a branch lands here */
 	if (ctx->image)
-		ctx->image[at] = (ctx->image[at] & 0xff000000) |
-				 ((ctx->idx - (at + 2)) & 0x00ffffff);
+		ctx->image[at] = arm_b_retarget(ctx->image[at],
+						ctx->idx - (at + 2));
 }
 
 /* ---- Prologue and epilogue ---------------------------------------------- */
