@@ -119,7 +119,7 @@ static void emit_add_imm(struct armjit_ctx *ctx, u8 rd, u8 rn, s32 imm,
 /* ---- BPF register access ---------------------------------------------- */
 
 /* ARM register holding the lo word of r: its own, or tmp after a load. */
-static u8 rd_lo(struct armjit_ctx *ctx, u8 r, u8 tmp)
+static u8 bpf_get_lo(struct armjit_ctx *ctx, u8 r, u8 tmp)
 {
 	if (is_mapped(ctx, r))
 		return ctx->map[r].lo;
@@ -130,7 +130,7 @@ static u8 rd_lo(struct armjit_ctx *ctx, u8 r, u8 tmp)
 	return tmp;
 }
 
-static u8 rd_hi(struct armjit_ctx *ctx, u8 r, u8 tmp)
+static u8 bpf_get_hi(struct armjit_ctx *ctx, u8 r, u8 tmp)
 {
 	if (is_mapped(ctx, r))
 		return ctx->map[r].hi;
@@ -142,17 +142,17 @@ static u8 rd_hi(struct armjit_ctx *ctx, u8 r, u8 tmp)
 }
 
 /* Register to compute the lo/hi word of r into: its own, or tmp. */
-static u8 dst_lo(const struct armjit_ctx *ctx, u8 r, u8 tmp)
+static u8 bpf_dst_lo(const struct armjit_ctx *ctx, u8 r, u8 tmp)
 {
 	return is_mapped(ctx, r) ? ctx->map[r].lo : tmp;
 }
 
-static u8 dst_hi(const struct armjit_ctx *ctx, u8 r, u8 tmp)
+static u8 bpf_dst_hi(const struct armjit_ctx *ctx, u8 r, u8 tmp)
 {
 	return is_mapped(ctx, r) ? ctx->map[r].hi : tmp;
 }
 
-static void wr_half(struct armjit_ctx *ctx, u8 r, bool hi, u8 src)
+static void bpf_put_half(struct armjit_ctx *ctx, u8 r, bool hi, u8 src)
 {
 	u8 own = hi ? ctx->map[r].hi : ctx->map[r].lo;
 
@@ -164,14 +164,14 @@ static void wr_half(struct armjit_ctx *ctx, u8 r, bool hi, u8 src)
 	}
 }
 
-static void wr_lo(struct armjit_ctx *ctx, u8 r, u8 src)
+static void bpf_put_lo(struct armjit_ctx *ctx, u8 r, u8 src)
 {
-	wr_half(ctx, r, false, src);
+	bpf_put_half(ctx, r, false, src);
 }
 
-static void wr_hi(struct armjit_ctx *ctx, u8 r, u8 src)
+static void bpf_put_hi(struct armjit_ctx *ctx, u8 r, u8 src)
 {
-	wr_half(ctx, r, true, src);
+	bpf_put_half(ctx, r, true, src);
 }
 
 /* lo, hi: an even/odd register pair ldrd/strd can move */
@@ -206,7 +206,7 @@ static void supersede_pending(struct armjit_ctx *ctx, u8 r)
  * Both words of r: its own registers, or tlo:thi after loading them (one
  * ldrd when tlo:thi is a pair).
  */
-static void rd64(struct armjit_ctx *ctx, u8 r, u8 *lo, u8 *hi, u8 tlo,
+static void bpf_get_reg64(struct armjit_ctx *ctx, u8 r, u8 *lo, u8 *hi, u8 tlo,
 		 u8 thi)
 {
 	s32 off = slot_d(ctx, r);
@@ -217,12 +217,12 @@ static void rd64(struct armjit_ctx *ctx, u8 r, u8 *lo, u8 *hi, u8 tlo,
 		*hi = thi;
 		return;
 	}
-	*lo = rd_lo(ctx, r, tlo);
-	*hi = rd_hi(ctx, r, thi);
+	*lo = bpf_get_lo(ctx, r, tlo);
+	*hi = bpf_get_hi(ctx, r, thi);
 }
 
 /* r = lo:hi (one strd for a stacked r when lo:hi is a pair) */
-static void wr64(struct armjit_ctx *ctx, u8 r, u8 lo, u8 hi)
+static void bpf_put_reg64(struct armjit_ctx *ctx, u8 r, u8 lo, u8 hi)
 {
 	s32 off = slot_d(ctx, r);
 
@@ -230,19 +230,19 @@ static void wr64(struct armjit_ctx *ctx, u8 r, u8 lo, u8 hi)
 		emit(arm_strd_i(lo, ARM_SP, off), ctx);
 		return;
 	}
-	wr_lo(ctx, r, lo);
-	wr_hi(ctx, r, hi);
+	bpf_put_lo(ctx, r, lo);
+	bpf_put_hi(ctx, r, hi);
 }
 
 /* hi word of r = 0 */
 static void zero_hi(struct armjit_ctx *ctx, u8 r)
 {
-	u8 rd = dst_hi(ctx, r, TMP_A_HI);
+	u8 rd = bpf_dst_hi(ctx, r, TMP_A_HI);
 
 	if (!word_live(ctx, r, true) || hi_zero(ctx, r))
 		return;		/* nothing reads it, or it is 0 already */
 	emit(arm_mov_i(rd, 0), ctx);
-	wr_hi(ctx, r, rd);
+	bpf_put_hi(ctx, r, rd);
 }
 
 /* After a 32-bit result: zero-extend unless the verifier does it. */
@@ -255,17 +255,17 @@ static void zext32(struct armjit_ctx *ctx, u8 r)
 /* r = 64-bit constant */
 static void emit_ld_imm64(struct armjit_ctx *ctx, u8 r, u32 lo, u32 hi)
 {
-	u8 rl = dst_lo(ctx, r, TMP_A_LO), rh = dst_hi(ctx, r, TMP_A_HI);
+	u8 rl = bpf_dst_lo(ctx, r, TMP_A_LO), rh = bpf_dst_hi(ctx, r, TMP_A_HI);
 
 	if (word_live(ctx, r, true) && (hi || !hi_zero(ctx, r)))
 		supersede_pending(ctx, r);	/* one strd of both words */
 	emit_mov_imm(ctx, rl, lo);
 	if (!word_live(ctx, r, true) || (!hi && hi_zero(ctx, r))) {
-		wr_lo(ctx, r, rl);
+		bpf_put_lo(ctx, r, rl);
 		return;
 	}
 	emit_mov_imm(ctx, rh, hi);
-	wr64(ctx, r, rl, rh);
+	bpf_put_reg64(ctx, r, rl, rh);
 }
 
 /* ---- Prologue and epilogue ---------------------------------------------- */
@@ -288,13 +288,13 @@ static void build_subprog_prologue(struct armjit_ctx *ctx)
 
 		if (in <= 255) {
 			emit(arm_ldrd_i(TMP_A_LO, ARM_SP, in), ctx);
-			wr64(ctx, r, TMP_A_LO, TMP_A_HI);
+			bpf_put_reg64(ctx, r, TMP_A_LO, TMP_A_HI);
 			continue;
 		}
 		emit(arm_ldr_i(ARM_IP, ARM_SP, in), ctx);
-		wr_lo(ctx, r, ARM_IP);
+		bpf_put_lo(ctx, r, ARM_IP);
 		emit(arm_ldr_i(ARM_IP, ARM_SP, in + 4), ctx);
-		wr_hi(ctx, r, ARM_IP);
+		bpf_put_hi(ctx, r, ARM_IP);
 	}
 }
 
@@ -342,7 +342,7 @@ static void build_prologue(struct armjit_ctx *ctx)
 	if (!(ctx->flags & FLAG_R1_LIVE))
 		return;
 	if (ctx->map[BPF_REG_1].lo != ARM_R0)
-		wr_lo(ctx, BPF_REG_1, ARM_R0);
+		bpf_put_lo(ctx, BPF_REG_1, ARM_R0);
 	emit(arm_mov_i(ctx->map[BPF_REG_1].hi, 0), ctx);
 }
 
@@ -357,7 +357,7 @@ static void build_epilogue(struct armjit_ctx *ctx)
 	u8 lo, hi;
 
 	/* u64 return: R0 in r0:r1 (a main program's caller takes r0) */
-	rd64(ctx, BPF_REG_0, &lo, &hi, ARM_R0, ARM_R1);
+	bpf_get_reg64(ctx, BPF_REG_0, &lo, &hi, ARM_R0, ARM_R1);
 	if (lo != ARM_R0)
 		emit(arm_mov_r(ARM_R0, lo), ctx);
 	if (hi != ARM_R1 && !ctx->ret32)
@@ -460,7 +460,7 @@ static void emit_shift64_k(struct armjit_ctx *ctx, u8 op, u8 dl, u8 dh, u8 n)
 #define CALL_SAVED	0x000f
 
 /* Store word src to BPF register r's word in or under the r0-r3 save area. */
-static void wr_saved(struct armjit_ctx *ctx, u8 r, bool hi, u8 src,
+static void bpf_put_saved(struct armjit_ctx *ctx, u8 r, bool hi, u8 src,
 		     s32 save_off)
 {
 	s8 own = hi ? ctx->map[r].hi : ctx->map[r].lo;
@@ -468,7 +468,7 @@ static void wr_saved(struct armjit_ctx *ctx, u8 r, bool hi, u8 src,
 	if (own >= 0 && (CALL_SAVED & 1 << own))
 		emit(arm_str_i(src, ARM_SP, save_off + 4 * own), ctx);
 	else
-		wr_half(ctx, r, hi, src);
+		bpf_put_half(ctx, r, hi, src);
 }
 
 /*
@@ -534,19 +534,19 @@ static void emit_divmod_call(struct armjit_ctx *ctx, const struct bpf_insn *insn
 	}
 	/* divisor to ip:lr, dividend to r10:r11, then both to r0-r3 */
 	if (BPF_SRC(insn->code) == BPF_X) {
-		rs = rd_lo(ctx, src, TMP_B_LO);
+		rs = bpf_get_lo(ctx, src, TMP_B_LO);
 		if (rs != TMP_B_LO)
 			emit(arm_mov_r(TMP_B_LO, rs), ctx);
 		if (is64) {
-			rs = rd_hi(ctx, src, TMP_B_HI);
+			rs = bpf_get_hi(ctx, src, TMP_B_HI);
 			if (rs != TMP_B_HI)
 				emit(arm_mov_r(TMP_B_HI, rs), ctx);
 		}
 	}
-	rs = rd_lo(ctx, dst, TMP_A_LO);
+	rs = bpf_get_lo(ctx, dst, TMP_A_LO);
 	emit(arm_mov_r(ARM_R0, rs), ctx);
 	if (is64) {
-		rs = rd_hi(ctx, dst, TMP_A_HI);
+		rs = bpf_get_hi(ctx, dst, TMP_A_HI);
 		emit(arm_mov_r(ARM_R1, rs), ctx);
 	}
 	if (BPF_SRC(insn->code) == BPF_X) {
@@ -561,10 +561,10 @@ static void emit_divmod_call(struct armjit_ctx *ctx, const struct bpf_insn *insn
 
 	if (!is64) {
 		emit_call_addr(ctx, sgn ? armjit_rt.idivmod : armjit_rt.uidivmod);
-		wr_saved(ctx, dst, false, mod ? ARM_R1 : ARM_R0, 0);
+		bpf_put_saved(ctx, dst, false, mod ? ARM_R1 : ARM_R0, 0);
 		if (!ctx->verifier_zext) {
 			emit(arm_mov_i(ARM_R0, 0), ctx);
-			wr_saved(ctx, dst, true, ARM_R0, 0);
+			bpf_put_saved(ctx, dst, true, ARM_R0, 0);
 		}
 	} else if (sgn) {
 		if (mod) {
@@ -576,20 +576,20 @@ static void emit_divmod_call(struct armjit_ctx *ctx, const struct bpf_insn *insn
 		emit_call_addr(ctx, armjit_rt.div64_s64);
 		if (mod)
 			emit_srem64(ctx);
-		wr_saved(ctx, dst, false, ARM_R0, extra);
-		wr_saved(ctx, dst, true, ARM_R1, extra);
+		bpf_put_saved(ctx, dst, false, ARM_R0, extra);
+		bpf_put_saved(ctx, dst, true, ARM_R1, extra);
 	} else if (!mod) {
 		emit_call_addr(ctx, armjit_rt.div64_u64);
-		wr_saved(ctx, dst, false, ARM_R0, extra);
-		wr_saved(ctx, dst, true, ARM_R1, extra);
+		bpf_put_saved(ctx, dst, false, ARM_R0, extra);
+		bpf_put_saved(ctx, dst, true, ARM_R1, extra);
 	} else {
 		emit(arm_add_i(ARM_IP, ARM_SP, 8), ctx);
 		emit(arm_str_i(ARM_IP, ARM_SP, 0), ctx);
 		emit_call_addr(ctx, armjit_rt.div64_u64_rem);
 		emit(arm_ldr_i(ARM_R0, ARM_SP, 8), ctx);
 		emit(arm_ldr_i(ARM_R1, ARM_SP, 12), ctx);
-		wr_saved(ctx, dst, false, ARM_R0, extra);
-		wr_saved(ctx, dst, true, ARM_R1, extra);
+		bpf_put_saved(ctx, dst, false, ARM_R0, extra);
+		bpf_put_saved(ctx, dst, true, ARM_R1, extra);
 	}
 
 	if (extra) {
@@ -626,9 +626,9 @@ static int emit_udiv64_fast(struct armjit_ctx *ctx,
 	u8 dst = insn->dst_reg, dl, dh, sl, sh;
 	int slow, done;
 
-	rd64(ctx, dst, &dl, &dh, TMP_A_LO, TMP_A_HI);
+	bpf_get_reg64(ctx, dst, &dl, &dh, TMP_A_LO, TMP_A_HI);
 	if (BPF_SRC(insn->code) == BPF_X) {
-		rd64(ctx, insn->src_reg, &sl, &sh, TMP_B_LO, TMP_B_HI);
+		bpf_get_reg64(ctx, insn->src_reg, &sl, &sh, TMP_B_LO, TMP_B_HI);
 		emit(arm_cmp_i(dh, 0), ctx);
 		emit(arm_cond(ARM_COND_EQ, arm_cmp_i(sh, 0)), ctx);
 	} else {
@@ -641,10 +641,10 @@ static int emit_udiv64_fast(struct armjit_ctx *ctx,
 	if (mod) {
 		emit(arm_udiv(TMP_B_HI, dl, sl), ctx);
 		emit(arm_mls(dl, TMP_B_HI, sl, dl), ctx);
-		wr_lo(ctx, dst, dl);
+		bpf_put_lo(ctx, dst, dl);
 	} else {
 		emit(arm_udiv(dl, dl, sl), ctx);
-		wr64(ctx, dst, dl, dh);	/* dh is 0 */
+		bpf_put_reg64(ctx, dst, dl, dh);	/* dh is 0 */
 	}
 	done = armjit_emit_fwd(ctx, ARM_COND_AL);
 	armjit_fix_fwd(ctx, slow);
@@ -672,18 +672,18 @@ static int emit_divmod(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 		n = sgn ? -1 : pow2(k);
 		if (n >= 0 && n < 32) {
 			/* by 2^n: a shift or a mask */
-			dl = rd_lo(ctx, dst, TMP_A_LO);
+			dl = bpf_get_lo(ctx, dst, TMP_A_LO);
 			if (mod) {
 				emit_dp_imm(ctx, ARM_DP_AND, false, dl, dl,
 					    (u32)k - 1, TMP_B_LO);
 			} else if (is64 && n) {
-				dh = rd_hi(ctx, dst, TMP_A_HI);
+				dh = bpf_get_hi(ctx, dst, TMP_A_HI);
 				emit_shift64_k(ctx, BPF_RSH, dl, dh, n);
-				wr_hi(ctx, dst, dh);
+				bpf_put_hi(ctx, dst, dh);
 			} else if (n) {
 				emit(arm_mov_si(dl, dl, ARM_LSR, n), ctx);
 			}
-			wr_lo(ctx, dst, dl);
+			bpf_put_lo(ctx, dst, dl);
 			if (is64 && mod)
 				zero_hi(ctx, dst);
 			else if (!is64)
@@ -693,12 +693,12 @@ static int emit_divmod(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 	}
 
 	if (!is64 && armjit_rt.hwdiv) {
-		dl = rd_lo(ctx, dst, TMP_A_LO);
+		dl = bpf_get_lo(ctx, dst, TMP_A_LO);
 		if (BPF_SRC(insn->code) == BPF_K) {
 			emit_mov_imm(ctx, TMP_B_LO, k);
 			sl = TMP_B_LO;
 		} else {
-			sl = rd_lo(ctx, src, TMP_B_LO);
+			sl = bpf_get_lo(ctx, src, TMP_B_LO);
 		}
 		/*
 		 * udiv/sdiv give 0 for / 0; mod then keeps dst. sdiv gives
@@ -712,7 +712,7 @@ static int emit_divmod(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 			emit(sgn ? arm_sdiv(dl, dl, sl) : arm_udiv(dl, dl, sl),
 			     ctx);
 		}
-		wr_lo(ctx, dst, dl);
+		bpf_put_lo(ctx, dst, dl);
 		zext32(ctx, dst);
 		return 0;
 	}
@@ -721,9 +721,9 @@ static int emit_divmod(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 	    (BPF_SRC(insn->code) == BPF_X || insn->imm > 0))
 		fast = emit_udiv64_fast(ctx, insn);
 	if (BPF_SRC(insn->code) == BPF_X) {
-		sl = rd_lo(ctx, src, TMP_B_LO);
+		sl = bpf_get_lo(ctx, src, TMP_B_LO);
 		if (is64) {
-			sh = rd_hi(ctx, src, TMP_B_HI);
+			sh = bpf_get_hi(ctx, src, TMP_B_HI);
 			emit(arm_orrs_r(ARM_IP, sl, sh), ctx);
 		} else {
 			emit(arm_cmp_i(sl, 0), ctx);
@@ -789,7 +789,7 @@ static int emit_end(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 
 	if (insn->imm != 16 && insn->imm != 32 && insn->imm != 64)
 		return -EINVAL;
-	dl = rd_lo(ctx, dst, TMP_A_LO);
+	dl = bpf_get_lo(ctx, dst, TMP_A_LO);
 	switch (insn->imm) {
 	case 16:
 		if (swap)
@@ -803,14 +803,14 @@ static int emit_end(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 	case 64:
 		if (!swap)
 			return 0;
-		dh = rd_hi(ctx, dst, TMP_A_HI);
+		dh = bpf_get_hi(ctx, dst, TMP_A_HI);
 		emit(arm_rev(ARM_IP, dl), ctx);
 		emit(arm_rev(dl, dh), ctx);
 		emit(arm_mov_r(dh, ARM_IP), ctx);
-		wr_hi(ctx, dst, dh);
+		bpf_put_hi(ctx, dst, dh);
 		break;
 	}
-	wr_lo(ctx, dst, dl);
+	bpf_put_lo(ctx, dst, dl);
 	if (insn->imm != 64)
 		zero_hi(ctx, dst);
 	return 0;
@@ -865,11 +865,11 @@ static int emit_alu32(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 			/* movsx (cpuv4): sign-extend the low 8/16 bits */
 			if (k || (insn->off != 8 && insn->off != 16))
 				return -EINVAL;
-			sl = rd_lo(ctx, src, TMP_A_LO);
-			dl = dst_lo(ctx, dst, TMP_A_LO);
+			sl = bpf_get_lo(ctx, src, TMP_A_LO);
+			dl = bpf_dst_lo(ctx, dst, TMP_A_LO);
 			emit(insn->off == 8 ? arm_sxtb(dl, sl) : arm_sxth(dl, sl),
 			     ctx);
-			wr_lo(ctx, dst, dl);
+			bpf_put_lo(ctx, dst, dl);
 			zext32(ctx, dst);
 			return 0;
 		}
@@ -879,12 +879,12 @@ static int emit_alu32(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 			return 0;
 		}
 		if (k) {
-			dl = dst_lo(ctx, dst, TMP_A_LO);
+			dl = bpf_dst_lo(ctx, dst, TMP_A_LO);
 			emit_mov_imm(ctx, dl, imm);
 		} else {
-			dl = rd_lo(ctx, src, TMP_A_LO);
+			dl = bpf_get_lo(ctx, src, TMP_A_LO);
 		}
-		wr_lo(ctx, dst, dl);
+		bpf_put_lo(ctx, dst, dl);
 		if (!k && imm == 1)
 			zero_hi(ctx, dst);
 		else
@@ -897,8 +897,8 @@ static int emit_alu32(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 		return emit_end(ctx, insn);
 	}
 
-	dl = rd_lo(ctx, dst, TMP_A_LO);
-	sl = k ? TMP_B_LO : src == dst ? dl : rd_lo(ctx, src, TMP_B_LO);
+	dl = bpf_get_lo(ctx, dst, TMP_A_LO);
+	sl = k ? TMP_B_LO : src == dst ? dl : bpf_get_lo(ctx, src, TMP_B_LO);
 	switch (op) {
 	case BPF_ADD:
 	case BPF_SUB:
@@ -936,7 +936,7 @@ static int emit_alu32(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 	default:
 		return -EOPNOTSUPP;
 	}
-	wr_lo(ctx, dst, dl);
+	bpf_put_lo(ctx, dst, dl);
 	zext32(ctx, dst);
 	return 0;
 }
@@ -949,9 +949,9 @@ static int emit_movsx64(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 	if (BPF_SRC(insn->code) != BPF_X ||
 	    (insn->off != 8 && insn->off != 16 && insn->off != 32))
 		return -EINVAL;
-	sl = rd_lo(ctx, insn->src_reg, TMP_A_LO);
-	dl = dst_lo(ctx, dst, TMP_A_LO);
-	dh = dst_hi(ctx, dst, TMP_A_HI);
+	sl = bpf_get_lo(ctx, insn->src_reg, TMP_A_LO);
+	dl = bpf_dst_lo(ctx, dst, TMP_A_LO);
+	dh = bpf_dst_hi(ctx, dst, TMP_A_HI);
 	if (insn->off == 8)
 		emit(arm_sxtb(dl, sl), ctx);
 	else if (insn->off == 16)
@@ -959,8 +959,8 @@ static int emit_movsx64(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 	else if (dl != sl)
 		emit(arm_mov_r(dl, sl), ctx);
 	emit(arm_mov_si(dh, dl, ARM_ASR, 31), ctx);
-	wr_lo(ctx, dst, dl);
-	wr_hi(ctx, dst, dh);
+	bpf_put_lo(ctx, dst, dl);
+	bpf_put_hi(ctx, dst, dh);
 	return 0;
 }
 
@@ -979,7 +979,7 @@ static bool emit_alu64_lo(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 	u8 dl, dh;
 
 	if ((op == BPF_RSH || op == BPF_ARSH) && k && n) {
-		rd64(ctx, dst, &dl, &dh, TMP_A_LO, TMP_A_HI);
+		bpf_get_reg64(ctx, dst, &dl, &dh, TMP_A_LO, TMP_A_HI);
 		if (n < 32) {
 			emit(arm_mov_si(dl, dl, ARM_LSR, n), ctx);
 			emit(arm_orr_si(dl, dl, dh, ARM_LSL, 32 - n), ctx);
@@ -987,7 +987,7 @@ static bool emit_alu64_lo(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 			emit(arm_mov_si(dl, dh, op == BPF_RSH ? ARM_LSR : ARM_ASR,
 					n - 32), ctx);
 		}
-		wr_lo(ctx, dst, dl);
+		bpf_put_lo(ctx, dst, dl);
 		*ret = 0;
 		return true;
 	}
@@ -1017,13 +1017,13 @@ static int emit_alu64(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 		} else if (src != dst && (!word_live(ctx, dst, true) ||
 					  (hi_zero(ctx, dst) &&
 					   hi_zero(ctx, src)))) {
-			sl = rd_lo(ctx, src, dst_lo(ctx, dst, TMP_A_LO));
-			wr_lo(ctx, dst, sl);
+			sl = bpf_get_lo(ctx, src, bpf_dst_lo(ctx, dst, TMP_A_LO));
+			bpf_put_lo(ctx, dst, sl);
 		} else if (src != dst) {
 			supersede_pending(ctx, dst);
-			rd64(ctx, src, &sl, &sh, dst_lo(ctx, dst, TMP_A_LO),
-			     dst_hi(ctx, dst, TMP_A_HI));
-			wr64(ctx, dst, sl, sh);
+			bpf_get_reg64(ctx, src, &sl, &sh, bpf_dst_lo(ctx, dst, TMP_A_LO),
+			     bpf_dst_hi(ctx, dst, TMP_A_HI));
+			bpf_put_reg64(ctx, dst, sl, sh);
 		}
 		return 0;
 	case BPF_DIV:
@@ -1035,7 +1035,7 @@ static int emit_alu64(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 	if (!word_live(ctx, dst, true) && emit_alu64_lo(ctx, insn, &ret))
 		return ret;
 
-	rd64(ctx, dst, &dl, &dh, TMP_A_LO, TMP_A_HI);
+	bpf_get_reg64(ctx, dst, &dl, &dh, TMP_A_LO, TMP_A_HI);
 	if (!k && op != BPF_NEG) {
 		/* r10:r11 (one ldrd) when dst doesn't need them */
 		u8 tl = is_mapped(ctx, dst) ? TMP_A_LO : TMP_B_LO;
@@ -1045,9 +1045,9 @@ static int emit_alu64(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 			sl = dl;	/* read before any is written */
 			sh = dh;
 		} else if (op != BPF_LSH && op != BPF_RSH && op != BPF_ARSH) {
-			rd64(ctx, src, &sl, &sh, tl, th);
+			bpf_get_reg64(ctx, src, &sl, &sh, tl, th);
 		} else {
-			sl = rd_lo(ctx, src, tl);
+			sl = bpf_get_lo(ctx, src, tl);
 		}
 	}
 	/* dst read: a straight sequence then stores both words */
@@ -1127,7 +1127,7 @@ static int emit_alu64(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 	default:
 		return -EOPNOTSUPP;
 	}
-	wr64(ctx, dst, dl, dh);
+	bpf_put_reg64(ctx, dst, dl, dh);
 	return 0;
 }
 
@@ -1146,7 +1146,7 @@ static u8 mem_base(struct armjit_ctx *ctx, u8 r, s32 *off, s32 span, s32 lim)
 		*off += fp_off(ctx);
 	} else {
 		/* r11: r10 often holds a stacked dst's word still */
-		base = rd_lo(ctx, r, TMP_A_HI);
+		base = bpf_get_lo(ctx, r, TMP_A_HI);
 	}
 	if (*off >= -lim && *off + span - 1 <= lim)
 		return base;
@@ -1207,17 +1207,17 @@ static int emit_ldx_sx(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 	/* ldrsb has the halfword forms' 8-bit offset */
 	base = mem_base(ctx, insn->src_reg, &off, 1,
 			size == BPF_W ? 4095 : 255);
-	dl = dst_lo(ctx, dst, TMP_B_LO);
+	dl = bpf_dst_lo(ctx, dst, TMP_B_LO);
 	if (size == BPF_B)
 		emit(arm_ldrsb_i(dl, base, off), ctx);
 	else if (size == BPF_H)
 		emit(arm_ldrsh_i(dl, base, off), ctx);
 	else
 		emit(arm_ldr_i(dl, base, off), ctx);
-	dh = dst_hi(ctx, dst, TMP_B_HI);
+	dh = bpf_dst_hi(ctx, dst, TMP_B_HI);
 	emit(arm_mov_si(dh, dl, ARM_ASR, 31), ctx);
-	wr_lo(ctx, dst, dl);
-	wr_hi(ctx, dst, dh);
+	bpf_put_lo(ctx, dst, dl);
+	bpf_put_hi(ctx, dst, dh);
 	return 0;
 }
 
@@ -1233,16 +1233,16 @@ static int emit_ldx(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 		return -EOPNOTSUPP;	/* PROBE_MEM */
 	base = mem_base(ctx, insn->src_reg, &off, size == BPF_DW ? 8 : 1,
 			size_lim(size));
-	dl = dst_lo(ctx, dst, TMP_B_LO);
+	dl = bpf_dst_lo(ctx, dst, TMP_B_LO);
 	if (size != BPF_DW) {
 		emit(arm_load(size, dl, base, off), ctx);
-		wr_lo(ctx, dst, dl);
+		bpf_put_lo(ctx, dst, dl);
 		zext32(ctx, dst);
 		return 0;
 	}
 	/* a stacked dst in r10:r11: one strd */
-	dl = dst_lo(ctx, dst, TMP_A_LO);
-	dh = dst_hi(ctx, dst, TMP_A_HI);
+	dl = bpf_dst_lo(ctx, dst, TMP_A_LO);
+	dh = bpf_dst_hi(ctx, dst, TMP_A_HI);
 	if (sp_pair_ok(base, off, dl, dh)) {
 		emit(arm_ldrd_i(dl, ARM_SP, off), ctx);
 	} else if (dl == base) {
@@ -1252,7 +1252,7 @@ static int emit_ldx(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 		emit(arm_ldr_i(dl, base, off), ctx);
 		emit(arm_ldr_i(dh, base, off + 4), ctx);
 	}
-	wr64(ctx, dst, dl, dh);
+	bpf_put_reg64(ctx, dst, dl, dh);
 	return 0;
 }
 
@@ -1271,7 +1271,7 @@ static bool emit_st_dw_fp(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 		sl = TMP_A_LO;
 		sh = TMP_A_HI;
 	} else {
-		rd64(ctx, insn->src_reg, &sl, &sh, TMP_A_LO, TMP_A_HI);
+		bpf_get_reg64(ctx, insn->src_reg, &sl, &sh, TMP_A_LO, TMP_A_HI);
 		if (!is_pair(sl, sh))
 			return false;	/* nothing emitted: mapped */
 	}
@@ -1331,9 +1331,9 @@ static int emit_st(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 			sh = TMP_B_HI;
 		}
 	} else {
-		sl = rd_lo(ctx, src, TMP_B_LO);
+		sl = bpf_get_lo(ctx, src, TMP_B_LO);
 		if (size == BPF_DW)
-			sh = rd_hi(ctx, src, TMP_B_HI);
+			sh = bpf_get_hi(ctx, src, TMP_B_HI);
 	}
 	base = mem_base(ctx, insn->dst_reg, &off, size == BPF_DW ? 8 : 1,
 			size_lim(size));
@@ -1353,14 +1353,14 @@ static int emit_st(struct armjit_ctx *ctx, const struct bpf_insn *insn)
  */
 #define ATOMIC_SAVED	0x00f0
 
-static void wr_atomic(struct armjit_ctx *ctx, u8 r, bool hi, u8 src)
+static void bpf_put_atomic(struct armjit_ctx *ctx, u8 r, bool hi, u8 src)
 {
 	s8 own = hi ? ctx->map[r].hi : ctx->map[r].lo;
 
 	if (own >= 0 && (ATOMIC_SAVED & 1 << own))
 		emit(arm_str_i(src, ARM_SP, 4 * (own - ARM_R4)), ctx);
 	else
-		wr_half(ctx, r, hi, src);
+		bpf_put_half(ctx, r, hi, src);
 }
 
 /*
@@ -1391,7 +1391,7 @@ static bool emit_atomic_plain(struct armjit_ctx *ctx,
 	} else if (is_mapped(ctx, dst) && !insn->off) {
 		base = ctx->map[dst].lo;
 	} else {
-		r = rd_lo(ctx, dst, ARM_IP);
+		r = bpf_get_lo(ctx, dst, ARM_IP);
 		emit_add_imm(ctx, ARM_IP, r, insn->off, ARM_LR);
 	}
 	armjit_emit_save(ctx, &st);
@@ -1455,27 +1455,27 @@ static int emit_atomic(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 		emit_add_imm(ctx, ARM_IP, ARM_SP, fp_off(ctx) + insn->off,
 			     ARM_IP);
 	} else {
-		r = rd_lo(ctx, dst, ARM_IP);
+		r = bpf_get_lo(ctx, dst, ARM_IP);
 		emit_add_imm(ctx, ARM_IP, r, insn->off, ARM_LR);
 	}
 	/* R0 first: it may live in r6:r7 */
 	if (op == BPF_CMPXCHG) {
-		r = rd_lo(ctx, BPF_REG_0, ARM_R10);
+		r = bpf_get_lo(ctx, BPF_REG_0, ARM_R10);
 		if (r != ARM_R10)
 			emit(arm_mov_r(ARM_R10, r), ctx);
 		if (dw) {
-			r = rd_hi(ctx, BPF_REG_0, ARM_R11);
+			r = bpf_get_hi(ctx, BPF_REG_0, ARM_R11);
 			if (r != ARM_R11)
 				emit(arm_mov_r(ARM_R11, r), ctx);
 		}
 	}
 	/* r6:r7 = src: read from r4/r5 before they are overwritten */
-	r = rd_lo(ctx, src, ARM_R6);
+	r = bpf_get_lo(ctx, src, ARM_R6);
 	if (dw) {
 		/* src hi can't be r6 unless src lo was r6 too */
 		if (r != ARM_R6)
 			emit(arm_mov_r(ARM_R6, r), ctx);
-		r = rd_hi(ctx, src, ARM_R7);
+		r = bpf_get_hi(ctx, src, ARM_R7);
 		if (r != ARM_R7)
 			emit(arm_mov_r(ARM_R7, r), ctx);
 	} else if (r != ARM_R6) {
@@ -1520,10 +1520,10 @@ static int emit_atomic(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 
 	if (op & BPF_FETCH) {
 		r = op == BPF_CMPXCHG ? BPF_REG_0 : src;
-		wr_atomic(ctx, r, false, ARM_R4);
+		bpf_put_atomic(ctx, r, false, ARM_R4);
 		if (!dw)
 			emit(arm_mov_i(ARM_R5, 0), ctx);
-		wr_atomic(ctx, r, true, ARM_R5);
+		bpf_put_atomic(ctx, r, true, ARM_R5);
 	}
 	emit(arm_pop(ATOMIC_SAVED), ctx);
 	ctx->sp_adj -= 16;
@@ -1596,9 +1596,9 @@ static int emit_cmp(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 	if (is64) {
 		if (!held_word(ctx, insn->dst_reg, false, &dl) ||
 		    !held_word(ctx, insn->dst_reg, true, &dh))
-			rd64(ctx, insn->dst_reg, &dl, &dh, TMP_A_LO, TMP_A_HI);
+			bpf_get_reg64(ctx, insn->dst_reg, &dl, &dh, TMP_A_LO, TMP_A_HI);
 	} else if (!held_word(ctx, insn->dst_reg, false, &dl)) {
-		dl = rd_lo(ctx, insn->dst_reg, TMP_A_LO);
+		dl = bpf_get_lo(ctx, insn->dst_reg, TMP_A_LO);
 	}
 
 	if (k && ((sgn && is64) ||
@@ -1613,11 +1613,11 @@ static int emit_cmp(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 		k = false;
 	} else if (!k && is64 && is_mapped(ctx, insn->dst_reg)) {
 		/* r10:r11 free: one ldrd */
-		rd64(ctx, insn->src_reg, &sl, &sh, TMP_A_LO, TMP_A_HI);
+		bpf_get_reg64(ctx, insn->src_reg, &sl, &sh, TMP_A_LO, TMP_A_HI);
 	} else if (!k) {
-		sl = rd_lo(ctx, insn->src_reg, TMP_B_LO);
+		sl = bpf_get_lo(ctx, insn->src_reg, TMP_B_LO);
 		if (is64)
-			sh = rd_hi(ctx, insn->src_reg, TMP_B_HI);
+			sh = bpf_get_hi(ctx, insn->src_reg, TMP_B_HI);
 	}
 
 	if (op == BPF_JSET) {
@@ -1700,7 +1700,7 @@ static const struct armjit_site *find_site(const struct armjit_ctx *ctx,
 /* Word hi/lo of BPF register r to ARM register rt. */
 static void ld_word(struct armjit_ctx *ctx, u8 rt, u8 r, bool hi)
 {
-	u8 rs = hi ? rd_hi(ctx, r, rt) : rd_lo(ctx, r, rt);
+	u8 rs = hi ? bpf_get_hi(ctx, r, rt) : bpf_get_lo(ctx, r, rt);
 
 	if (rs != rt)
 		emit(arm_mov_r(rt, rs), ctx);
@@ -1769,7 +1769,7 @@ static int emit_call(struct armjit_ctx *ctx, u32 addr,
 	}
 	if (conv && conv->conv == ARMJIT_CONV_AAPCS && conv->ret_size == 4)
 		emit(arm_mov_i(ARM_R1, 0), ctx);
-	wr64(ctx, BPF_REG_0, ARM_R0, ARM_R1);
+	bpf_put_reg64(ctx, BPF_REG_0, ARM_R0, ARM_R1);
 	return 0;
 }
 
@@ -1787,8 +1787,8 @@ static int emit_tail_call(struct armjit_ctx *ctx)
 	int out[4];
 	u8 arr, idx;
 
-	arr = rd_lo(ctx, BPF_REG_2, TMP_A_LO);
-	idx = rd_lo(ctx, BPF_REG_3, ARM_LR);
+	arr = bpf_get_lo(ctx, BPF_REG_2, TMP_A_LO);
+	idx = bpf_get_lo(ctx, BPF_REG_3, ARM_LR);
 	if (idx != ARM_LR)
 		emit(arm_mov_r(ARM_LR, idx), ctx);
 	emit(arm_ldr_i(ARM_IP, arr, offsetof(struct bpf_array,
@@ -1949,14 +1949,14 @@ static int emit_fused(struct armjit_ctx *ctx, const struct bpf_insn *a,
 			   op != BPF_OR && op != BPF_XOR && op != BPF_LSH &&
 			   op != BPF_RSH && op != BPF_ARSH))
 			return 0;
-		sl = rd_lo(ctx, src, TMP_A_LO);
-		dl = dst_lo(ctx, dst, TMP_A_LO);
+		sl = bpf_get_lo(ctx, src, TMP_A_LO);
+		dl = bpf_dst_lo(ctx, dst, TMP_A_LO);
 		if (op == BPF_LSH || op == BPF_RSH || op == BPF_ARSH)
 			emit(arm_mov_si(dl, sl, t, imm & 31), ctx);
 		else
 			emit_dp_imm(ctx, bpf2dp(op), false, dl, sl, imm,
 				    TMP_B_LO);
-		wr_lo(ctx, dst, dl);
+		bpf_put_lo(ctx, dst, dl);
 		zext32(ctx, dst);
 		return 1;
 	}
@@ -1964,8 +1964,8 @@ static int emit_fused(struct armjit_ctx *ctx, const struct bpf_insn *a,
 		return 0;
 	if (!k && x == dst)
 		return 0;
-	dl = dst_lo(ctx, dst, TMP_A_LO);
-	dh = dst_hi(ctx, dst, TMP_A_HI);
+	dl = bpf_dst_lo(ctx, dst, TMP_A_LO);
+	dh = bpf_dst_hi(ctx, dst, TMP_A_HI);
 	if (src == BPF_REG_FP) {
 		v = (s64)fp_off(ctx) + (op == BPF_ADD ? (s64)b->imm :
 							-(s64)b->imm);
@@ -1973,21 +1973,21 @@ static int emit_fused(struct armjit_ctx *ctx, const struct bpf_insn *a,
 			return 0;
 		emit_add_imm(ctx, dl, ARM_SP, v, TMP_B_LO);
 		emit(arm_mov_i(dh, 0), ctx);
-		wr64(ctx, dst, dl, dh);
+		bpf_put_reg64(ctx, dst, dl, dh);
 		return 1;
 	}
-	rd64(ctx, src, &sl, &sh, TMP_A_LO, TMP_A_HI);
+	bpf_get_reg64(ctx, src, &sl, &sh, TMP_A_LO, TMP_A_HI);
 	if (k) {
 		emit_dp_imm(ctx, bpf2dp(op), true, dl, sl, imm, TMP_B_LO);
 		emit_dp_imm(ctx, op == BPF_ADD ? ARM_DP_ADC : ARM_DP_SBC,
 			    false, dh, sh, imm_hi, TMP_B_LO);
 	} else {
-		rd64(ctx, x, &xl, &xh, TMP_B_LO, TMP_B_HI);
+		bpf_get_reg64(ctx, x, &xl, &xh, TMP_B_LO, TMP_B_HI);
 		emit(arm_dp_reg(bpf2dp(op), true, dl, sl, xl), ctx);
 		emit(arm_dp_reg(op == BPF_ADD ? ARM_DP_ADC : ARM_DP_SBC,
 				false, dh, sh, xh), ctx);
 	}
-	wr64(ctx, dst, dl, dh);
+	bpf_put_reg64(ctx, dst, dl, dh);
 	return 1;
 }
 
@@ -2070,10 +2070,10 @@ static int build_insn(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 			return -EINVAL;
 		if (insn->src_reg == BPF_PSEUDO_FUNC) {
 			/* a subprogram's address: known in the extra pass */
-			u8 rd = dst_lo(ctx, insn->dst_reg, TMP_B_LO);
+			u8 rd = bpf_dst_lo(ctx, insn->dst_reg, TMP_B_LO);
 
 			emit_mov_addr(ctx, rd, insn[0].imm);
-			wr_lo(ctx, insn->dst_reg, rd);
+			bpf_put_lo(ctx, insn->dst_reg, rd);
 			zero_hi(ctx, insn->dst_reg);
 			return 1;
 		}
