@@ -38,12 +38,92 @@ enum arm_dp {
 /* udf #0xbad: what an encoder returns for operands it can't encode */
 #define ARM_INSN_BAD	0xe7f0bafd
 
+/*
+ * Instruction fields, shared with the decoders (armjit_decode.h): an
+ * encoder puts an operand where its decoder takes it from.
+ */
+#define ARM_COND_SHIFT	28
+#define ARM_RN_SHIFT	16		/* Rn; Rd of multiplies, udiv */
+#define ARM_RD_SHIFT	12		/* Rd, Rt; Ra, RdLo of multiplies */
+#define ARM_RS_SHIFT	8		/* Rs; Rm of multiplies, udiv */
+#define ARM_RM_SHIFT	0		/* Rm; Rn of multiplies, udiv */
+#define ARM_DP_OP_SHIFT	21		/* enum arm_dp */
+#define ARM_SHIFT_N_SHIFT 7		/* shift amount, 5 bits */
+#define ARM_SHIFT_T_SHIFT 5		/* enum arm_shift */
+#define ARM_P_BIT	(1U << 24)	/* loads/stores: pre-indexed */
+#define ARM_U_BIT	(1U << 23)	/* ... offset added */
+#define ARM_W_BIT	(1U << 21)	/* ... writeback */
+#define ARM_L_BIT	(1U << 20)	/* ... a load */
+#define ARM_S_BIT	(1U << 20)	/* data processing: sets flags */
+#define ARM_B_BIT	(1U << 22)	/* word/byte: a byte */
+#define ARM_HI_BIT	(1U << 22)	/* halfword/dual: immediate offset */
+#define ARM_LINK_BIT	(1U << 24)	/* b: bl */
+
+/*
+ * Opcodes with condition AL and every operand field 0, and the masks
+ * that tell each from every other encoding armjit emits.
+ */
+#define ARM_OP_DP_IMM	0xe2000000	/* mask ARM_MASK_CLASS */
+#define ARM_OP_DP_RSI	0xe0000000	/* mask 0x0e000010 */
+#define ARM_OP_DP_RSR	0xe0000010	/* mask 0x0e000090 */
+#define ARM_OP_MOVW	0xe3000000	/* mask 0x0ff00000 */
+#define ARM_OP_MOVT	0xe3400000
+#define ARM_MASK_MOVW	0x0ff00000
+#define ARM_OP_MUL	0xe0000090	/* mask ARM_MASK_MUL */
+#define ARM_OP_MLA	0xe0200090
+#define ARM_OP_MLS	0xe0600090
+#define ARM_OP_UMULL	0xe0800090
+#define ARM_MASK_MUL	0x0ff000f0
+#define ARM_OP_UDIV	0xe730f010	/* mask ARM_MASK_DIV */
+#define ARM_OP_SDIV	0xe710f010
+#define ARM_MASK_DIV	0x0ff0f0f0
+#define ARM_OP_REV	0xe6bf0f30	/* mask ARM_MASK_EXT */
+#define ARM_OP_REV16	0xe6bf0fb0
+#define ARM_OP_UXTH	0xe6ff0070
+#define ARM_OP_SXTB	0xe6af0070
+#define ARM_OP_SXTH	0xe6bf0070
+#define ARM_MASK_EXT	0x0fff0ff0
+#define ARM_OP_LDR_I	0xe5100000	/* mask ARM_MASK_LS */
+#define ARM_OP_STR_I	0xe5000000
+#define ARM_OP_LDRB_I	0xe5500000
+#define ARM_OP_STRB_I	0xe5400000
+#define ARM_MASK_LS	0x0f700000	/* P U B W L: U is the sign */
+#define ARM_OP_LDRH_I	0xe15000b0	/* mask ARM_MASK_LSH */
+#define ARM_OP_STRH_I	0xe14000b0
+#define ARM_OP_LDRSB_I	0xe15000d0
+#define ARM_OP_LDRSH_I	0xe15000f0
+#define ARM_OP_LDRD_I	0xe14000d0
+#define ARM_OP_STRD_I	0xe14000f0
+#define ARM_MASK_LSH	0x0f7000f0
+#define ARM_OP_LDR_R	0xe7900000	/* mask 0x0ff00070 */
+#define ARM_MASK_LDR_R	0x0ff00070
+#define ARM_OP_LDREX	0xe1900f9f	/* mask ARM_MASK_EX */
+#define ARM_OP_STREX	0xe1800f90
+#define ARM_OP_LDREXD	0xe1b00f9f
+#define ARM_OP_STREXD	0xe1a00f90
+#define ARM_MASK_EX	0x0ff00ff0
+#define ARM_OP_DMB	0xf57ff050	/* option in bits 3:0 */
+#define ARM_MASK_DMB	0xfffffff0
+#define ARM_DMB_ISH	0xb
+#define ARM_OP_PUSH	0xe92d0000	/* mask ARM_MASK_LDM */
+#define ARM_OP_POP	0xe8bd0000
+#define ARM_MASK_LDM	0x0fff0000
+#define ARM_OP_B	0xea000000	/* mask ARM_MASK_B */
+#define ARM_OP_BL	0xeb000000
+#define ARM_MASK_B	0x0f000000
+#define ARM_B_OFF_MASK	0x00ffffff
+#define ARM_OP_BX	0xe12fff10	/* mask ARM_MASK_BX */
+#define ARM_OP_BLX_R	0xe12fff30
+#define ARM_MASK_BX	0x0ffffff0
+#define ARM_OP_UDF	0xe7f000f0	/* mask 0x0ff000f0, imm16 */
+#define ARM_MASK_UDF	0x0ff000f0
+
 /* Conditional form of insn (which must be a conditional-space one). */
 static inline u32 arm_cond(enum arm_cond cond, u32 insn)
 {
-	if (insn == ARM_INSN_BAD || (insn >> 28) != ARM_COND_AL)
+	if (insn == ARM_INSN_BAD || (insn >> ARM_COND_SHIFT) != ARM_COND_AL)
 		return ARM_INSN_BAD;
-	return (insn & 0x0fffffff) | (u32)cond << 28;
+	return (insn & ~(15U << ARM_COND_SHIFT)) | (u32)cond << ARM_COND_SHIFT;
 }
 
 /*
@@ -76,7 +156,8 @@ static inline u32 arm_dp_imm(enum arm_dp op, bool s, u8 rd, u8 rn, u32 imm)
 
 	if (enc < 0 || rd > 15 || rn > 15)
 		return ARM_INSN_BAD;
-	return 0xe2000000 | op << 21 | s << 20 | rn << 16 | rd << 12 | enc;
+	return ARM_OP_DP_IMM | op << ARM_DP_OP_SHIFT | (s ? ARM_S_BIT : 0) |
+	       rn << ARM_RN_SHIFT | rd << ARM_RD_SHIFT | enc;
 }
 
 /* op rd, rn, rm, <type> #n (LSR/ASR accept 1..32, LSL 0..31) */
@@ -89,8 +170,10 @@ static inline u32 arm_dp_rsi(enum arm_dp op, bool s, u8 rd, u8 rn, u8 rm,
 		type = ARM_LSL;		/* shift by 0: plain register */
 	else if (n > (type == ARM_LSR || type == ARM_ASR ? 32 : 31))
 		return ARM_INSN_BAD;
-	return 0xe0000000 | op << 21 | s << 20 | rn << 16 | rd << 12 |
-	       (n & 31) << 7 | type << 5 | rm;
+	return ARM_OP_DP_RSI | op << ARM_DP_OP_SHIFT | (s ? ARM_S_BIT : 0) |
+	       rn << ARM_RN_SHIFT | rd << ARM_RD_SHIFT |
+	       (n & 31) << ARM_SHIFT_N_SHIFT | type << ARM_SHIFT_T_SHIFT |
+	       rm << ARM_RM_SHIFT;
 }
 
 static inline u32 arm_dp_reg(enum arm_dp op, bool s, u8 rd, u8 rn, u8 rm)
@@ -104,8 +187,9 @@ static inline u32 arm_dp_rsr(enum arm_dp op, bool s, u8 rd, u8 rn, u8 rm,
 {
 	if (rd > 14 || rn > 14 || rm > 14 || rs > 14)
 		return ARM_INSN_BAD;
-	return 0xe0000010 | op << 21 | s << 20 | rn << 16 | rd << 12 |
-	       rs << 8 | type << 5 | rm;
+	return ARM_OP_DP_RSR | op << ARM_DP_OP_SHIFT | (s ? ARM_S_BIT : 0) |
+	       rn << ARM_RN_SHIFT | rd << ARM_RD_SHIFT | rs << ARM_RS_SHIFT |
+	       type << ARM_SHIFT_T_SHIFT | rm << ARM_RM_SHIFT;
 }
 
 /* Moves. */
@@ -146,14 +230,16 @@ static inline u32 arm_movw(u8 rd, u16 imm)
 {
 	if (rd > 14)
 		return ARM_INSN_BAD;
-	return 0xe3000000 | (imm >> 12) << 16 | rd << 12 | (imm & 0xfff);
+	return ARM_OP_MOVW | (imm >> 12) << ARM_RN_SHIFT | rd << ARM_RD_SHIFT |
+	       (imm & 0xfff);
 }
 
 static inline u32 arm_movt(u8 rd, u16 imm)
 {
 	if (rd > 14)
 		return ARM_INSN_BAD;
-	return 0xe3400000 | (imm >> 12) << 16 | rd << 12 | (imm & 0xfff);
+	return ARM_OP_MOVT | (imm >> 12) << ARM_RN_SHIFT | rd << ARM_RD_SHIFT |
+	       (imm & 0xfff);
 }
 
 /* Arithmetic and logic, register and immediate forms. */
@@ -292,7 +378,8 @@ static inline u32 arm_mul(u8 rd, u8 rn, u8 rm)
 {
 	if (rd > 14 || rn > 14 || rm > 14)
 		return ARM_INSN_BAD;
-	return 0xe0000090 | rd << 16 | rm << 8 | rn;
+	return ARM_OP_MUL | rd << ARM_RN_SHIFT | rm << ARM_RS_SHIFT |
+	       rn << ARM_RM_SHIFT;
 }
 
 /* rd = ra + rn * rm */
@@ -300,7 +387,8 @@ static inline u32 arm_mla(u8 rd, u8 rn, u8 rm, u8 ra)
 {
 	if (rd > 14 || rn > 14 || rm > 14 || ra > 14)
 		return ARM_INSN_BAD;
-	return 0xe0200090 | rd << 16 | ra << 12 | rm << 8 | rn;
+	return ARM_OP_MLA | rd << ARM_RN_SHIFT | ra << ARM_RD_SHIFT |
+	       rm << ARM_RS_SHIFT | rn << ARM_RM_SHIFT;
 }
 
 /* rd = ra - rn * rm */
@@ -308,7 +396,8 @@ static inline u32 arm_mls(u8 rd, u8 rn, u8 rm, u8 ra)
 {
 	if (rd > 14 || rn > 14 || rm > 14 || ra > 14)
 		return ARM_INSN_BAD;
-	return 0xe0600090 | rd << 16 | ra << 12 | rm << 8 | rn;
+	return ARM_OP_MLS | rd << ARM_RN_SHIFT | ra << ARM_RD_SHIFT |
+	       rm << ARM_RS_SHIFT | rn << ARM_RM_SHIFT;
 }
 
 /* rdhi:rdlo = rn * rm, unsigned */
@@ -316,7 +405,8 @@ static inline u32 arm_umull(u8 rdlo, u8 rdhi, u8 rn, u8 rm)
 {
 	if (rdlo > 14 || rdhi > 14 || rn > 14 || rm > 14 || rdlo == rdhi)
 		return ARM_INSN_BAD;
-	return 0xe0800090 | rdhi << 16 | rdlo << 12 | rm << 8 | rn;
+	return ARM_OP_UMULL | rdhi << ARM_RN_SHIFT | rdlo << ARM_RD_SHIFT |
+	       rm << ARM_RS_SHIFT | rn << ARM_RM_SHIFT;
 }
 
 /* rd = rn / rm, unsigned (ARMv7VE / IDIVA; x / 0 = 0) */
@@ -324,7 +414,8 @@ static inline u32 arm_udiv(u8 rd, u8 rn, u8 rm)
 {
 	if (rd > 14 || rn > 14 || rm > 14)
 		return ARM_INSN_BAD;
-	return 0xe730f010 | rd << 16 | rm << 8 | rn;
+	return ARM_OP_UDIV | rd << ARM_RN_SHIFT | rm << ARM_RS_SHIFT |
+	       rn << ARM_RM_SHIFT;
 }
 
 /* rd = rn / rm, signed (ARMv7VE / IDIVA; x / 0 = 0, INT_MIN / -1 = INT_MIN) */
@@ -332,7 +423,8 @@ static inline u32 arm_sdiv(u8 rd, u8 rn, u8 rm)
 {
 	if (rd > 14 || rn > 14 || rm > 14)
 		return ARM_INSN_BAD;
-	return 0xe710f010 | rd << 16 | rm << 8 | rn;
+	return ARM_OP_SDIV | rd << ARM_RN_SHIFT | rm << ARM_RS_SHIFT |
+	       rn << ARM_RM_SHIFT;
 }
 
 /* Byte order and extension. */
@@ -341,35 +433,35 @@ static inline u32 arm_rev(u8 rd, u8 rm)
 {
 	if (rd > 14 || rm > 14)
 		return ARM_INSN_BAD;
-	return 0xe6bf0f30 | rd << 12 | rm;
+	return ARM_OP_REV | rd << ARM_RD_SHIFT | rm << ARM_RM_SHIFT;
 }
 
 static inline u32 arm_rev16(u8 rd, u8 rm)
 {
 	if (rd > 14 || rm > 14)
 		return ARM_INSN_BAD;
-	return 0xe6bf0fb0 | rd << 12 | rm;
+	return ARM_OP_REV16 | rd << ARM_RD_SHIFT | rm << ARM_RM_SHIFT;
 }
 
 static inline u32 arm_uxth(u8 rd, u8 rm)
 {
 	if (rd > 14 || rm > 14)
 		return ARM_INSN_BAD;
-	return 0xe6ff0070 | rd << 12 | rm;
+	return ARM_OP_UXTH | rd << ARM_RD_SHIFT | rm << ARM_RM_SHIFT;
 }
 
 static inline u32 arm_sxtb(u8 rd, u8 rm)
 {
 	if (rd > 14 || rm > 14)
 		return ARM_INSN_BAD;
-	return 0xe6af0070 | rd << 12 | rm;
+	return ARM_OP_SXTB | rd << ARM_RD_SHIFT | rm << ARM_RM_SHIFT;
 }
 
 static inline u32 arm_sxth(u8 rd, u8 rm)
 {
 	if (rd > 14 || rm > 14)
 		return ARM_INSN_BAD;
-	return 0xe6bf0070 | rd << 12 | rm;
+	return ARM_OP_SXTH | rd << ARM_RD_SHIFT | rm << ARM_RM_SHIFT;
 }
 
 /* Loads and stores: [rn, #off] and [rn, rm]. */
@@ -377,63 +469,65 @@ static inline u32 arm_sxth(u8 rd, u8 rm)
 /* word and byte, offset -4095..4095 */
 static inline u32 arm_ls_imm(u32 op, u8 rt, u8 rn, s32 off)
 {
-	u32 u = off >= 0 ? 1 << 23 : 0;
+	u32 u = off >= 0 ? ARM_U_BIT : 0;
 
 	if (off < -4095 || off > 4095 || rt > 14 || rn > 15)
 		return ARM_INSN_BAD;
-	return op | u | rn << 16 | rt << 12 | (off < 0 ? -off : off);
+	return op | u | rn << ARM_RN_SHIFT | rt << ARM_RD_SHIFT |
+	       (off < 0 ? -off : off);
 }
 
 /* halfword, offset -255..255 */
 static inline u32 arm_lsh_imm(u32 op, u8 rt, u8 rn, s32 off)
 {
-	u32 u = off >= 0 ? 1 << 23 : 0;
+	u32 u = off >= 0 ? ARM_U_BIT : 0;
 	u32 a = off < 0 ? -off : off;
 
 	if (off < -255 || off > 255 || rt > 14 || rn > 15)
 		return ARM_INSN_BAD;
-	return op | u | rn << 16 | rt << 12 | (a >> 4) << 8 | (a & 15);
+	return op | u | rn << ARM_RN_SHIFT | rt << ARM_RD_SHIFT |
+	       (a >> 4) << 8 | (a & 15);
 }
 
 static inline u32 arm_ldr_i(u8 rt, u8 rn, s32 off)
 {
-	return arm_ls_imm(0xe5100000, rt, rn, off);
+	return arm_ls_imm(ARM_OP_LDR_I, rt, rn, off);
 }
 
 static inline u32 arm_str_i(u8 rt, u8 rn, s32 off)
 {
-	return arm_ls_imm(0xe5000000, rt, rn, off);
+	return arm_ls_imm(ARM_OP_STR_I, rt, rn, off);
 }
 
 static inline u32 arm_ldrb_i(u8 rt, u8 rn, s32 off)
 {
-	return arm_ls_imm(0xe5500000, rt, rn, off);
+	return arm_ls_imm(ARM_OP_LDRB_I, rt, rn, off);
 }
 
 static inline u32 arm_strb_i(u8 rt, u8 rn, s32 off)
 {
-	return arm_ls_imm(0xe5400000, rt, rn, off);
+	return arm_ls_imm(ARM_OP_STRB_I, rt, rn, off);
 }
 
 static inline u32 arm_ldrh_i(u8 rt, u8 rn, s32 off)
 {
-	return arm_lsh_imm(0xe15000b0, rt, rn, off);
+	return arm_lsh_imm(ARM_OP_LDRH_I, rt, rn, off);
 }
 
 static inline u32 arm_strh_i(u8 rt, u8 rn, s32 off)
 {
-	return arm_lsh_imm(0xe14000b0, rt, rn, off);
+	return arm_lsh_imm(ARM_OP_STRH_I, rt, rn, off);
 }
 
 /* sign-extending byte and halfword loads, offset -255..255 */
 static inline u32 arm_ldrsb_i(u8 rt, u8 rn, s32 off)
 {
-	return arm_lsh_imm(0xe15000d0, rt, rn, off);
+	return arm_lsh_imm(ARM_OP_LDRSB_I, rt, rn, off);
 }
 
 static inline u32 arm_ldrsh_i(u8 rt, u8 rn, s32 off)
 {
-	return arm_lsh_imm(0xe15000f0, rt, rn, off);
+	return arm_lsh_imm(ARM_OP_LDRSH_I, rt, rn, off);
 }
 
 /* rt, rt + 1 = [rn + off] / [rn + off] = rt, rt + 1; rt even, r0-r10 */
@@ -441,14 +535,14 @@ static inline u32 arm_ldrd_i(u8 rt, u8 rn, s32 off)
 {
 	if ((rt & 1) || rt > 10)
 		return ARM_INSN_BAD;
-	return arm_lsh_imm(0xe14000d0, rt, rn, off);
+	return arm_lsh_imm(ARM_OP_LDRD_I, rt, rn, off);
 }
 
 static inline u32 arm_strd_i(u8 rt, u8 rn, s32 off)
 {
 	if ((rt & 1) || rt > 10)
 		return ARM_INSN_BAD;
-	return arm_lsh_imm(0xe14000f0, rt, rn, off);
+	return arm_lsh_imm(ARM_OP_STRD_I, rt, rn, off);
 }
 
 /* ldr rt, [rn, rm, lsl #n] */
@@ -456,7 +550,8 @@ static inline u32 arm_ldr_r(u8 rt, u8 rn, u8 rm, u8 n)
 {
 	if (rt > 14 || rn > 15 || rm > 14 || n > 31)
 		return ARM_INSN_BAD;
-	return 0xe7900000 | rn << 16 | rt << 12 | n << 7 | rm;
+	return ARM_OP_LDR_R | rn << ARM_RN_SHIFT | rt << ARM_RD_SHIFT |
+	       n << ARM_SHIFT_N_SHIFT | rm << ARM_RM_SHIFT;
 }
 
 /* Exclusives and barriers. */
@@ -465,7 +560,7 @@ static inline u32 arm_ldrex(u8 rt, u8 rn)
 {
 	if (rt > 14 || rn > 14)
 		return ARM_INSN_BAD;
-	return 0xe1900f9f | rn << 16 | rt << 12;
+	return ARM_OP_LDREX | rn << ARM_RN_SHIFT | rt << ARM_RD_SHIFT;
 }
 
 /* rd = 0 if [rn] = rt happened, else 1 */
@@ -473,7 +568,8 @@ static inline u32 arm_strex(u8 rd, u8 rt, u8 rn)
 {
 	if (rd > 14 || rt > 14 || rn > 14 || rd == rt || rd == rn)
 		return ARM_INSN_BAD;
-	return 0xe1800f90 | rn << 16 | rd << 12 | rt;
+	return ARM_OP_STREX | rn << ARM_RN_SHIFT | rd << ARM_RD_SHIFT |
+	       rt << ARM_RM_SHIFT;
 }
 
 /* rt, rt + 1 = [rn]; rt even, not r14 */
@@ -481,7 +577,7 @@ static inline u32 arm_ldrexd(u8 rt, u8 rn)
 {
 	if ((rt & 1) || rt > 12 || rn > 14)
 		return ARM_INSN_BAD;
-	return 0xe1b00f9f | rn << 16 | rt << 12;
+	return ARM_OP_LDREXD | rn << ARM_RN_SHIFT | rt << ARM_RD_SHIFT;
 }
 
 static inline u32 arm_strexd(u8 rd, u8 rt, u8 rn)
@@ -489,12 +585,13 @@ static inline u32 arm_strexd(u8 rd, u8 rt, u8 rn)
 	if ((rt & 1) || rt > 12 || rd > 14 || rn > 14 || rd == rn ||
 	    rd == rt || rd == rt + 1)
 		return ARM_INSN_BAD;
-	return 0xe1a00f90 | rn << 16 | rd << 12 | rt;
+	return ARM_OP_STREXD | rn << ARM_RN_SHIFT | rd << ARM_RD_SHIFT |
+	       rt << ARM_RM_SHIFT;
 }
 
 static inline u32 arm_dmb_ish(void)
 {
-	return 0xf57ff05b;
+	return ARM_OP_DMB | ARM_DMB_ISH;
 }
 
 /* Stack: push/pop of a register mask (at least two registers). */
@@ -503,14 +600,14 @@ static inline u32 arm_push(u16 mask)
 {
 	if (!mask || !(mask & (mask - 1)) || (mask & (1 << ARM_SP)))
 		return ARM_INSN_BAD;
-	return 0xe92d0000 | mask;
+	return ARM_OP_PUSH | mask;
 }
 
 static inline u32 arm_pop(u16 mask)
 {
 	if (!mask || !(mask & (mask - 1)) || (mask & (1 << ARM_SP)))
 		return ARM_INSN_BAD;
-	return 0xe8bd0000 | mask;
+	return ARM_OP_POP | mask;
 }
 
 /* Branches. */
@@ -520,7 +617,7 @@ static inline u32 arm_b(s32 off)
 {
 	if (off < -(1 << 23) || off >= (1 << 23))
 		return ARM_INSN_BAD;
-	return 0xea000000 | (off & 0x00ffffff);
+	return ARM_OP_B | (off & ARM_B_OFF_MASK);
 }
 
 /* bl .+8+4*off: call within +-32 MB */
@@ -528,21 +625,21 @@ static inline u32 arm_bl(s32 off)
 {
 	if (off < -(1 << 23) || off >= (1 << 23))
 		return ARM_INSN_BAD;
-	return 0xeb000000 | (off & 0x00ffffff);
+	return ARM_OP_BL | (off & ARM_B_OFF_MASK);
 }
 
 static inline u32 arm_bx(u8 rm)
 {
 	if (rm > 14)
 		return ARM_INSN_BAD;
-	return 0xe12fff10 | rm;
+	return ARM_OP_BX | rm << ARM_RM_SHIFT;
 }
 
 static inline u32 arm_blx_r(u8 rm)
 {
 	if (rm > 14)
 		return ARM_INSN_BAD;
-	return 0xe12fff30 | rm;
+	return ARM_OP_BLX_R | rm << ARM_RM_SHIFT;
 }
 
 #endif /* ARMJIT_INSN_H */

@@ -9,58 +9,23 @@
  * the peepholes), never on branch distances, so sizes converge after one
  * pass.
  *
- * Register mapping (choose_map() below, per program, into ctx->map[]):
- *
- *   BPF     ARM          why
- *   R1      r0:r1        AAPCS argument 1 (ctx arrives in r0)
- *   R2      r2:r3        AAPCS argument 2
- *   3 of R0, R3-R9, AX   r8:r9, r4:r5, r6:r7: callee-saved, so they survive
- *                        helper and divide calls; the most used ones get
- *                        them (default R0, R6, R7)
- *   the others           stack slots (armjit_slot[]); R3-R5's slots are the
- *                        outgoing stack arguments of a helper call, so a
- *                        call stores R3-R5 living in registers there first
- *   FP      sp + frame   not a register: high word 0, low word computed
- *   scratch r10:r11 (dst of stacked registers), ip:lr (src, immediates)
- *
- * A leaf (a main program calling nothing: no helper, bpf-to-bpf or tail
- * call, no divide) has five pairs, r0:r1, r2:r3, r8:r9, r4:r5, r6:r7, in
- * that order: R1 and R2 when named (they have no slot), the most used
- * others; R0 first (the return value is in place), then R1 (the prologue
- * copies ctx from r0 when R1 is read before written). It pushes only the
- * callee-saved registers the previous pass wrote (none: no push, bx lr).
- *
- * Frame, from sp up: R3 R4 R5 R8 R9 AX R0 R6 R7 slots (8 bytes each),
- * tail-call counter (8), BPF stack (stack_depth rounded up to 8), FP =
- * that top; then the pushed {r3-r11, lr}. sp stays 8-byte aligned.
- *
- * Before translating, two analyses over the program's flow: which
- * register words may be read later (ctx->live: results nothing reads are
- * not computed, hi words only 32-bit insns read not written, R0's hi not
- * returned by a main program) and which hi words are 0 on every path
- * (ctx->hi0: 64-bit compares of such values are 32-bit ones).
+ * What it builds on, each in a room of its own (armjit_translate.h,
+ * Documentation/armjit-design.rst): where each BPF register lives and
+ * the frame (armjit_regs.c: is_mapped(), slot_off(), fp_off()); facts
+ * about the program computed once per compile (armjit_analysis.c:
+ * is_target(), word_live(), hi_zero(); ctx->live: results nothing reads
+ * are not computed, hi words only 32-bit insns read not written, R0's hi
+ * not returned by a main program; ctx->hi0: 64-bit compares of values
+ * whose hi words are 0 are 32-bit ones); the emitter (armjit_emit.c:
+ * emit(), which drops what a register holds already and keeps stores
+ * back; the translation asks it armjit_emit_known() and the like).
  *
  * All lo/hi words are little-endian: lo at the lower address.
  */
-#include "armjit_jit.h"
-#include "armjit_insn.h"
+#include "armjit_translate.h"
 
-#define TMP_A_LO	ARM_R10		/* dst of a stacked register */
-#define TMP_A_HI	ARM_R11
-#define TMP_B_LO	ARM_IP		/* src of a stacked register, immediates */
-#define TMP_B_HI	ARM_LR
-
-#define SLOT_TCC	72		/* tail-call counter */
-#define FRAME_FIXED	80		/* slots + counter */
-/* Registers the prologue saves: 10 words keep sp 8-byte aligned. */
-#define SAVED_REGS	(0x0ff8 | 1 << ARM_LR)	/* r3-r11, lr */
 /* An exit copies an epilogue up to this long rather than branch to it */
 #define ARMJIT_EXIT_COPY	4
-
-static inline int hweight_saved(void)
-{
-	return __builtin_popcount(SAVED_REGS);
-}
 
 /*
  * First word of an armjit main image with tail calls: mov r1, #0 (its
@@ -68,665 +33,14 @@ static inline int hweight_saved(void)
  * itself. Word 2 is ARMJIT_UDF in every main image, where a stock image
  * has its prologue: armjit's tail calls look there.
  */
-#define ARMJIT_ENTRY_INSN	0xe3a01000
+#define ARMJIT_ENTRY_INSN	arm_mov_i(ARM_R1, 0)
 #define ARMJIT_MARK_WORD	2
-
-/* ctx->flags */
-#define FLAG_BAD_INSN	0x1		/* an encoder answered ARM_INSN_BAD */
-#define FLAG_TAIL_CALL	0x2		/* the program has tail calls */
-#define FLAG_R1_LIVE	0x4		/* R1's ctx may be read */
-#define FLAG_FRAME	0x8		/* stack slots, BPF stack or calls */
-#define FLAG_LEAF	0x10		/* a main program that calls nothing */
-
-/* Stack slot of each BPF register, used while it has no ARM pair. */
-static const s8 armjit_slot[MAX_BPF_JIT_REG] = {
-	[BPF_REG_3] = 0, [BPF_REG_4] = 8, [BPF_REG_5] = 16,
-	[BPF_REG_8] = 24, [BPF_REG_9] = 32, [BPF_REG_AX] = 40,
-	[BPF_REG_0] = 48, [BPF_REG_6] = 56, [BPF_REG_7] = 64,
-	[BPF_REG_1] = -1, [BPF_REG_2] = -1, [BPF_REG_FP] = -1,
-};
-
-/*
- * Per-program choice of the BPF registers that get the three callee-saved
- * pairs r8:r9, r4:r5, r6:r7: those of R0, R3-R9, AX whose stack slot
- * would cost the most loads and stores (ties in the default order R0, R6,
- * R7, R8, R9, R3, R4, R5, AX). R1, R2 always live in r0:r1, r2:r3; FP is
- * never a register. Per insn, a stacked register costs a load for each
- * read and a store for each write (a 64-bit one is one ldrd/strd); R0 in
- * a pair costs one more at each call and exit (two movs from or to r0:r1
- * instead of one strd or ldrd), R3-R5 one more at each call (stored into
- * the outgoing argument slots, where a stacked one already is).
- */
-/*
- * A main program that calls nothing (no helper, bpf-to-bpf or tail call,
- * no divide, which may call a routine): r0-r3 need not hold R1, R2.
- */
-static bool is_leaf(const struct armjit_ctx *ctx)
-{
-	int i;
-
-	if (ctx->is_subprog)
-		return false;
-	for (i = 0; i < ctx->len; i++) {
-		const struct bpf_insn *insn = &ctx->insns[i];
-		u8 op = BPF_OP(insn->code);
-
-		switch (BPF_CLASS(insn->code)) {
-		case BPF_ALU:
-		case BPF_ALU64:
-			if (op == BPF_DIV || op == BPF_MOD)
-				return false;
-			break;
-		case BPF_JMP:
-		case BPF_JMP32:
-			if (op == BPF_CALL || op == BPF_TAIL_CALL)
-				return false;
-			break;
-		case BPF_LD:
-			if (insn->code != (BPF_LD | BPF_IMM | BPF_DW))
-				return false;
-			i++;
-			break;
-		}
-	}
-	return true;
-}
-
-/* Does insn name BPF register r (as an operand it uses)? */
-static bool names_reg(const struct bpf_insn *insn, u8 r)
-{
-	u8 cls = BPF_CLASS(insn->code);
-	bool x = BPF_SRC(insn->code) == BPF_X;
-
-	if (insn->dst_reg == r)
-		return true;
-	if (insn->src_reg != r)
-		return false;
-	return cls == BPF_LDX || cls == BPF_STX ||
-	       ((cls == BPF_ALU || cls == BPF_ALU64 || cls == BPF_JMP ||
-		 cls == BPF_JMP32) && x);
-}
-
-/*
- * Leaf programs: five pairs, r0:r1 and r2:r3 first (no push), to R1 and
- * R2 if named (they have no stack slot) and the most used others. R0
- * gets r0:r1 (the return value is there already), R1 the next (ctx
- * arrives in r0, copied by the prologue).
- */
-static void choose_leaf_map(struct armjit_ctx *ctx, const s32 *gain)
-{
-	static const u8 regs[] = { BPF_REG_0, BPF_REG_1, BPF_REG_2,
-				   BPF_REG_6, BPF_REG_7, BPF_REG_8,
-				   BPF_REG_9, BPF_REG_3, BPF_REG_4,
-				   BPF_REG_5, BPF_REG_AX };
-	static const u8 pairs[] = { ARM_R0, ARM_R2, ARM_R8, ARM_R4, ARM_R6 };
-	bool want[MAX_BPF_JIT_REG] = { false };
-	int i, j, n = 0, p = 0;
-
-	for (i = 0; i < ctx->len; i++)
-		for (j = BPF_REG_1; j <= BPF_REG_2; j++)
-			if (!want[j] && names_reg(&ctx->insns[i], j)) {
-				want[j] = true;
-				n++;
-			}
-	for (; n < (int)sizeof(pairs); n++) {
-		int best = -1;
-
-		for (j = 0; j < (int)sizeof(regs); j++)
-			if (regs[j] != BPF_REG_1 && regs[j] != BPF_REG_2 &&
-			    !want[regs[j]] &&
-			    (best < 0 || gain[regs[j]] > gain[regs[best]]))
-				best = j;
-		want[regs[best]] = true;
-	}
-	for (j = 0; j < (int)sizeof(regs); j++)
-		if (want[regs[j]]) {
-			ctx->map[regs[j]] = (struct armjit_reg){
-				pairs[p], pairs[p] + 1, -1 };
-			p++;
-		}
-}
-
-static void choose_map(struct armjit_ctx *ctx)
-{
-	static const u8 order[] = { BPF_REG_0, BPF_REG_6, BPF_REG_7,
-				    BPF_REG_8, BPF_REG_9, BPF_REG_3,
-				    BPF_REG_4, BPF_REG_5, BPF_REG_AX };
-	static const u8 pairs[] = { ARM_R8, ARM_R4, ARM_R6 };
-	s32 gain[MAX_BPF_JIT_REG] = { 0 };
-	bool taken[MAX_BPF_JIT_REG] = { false };
-	u8 base, prev_base = MAX_BPF_JIT_REG;
-	int i, j, p, n = sizeof(pairs);
-
-	for (i = 0; i < ctx->len; i++) {
-		const struct bpf_insn *insn = &ctx->insns[i];
-		u8 cls = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
-		bool x = BPF_SRC(insn->code) == BPF_X;
-
-		if (insn->dst_reg >= MAX_BPF_JIT_REG ||
-		    insn->src_reg >= MAX_BPF_JIT_REG)
-			continue;	/* rejected by build_insn */
-		switch (cls) {
-		case BPF_JMP:
-		case BPF_JMP32:
-			if (op == BPF_CALL) {
-				gain[BPF_REG_0]--;
-				gain[BPF_REG_3]--;
-				gain[BPF_REG_4]--;
-				gain[BPF_REG_5]--;
-			} else if (op == BPF_EXIT) {
-				/* r0:r1 in a leaf, else two movs or one ldrd */
-				gain[BPF_REG_0] += ctx->flags & FLAG_LEAF ?
-						   1 : -1;
-			} else if (op != BPF_JA && op != BPF_TAIL_CALL) {
-				gain[insn->dst_reg]++;
-				if (x)
-					gain[insn->src_reg]++;
-			}
-			break;
-		case BPF_ALU:
-		case BPF_ALU64:
-			/* mov writes only; the others read and write dst */
-			gain[insn->dst_reg] += op == BPF_MOV ? 1 : 2;
-			if (x)
-				gain[insn->src_reg]++;
-			break;
-		case BPF_LD:
-			gain[insn->dst_reg]++;
-			i++;	/* ld_imm64 */
-			break;
-		case BPF_LDX:
-		case BPF_STX:
-		case BPF_ST:
-			/*
-			 * the base: a load only where the insn before had
-			 * another (the scratch cache keeps it)
-			 */
-			base = cls == BPF_LDX ? insn->src_reg : insn->dst_reg;
-			if (base != prev_base)
-				gain[base]++;
-			gain[cls == BPF_LDX ? insn->dst_reg : insn->src_reg] +=
-				cls != BPF_ST;
-			prev_base = cls == BPF_LDX && insn->dst_reg == base ?
-				    MAX_BPF_JIT_REG : base;
-			continue;
-		}
-		prev_base = MAX_BPF_JIT_REG;
-	}
-	for (i = 0; i < MAX_BPF_JIT_REG; i++) {
-		ctx->map[i].lo = -1;
-		ctx->map[i].hi = -1;
-		ctx->map[i].slot = armjit_slot[i];
-	}
-	if (ctx->flags & FLAG_LEAF) {
-		choose_leaf_map(ctx, gain);
-		return;
-	}
-	ctx->map[BPF_REG_1] = (struct armjit_reg){ ARM_R0, ARM_R1, -1 };
-	ctx->map[BPF_REG_2] = (struct armjit_reg){ ARM_R2, ARM_R3, -1 };
-	for (p = 0; p < n; p++) {
-		int best = -1;
-
-		for (j = 0; j < (int)sizeof(order); j++)
-			if (!taken[order[j]] &&
-			    (best < 0 || gain[order[j]] > gain[order[best]]))
-				best = j;
-		taken[order[best]] = true;
-		ctx->map[order[best]] = (struct armjit_reg){ pairs[p],
-							     pairs[p] + 1, -1 };
-	}
-}
-
-/* ---- What the scratch registers hold ----------------------------------- */
-
-/*
- * r10, r11, ip, lr (and r0-r3 after a call's result went to a stacked R0,
- * say) often still hold a stack slot's word when the next
- * insn loads it again, and registers a constant when the next insn sets
- * it again (clang rematerializes return codes before every bounds
- * check): emit() drops such a load, such a mov, and a store of a word
- * back to the slot it came from. ctx->cached[] is, per scratch register,
- * the sp offset of the word it holds, or -1; ctx->kmask/kval the known
- * constants. Every instruction emitted updates them (cache_decode()): a
- * register it may write is forgotten, so is a register mirroring a slot
- * it stores to; an unconditional ldr/str/ldrd/strd of a word at
- * [sp, #imm] and an unconditional mov/mvn/movw/movt of a constant are
- * remembered. Anything else, any call, any change of sp, and every place
- * a branch lands (jump targets, fix_fwd(), loop heads) forget everything.
- */
-static const u8 cache_regs[ARMJIT_NR_CACHED] = {
-	ARM_R10, ARM_R11, ARM_IP, ARM_LR, ARM_R0, ARM_R1, ARM_R2, ARM_R3
-};
-
-static void cache_flush(struct armjit_ctx *ctx)
-{
-	int i;
-
-	for (i = 0; i < ARMJIT_NR_CACHED; i++)
-		ctx->cached[i] = -1;
-	ctx->kmask = 0;
-	ctx->ip_sp_ok = false;
-}
-
-static int cache_idx(u8 r)
-{
-	int i;
-
-	for (i = 0; i < ARMJIT_NR_CACHED; i++)
-		if (cache_regs[i] == r)
-			return i;
-	return -1;
-}
-
-static void cache_forget(struct armjit_ctx *ctx, u8 r)
-{
-	int i = cache_idx(r);
-
-	if (i >= 0)
-		ctx->cached[i] = -1;
-	ctx->kmask &= ~(1U << r);
-	ctx->written |= 1U << r;
-	if (r == ARM_IP)
-		ctx->ip_sp_ok = false;
-}
-
-static bool known(const struct armjit_ctx *ctx, u8 r, u32 val)
-{
-	return (ctx->kmask & 1U << r) && ctx->kval[r] == val;
-}
-
-/* mov/mvn rd, #imm (S clear), movw/movt: what rd holds after it */
-static bool const_result(const struct armjit_ctx *ctx, u32 insn, u32 *val)
-{
-	u8 rd = (insn >> 12) & 15, rot = ((insn >> 8) & 15) * 2;
-	u32 imm8 = insn & 0xff, imm16 = ((insn >> 4) & 0xf000) | (insn & 0xfff);
-
-	switch (insn & 0x0ff00000) {
-	case 0x03a00000:	/* mov */
-	case 0x03e00000:	/* mvn */
-		*val = rot ? imm8 >> rot | imm8 << (32 - rot) : imm8;
-		if (insn & 0x00400000)
-			*val = ~*val;
-		return true;
-	case 0x03000000:	/* movw */
-		*val = imm16;
-		return true;
-	case 0x03400000:	/* movt */
-		if (!(ctx->kmask & 1U << rd))
-			return false;
-		*val = imm16 << 16 | (ctx->kval[rd] & 0xffff);
-		return true;
-	}
-	return false;
-}
-
-/* a store to [sp + off, sp + off + n) */
-static void cache_forget_range(struct armjit_ctx *ctx, s32 off, s32 n)
-{
-	int i;
-
-	for (i = 0; i < ARMJIT_NR_CACHED; i++)
-		if (ctx->cached[i] >= 0 && ctx->cached[i] < off + n &&
-		    off < ctx->cached[i] + 4)
-			ctx->cached[i] = -1;
-}
-
-/*
- * A store through another base than sp may reach the BPF stack, where
- * pointers lead (not the register slots below it): its words aren't
- * known any more.
- */
-static void cache_forget_bpf_stack(struct armjit_ctx *ctx)
-{
-	int i;
-
-	for (i = 0; i < ARMJIT_NR_CACHED; i++)
-		if (ctx->sp_adj || ctx->cached[i] >= SLOT_TCC)
-			ctx->cached[i] = -1;
-}
-
-static void cache_set(struct armjit_ctx *ctx, u8 r, s32 off)
-{
-	int i = cache_idx(r);
-
-	if (i >= 0 && off >= 0)
-		ctx->cached[i] = off;
-}
-
-/* sp and pc: no BPF code writes them but the prologue and epilogue */
-static bool sp_or_pc(u8 r)
-{
-	return r == ARM_SP || r == ARM_PC;
-}
-
-static bool cache_has(const struct armjit_ctx *ctx, u8 r, s32 off)
-{
-	int i = cache_idx(r);
-
-	return i >= 0 && off >= 0 && ctx->cached[i] == off;
-}
-
-/*
- * What an insn armjit emits does, for the scratch cache and kept-back
- * stores: the registers it writes; its memory access, at [sp, #off] (an
- * immediate offset, no writeback) or through another base; a plain
- * branch (b, bx). False for what either must not follow: a call,
- * push/pop, a change of sp, anything else.
- */
-struct arm_fx {
-	u16 writes;
-	bool branch;
-	bool load, store;	/* a memory access */
-	bool at_sp;		/* ... with base sp */
-	bool sp;		/* ... at [sp, #off], n bytes */
-	bool word;		/* ... of whole words: to rt (and rt + 1) */
-	u8 rt;
-	s32 off;
-	int n;
-};
-
-/* ldr/str/ldrb/strb, or (extra) ldrh/strh/ldrsb/ldrsh/ldrd/strd */
-static bool fx_ls(u32 insn, bool extra, struct arm_fx *fx)
-{
-	u8 rn = (insn >> 16) & 15, rt = (insn >> 12) & 15, op2 = (insn >> 5) & 3;
-	bool l = insn & 1 << 20, p = insn & 1 << 24, w = insn & 1 << 21;
-	bool dual = extra && !l && op2 >= 2;
-	bool imm = extra ? insn & 1 << 22 : !(insn & 1 << 25);
-
-	fx->load = l || (dual && op2 == 2);
-	fx->store = !fx->load;
-	fx->rt = rt;
-	if (!p || w) {
-		if (rn == ARM_SP)
-			return false;
-		fx->writes |= 1U << rn;
-	}
-	if (fx->load) {
-		if (sp_or_pc(rt) || (dual && sp_or_pc(rt + 1)))
-			return false;
-		fx->writes |= 1U << rt | (dual ? 1U << (rt + 1) : 0);
-	}
-	if (rn != ARM_SP)
-		return true;
-	fx->at_sp = true;
-	if (!imm)
-		return !fx->store;	/* a load: only rt changes */
-	fx->sp = true;
-	fx->off = extra ? ((insn >> 4) & 0xf0) | (insn & 0xf) : insn & 0xfff;
-	if (!(insn & 1 << 23))
-		fx->off = -fx->off;
-	if (extra)
-		fx->n = dual ? 8 : op2 == 2 ? 1 : 2;
-	else
-		fx->n = insn & 1 << 22 ? 1 : 4;
-	fx->word = fx->n >= 4;
-	return true;
-}
-
-static bool arm_fx(u32 insn, struct arm_fx *fx)
-{
-	u8 rn = (insn >> 16) & 15, rd = (insn >> 12) & 15;
-	u8 op = (insn >> 21) & 15;
-
-	memset(fx, 0, sizeof(*fx));
-	if (insn >> 28 == 0xf)
-		return (insn & 0xfffffff0) == 0xf57ff050;	/* dmb */
-	switch ((insn >> 25) & 7) {
-	case 5:			/* b; bl is a call */
-		fx->branch = true;
-		return !(insn & 1 << 24);
-	case 0:
-	case 1:
-		if ((insn & 0x0ffffff0) == 0x012fff10) {	/* bx */
-			fx->branch = true;
-			return true;
-		}
-		if ((insn & 0x0ffffff0) == 0x012fff30)	/* blx rm: a call */
-			return false;
-		if (!(insn & 1 << 25) && (insn & 0x90) == 0x90) {
-			if (insn & 0x60)
-				return fx_ls(insn, true, fx);
-			/* multiplies, ldrex(d)/strex(d) (never at sp) */
-			if (sp_or_pc(rd) || sp_or_pc(rd + 1) || sp_or_pc(rn))
-				return false;
-			fx->writes = 1U << rd | 1U << (rd + 1) | 1U << rn;
-			fx->store = insn & 1 << 24;	/* strex */
-			return true;
-		}
-		/* data processing, movw/movt: rd unless tst/teq/cmp/cmn */
-		if (op >= 8 && op <= 11 && (insn & 1 << 20))
-			return true;
-		if (sp_or_pc(rd))
-			return false;
-		fx->writes = 1U << rd;
-		return true;
-	case 2:
-	case 3:
-		if ((insn & 1 << 25) && (insn & 1 << 4)) {
-			/*
-			 * media: rev, uxth...; udiv/sdiv have 1111 in 15:12
-			 * and rd in 19:16
-			 */
-			if ((rd != ARM_PC && sp_or_pc(rd)) || sp_or_pc(rn))
-				return false;
-			fx->writes = (rd != ARM_PC ? 1U << rd : 0) | 1U << rn;
-			return true;
-		}
-		return fx_ls(insn, false, fx);
-	}
-	return false;	/* ldm/stm (push, pop), coprocessor, svc */
-}
-
-/*
- * What insn does to the scratch registers and the stack words they
- * hold; false (forget everything) for what arm_fx() doesn't follow.
- */
-static bool cache_decode(struct armjit_ctx *ctx, u32 insn)
-{
-	bool al = insn >> 28 == ARM_COND_AL;
-	u8 rd = (insn >> 12) & 15;
-	struct arm_fx fx;
-	u32 val = 0;
-	bool k;
-	int r;
-
-	if (!arm_fx(insn, &fx))
-		return false;
-	/* mov/mvn/movw/movt of a constant (movt: rd's lo half known) */
-	k = al && fx.writes == 1U << rd && !fx.load &&
-	    const_result(ctx, insn, &val);
-	for (r = 0; r < 15; r++)
-		if (fx.writes & 1U << r)
-			cache_forget(ctx, r);
-	if (fx.store && !fx.sp)
-		cache_forget_bpf_stack(ctx);
-	if (fx.sp) {
-		if (fx.store)
-			cache_forget_range(ctx, fx.off, fx.n);
-		if (al && fx.word) {
-			cache_set(ctx, fx.rt, fx.off);
-			if (fx.n == 8)
-				cache_set(ctx, fx.rt + 1, fx.off + 4);
-		}
-	}
-	if (k) {
-		ctx->kmask |= 1U << rd;
-		ctx->kval[rd] = val;
-	}
-	return true;
-}
-
-/*
- * Registers an insn cache_decode() can't follow may write: a call's
- * (bl, blx) scratch registers. Every pop armjit emits restores what a
- * push of the same code saved, and sp and pc aren't saved registers.
- */
-static u16 undecoded_writes(u32 insn)
-{
-	if ((insn & 0x0f000000) == 0x0b000000 ||
-	    (insn & 0x0ffffff0) == 0x012fff30)
-		return 0x100f | 1 << ARM_LR;
-	return 0;
-}
-
-/*
- * An unconditional load at [sp, #imm] of what the register holds, a store
- * there of what the slot holds, a mov of what the register holds.
- */
-static bool cache_hit(const struct armjit_ctx *ctx, u32 insn)
-{
-	s32 off;
-	u8 rt = (insn >> 12) & 15;
-	u32 val;
-
-	if ((insn >> 28) != ARM_COND_AL)
-		return false;
-	/* ldr/str rt, [sp, #imm] (L bit either) */
-	if ((insn & 0xff6f0000) == 0xe50d0000)
-		return (insn & 1 << 23) && cache_has(ctx, rt, insn & 0xfff);
-	/* ldrd/strd rt, [sp, #imm] (1101 or 1111 in bits 7:4) */
-	if ((insn & 0xff7f00d0) == 0xe14d00d0) {
-		off = ((insn >> 4) & 0xf0) | (insn & 0xf);
-		return (insn & 1 << 23) && cache_has(ctx, rt, off) &&
-		       cache_has(ctx, rt + 1, off + 4);
-	}
-	if (!sp_or_pc(rt) && const_result(ctx, insn, &val))
-		return known(ctx, rt, val);
-	return false;
-}
-
-/* ---- Stores kept back ------------------------------------------------ */
-
-/*
- * str rt, [sp, #+imm] or strd rt, [sp, #+imm], unconditional, to a
- * register slot: only sp addresses those (the BPF stack above them has
- * pointers into it). Its size, or 0.
- */
-static int kept_store(const struct armjit_ctx *ctx, u32 insn)
-{
-	s32 off;
-	int n;
-
-	if ((insn & 0xffff0000) == 0xe58d0000) {
-		n = 4;
-		off = insn & 0xfff;
-	} else if ((insn & 0xffff00f0) == 0xe1cd00f0) {
-		n = 8;
-		off = ((insn >> 4) & 0xf0) | (insn & 0xf);
-	} else {
-		return 0;
-	}
-	return !ctx->sp_adj && off + n <= SLOT_TCC ? n : 0;
-}
-
-static void emit_raw(u32 insn, struct armjit_ctx *ctx)
-{
-	if (insn == ARM_INSN_BAD)
-		ctx->flags |= FLAG_BAD_INSN;
-	if (ctx->image)
-		ctx->image[ctx->idx] = insn;
-	ctx->idx++;
-}
-
-/* The kept-back store, now. */
-static void flush_pending(struct armjit_ctx *ctx)
-{
-	if (!ctx->pend)
-		return;
-	emit_raw(ctx->pend, ctx);
-	ctx->pend = 0;
-}
-
-/*
- * Before insn: the kept-back store goes out first if insn reads its slot,
- * writes its registers or is anything emit() can't follow; it is dropped
- * if insn stores over all of its slot first.
- */
-static void pending_before(struct armjit_ctx *ctx, u32 insn)
-{
-	struct arm_fx fx;
-	int n;
-
-	if (!ctx->pend)
-		return;
-	if (!arm_fx(insn, &fx) || fx.branch || (fx.writes & ctx->pend_regs) ||
-	    (fx.at_sp && !fx.sp)) {
-		flush_pending(ctx);
-		return;
-	}
-	/* only sp reaches the slots */
-	if (!fx.sp || fx.off >= ctx->pend_off + ctx->pend_n ||
-	    ctx->pend_off >= fx.off + fx.n)
-		return;		/* another slot */
-	n = kept_store(ctx, insn);
-	if (n && fx.off == ctx->pend_off && n >= ctx->pend_n)
-		ctx->pend = 0;	/* stored over before anything read it */
-	else
-		flush_pending(ctx);
-}
-
-static inline void emit(u32 insn, struct armjit_ctx *ctx)
-{
-	int n;
-
-	if (cache_hit(ctx, insn))
-		return;		/* the register holds that word already */
-	pending_before(ctx, insn);
-	n = ctx->is_target ? kept_store(ctx, insn) : 0;
-	if (n) {
-		/* kept back: a stacked register written again soon */
-		flush_pending(ctx);	/* one at a time */
-		ctx->pend = insn;
-		ctx->pend_off = n == 8 ? ((insn >> 4) & 0xf0) | (insn & 0xf) :
-					 insn & 0xfff;
-		ctx->pend_n = n;
-		ctx->pend_regs = 1U << ((insn >> 12) & 15);
-		if (n == 8)
-			ctx->pend_regs |= 1U << (((insn >> 12) & 15) + 1);
-		cache_decode(ctx, insn);
-		return;
-	}
-	emit_raw(insn, ctx);
-	if (!cache_decode(ctx, insn)) {
-		ctx->written |= undecoded_writes(insn);
-		cache_flush(ctx);
-	}
-}
-
-/* A branch lands here: the kept-back store before it, nothing known. */
-static void land(struct armjit_ctx *ctx)
-{
-	flush_pending(ctx);
-	cache_flush(ctx);
-}
-
-static bool is_target(const struct armjit_ctx *ctx, int i)
-{
-	return !ctx->is_target || ctx->is_target[i];
-}
-
-static bool is_mapped(const struct armjit_ctx *ctx, u8 r)
-{
-	return ctx->map[r].lo >= 0;
-}
-
-/* sp offset of a stacked register's word */
-static s32 slot_off(const struct armjit_ctx *ctx, u8 r, bool hi)
-{
-	return ctx->map[r].slot + (hi ? 4 : 0) + ctx->sp_adj;
-}
-
-/* FP - sp */
-static s32 fp_off(const struct armjit_ctx *ctx)
-{
-	return ctx->frame_size + ctx->sp_adj;
-}
 
 /* ---- Constants ---------------------------------------------------------- */
 
 static void emit_mov_imm(struct armjit_ctx *ctx, u8 rd, u32 val)
 {
-	if (known(ctx, rd, val))
+	if (armjit_emit_known(ctx, rd, val))
 		return;		/* movw/movt too */
 	if (arm_imm_ok(val)) {
 		emit(arm_mov_i(rd, val), ctx);
@@ -745,11 +59,8 @@ static void emit_mov_imm(struct armjit_ctx *ctx, u8 rd, u32 val)
  */
 static void emit_mov_addr(struct armjit_ctx *ctx, u8 rd, u32 val)
 {
-	ctx->kmask &= ~(1U << rd);
-	emit(arm_movw(rd, val & 0xffff), ctx);
-	ctx->kmask &= ~(1U << rd);
-	emit(arm_movt(rd, val >> 16), ctx);
-	ctx->kmask &= ~(1U << rd);
+	armjit_emit_fixed(ctx, rd, arm_movw(rd, val & 0xffff));
+	armjit_emit_fixed(ctx, rd, arm_movt(rd, val >> 16));
 }
 
 /*
@@ -805,347 +116,10 @@ static void emit_add_imm(struct armjit_ctx *ctx, u8 rd, u8 rn, s32 imm,
 		emit_dp_imm(ctx, ARM_DP_ADD, false, rd, rn, imm, tmp);
 }
 
-/* insn i's jump target (any value: the caller checks the range) */
-static s64 jmp_target(const struct armjit_ctx *ctx,
-		      const struct bpf_insn *insn, int i)
-{
-	if (ctx->jmp_off)
-		return (s64)i + 1 + ctx->jmp_off[i];
-	if (insn->code == (BPF_JMP32 | BPF_JA))
-		return (s64)i + 1 + insn->imm;	/* gotol (cpuv4) */
-	return (s64)i + 1 + insn->off;
-}
-
-/* ---- Which register words are read later ------------------------------ */
-
-#define LIVE_LO(r)	(1U << (r))
-#define LIVE_HI(r)	(1U << (16 + (r)))
-#define LIVE_64(r)	(LIVE_LO(r) | LIVE_HI(r))
-#define LIVE_ALL	0x0fff0fffU
-/*
- * Sweeps over the program an analysis may take: loops need a few more
- * than one; a chain of jumps that goes back and forth (test_bpf's
- * "Staggered jumps: JMP_JA") one per jump. Past that the program is
- * left unanalysed (every word live, no hi word known 0).
- */
-#define ARMJIT_SWEEPS	16
-
-/*
- * The words insn reads (*use) and writes whole (*def); false for what
- * the analysis doesn't know (then everything is live). Reads may be
- * more than the insn needs, writes never: a 32-bit op writes the hi
- * word too (0; with verifier_zext undefined until the verifier's zext,
- * which nothing reads before).
- */
-static bool insn_use_def(const struct armjit_ctx *ctx,
-			 const struct bpf_insn *insn, u32 *use, u32 *def)
-{
-	u8 cls = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
-	u8 d = insn->dst_reg, sr = insn->src_reg;
-	bool x = BPF_SRC(insn->code) == BPF_X;
-	u32 sw = sr < MAX_BPF_JIT_REG && sr != BPF_REG_FP ? LIVE_64(sr) : 0;
-	u32 dw = d < MAX_BPF_JIT_REG && d != BPF_REG_FP ? LIVE_64(d) : 0;
-	int r;
-
-	*use = 0;
-	*def = 0;
-	if (d >= MAX_BPF_JIT_REG || sr >= MAX_BPF_JIT_REG)
-		return false;
-	switch (cls) {
-	case BPF_ALU:
-		if (op == BPF_MOV && x && d == sr) {
-			*def = LIVE_HI(d);	/* zext: lo stays */
-			return true;
-		}
-		/* 32-bit ops read lo words, but a 64-bit byte swap */
-		if (op == BPF_END)
-			*use |= dw;
-		else if (op != BPF_MOV)
-			*use |= LIVE_LO(d);
-		if (x)
-			*use |= LIVE_LO(sr);
-		*def = dw;
-		return true;
-	case BPF_ALU64:
-		if (op != BPF_MOV)
-			*use |= dw;
-		if (x)
-			*use |= sw;
-		*def = dw;
-		return true;
-	case BPF_LD:
-		if (insn->code != (BPF_LD | BPF_IMM | BPF_DW))
-			return false;
-		*def = dw;
-		return true;
-	case BPF_LDX:
-		*use = sw;
-		*def = dw;
-		return true;
-	case BPF_ST:
-		*use = dw;
-		return true;
-	case BPF_STX:
-		*use = dw | sw;
-		if (BPF_MODE(insn->code) != BPF_ATOMIC)
-			return true;
-		*use |= LIVE_64(BPF_REG_0);
-		if (insn->imm == BPF_CMPXCHG)
-			*def = LIVE_64(BPF_REG_0);
-		else if (insn->imm & BPF_FETCH)
-			*def = sw;
-		return true;
-	case BPF_JMP:
-	case BPF_JMP32:
-		switch (op) {
-		case BPF_JA:
-			return true;
-		case BPF_EXIT:
-			*use = ctx->ret32 ? LIVE_LO(BPF_REG_0) :
-					    LIVE_64(BPF_REG_0);
-			return true;
-		case BPF_CALL:
-			for (r = BPF_REG_1; r <= BPF_REG_5; r++) {
-				*use |= LIVE_64(r);
-				*def |= LIVE_64(r);
-			}
-			*def |= LIVE_64(BPF_REG_0);
-			return true;
-		case BPF_TAIL_CALL:
-			*use = LIVE_64(BPF_REG_1) | LIVE_64(BPF_REG_2) |
-			       LIVE_64(BPF_REG_3);
-			return true;
-		}
-		if (cls == BPF_JMP32)
-			*use = LIVE_LO(d) | (x ? LIVE_LO(sr) : 0);
-		else
-			*use = dw | (x ? sw : 0);
-		return true;
-	}
-	return false;
-}
-
-/* the words read from insn i on (live[i] holds those after it) */
-static u32 live_in(const struct armjit_ctx *ctx, int i)
-{
-	u32 use, def;
-
-	insn_use_def(ctx, &ctx->insns[i], &use, &def);
-	return use | (ctx->live[i] & ~def);
-}
-
-/*
- * ctx->live[i]: the words read after insn i on some path, by iterating
- * backwards to the fixed point (loops). live[len] is the end.
- */
-static void compute_live(struct armjit_ctx *ctx)
-{
-	u32 end = ctx->ret32 ? LIVE_LO(BPF_REG_0) : LIVE_64(BPF_REG_0);
-	bool changed = true;
-	int i, sweeps = 0;
-
-	if (!ctx->live)
-		return;
-	for (i = 0; i < ctx->len; i++) {
-		u32 use, def;
-
-		if (i && ctx->insns[i - 1].code == (BPF_LD | BPF_IMM | BPF_DW))
-			continue;	/* ld_imm64's second half */
-		if (!insn_use_def(ctx, &ctx->insns[i], &use, &def)) {
-			/* unknown insn: all live everywhere */
-			for (i = 0; i <= ctx->len; i++)
-				ctx->live[i] = LIVE_ALL;
-			return;
-		}
-	}
-	memset(ctx->live, 0, (ctx->len + 1) * sizeof(u32));
-	while (changed) {
-		/* live_in() of the insn done last: the next one, mostly */
-		int last = -1;
-		u32 last_in = 0;
-
-		if (++sweeps > ARMJIT_SWEEPS) {
-			for (i = 0; i <= ctx->len; i++)
-				ctx->live[i] = LIVE_ALL;
-			return;
-		}
-		changed = false;
-		for (i = ctx->len - 1; i >= 0; i--) {
-			const struct bpf_insn *insn = &ctx->insns[i];
-			u8 cls = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
-			bool jmp = cls == BPF_JMP || cls == BPF_JMP32;
-			int next = i + 1;
-			u32 out = 0;
-			s64 t;
-
-			if (i && ctx->insns[i - 1].code ==
-				 (BPF_LD | BPF_IMM | BPF_DW))
-				continue;	/* ld_imm64's second half */
-			if (insn->code == (BPF_LD | BPF_IMM | BPF_DW))
-				next = i + 2;
-			if (!(jmp && (op == BPF_JA || op == BPF_EXIT)))
-				out = next >= ctx->len ? end :
-				      next == last ? last_in :
-						     live_in(ctx, next);
-			if (jmp && op != BPF_EXIT && op != BPF_CALL &&
-			    op != BPF_TAIL_CALL) {
-				t = jmp_target(ctx, insn, i);
-				if (t >= 0 && t < ctx->len)
-					out |= live_in(ctx, t);
-				else
-					out |= end;	/* the epilogue */
-			}
-			if (out != ctx->live[i]) {
-				ctx->live[i] = out;
-				changed = true;
-			}
-			last = i;
-			last_in = live_in(ctx, i);
-		}
-	}
-	for (i = 0; i + 1 < ctx->len; i++)
-		if (ctx->insns[i].code == (BPF_LD | BPF_IMM | BPF_DW)) {
-			ctx->live[i + 1] = ctx->live[i];
-			i++;
-		}
-}
-
-/*
- * Which hi words are 0 after insn i, from @in before it. A hi word is
- * known 0 after a write of 0 that liveness kept, or when it was 0 and
- * the insn doesn't write it (or writes 0, dropped as dead).
- */
-static u16 hi0_after(const struct armjit_ctx *ctx, int i, u16 in)
-{
-	const struct bpf_insn *insn = &ctx->insns[i];
-	u8 cls = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
-	u8 d = insn->dst_reg, sr = insn->src_reg;
-	bool x = BPF_SRC(insn->code) == BPF_X, zero;
-	u16 bit = 1U << d;
-
-	switch (cls) {
-	case BPF_ALU:
-		/* the zext of a register onto itself, or any op's zext32 */
-		zero = (op == BPF_MOV && x && d == sr && insn->imm == 1) ||
-		       (op != BPF_END && !ctx->verifier_zext &&
-			!(op == BPF_MOV && insn->off));
-		break;
-	case BPF_ALU64:
-		if (insn->off)
-			zero = false;
-		else if (op == BPF_MOV)
-			zero = x ? sr == BPF_REG_FP || (in & 1U << sr) :
-				   insn->imm >= 0;
-		else
-			zero = x ? false :
-			       (op == BPF_AND && insn->imm >= 0) ||
-			       (op == BPF_RSH && (insn->imm & 63) >= 32);
-		break;
-	case BPF_LD:
-		zero = !ctx->insns[i + 1].imm;
-		break;
-	case BPF_LDX:
-		zero = BPF_MODE(insn->code) == BPF_MEM &&
-		       BPF_SIZE(insn->code) != BPF_DW && !ctx->verifier_zext;
-		break;
-	case BPF_STX:
-		if (BPF_MODE(insn->code) != BPF_ATOMIC)
-			return in;
-		if (insn->imm == BPF_CMPXCHG)
-			return in & ~1U;
-		return insn->imm & BPF_FETCH ? in & ~(1U << sr) : in;
-	case BPF_JMP:
-	case BPF_JMP32:
-		if (op == BPF_CALL || op == BPF_TAIL_CALL)
-			return in & ~0x3fU;	/* R0-R5 */
-		return in;
-	default:
-		return in;
-	}
-	if (!zero)
-		return in & ~bit;
-	/* a 0 written, or left out where it was 0 or nothing reads it */
-	return ctx->live && !(ctx->live[i] & LIVE_HI(d)) ? in : in | bit;
-}
-
-/*
- * ctx->hi0[]: forward, each insn's hi words known 0 on every path to it
- * (the meet of its predecessors), from the prologue's (R1's when it sets
- * it) at insn 0. Needs ctx->live (the words liveness drops).
- */
-static void compute_hi0(struct armjit_ctx *ctx)
-{
-	bool changed = true;
-	int i, sweeps = 0;
-
-	if (!ctx->hi0)
-		return;
-	memset(ctx->hi0, 0, (ctx->len + 1) * sizeof(u16));
-	if (!ctx->live || ctx->live[0] == LIVE_ALL)
-		return;		/* no liveness, or an insn it doesn't know */
-	for (i = 1; i <= ctx->len; i++)
-		ctx->hi0[i] = 0xfff;
-	ctx->hi0[0] = !ctx->is_subprog && (ctx->flags & FLAG_R1_LIVE) ?
-		      1U << BPF_REG_1 : 0;
-	while (changed) {
-		if (++sweeps > ARMJIT_SWEEPS) {
-			/* not settled: nothing known */
-			memset(ctx->hi0, 0, (ctx->len + 1) * sizeof(u16));
-			return;
-		}
-		changed = false;
-		for (i = 0; i < ctx->len; i++) {
-			const struct bpf_insn *insn = &ctx->insns[i];
-			u8 cls = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
-			bool jmp = cls == BPF_JMP || cls == BPF_JMP32;
-			int next = i + 1;
-			u16 out;
-			s64 t;
-
-			if (insn->code == (BPF_LD | BPF_IMM | BPF_DW))
-				next = i + 2;
-			out = hi0_after(ctx, i, ctx->hi0[i]);
-			if (!(jmp && (op == BPF_JA || op == BPF_EXIT)) &&
-			    next < ctx->len && (ctx->hi0[next] & ~out)) {
-				ctx->hi0[next] &= out;
-				changed = true;
-			}
-			if (jmp && op != BPF_EXIT && op != BPF_CALL &&
-			    op != BPF_TAIL_CALL) {
-				t = jmp_target(ctx, insn, i);
-				if (t >= 0 && t < ctx->len &&
-				    (ctx->hi0[t] & ~out)) {
-					ctx->hi0[t] &= out;
-					changed = true;
-				}
-			}
-			if (insn->code == (BPF_LD | BPF_IMM | BPF_DW))
-				i++;
-		}
-	}
-}
-
-/* Is BPF register r's hi word 0 before the insn being written? */
-static bool hi_zero(const struct armjit_ctx *ctx, u8 r)
-{
-	if (r == BPF_REG_FP)
-		return true;
-	return ctx->hi0 && r < MAX_BPF_JIT_REG &&
-	       (ctx->hi0[ctx->hi0_at] & 1U << r);
-}
-
-/* May word hi/lo of BPF register r be read after the insn being written? */
-static bool word_live(const struct armjit_ctx *ctx, u8 r, bool hi)
-{
-	if (!ctx->live || r >= MAX_BPF_JIT_REG)
-		return true;
-	return ctx->live[ctx->live_at] & (hi ? LIVE_HI(r) : LIVE_LO(r));
-}
-
 /* ---- BPF register access ---------------------------------------------- */
 
 /* ARM register holding the lo word of r: its own, or tmp after a load. */
-static u8 rd_lo(struct armjit_ctx *ctx, u8 r, u8 tmp)
+static u8 bpf_get_lo(struct armjit_ctx *ctx, u8 r, u8 tmp)
 {
 	if (is_mapped(ctx, r))
 		return ctx->map[r].lo;
@@ -1156,7 +130,7 @@ static u8 rd_lo(struct armjit_ctx *ctx, u8 r, u8 tmp)
 	return tmp;
 }
 
-static u8 rd_hi(struct armjit_ctx *ctx, u8 r, u8 tmp)
+static u8 bpf_get_hi(struct armjit_ctx *ctx, u8 r, u8 tmp)
 {
 	if (is_mapped(ctx, r))
 		return ctx->map[r].hi;
@@ -1168,17 +142,17 @@ static u8 rd_hi(struct armjit_ctx *ctx, u8 r, u8 tmp)
 }
 
 /* Register to compute the lo/hi word of r into: its own, or tmp. */
-static u8 dst_lo(const struct armjit_ctx *ctx, u8 r, u8 tmp)
+static u8 bpf_dst_lo(const struct armjit_ctx *ctx, u8 r, u8 tmp)
 {
 	return is_mapped(ctx, r) ? ctx->map[r].lo : tmp;
 }
 
-static u8 dst_hi(const struct armjit_ctx *ctx, u8 r, u8 tmp)
+static u8 bpf_dst_hi(const struct armjit_ctx *ctx, u8 r, u8 tmp)
 {
 	return is_mapped(ctx, r) ? ctx->map[r].hi : tmp;
 }
 
-static void wr_half(struct armjit_ctx *ctx, u8 r, bool hi, u8 src)
+static void bpf_put_half(struct armjit_ctx *ctx, u8 r, bool hi, u8 src)
 {
 	u8 own = hi ? ctx->map[r].hi : ctx->map[r].lo;
 
@@ -1190,14 +164,14 @@ static void wr_half(struct armjit_ctx *ctx, u8 r, bool hi, u8 src)
 	}
 }
 
-static void wr_lo(struct armjit_ctx *ctx, u8 r, u8 src)
+static void bpf_put_lo(struct armjit_ctx *ctx, u8 r, u8 src)
 {
-	wr_half(ctx, r, false, src);
+	bpf_put_half(ctx, r, false, src);
 }
 
-static void wr_hi(struct armjit_ctx *ctx, u8 r, u8 src)
+static void bpf_put_hi(struct armjit_ctx *ctx, u8 r, u8 src)
 {
-	wr_half(ctx, r, true, src);
+	bpf_put_half(ctx, r, true, src);
 }
 
 /* lo, hi: an even/odd register pair ldrd/strd can move */
@@ -1224,19 +198,15 @@ static s32 slot_d(const struct armjit_ctx *ctx, u8 r)
  */
 static void supersede_pending(struct armjit_ctx *ctx, u8 r)
 {
-	s32 off = slot_d(ctx, r);
-
-	if (ctx->pend && off >= 0 && ctx->pend_n == 8 &&
-	    ctx->pend_off == off &&
-	    ctx->pend_regs == (1U << TMP_A_LO | 1U << TMP_A_HI))
-		ctx->pend = 0;
+	armjit_emit_drop_pending(ctx, slot_d(ctx, r), 8,
+				 1U << TMP_A_LO | 1U << TMP_A_HI);
 }
 
 /*
  * Both words of r: its own registers, or tlo:thi after loading them (one
  * ldrd when tlo:thi is a pair).
  */
-static void rd64(struct armjit_ctx *ctx, u8 r, u8 *lo, u8 *hi, u8 tlo,
+static void bpf_get_reg64(struct armjit_ctx *ctx, u8 r, u8 *lo, u8 *hi, u8 tlo,
 		 u8 thi)
 {
 	s32 off = slot_d(ctx, r);
@@ -1247,12 +217,12 @@ static void rd64(struct armjit_ctx *ctx, u8 r, u8 *lo, u8 *hi, u8 tlo,
 		*hi = thi;
 		return;
 	}
-	*lo = rd_lo(ctx, r, tlo);
-	*hi = rd_hi(ctx, r, thi);
+	*lo = bpf_get_lo(ctx, r, tlo);
+	*hi = bpf_get_hi(ctx, r, thi);
 }
 
 /* r = lo:hi (one strd for a stacked r when lo:hi is a pair) */
-static void wr64(struct armjit_ctx *ctx, u8 r, u8 lo, u8 hi)
+static void bpf_put_reg64(struct armjit_ctx *ctx, u8 r, u8 lo, u8 hi)
 {
 	s32 off = slot_d(ctx, r);
 
@@ -1260,19 +230,19 @@ static void wr64(struct armjit_ctx *ctx, u8 r, u8 lo, u8 hi)
 		emit(arm_strd_i(lo, ARM_SP, off), ctx);
 		return;
 	}
-	wr_lo(ctx, r, lo);
-	wr_hi(ctx, r, hi);
+	bpf_put_lo(ctx, r, lo);
+	bpf_put_hi(ctx, r, hi);
 }
 
 /* hi word of r = 0 */
 static void zero_hi(struct armjit_ctx *ctx, u8 r)
 {
-	u8 rd = dst_hi(ctx, r, TMP_A_HI);
+	u8 rd = bpf_dst_hi(ctx, r, TMP_A_HI);
 
 	if (!word_live(ctx, r, true) || hi_zero(ctx, r))
 		return;		/* nothing reads it, or it is 0 already */
 	emit(arm_mov_i(rd, 0), ctx);
-	wr_hi(ctx, r, rd);
+	bpf_put_hi(ctx, r, rd);
 }
 
 /* After a 32-bit result: zero-extend unless the verifier does it. */
@@ -1285,49 +255,17 @@ static void zext32(struct armjit_ctx *ctx, u8 r)
 /* r = 64-bit constant */
 static void emit_ld_imm64(struct armjit_ctx *ctx, u8 r, u32 lo, u32 hi)
 {
-	u8 rl = dst_lo(ctx, r, TMP_A_LO), rh = dst_hi(ctx, r, TMP_A_HI);
+	u8 rl = bpf_dst_lo(ctx, r, TMP_A_LO), rh = bpf_dst_hi(ctx, r, TMP_A_HI);
 
 	if (word_live(ctx, r, true) && (hi || !hi_zero(ctx, r)))
 		supersede_pending(ctx, r);	/* one strd of both words */
 	emit_mov_imm(ctx, rl, lo);
 	if (!word_live(ctx, r, true) || (!hi && hi_zero(ctx, r))) {
-		wr_lo(ctx, r, rl);
+		bpf_put_lo(ctx, r, rl);
 		return;
 	}
 	emit_mov_imm(ctx, rh, hi);
-	wr64(ctx, r, rl, rh);
-}
-
-/* ---- Branches ----------------------------------------------------------- */
-
-/* b<cond> to ARM index target; out of range only matters in the last pass */
-static int emit_b(struct armjit_ctx *ctx, u8 cond, int target)
-{
-	s32 off;
-
-	flush_pending(ctx);	/* before its own index is taken */
-	off = target - (ctx->idx + 2);
-	if (!ctx->image)
-		off = 0;	/* targets not final yet; size is fixed anyway */
-	else if (off < -(1 << 23) || off >= (1 << 23))
-		return -EFBIG;
-	emit(arm_cond(cond, arm_b(off)), ctx);
-	return 0;
-}
-
-/* Forward branch inside one BPF insn: emit now, fix_fwd() at the target. */
-static int emit_fwd(struct armjit_ctx *ctx, u8 cond)
-{
-	emit(arm_cond(cond, arm_b(0)), ctx);
-	return ctx->idx - 1;
-}
-
-static void fix_fwd(struct armjit_ctx *ctx, int at)
-{
-	land(ctx);	/* a branch lands here */
-	if (ctx->image)
-		ctx->image[at] = (ctx->image[at] & 0xff000000) |
-				 ((ctx->idx - (at + 2)) & 0x00ffffff);
+	bpf_put_reg64(ctx, r, rl, rh);
 }
 
 /* ---- Prologue and epilogue ---------------------------------------------- */
@@ -1350,13 +288,13 @@ static void build_subprog_prologue(struct armjit_ctx *ctx)
 
 		if (in <= 255) {
 			emit(arm_ldrd_i(TMP_A_LO, ARM_SP, in), ctx);
-			wr64(ctx, r, TMP_A_LO, TMP_A_HI);
+			bpf_put_reg64(ctx, r, TMP_A_LO, TMP_A_HI);
 			continue;
 		}
 		emit(arm_ldr_i(ARM_IP, ARM_SP, in), ctx);
-		wr_lo(ctx, r, ARM_IP);
+		bpf_put_lo(ctx, r, ARM_IP);
 		emit(arm_ldr_i(ARM_IP, ARM_SP, in + 4), ctx);
-		wr_hi(ctx, r, ARM_IP);
+		bpf_put_hi(ctx, r, ARM_IP);
 	}
 }
 
@@ -1404,7 +342,7 @@ static void build_prologue(struct armjit_ctx *ctx)
 	if (!(ctx->flags & FLAG_R1_LIVE))
 		return;
 	if (ctx->map[BPF_REG_1].lo != ARM_R0)
-		wr_lo(ctx, BPF_REG_1, ARM_R0);
+		bpf_put_lo(ctx, BPF_REG_1, ARM_R0);
 	emit(arm_mov_i(ctx->map[BPF_REG_1].hi, 0), ctx);
 }
 
@@ -1419,7 +357,7 @@ static void build_epilogue(struct armjit_ctx *ctx)
 	u8 lo, hi;
 
 	/* u64 return: R0 in r0:r1 (a main program's caller takes r0) */
-	rd64(ctx, BPF_REG_0, &lo, &hi, ARM_R0, ARM_R1);
+	bpf_get_reg64(ctx, BPF_REG_0, &lo, &hi, ARM_R0, ARM_R1);
 	if (lo != ARM_R0)
 		emit(arm_mov_r(ARM_R0, lo), ctx);
 	if (hi != ARM_R1 && !ctx->ret32)
@@ -1522,7 +460,7 @@ static void emit_shift64_k(struct armjit_ctx *ctx, u8 op, u8 dl, u8 dh, u8 n)
 #define CALL_SAVED	0x000f
 
 /* Store word src to BPF register r's word in or under the r0-r3 save area. */
-static void wr_saved(struct armjit_ctx *ctx, u8 r, bool hi, u8 src,
+static void bpf_put_saved(struct armjit_ctx *ctx, u8 r, bool hi, u8 src,
 		     s32 save_off)
 {
 	s8 own = hi ? ctx->map[r].hi : ctx->map[r].lo;
@@ -1530,7 +468,7 @@ static void wr_saved(struct armjit_ctx *ctx, u8 r, bool hi, u8 src,
 	if (own >= 0 && (CALL_SAVED & 1 << own))
 		emit(arm_str_i(src, ARM_SP, save_off + 4 * own), ctx);
 	else
-		wr_half(ctx, r, hi, src);
+		bpf_put_half(ctx, r, hi, src);
 }
 
 /*
@@ -1545,8 +483,7 @@ static void emit_call_addr(struct armjit_ctx *ctx, u32 addr)
 {
 	s32 off;
 
-	flush_pending(ctx);	/* before its own index is taken */
-	off = (s32)(addr - (ctx->image_addr + 4 * ctx->idx + 8));
+	off = (s32)(addr - (ctx->image_addr + 4 * armjit_emit_index(ctx) + 8));
 	if (ctx->image_addr && !(off & 3) && off >= -(1 << 25) &&
 	    off < (1 << 25)) {
 		emit(arm_bl(off >> 2), ctx);
@@ -1597,19 +534,19 @@ static void emit_divmod_call(struct armjit_ctx *ctx, const struct bpf_insn *insn
 	}
 	/* divisor to ip:lr, dividend to r10:r11, then both to r0-r3 */
 	if (BPF_SRC(insn->code) == BPF_X) {
-		rs = rd_lo(ctx, src, TMP_B_LO);
+		rs = bpf_get_lo(ctx, src, TMP_B_LO);
 		if (rs != TMP_B_LO)
 			emit(arm_mov_r(TMP_B_LO, rs), ctx);
 		if (is64) {
-			rs = rd_hi(ctx, src, TMP_B_HI);
+			rs = bpf_get_hi(ctx, src, TMP_B_HI);
 			if (rs != TMP_B_HI)
 				emit(arm_mov_r(TMP_B_HI, rs), ctx);
 		}
 	}
-	rs = rd_lo(ctx, dst, TMP_A_LO);
+	rs = bpf_get_lo(ctx, dst, TMP_A_LO);
 	emit(arm_mov_r(ARM_R0, rs), ctx);
 	if (is64) {
-		rs = rd_hi(ctx, dst, TMP_A_HI);
+		rs = bpf_get_hi(ctx, dst, TMP_A_HI);
 		emit(arm_mov_r(ARM_R1, rs), ctx);
 	}
 	if (BPF_SRC(insn->code) == BPF_X) {
@@ -1624,10 +561,10 @@ static void emit_divmod_call(struct armjit_ctx *ctx, const struct bpf_insn *insn
 
 	if (!is64) {
 		emit_call_addr(ctx, sgn ? armjit_rt.idivmod : armjit_rt.uidivmod);
-		wr_saved(ctx, dst, false, mod ? ARM_R1 : ARM_R0, 0);
+		bpf_put_saved(ctx, dst, false, mod ? ARM_R1 : ARM_R0, 0);
 		if (!ctx->verifier_zext) {
 			emit(arm_mov_i(ARM_R0, 0), ctx);
-			wr_saved(ctx, dst, true, ARM_R0, 0);
+			bpf_put_saved(ctx, dst, true, ARM_R0, 0);
 		}
 	} else if (sgn) {
 		if (mod) {
@@ -1639,20 +576,20 @@ static void emit_divmod_call(struct armjit_ctx *ctx, const struct bpf_insn *insn
 		emit_call_addr(ctx, armjit_rt.div64_s64);
 		if (mod)
 			emit_srem64(ctx);
-		wr_saved(ctx, dst, false, ARM_R0, extra);
-		wr_saved(ctx, dst, true, ARM_R1, extra);
+		bpf_put_saved(ctx, dst, false, ARM_R0, extra);
+		bpf_put_saved(ctx, dst, true, ARM_R1, extra);
 	} else if (!mod) {
 		emit_call_addr(ctx, armjit_rt.div64_u64);
-		wr_saved(ctx, dst, false, ARM_R0, extra);
-		wr_saved(ctx, dst, true, ARM_R1, extra);
+		bpf_put_saved(ctx, dst, false, ARM_R0, extra);
+		bpf_put_saved(ctx, dst, true, ARM_R1, extra);
 	} else {
 		emit(arm_add_i(ARM_IP, ARM_SP, 8), ctx);
 		emit(arm_str_i(ARM_IP, ARM_SP, 0), ctx);
 		emit_call_addr(ctx, armjit_rt.div64_u64_rem);
 		emit(arm_ldr_i(ARM_R0, ARM_SP, 8), ctx);
 		emit(arm_ldr_i(ARM_R1, ARM_SP, 12), ctx);
-		wr_saved(ctx, dst, false, ARM_R0, extra);
-		wr_saved(ctx, dst, true, ARM_R1, extra);
+		bpf_put_saved(ctx, dst, false, ARM_R0, extra);
+		bpf_put_saved(ctx, dst, true, ARM_R1, extra);
 	}
 
 	if (extra) {
@@ -1689,9 +626,9 @@ static int emit_udiv64_fast(struct armjit_ctx *ctx,
 	u8 dst = insn->dst_reg, dl, dh, sl, sh;
 	int slow, done;
 
-	rd64(ctx, dst, &dl, &dh, TMP_A_LO, TMP_A_HI);
+	bpf_get_reg64(ctx, dst, &dl, &dh, TMP_A_LO, TMP_A_HI);
 	if (BPF_SRC(insn->code) == BPF_X) {
-		rd64(ctx, insn->src_reg, &sl, &sh, TMP_B_LO, TMP_B_HI);
+		bpf_get_reg64(ctx, insn->src_reg, &sl, &sh, TMP_B_LO, TMP_B_HI);
 		emit(arm_cmp_i(dh, 0), ctx);
 		emit(arm_cond(ARM_COND_EQ, arm_cmp_i(sh, 0)), ctx);
 	} else {
@@ -1699,18 +636,18 @@ static int emit_udiv64_fast(struct armjit_ctx *ctx,
 		emit_mov_imm(ctx, sl, insn->imm);
 		emit(arm_cmp_i(dh, 0), ctx);
 	}
-	slow = emit_fwd(ctx, ARM_COND_NE);
+	slow = armjit_emit_fwd(ctx, ARM_COND_NE);
 	/* sh (maybe lr) is dead: lr takes the quotient for MOD */
 	if (mod) {
 		emit(arm_udiv(TMP_B_HI, dl, sl), ctx);
 		emit(arm_mls(dl, TMP_B_HI, sl, dl), ctx);
-		wr_lo(ctx, dst, dl);
+		bpf_put_lo(ctx, dst, dl);
 	} else {
 		emit(arm_udiv(dl, dl, sl), ctx);
-		wr64(ctx, dst, dl, dh);	/* dh is 0 */
+		bpf_put_reg64(ctx, dst, dl, dh);	/* dh is 0 */
 	}
-	done = emit_fwd(ctx, ARM_COND_AL);
-	fix_fwd(ctx, slow);
+	done = armjit_emit_fwd(ctx, ARM_COND_AL);
+	armjit_fix_fwd(ctx, slow);
 	return done;
 }
 
@@ -1735,18 +672,18 @@ static int emit_divmod(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 		n = sgn ? -1 : pow2(k);
 		if (n >= 0 && n < 32) {
 			/* by 2^n: a shift or a mask */
-			dl = rd_lo(ctx, dst, TMP_A_LO);
+			dl = bpf_get_lo(ctx, dst, TMP_A_LO);
 			if (mod) {
 				emit_dp_imm(ctx, ARM_DP_AND, false, dl, dl,
 					    (u32)k - 1, TMP_B_LO);
 			} else if (is64 && n) {
-				dh = rd_hi(ctx, dst, TMP_A_HI);
+				dh = bpf_get_hi(ctx, dst, TMP_A_HI);
 				emit_shift64_k(ctx, BPF_RSH, dl, dh, n);
-				wr_hi(ctx, dst, dh);
+				bpf_put_hi(ctx, dst, dh);
 			} else if (n) {
 				emit(arm_mov_si(dl, dl, ARM_LSR, n), ctx);
 			}
-			wr_lo(ctx, dst, dl);
+			bpf_put_lo(ctx, dst, dl);
 			if (is64 && mod)
 				zero_hi(ctx, dst);
 			else if (!is64)
@@ -1756,12 +693,12 @@ static int emit_divmod(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 	}
 
 	if (!is64 && armjit_rt.hwdiv) {
-		dl = rd_lo(ctx, dst, TMP_A_LO);
+		dl = bpf_get_lo(ctx, dst, TMP_A_LO);
 		if (BPF_SRC(insn->code) == BPF_K) {
 			emit_mov_imm(ctx, TMP_B_LO, k);
 			sl = TMP_B_LO;
 		} else {
-			sl = rd_lo(ctx, src, TMP_B_LO);
+			sl = bpf_get_lo(ctx, src, TMP_B_LO);
 		}
 		/*
 		 * udiv/sdiv give 0 for / 0; mod then keeps dst. sdiv gives
@@ -1775,7 +712,7 @@ static int emit_divmod(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 			emit(sgn ? arm_sdiv(dl, dl, sl) : arm_udiv(dl, dl, sl),
 			     ctx);
 		}
-		wr_lo(ctx, dst, dl);
+		bpf_put_lo(ctx, dst, dl);
 		zext32(ctx, dst);
 		return 0;
 	}
@@ -1784,24 +721,24 @@ static int emit_divmod(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 	    (BPF_SRC(insn->code) == BPF_X || insn->imm > 0))
 		fast = emit_udiv64_fast(ctx, insn);
 	if (BPF_SRC(insn->code) == BPF_X) {
-		sl = rd_lo(ctx, src, TMP_B_LO);
+		sl = bpf_get_lo(ctx, src, TMP_B_LO);
 		if (is64) {
-			sh = rd_hi(ctx, src, TMP_B_HI);
+			sh = bpf_get_hi(ctx, src, TMP_B_HI);
 			emit(arm_orrs_r(ARM_IP, sl, sh), ctx);
 		} else {
 			emit(arm_cmp_i(sl, 0), ctx);
 		}
-		zero = emit_fwd(ctx, ARM_COND_EQ);
+		zero = armjit_emit_fwd(ctx, ARM_COND_EQ);
 	}
 	emit_divmod_call(ctx, insn, is64);
 	if (zero >= 0) {
-		done = emit_fwd(ctx, ARM_COND_AL);
-		fix_fwd(ctx, zero);
+		done = armjit_emit_fwd(ctx, ARM_COND_AL);
+		armjit_fix_fwd(ctx, zero);
 		emit_divmod_zero(ctx, dst, mod, is64);
-		fix_fwd(ctx, done);
+		armjit_fix_fwd(ctx, done);
 	}
 	if (fast >= 0)
-		fix_fwd(ctx, fast);
+		armjit_fix_fwd(ctx, fast);
 	return 0;
 }
 
@@ -1852,7 +789,7 @@ static int emit_end(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 
 	if (insn->imm != 16 && insn->imm != 32 && insn->imm != 64)
 		return -EINVAL;
-	dl = rd_lo(ctx, dst, TMP_A_LO);
+	dl = bpf_get_lo(ctx, dst, TMP_A_LO);
 	switch (insn->imm) {
 	case 16:
 		if (swap)
@@ -1866,14 +803,14 @@ static int emit_end(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 	case 64:
 		if (!swap)
 			return 0;
-		dh = rd_hi(ctx, dst, TMP_A_HI);
+		dh = bpf_get_hi(ctx, dst, TMP_A_HI);
 		emit(arm_rev(ARM_IP, dl), ctx);
 		emit(arm_rev(dl, dh), ctx);
 		emit(arm_mov_r(dh, ARM_IP), ctx);
-		wr_hi(ctx, dst, dh);
+		bpf_put_hi(ctx, dst, dh);
 		break;
 	}
-	wr_lo(ctx, dst, dl);
+	bpf_put_lo(ctx, dst, dl);
 	if (insn->imm != 64)
 		zero_hi(ctx, dst);
 	return 0;
@@ -1885,27 +822,11 @@ static int emit_end(struct armjit_ctx *ctx, const struct bpf_insn *insn)
  */
 static bool lo_const(const struct armjit_ctx *ctx, u8 r, u32 *v)
 {
-	int i;
-
 	if (r == BPF_REG_FP)
 		return false;
-	if (is_mapped(ctx, r)) {
-		i = ctx->map[r].lo;
-		if (!(ctx->kmask & 1U << i))
-			return false;
-		*v = ctx->kval[i];
-		return true;
-	}
-	for (i = 0; i < ARMJIT_NR_CACHED; i++) {
-		u8 reg = cache_regs[i];
-
-		if (ctx->cached[i] == slot_off(ctx, r, false) &&
-		    (ctx->kmask & 1U << reg)) {
-			*v = ctx->kval[reg];
-			return true;
-		}
-	}
-	return false;
+	if (is_mapped(ctx, r))
+		return armjit_emit_const(ctx, ctx->map[r].lo, v);
+	return armjit_emit_slot_const(ctx, slot_off(ctx, r, false), v);
 }
 
 /*
@@ -1944,11 +865,11 @@ static int emit_alu32(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 			/* movsx (cpuv4): sign-extend the low 8/16 bits */
 			if (k || (insn->off != 8 && insn->off != 16))
 				return -EINVAL;
-			sl = rd_lo(ctx, src, TMP_A_LO);
-			dl = dst_lo(ctx, dst, TMP_A_LO);
+			sl = bpf_get_lo(ctx, src, TMP_A_LO);
+			dl = bpf_dst_lo(ctx, dst, TMP_A_LO);
 			emit(insn->off == 8 ? arm_sxtb(dl, sl) : arm_sxth(dl, sl),
 			     ctx);
-			wr_lo(ctx, dst, dl);
+			bpf_put_lo(ctx, dst, dl);
 			zext32(ctx, dst);
 			return 0;
 		}
@@ -1958,12 +879,12 @@ static int emit_alu32(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 			return 0;
 		}
 		if (k) {
-			dl = dst_lo(ctx, dst, TMP_A_LO);
+			dl = bpf_dst_lo(ctx, dst, TMP_A_LO);
 			emit_mov_imm(ctx, dl, imm);
 		} else {
-			dl = rd_lo(ctx, src, TMP_A_LO);
+			dl = bpf_get_lo(ctx, src, TMP_A_LO);
 		}
-		wr_lo(ctx, dst, dl);
+		bpf_put_lo(ctx, dst, dl);
 		if (!k && imm == 1)
 			zero_hi(ctx, dst);
 		else
@@ -1976,8 +897,8 @@ static int emit_alu32(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 		return emit_end(ctx, insn);
 	}
 
-	dl = rd_lo(ctx, dst, TMP_A_LO);
-	sl = k ? TMP_B_LO : src == dst ? dl : rd_lo(ctx, src, TMP_B_LO);
+	dl = bpf_get_lo(ctx, dst, TMP_A_LO);
+	sl = k ? TMP_B_LO : src == dst ? dl : bpf_get_lo(ctx, src, TMP_B_LO);
 	switch (op) {
 	case BPF_ADD:
 	case BPF_SUB:
@@ -2015,7 +936,7 @@ static int emit_alu32(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 	default:
 		return -EOPNOTSUPP;
 	}
-	wr_lo(ctx, dst, dl);
+	bpf_put_lo(ctx, dst, dl);
 	zext32(ctx, dst);
 	return 0;
 }
@@ -2028,9 +949,9 @@ static int emit_movsx64(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 	if (BPF_SRC(insn->code) != BPF_X ||
 	    (insn->off != 8 && insn->off != 16 && insn->off != 32))
 		return -EINVAL;
-	sl = rd_lo(ctx, insn->src_reg, TMP_A_LO);
-	dl = dst_lo(ctx, dst, TMP_A_LO);
-	dh = dst_hi(ctx, dst, TMP_A_HI);
+	sl = bpf_get_lo(ctx, insn->src_reg, TMP_A_LO);
+	dl = bpf_dst_lo(ctx, dst, TMP_A_LO);
+	dh = bpf_dst_hi(ctx, dst, TMP_A_HI);
 	if (insn->off == 8)
 		emit(arm_sxtb(dl, sl), ctx);
 	else if (insn->off == 16)
@@ -2038,8 +959,8 @@ static int emit_movsx64(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 	else if (dl != sl)
 		emit(arm_mov_r(dl, sl), ctx);
 	emit(arm_mov_si(dh, dl, ARM_ASR, 31), ctx);
-	wr_lo(ctx, dst, dl);
-	wr_hi(ctx, dst, dh);
+	bpf_put_lo(ctx, dst, dl);
+	bpf_put_hi(ctx, dst, dh);
 	return 0;
 }
 
@@ -2058,7 +979,7 @@ static bool emit_alu64_lo(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 	u8 dl, dh;
 
 	if ((op == BPF_RSH || op == BPF_ARSH) && k && n) {
-		rd64(ctx, dst, &dl, &dh, TMP_A_LO, TMP_A_HI);
+		bpf_get_reg64(ctx, dst, &dl, &dh, TMP_A_LO, TMP_A_HI);
 		if (n < 32) {
 			emit(arm_mov_si(dl, dl, ARM_LSR, n), ctx);
 			emit(arm_orr_si(dl, dl, dh, ARM_LSL, 32 - n), ctx);
@@ -2066,7 +987,7 @@ static bool emit_alu64_lo(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 			emit(arm_mov_si(dl, dh, op == BPF_RSH ? ARM_LSR : ARM_ASR,
 					n - 32), ctx);
 		}
-		wr_lo(ctx, dst, dl);
+		bpf_put_lo(ctx, dst, dl);
 		*ret = 0;
 		return true;
 	}
@@ -2096,13 +1017,13 @@ static int emit_alu64(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 		} else if (src != dst && (!word_live(ctx, dst, true) ||
 					  (hi_zero(ctx, dst) &&
 					   hi_zero(ctx, src)))) {
-			sl = rd_lo(ctx, src, dst_lo(ctx, dst, TMP_A_LO));
-			wr_lo(ctx, dst, sl);
+			sl = bpf_get_lo(ctx, src, bpf_dst_lo(ctx, dst, TMP_A_LO));
+			bpf_put_lo(ctx, dst, sl);
 		} else if (src != dst) {
 			supersede_pending(ctx, dst);
-			rd64(ctx, src, &sl, &sh, dst_lo(ctx, dst, TMP_A_LO),
-			     dst_hi(ctx, dst, TMP_A_HI));
-			wr64(ctx, dst, sl, sh);
+			bpf_get_reg64(ctx, src, &sl, &sh, bpf_dst_lo(ctx, dst, TMP_A_LO),
+			     bpf_dst_hi(ctx, dst, TMP_A_HI));
+			bpf_put_reg64(ctx, dst, sl, sh);
 		}
 		return 0;
 	case BPF_DIV:
@@ -2114,7 +1035,7 @@ static int emit_alu64(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 	if (!word_live(ctx, dst, true) && emit_alu64_lo(ctx, insn, &ret))
 		return ret;
 
-	rd64(ctx, dst, &dl, &dh, TMP_A_LO, TMP_A_HI);
+	bpf_get_reg64(ctx, dst, &dl, &dh, TMP_A_LO, TMP_A_HI);
 	if (!k && op != BPF_NEG) {
 		/* r10:r11 (one ldrd) when dst doesn't need them */
 		u8 tl = is_mapped(ctx, dst) ? TMP_A_LO : TMP_B_LO;
@@ -2124,9 +1045,9 @@ static int emit_alu64(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 			sl = dl;	/* read before any is written */
 			sh = dh;
 		} else if (op != BPF_LSH && op != BPF_RSH && op != BPF_ARSH) {
-			rd64(ctx, src, &sl, &sh, tl, th);
+			bpf_get_reg64(ctx, src, &sl, &sh, tl, th);
 		} else {
-			sl = rd_lo(ctx, src, tl);
+			sl = bpf_get_lo(ctx, src, tl);
 		}
 	}
 	/* dst read: a straight sequence then stores both words */
@@ -2206,7 +1127,7 @@ static int emit_alu64(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 	default:
 		return -EOPNOTSUPP;
 	}
-	wr64(ctx, dst, dl, dh);
+	bpf_put_reg64(ctx, dst, dl, dh);
 	return 0;
 }
 
@@ -2225,7 +1146,7 @@ static u8 mem_base(struct armjit_ctx *ctx, u8 r, s32 *off, s32 span, s32 lim)
 		*off += fp_off(ctx);
 	} else {
 		/* r11: r10 often holds a stacked dst's word still */
-		base = rd_lo(ctx, r, TMP_A_HI);
+		base = bpf_get_lo(ctx, r, TMP_A_HI);
 	}
 	if (*off >= -lim && *off + span - 1 <= lim)
 		return base;
@@ -2286,17 +1207,17 @@ static int emit_ldx_sx(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 	/* ldrsb has the halfword forms' 8-bit offset */
 	base = mem_base(ctx, insn->src_reg, &off, 1,
 			size == BPF_W ? 4095 : 255);
-	dl = dst_lo(ctx, dst, TMP_B_LO);
+	dl = bpf_dst_lo(ctx, dst, TMP_B_LO);
 	if (size == BPF_B)
 		emit(arm_ldrsb_i(dl, base, off), ctx);
 	else if (size == BPF_H)
 		emit(arm_ldrsh_i(dl, base, off), ctx);
 	else
 		emit(arm_ldr_i(dl, base, off), ctx);
-	dh = dst_hi(ctx, dst, TMP_B_HI);
+	dh = bpf_dst_hi(ctx, dst, TMP_B_HI);
 	emit(arm_mov_si(dh, dl, ARM_ASR, 31), ctx);
-	wr_lo(ctx, dst, dl);
-	wr_hi(ctx, dst, dh);
+	bpf_put_lo(ctx, dst, dl);
+	bpf_put_hi(ctx, dst, dh);
 	return 0;
 }
 
@@ -2312,16 +1233,16 @@ static int emit_ldx(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 		return -EOPNOTSUPP;	/* PROBE_MEM */
 	base = mem_base(ctx, insn->src_reg, &off, size == BPF_DW ? 8 : 1,
 			size_lim(size));
-	dl = dst_lo(ctx, dst, TMP_B_LO);
+	dl = bpf_dst_lo(ctx, dst, TMP_B_LO);
 	if (size != BPF_DW) {
 		emit(arm_load(size, dl, base, off), ctx);
-		wr_lo(ctx, dst, dl);
+		bpf_put_lo(ctx, dst, dl);
 		zext32(ctx, dst);
 		return 0;
 	}
 	/* a stacked dst in r10:r11: one strd */
-	dl = dst_lo(ctx, dst, TMP_A_LO);
-	dh = dst_hi(ctx, dst, TMP_A_HI);
+	dl = bpf_dst_lo(ctx, dst, TMP_A_LO);
+	dh = bpf_dst_hi(ctx, dst, TMP_A_HI);
 	if (sp_pair_ok(base, off, dl, dh)) {
 		emit(arm_ldrd_i(dl, ARM_SP, off), ctx);
 	} else if (dl == base) {
@@ -2331,7 +1252,7 @@ static int emit_ldx(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 		emit(arm_ldr_i(dl, base, off), ctx);
 		emit(arm_ldr_i(dh, base, off + 4), ctx);
 	}
-	wr64(ctx, dst, dl, dh);
+	bpf_put_reg64(ctx, dst, dl, dh);
 	return 0;
 }
 
@@ -2350,7 +1271,7 @@ static bool emit_st_dw_fp(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 		sl = TMP_A_LO;
 		sh = TMP_A_HI;
 	} else {
-		rd64(ctx, insn->src_reg, &sl, &sh, TMP_A_LO, TMP_A_HI);
+		bpf_get_reg64(ctx, insn->src_reg, &sl, &sh, TMP_A_LO, TMP_A_HI);
 		if (!is_pair(sl, sh))
 			return false;	/* nothing emitted: mapped */
 	}
@@ -2378,10 +1299,10 @@ static bool st_src_held(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 		if (!(ok & 1U << r))
 			continue;
 		if (BPF_CLASS(insn->code) == BPF_ST ?
-		    known(ctx, r, insn->imm) :
+		    armjit_emit_known(ctx, r, insn->imm) :
 		    !is_mapped(ctx, insn->src_reg) &&
 		    insn->src_reg != BPF_REG_FP &&
-		    cache_has(ctx, r, slot_off(ctx, insn->src_reg, false))) {
+		    armjit_emit_holds(ctx, r, slot_off(ctx, insn->src_reg, false))) {
 			*reg = r;
 			return true;
 		}
@@ -2410,9 +1331,9 @@ static int emit_st(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 			sh = TMP_B_HI;
 		}
 	} else {
-		sl = rd_lo(ctx, src, TMP_B_LO);
+		sl = bpf_get_lo(ctx, src, TMP_B_LO);
 		if (size == BPF_DW)
-			sh = rd_hi(ctx, src, TMP_B_HI);
+			sh = bpf_get_hi(ctx, src, TMP_B_HI);
 	}
 	base = mem_base(ctx, insn->dst_reg, &off, size == BPF_DW ? 8 : 1,
 			size_lim(size));
@@ -2432,14 +1353,14 @@ static int emit_st(struct armjit_ctx *ctx, const struct bpf_insn *insn)
  */
 #define ATOMIC_SAVED	0x00f0
 
-static void wr_atomic(struct armjit_ctx *ctx, u8 r, bool hi, u8 src)
+static void bpf_put_atomic(struct armjit_ctx *ctx, u8 r, bool hi, u8 src)
 {
 	s8 own = hi ? ctx->map[r].hi : ctx->map[r].lo;
 
 	if (own >= 0 && (ATOMIC_SAVED & 1 << own))
 		emit(arm_str_i(src, ARM_SP, 4 * (own - ARM_R4)), ctx);
 	else
-		wr_half(ctx, r, hi, src);
+		bpf_put_half(ctx, r, hi, src);
 }
 
 /*
@@ -2456,9 +1377,7 @@ static bool emit_atomic_plain(struct armjit_ctx *ctx,
 	u8 op = insn->imm, dst = insn->dst_reg, src = insn->src_reg;
 	s32 sp_off = fp_off(ctx) + insn->off;
 	u8 sl, sh, base = ARM_IP, r;
-	s32 cached[ARMJIT_NR_CACHED];
-	u32 kval[16];
-	u16 kmask;
+	struct armjit_emit_state st;
 	int loop;
 
 	if ((op != BPF_ADD && op != BPF_AND && op != BPF_OR &&
@@ -2467,19 +1386,16 @@ static bool emit_atomic_plain(struct armjit_ctx *ctx,
 	sl = ctx->map[src].lo;
 	sh = ctx->map[src].hi;
 	if (dst == BPF_REG_FP) {
-		if (!ctx->ip_sp_ok || ctx->ip_sp != sp_off)
+		if (!armjit_emit_ip_is_sp(ctx, sp_off))
 			emit_add_imm(ctx, ARM_IP, ARM_SP, sp_off, ARM_IP);
 	} else if (is_mapped(ctx, dst) && !insn->off) {
 		base = ctx->map[dst].lo;
 	} else {
-		r = rd_lo(ctx, dst, ARM_IP);
+		r = bpf_get_lo(ctx, dst, ARM_IP);
 		emit_add_imm(ctx, ARM_IP, r, insn->off, ARM_LR);
 	}
-	flush_pending(ctx);
-	memcpy(cached, ctx->cached, sizeof(cached));
-	memcpy(kval, ctx->kval, sizeof(kval));
-	kmask = ctx->kmask;
-	land(ctx);	/* the loop's head */
+	armjit_emit_save(ctx, &st);
+	armjit_land(ctx);	/* the loop's head */
 	loop = ctx->idx;
 	emit(dw ? arm_ldrexd(ARM_R10, base) : arm_ldrex(ARM_R10, base), ctx);
 	if (op == BPF_ADD) {
@@ -2495,19 +1411,12 @@ static bool emit_atomic_plain(struct armjit_ctx *ctx,
 	emit(dw ? arm_strexd(ARM_LR, ARM_R10, base) :
 		  arm_strex(ARM_LR, ARM_R10, base), ctx);
 	emit(arm_cmp_i(ARM_LR, 0), ctx);
-	emit_b(ctx, ARM_COND_NE, loop);
+	armjit_emit_b(ctx, ARM_COND_NE, loop);
 	/* as before the loop, less r10, r11, lr and the BPF stack */
-	memcpy(ctx->cached, cached, sizeof(cached));
-	memcpy(ctx->kval, kval, sizeof(kval));
-	ctx->kmask = kmask;
-	cache_forget(ctx, ARM_R10);
-	cache_forget(ctx, ARM_R11);
-	cache_forget(ctx, ARM_LR);
-	cache_forget_bpf_stack(ctx);
-	if (dst == BPF_REG_FP) {
-		ctx->ip_sp_ok = true;
-		ctx->ip_sp = sp_off;
-	}
+	armjit_emit_restore(ctx, &st,
+			    1U << ARM_R10 | 1U << ARM_R11 | 1U << ARM_LR);
+	if (dst == BPF_REG_FP)
+		armjit_emit_set_ip_sp(ctx, sp_off);
 	return true;
 }
 
@@ -2546,27 +1455,27 @@ static int emit_atomic(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 		emit_add_imm(ctx, ARM_IP, ARM_SP, fp_off(ctx) + insn->off,
 			     ARM_IP);
 	} else {
-		r = rd_lo(ctx, dst, ARM_IP);
+		r = bpf_get_lo(ctx, dst, ARM_IP);
 		emit_add_imm(ctx, ARM_IP, r, insn->off, ARM_LR);
 	}
 	/* R0 first: it may live in r6:r7 */
 	if (op == BPF_CMPXCHG) {
-		r = rd_lo(ctx, BPF_REG_0, ARM_R10);
+		r = bpf_get_lo(ctx, BPF_REG_0, ARM_R10);
 		if (r != ARM_R10)
 			emit(arm_mov_r(ARM_R10, r), ctx);
 		if (dw) {
-			r = rd_hi(ctx, BPF_REG_0, ARM_R11);
+			r = bpf_get_hi(ctx, BPF_REG_0, ARM_R11);
 			if (r != ARM_R11)
 				emit(arm_mov_r(ARM_R11, r), ctx);
 		}
 	}
 	/* r6:r7 = src: read from r4/r5 before they are overwritten */
-	r = rd_lo(ctx, src, ARM_R6);
+	r = bpf_get_lo(ctx, src, ARM_R6);
 	if (dw) {
 		/* src hi can't be r6 unless src lo was r6 too */
 		if (r != ARM_R6)
 			emit(arm_mov_r(ARM_R6, r), ctx);
-		r = rd_hi(ctx, src, ARM_R7);
+		r = bpf_get_hi(ctx, src, ARM_R7);
 		if (r != ARM_R7)
 			emit(arm_mov_r(ARM_R7, r), ctx);
 	} else if (r != ARM_R6) {
@@ -2574,7 +1483,7 @@ static int emit_atomic(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 	}
 
 	emit(arm_dmb_ish(), ctx);
-	land(ctx);	/* the loop's head */
+	armjit_land(ctx);	/* the loop's head */
 	loop = ctx->idx;
 	emit(dw ? arm_ldrexd(ARM_R4, ARM_IP) : arm_ldrex(ARM_R4, ARM_IP), ctx);
 	switch (op & ~BPF_FETCH) {
@@ -2597,24 +1506,24 @@ static int emit_atomic(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 		if (dw)
 			emit(arm_cond(ARM_COND_EQ,
 				      arm_cmp_r(ARM_R5, ARM_R11)), ctx);
-		out = emit_fwd(ctx, ARM_COND_NE);
+		out = armjit_emit_fwd(ctx, ARM_COND_NE);
 		break;
 	}
 	r = (op == BPF_XCHG || op == BPF_CMPXCHG) ? ARM_R6 : ARM_R10;
 	emit(dw ? arm_strexd(ARM_LR, r, ARM_IP) : arm_strex(ARM_LR, r, ARM_IP),
 	     ctx);
 	emit(arm_cmp_i(ARM_LR, 0), ctx);
-	emit_b(ctx, ARM_COND_NE, loop);
+	armjit_emit_b(ctx, ARM_COND_NE, loop);
 	if (out >= 0)
-		fix_fwd(ctx, out);
+		armjit_fix_fwd(ctx, out);
 	emit(arm_dmb_ish(), ctx);
 
 	if (op & BPF_FETCH) {
 		r = op == BPF_CMPXCHG ? BPF_REG_0 : src;
-		wr_atomic(ctx, r, false, ARM_R4);
+		bpf_put_atomic(ctx, r, false, ARM_R4);
 		if (!dw)
 			emit(arm_mov_i(ARM_R5, 0), ctx);
-		wr_atomic(ctx, r, true, ARM_R5);
+		bpf_put_atomic(ctx, r, true, ARM_R5);
 	}
 	emit(arm_pop(ATOMIC_SAVED), ctx);
 	ctx->sp_adj -= 16;
@@ -2665,7 +1574,7 @@ static bool held_word(const struct armjit_ctx *ctx, u8 r, bool hi, u8 *reg)
 	if (is_mapped(ctx, r) || r == BPF_REG_FP)
 		return false;
 	for (i = 0; i < (int)sizeof(regs); i++)
-		if (cache_has(ctx, regs[i], slot_off(ctx, r, hi))) {
+		if (armjit_emit_holds(ctx, regs[i], slot_off(ctx, r, hi))) {
 			*reg = regs[i];
 			return true;
 		}
@@ -2687,9 +1596,9 @@ static int emit_cmp(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 	if (is64) {
 		if (!held_word(ctx, insn->dst_reg, false, &dl) ||
 		    !held_word(ctx, insn->dst_reg, true, &dh))
-			rd64(ctx, insn->dst_reg, &dl, &dh, TMP_A_LO, TMP_A_HI);
+			bpf_get_reg64(ctx, insn->dst_reg, &dl, &dh, TMP_A_LO, TMP_A_HI);
 	} else if (!held_word(ctx, insn->dst_reg, false, &dl)) {
-		dl = rd_lo(ctx, insn->dst_reg, TMP_A_LO);
+		dl = bpf_get_lo(ctx, insn->dst_reg, TMP_A_LO);
 	}
 
 	if (k && ((sgn && is64) ||
@@ -2704,11 +1613,11 @@ static int emit_cmp(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 		k = false;
 	} else if (!k && is64 && is_mapped(ctx, insn->dst_reg)) {
 		/* r10:r11 free: one ldrd */
-		rd64(ctx, insn->src_reg, &sl, &sh, TMP_A_LO, TMP_A_HI);
+		bpf_get_reg64(ctx, insn->src_reg, &sl, &sh, TMP_A_LO, TMP_A_HI);
 	} else if (!k) {
-		sl = rd_lo(ctx, insn->src_reg, TMP_B_LO);
+		sl = bpf_get_lo(ctx, insn->src_reg, TMP_B_LO);
 		if (is64)
-			sh = rd_hi(ctx, insn->src_reg, TMP_B_HI);
+			sh = bpf_get_hi(ctx, insn->src_reg, TMP_B_HI);
 	}
 
 	if (op == BPF_JSET) {
@@ -2791,7 +1700,7 @@ static const struct armjit_site *find_site(const struct armjit_ctx *ctx,
 /* Word hi/lo of BPF register r to ARM register rt. */
 static void ld_word(struct armjit_ctx *ctx, u8 rt, u8 r, bool hi)
 {
-	u8 rs = hi ? rd_hi(ctx, r, rt) : rd_lo(ctx, r, rt);
+	u8 rs = hi ? bpf_get_hi(ctx, r, rt) : bpf_get_lo(ctx, r, rt);
 
 	if (rs != rt)
 		emit(arm_mov_r(rt, rs), ctx);
@@ -2850,7 +1759,7 @@ static int emit_call(struct armjit_ctx *ctx, u32 addr,
 		for (i = BPF_REG_3; i <= BPF_REG_5 && i <= nargs; i++)
 			if (is_mapped(ctx, i))
 				emit(arm_strd_i(ctx->map[i].lo, ARM_SP,
-						armjit_slot[i]), ctx);
+						armjit_arg_slot(i)), ctx);
 	}
 	if (bpf2bpf) {
 		emit_mov_addr(ctx, ARM_IP, addr);
@@ -2860,7 +1769,7 @@ static int emit_call(struct armjit_ctx *ctx, u32 addr,
 	}
 	if (conv && conv->conv == ARMJIT_CONV_AAPCS && conv->ret_size == 4)
 		emit(arm_mov_i(ARM_R1, 0), ctx);
-	wr64(ctx, BPF_REG_0, ARM_R0, ARM_R1);
+	bpf_put_reg64(ctx, BPF_REG_0, ARM_R0, ARM_R1);
 	return 0;
 }
 
@@ -2878,18 +1787,18 @@ static int emit_tail_call(struct armjit_ctx *ctx)
 	int out[4];
 	u8 arr, idx;
 
-	arr = rd_lo(ctx, BPF_REG_2, TMP_A_LO);
-	idx = rd_lo(ctx, BPF_REG_3, ARM_LR);
+	arr = bpf_get_lo(ctx, BPF_REG_2, TMP_A_LO);
+	idx = bpf_get_lo(ctx, BPF_REG_3, ARM_LR);
 	if (idx != ARM_LR)
 		emit(arm_mov_r(ARM_LR, idx), ctx);
 	emit(arm_ldr_i(ARM_IP, arr, offsetof(struct bpf_array,
 					     map.max_entries)), ctx);
 	emit(arm_cmp_r(ARM_LR, ARM_IP), ctx);
-	out[0] = emit_fwd(ctx, ARM_COND_HS);
+	out[0] = armjit_emit_fwd(ctx, ARM_COND_HS);
 
 	emit(arm_ldr_i(ARM_IP, ARM_SP, SLOT_TCC), ctx);
 	emit(arm_cmp_i(ARM_IP, MAX_TAIL_CALL_CNT), ctx);
-	out[1] = emit_fwd(ctx, ARM_COND_HS);
+	out[1] = armjit_emit_fwd(ctx, ARM_COND_HS);
 	emit(arm_add_i(ARM_IP, ARM_IP, 1), ctx);
 	emit(arm_str_i(ARM_IP, ARM_SP, SLOT_TCC), ctx);
 
@@ -2897,7 +1806,7 @@ static int emit_tail_call(struct armjit_ctx *ctx)
 	     ctx);
 	emit(arm_ldr_i(ARM_LR, ARM_LR, offsetof(struct bpf_array, ptrs)), ctx);
 	emit(arm_cmp_i(ARM_LR, 0), ctx);
-	out[2] = emit_fwd(ctx, ARM_COND_EQ);
+	out[2] = armjit_emit_fwd(ctx, ARM_COND_EQ);
 
 	/*
 	 * Only enter armjit code: a program the stock JIT or the interpreter
@@ -2908,7 +1817,7 @@ static int emit_tail_call(struct armjit_ctx *ctx)
 	emit(arm_ldr_i(ARM_R10, ARM_LR, 4 * ARMJIT_MARK_WORD), ctx);
 	emit_mov_addr(ctx, ARM_R11, ARMJIT_UDF);
 	emit(arm_cmp_r(ARM_R10, ARM_R11), ctx);
-	out[3] = emit_fwd(ctx, ARM_COND_NE);
+	out[3] = armjit_emit_fwd(ctx, ARM_COND_NE);
 
 	ld_word(ctx, ARM_R0, BPF_REG_1, false);		/* ctx */
 	emit(arm_mov_r(ARM_R1, ARM_IP), ctx);		/* tcc */
@@ -2917,10 +1826,10 @@ static int emit_tail_call(struct armjit_ctx *ctx)
 	emit(arm_pop(SAVED_REGS), ctx);
 	emit(arm_bx(ARM_IP), ctx);
 
-	fix_fwd(ctx, out[0]);
-	fix_fwd(ctx, out[1]);
-	fix_fwd(ctx, out[2]);
-	fix_fwd(ctx, out[3]);
+	armjit_fix_fwd(ctx, out[0]);
+	armjit_fix_fwd(ctx, out[1]);
+	armjit_fix_fwd(ctx, out[2]);
+	armjit_fix_fwd(ctx, out[3]);
 	return 0;
 }
 
@@ -2945,7 +1854,7 @@ static int emit_jmp(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 {
 	bool is64 = BPF_CLASS(insn->code) == BPF_JMP;
 	u8 op = BPF_OP(insn->code);
-	s64 target = jmp_target(ctx, insn, i);
+	s64 target = armjit_jmp_target(ctx, insn, i);
 	const struct armjit_site *site;
 	int cond;
 
@@ -2983,7 +1892,7 @@ static int emit_jmp(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 			build_epilogue(ctx);
 			return 0;
 		}
-		return emit_b(ctx, ARM_COND_AL, ctx->epilogue_offset);
+		return armjit_emit_b(ctx, ARM_COND_AL, ctx->epilogue_offset);
 	}
 
 	if (target < 0 || target > ctx->len)
@@ -2991,7 +1900,7 @@ static int emit_jmp(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 	if (op == BPF_JA) {
 		if (target == i + 1)
 			return 0;
-		return emit_b(ctx, ARM_COND_AL, ctx->offsets[target]);
+		return armjit_emit_b(ctx, ARM_COND_AL, ctx->offsets[target]);
 	}
 	if (is64 && hi_zero(ctx, insn->dst_reg) &&
 	    (BPF_SRC(insn->code) == BPF_K ? insn->imm >= 0 :
@@ -3006,7 +1915,7 @@ static int emit_jmp(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 	}
 	if (cond < 0)
 		return cond;
-	return emit_b(ctx, cond, ctx->offsets[target]);
+	return armjit_emit_b(ctx, cond, ctx->offsets[target]);
 }
 
 /* ---- Two insns as one -------------------------------------------------- */
@@ -3040,14 +1949,14 @@ static int emit_fused(struct armjit_ctx *ctx, const struct bpf_insn *a,
 			   op != BPF_OR && op != BPF_XOR && op != BPF_LSH &&
 			   op != BPF_RSH && op != BPF_ARSH))
 			return 0;
-		sl = rd_lo(ctx, src, TMP_A_LO);
-		dl = dst_lo(ctx, dst, TMP_A_LO);
+		sl = bpf_get_lo(ctx, src, TMP_A_LO);
+		dl = bpf_dst_lo(ctx, dst, TMP_A_LO);
 		if (op == BPF_LSH || op == BPF_RSH || op == BPF_ARSH)
 			emit(arm_mov_si(dl, sl, t, imm & 31), ctx);
 		else
 			emit_dp_imm(ctx, bpf2dp(op), false, dl, sl, imm,
 				    TMP_B_LO);
-		wr_lo(ctx, dst, dl);
+		bpf_put_lo(ctx, dst, dl);
 		zext32(ctx, dst);
 		return 1;
 	}
@@ -3055,8 +1964,8 @@ static int emit_fused(struct armjit_ctx *ctx, const struct bpf_insn *a,
 		return 0;
 	if (!k && x == dst)
 		return 0;
-	dl = dst_lo(ctx, dst, TMP_A_LO);
-	dh = dst_hi(ctx, dst, TMP_A_HI);
+	dl = bpf_dst_lo(ctx, dst, TMP_A_LO);
+	dh = bpf_dst_hi(ctx, dst, TMP_A_HI);
 	if (src == BPF_REG_FP) {
 		v = (s64)fp_off(ctx) + (op == BPF_ADD ? (s64)b->imm :
 							-(s64)b->imm);
@@ -3064,21 +1973,21 @@ static int emit_fused(struct armjit_ctx *ctx, const struct bpf_insn *a,
 			return 0;
 		emit_add_imm(ctx, dl, ARM_SP, v, TMP_B_LO);
 		emit(arm_mov_i(dh, 0), ctx);
-		wr64(ctx, dst, dl, dh);
+		bpf_put_reg64(ctx, dst, dl, dh);
 		return 1;
 	}
-	rd64(ctx, src, &sl, &sh, TMP_A_LO, TMP_A_HI);
+	bpf_get_reg64(ctx, src, &sl, &sh, TMP_A_LO, TMP_A_HI);
 	if (k) {
 		emit_dp_imm(ctx, bpf2dp(op), true, dl, sl, imm, TMP_B_LO);
 		emit_dp_imm(ctx, op == BPF_ADD ? ARM_DP_ADC : ARM_DP_SBC,
 			    false, dh, sh, imm_hi, TMP_B_LO);
 	} else {
-		rd64(ctx, x, &xl, &xh, TMP_B_LO, TMP_B_HI);
+		bpf_get_reg64(ctx, x, &xl, &xh, TMP_B_LO, TMP_B_HI);
 		emit(arm_dp_reg(bpf2dp(op), true, dl, sl, xl), ctx);
 		emit(arm_dp_reg(op == BPF_ADD ? ARM_DP_ADC : ARM_DP_SBC,
 				false, dh, sh, xh), ctx);
 	}
-	wr64(ctx, dst, dl, dh);
+	bpf_put_reg64(ctx, dst, dl, dh);
 	return 1;
 }
 
@@ -3106,7 +2015,7 @@ static bool insn_dead(const struct armjit_ctx *ctx,
 	if ((cls == BPF_ALU || cls == BPF_ALU64) &&
 	    (insn->off || BPF_OP(insn->code) >= BPF_END))
 		return false;
-	if (!insn_use_def(ctx, insn, &use, &def) || !def)
+	if (!armjit_insn_use_def(ctx, insn, &use, &def) || !def)
 		return false;
 	return !(ctx->live[i] & def);
 }
@@ -3161,10 +2070,10 @@ static int build_insn(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 			return -EINVAL;
 		if (insn->src_reg == BPF_PSEUDO_FUNC) {
 			/* a subprogram's address: known in the extra pass */
-			u8 rd = dst_lo(ctx, insn->dst_reg, TMP_B_LO);
+			u8 rd = bpf_dst_lo(ctx, insn->dst_reg, TMP_B_LO);
 
 			emit_mov_addr(ctx, rd, insn[0].imm);
-			wr_lo(ctx, insn->dst_reg, rd);
+			bpf_put_lo(ctx, insn->dst_reg, rd);
 			zero_hi(ctx, insn->dst_reg);
 			return 1;
 		}
@@ -3175,200 +2084,6 @@ static int build_insn(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 		return emit_jmp(ctx, insn, i);
 	}
 	return -EOPNOTSUPP;
-}
-
-/*
- * What the prologue must set up (after choose_map()): a frame for stacked
- * registers, the BPF stack, the tail-call counter, calls (their argument
- * slots) and subprograms; R1's hi word when anything reads R1. Register
- * fields an insn doesn't use are 0 (the verifier checks): R0, which must
- * be in a pair anyway.
- */
-static void scan_frame(struct armjit_ctx *ctx)
-{
-	int i;
-
-	/* R0 is read by every exit and by cmpxchg without being named */
-	if (ctx->stack_depth || ctx->is_subprog || !is_mapped(ctx, BPF_REG_0))
-		ctx->flags |= FLAG_FRAME;
-	for (i = 0; i < ctx->len; i++) {
-		const struct bpf_insn *insn = &ctx->insns[i];
-		u8 cls = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
-		u8 d = insn->dst_reg, s = insn->src_reg;
-
-		if (insn->code == (BPF_JMP | BPF_TAIL_CALL))
-			ctx->flags |= FLAG_TAIL_CALL;
-		if ((cls == BPF_JMP || cls == BPF_JMP32) &&
-		    (op == BPF_CALL || op == BPF_TAIL_CALL))
-			ctx->flags |= FLAG_FRAME;
-		if (d >= MAX_BPF_JIT_REG || s >= MAX_BPF_JIT_REG)
-			continue;	/* build_insn() rejects it */
-		if ((d != BPF_REG_FP && !is_mapped(ctx, d)) ||
-		    (s != BPF_REG_FP && !is_mapped(ctx, s)))
-			ctx->flags |= FLAG_FRAME;
-	}
-}
-
-/*
- * May R1's value at entry (ctx) be read? The straight code from insn 0 up
- * to the first jump, call or exit tells: whatever follows runs after it.
- */
-static bool r1_live_in(const struct armjit_ctx *ctx)
-{
-	int i;
-
-	for (i = 0; i < ctx->len; i++) {
-		const struct bpf_insn *insn = &ctx->insns[i];
-		u8 cls = BPF_CLASS(insn->code);
-		bool w;
-
-		switch (cls) {
-		case BPF_ALU:
-		case BPF_ALU64:
-			/* only a mov writes dst without reading it */
-			w = BPF_OP(insn->code) == BPF_MOV;
-			break;
-		case BPF_LD:
-			if (insn->code != (BPF_LD | BPF_IMM | BPF_DW))
-				return true;
-			if (insn->dst_reg == BPF_REG_1)
-				return false;
-			i++;
-			continue;
-		case BPF_LDX:
-			w = true;
-			break;
-		case BPF_ST:
-		case BPF_STX:
-			w = false;
-			break;
-		default:
-			return insn->code != (BPF_JMP | BPF_EXIT);
-		}
-		if (names_reg(insn, BPF_REG_1) &&
-		    !(w && insn->dst_reg == BPF_REG_1 &&
-		      insn->src_reg != BPF_REG_1))
-			return true;
-		if (insn->dst_reg == BPF_REG_1)
-			return false;	/* written, not read */
-	}
-	return true;
-}
-
-/* What a leaf program saves: the callee-saved registers it writes, lr. */
-static u16 leaf_saved(u16 written)
-{
-	u16 m = written & (0x0ff0 | 1 << ARM_LR);
-	int i, n;
-
-	if (!m)
-		return 0;
-	m |= 1 << ARM_LR;
-	for (i = m, n = 0; i; i &= i - 1)
-		n++;
-	if (n & 1)
-		m |= 1 << ARM_R3;	/* sp stays 8-byte aligned */
-	return m;
-}
-
-/* ctx->is_target[]: every insn a jump lands on */
-static void mark_targets(struct armjit_ctx *ctx)
-{
-	int i;
-
-	if (!ctx->is_target)
-		return;
-	memset(ctx->is_target, 0, ctx->len + 1);
-	for (i = 0; i < ctx->len; i++) {
-		const struct bpf_insn *insn = &ctx->insns[i];
-		u8 cls = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
-		s64 t;
-
-		if (insn->code == (BPF_LD | BPF_IMM | BPF_DW)) {
-			i++;
-			continue;
-		}
-		if ((cls != BPF_JMP && cls != BPF_JMP32) || op == BPF_CALL ||
-		    op == BPF_EXIT || op == BPF_TAIL_CALL)
-			continue;
-		t = jmp_target(ctx, insn, i);
-		if (t >= 0 && t <= ctx->len)
-			ctx->is_target[t] = 1;
-	}
-}
-
-/*
- * Call insn i with R1 = map: map's lookup as void *(*)(struct bpf_map *,
- * void *), AAPCS 2 x u32 in r0, r1, a pointer back; conv.addr 0 (the
- * helper) when lookup_of() has none.
- */
-static void add_map_site(struct armjit_site *s, int i, u32 map,
-			 u32 (*lookup_of)(u32 map))
-{
-	memset(s, 0, sizeof(*s));
-	s->insn = i;
-	s->map = map;
-	s->conv.addr = lookup_of(map);
-	s->conv.conv = ARMJIT_CONV_AAPCS;
-	s->conv.nargs = 2;
-	s->conv.arg_size[0] = 4;
-	s->conv.arg_size[1] = 4;
-	s->conv.ret_size = 4;
-}
-
-/* Does insn (not an ld_imm64) write R1, or may it? */
-static bool writes_r1(const struct bpf_insn *insn)
-{
-	u8 cls = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
-
-	switch (cls) {
-	case BPF_ALU:
-	case BPF_ALU64:
-	case BPF_LDX:
-		return insn->dst_reg == BPF_REG_1;
-	case BPF_ST:
-		return false;
-	case BPF_STX:
-		return BPF_MODE(insn->code) == BPF_ATOMIC &&
-		       (insn->imm & BPF_FETCH) && insn->src_reg == BPF_REG_1;
-	case BPF_JMP:
-	case BPF_JMP32:
-		return op == BPF_CALL || op == BPF_TAIL_CALL;
-	}
-	return true;	/* LD_ABS/LD_IND are calls */
-}
-
-int armjit_find_map_calls(struct armjit_ctx *ctx, struct armjit_site *sites,
-			  int max, u32 (*lookup_of)(u32 map))
-{
-	const struct bpf_insn *p = ctx->insns;
-	int i, j, n = 0;
-
-	if (!ctx->is_target || !armjit_rt.map_lookup_elem)
-		return 0;
-	mark_targets(ctx);
-	for (i = 0; i < ctx->len && n < max; i++) {
-		if (p[i].code != (BPF_JMP | BPF_CALL) || p[i].src_reg ||
-		    armjit_rt.call_base + p[i].imm != armjit_rt.map_lookup_elem)
-			continue;
-		/* back from the call while only falling through leads here */
-		for (j = i - 1; j >= 0 && i - j <= 64; j--) {
-			if (ctx->is_target[j + 1])
-				break;
-			if (j && p[j - 1].code == (BPF_LD | BPF_IMM | BPF_DW)) {
-				j--;
-				if (p[j].dst_reg != BPF_REG_1)
-					continue;
-				if (!p[j].src_reg && p[j].imm && !p[j + 1].imm)
-					add_map_site(&sites[n++], i, p[j].imm,
-						     lookup_of);
-				break;
-			}
-			if (writes_r1(&p[j]))
-				break;
-		}
-	}
-	return n;
 }
 
 /*
@@ -3407,32 +2122,30 @@ int armjit_build(struct armjit_ctx *ctx)
 	if (fresh && !insns_known(ctx))
 		return -EOPNOTSUPP;
 	ctx->idx = 0;
-	ctx->flags = is_leaf(ctx) ? FLAG_LEAF : 0;
+	ctx->flags = armjit_is_leaf(ctx) ? FLAG_LEAF : 0;
 	ctx->sp_adj = 0;
-	ctx->pend = 0;
-	cache_flush(ctx);
-	mark_targets(ctx);
+	armjit_emit_begin(ctx);
+	armjit_mark_targets(ctx);
 	if (fresh)
-		compute_live(ctx);
-	choose_map(ctx);
-	scan_frame(ctx);
-	if (is_mapped(ctx, BPF_REG_1) && r1_live_in(ctx))
+		armjit_compute_live(ctx);
+	armjit_choose_map(ctx);
+	armjit_scan_frame(ctx);
+	if (is_mapped(ctx, BPF_REG_1) && armjit_r1_live_in(ctx))
 		ctx->flags |= FLAG_R1_LIVE;
 	if (fresh)
-		compute_hi0(ctx);
+		armjit_compute_hi0(ctx);
 	ctx->analysed = ctx->insns;
 	ctx->analysed_len = ctx->len;
 	ctx->saved = SAVED_REGS;
 	if ((ctx->flags & FLAG_LEAF) && ctx->written_ok)
-		ctx->saved = leaf_saved(ctx->written_last);
-	ctx->written = 0;
+		ctx->saved = armjit_leaf_saved(ctx->written_last);
 	ctx->frame_size = !(ctx->flags & FLAG_FRAME) ? 0 :
 			  FRAME_FIXED + ((ctx->stack_depth + 7) & ~7U);
 
 	build_prologue(ctx);
 	for (i = 0; i < ctx->len; i++) {
 		if (is_target(ctx, i))
-			land(ctx);	/* a jump lands here */
+			armjit_land(ctx);	/* a jump lands here */
 		ctx->offsets[i] = ctx->idx;
 		ctx->live_at = i;
 		ctx->hi0_at = i;
@@ -3444,13 +2157,13 @@ int armjit_build(struct armjit_ctx *ctx)
 			ctx->offsets[i] = ctx->idx;
 		}
 	}
-	land(ctx);	/* exits branch here */
+	armjit_land(ctx);	/* exits branch here */
 	ctx->offsets[ctx->len] = ctx->idx;
 	ctx->epilogue_offset = ctx->idx;
 	build_epilogue(ctx);
 
 	/* a callee-saved register written but not saved: a pass differed */
-	if (leaf_saved(ctx->written) & ~ctx->saved)
+	if (armjit_leaf_saved(ctx->written) & ~ctx->saved)
 		ctx->flags |= FLAG_BAD_INSN;
 	/* an operand no instruction can encode: a translation bug */
 	if (WARN_ON_ONCE(ctx->flags & FLAG_BAD_INSN))

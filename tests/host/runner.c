@@ -45,6 +45,14 @@ bool ret32;
 bool near_calls = true;
 bool counting;
 static int nr_tests, nr_pass, nr_fail, nr_skip;
+/*
+ * --dump-images=FILE: every JIT result (error or image words, with the
+ * image's address) into FILE, for image-compare (make images): the
+ * translation's output compared across commits
+ */
+static FILE *image_dump;
+static int image_seq;
+static char cur_name[160];
 
 /* ---- Kernel runtime stand-ins ---------------------------------------- */
 
@@ -331,6 +339,32 @@ static void dump_image(const u32 *image, int words, int len, int epi,
 		printf("# %4d: %08x\n", i, image[i]);
 }
 
+/*
+ * One record per JIT of a program (J: test number, name, error) and per
+ * image (I: function, address, epilogue, words); image-compare
+ * normalises what depends on where things are mapped.
+ */
+static void dump_jit(int err, int nfuncs)
+{
+	if (!image_dump)
+		return;
+	fprintf(image_dump, "J %d test %d %s err %d funcs %d\n", ++image_seq,
+		nr_tests + 1, cur_name, err, nfuncs);
+}
+
+static void dump_words(int f, const u32 *image, int words, int epi)
+{
+	int i;
+
+	if (!image_dump)
+		return;
+	fprintf(image_dump, "I %d at 0x%08x words %d epilogue %d\n", f,
+		(u32)(uintptr_t)image, words, epi);
+	for (i = 0; i < words; i++)
+		fprintf(image_dump, "%08x%c", image[i],
+			i % 8 == 7 || i == words - 1 ? '\n' : ' ');
+}
+
 static int host_prog_jit_funcs(struct host_prog *hp);
 
 struct armjit_blind_key host_blind_key(int f)
@@ -462,8 +496,15 @@ int host_prog_jit(struct host_prog *hp)
 	hp->nfuncs = 0;
 	host_direct_sites = 0;
 	for (i = 0; i < hp->len; i++)
-		if (is_pseudo_call(&hp->insns[i]) || is_pseudo_func(&hp->insns[i]))
-			return hp->jit_err = host_prog_jit_funcs(hp);
+		if (is_pseudo_call(&hp->insns[i]) || is_pseudo_func(&hp->insns[i])) {
+			err = host_prog_jit_funcs(hp);
+			dump_jit(err, err ? 0 : hp->nfuncs);
+			for (i = 0; !err && i < hp->nfuncs; i++)
+				dump_words(i, hp->funcs[i].image,
+					   hp->funcs[i].words,
+					   hp->funcs[i].epilogue_offset);
+			return hp->jit_err = err;
+		}
 
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.insns = hp->insns;
@@ -514,7 +555,11 @@ int host_prog_jit(struct host_prog *hp)
 	if (verbose)
 		dump_image(image, words, ctx.len, ctx.epilogue_offset,
 			   hp->blind ? "blinded: " : "");
+	hp->epilogue_offset = ctx.epilogue_offset;
 out:
+	dump_jit(err, err ? 0 : 1);
+	if (!err)
+		dump_words(0, hp->image, hp->words, hp->epilogue_offset);
 	free(ctx.offsets);
 	free(ctx.is_target);
 	free(ctx.live);
@@ -732,6 +777,8 @@ static int host_prog_jit_funcs(struct host_prog *hp)
 				   ctxs[f].epilogue_offset, what);
 		}
 	}
+	for (f = 0; f < n; f++)
+		funcs[f].epilogue_offset = ctxs[f].epilogue_offset;
 	hp->image = funcs[0].image;
 	hp->image_size = funcs[0].image_size;
 	hp->prog.bpf_func = (void *)funcs[0].image;
@@ -867,6 +914,7 @@ bool run_native(const char *name, bool (*fn)(void *arg, char *msg, int n),
 		nr_tests++;
 		return true;
 	}
+	snprintf(cur_name, sizeof(cur_name), "%s", name);
 	crash_sig = 0;
 	if (sigsetjmp(crash_jmp, 1) == 0) {
 		alarm(5);
@@ -1059,6 +1107,7 @@ static bool run_test1(const struct test_case *t)
 		nr_tests++;
 		return true;
 	}
+	snprintf(cur_name, sizeof(cur_name), "%s", t->name);
 	cur_zext = t->flags & F_ZEXT;
 	hp.blind = t->flags & F_BLIND;
 	hp.zext = cur_zext;
@@ -1309,6 +1358,8 @@ int main(int argc, char **argv)
 			near_calls = false;
 		else if (!strcmp(argv[i], "--ret32"))
 			ret32 = true;
+		else if (!strncmp(argv[i], "--dump-images=", 14))
+			image_dump = fopen(argv[i] + 14, "w");
 		else
 			test_filter = argv[i];
 	}
@@ -1339,5 +1390,7 @@ int main(int argc, char **argv)
 	run_all();
 	printf("# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:%d error:0\n",
 	       nr_pass, nr_fail, nr_skip);
+	if (image_dump)
+		fclose(image_dump);
 	return nr_fail ? 1 : 0;
 }

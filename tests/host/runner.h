@@ -38,6 +38,7 @@ struct host_func {
 	u32 *image;
 	size_t image_size;		/* mapping */
 	int words;			/* ARM instructions */
+	int epilogue_offset;		/* ARM index of the epilogue */
 	struct host_blind *blind;	/* its blinded rewrite, or NULL */
 };
 
@@ -82,6 +83,7 @@ struct host_prog {
 	bool blind;			/* JIT it constant-blinded (armjit_blind) */
 	bool zext;			/* verifier_zext (also for the blinding) */
 	int words;			/* set by host_prog_jit(): ARM insns */
+	int epilogue_offset;		/* ... and where its epilogue starts */
 	/* set by host_prog_jit() when the program has pseudo calls/funcs */
 	struct host_func *funcs;
 	int nfuncs;

@@ -5,13 +5,17 @@
  * Prints one line per case, "encoder<TAB>hex word<TAB>assembly text", for
  * test_insn.sh to assemble with GNU as and compare word for word; and
  * checks directly (no assembler) that operands an instruction can't encode
- * give ARM_INSN_BAD, printing "bad<TAB>encoder<TAB>ok|FAIL<TAB>what".
+ * give ARM_INSN_BAD, printing "bad<TAB>encoder<TAB>ok|FAIL<TAB>what",
+ * and that arm_decode() (armjit_decode.h) gives every word's operands
+ * back: the encoder of the kind it names, called with them, makes the
+ * same word ("dec<TAB>encoder<TAB>ok|FAIL<TAB>what").
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <stdarg.h>
 #include "armjit_insn.h"
+#include "armjit_decode.h"
 
 static const u8 regs[] = { 0, 1, 5, 8, 12, 14 };	/* every bit of a field */
 #define NR	(sizeof(regs) / sizeof(regs[0]))
@@ -39,10 +43,86 @@ static const u32 bad_imms[] = {
 static void out(const char *enc, u32 w, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* The word the encoder arm_decode() names makes from its operands. */
+static u32 reencode(const struct arm_dec *d)
+{
+	static const u32 ldst[2][2][9] = {	/* [load][sign][size] */
+		{ { 0, ARM_OP_STRB_I, ARM_OP_STRH_I, 0, ARM_OP_STR_I,
+		    0, 0, 0, ARM_OP_STRD_I } },
+		{ { 0, ARM_OP_LDRB_I, ARM_OP_LDRH_I, 0, ARM_OP_LDR_I,
+		    0, 0, 0, ARM_OP_LDRD_I },
+		  { 0, ARM_OP_LDRSB_I, ARM_OP_LDRSH_I } },
+	};
+	u32 w, op;
+
+	switch (d->kind) {
+	case ARM_K_DP_IMM:
+		w = arm_dp_imm(d->op, d->s, d->rd, d->rn, d->imm);
+		break;
+	case ARM_K_DP_RSI:
+		w = arm_dp_rsi(d->op, d->s, d->rd, d->rn, d->rm, d->shift, d->n);
+		break;
+	case ARM_K_DP_RSR:
+		w = arm_dp_rsr(d->op, d->s, d->rd, d->rn, d->rm, d->shift, d->rs);
+		break;
+	case ARM_K_MOVW: w = arm_movw(d->rd, d->imm); break;
+	case ARM_K_MOVT: w = arm_movt(d->rd, d->imm); break;
+	case ARM_K_MUL: w = arm_mul(d->rd, d->rn, d->rm); break;
+	case ARM_K_MLA: w = arm_mla(d->rd, d->rn, d->rm, d->ra); break;
+	case ARM_K_MLS: w = arm_mls(d->rd, d->rn, d->rm, d->ra); break;
+	case ARM_K_UMULL: w = arm_umull(d->rd, d->ra, d->rn, d->rm); break;
+	case ARM_K_UDIV: w = arm_udiv(d->rd, d->rn, d->rm); break;
+	case ARM_K_SDIV: w = arm_sdiv(d->rd, d->rn, d->rm); break;
+	case ARM_K_REV: w = arm_rev(d->rd, d->rm); break;
+	case ARM_K_REV16: w = arm_rev16(d->rd, d->rm); break;
+	case ARM_K_UXTH: w = arm_uxth(d->rd, d->rm); break;
+	case ARM_K_SXTB: w = arm_sxtb(d->rd, d->rm); break;
+	case ARM_K_SXTH: w = arm_sxth(d->rd, d->rm); break;
+	case ARM_K_LDST:
+		op = ldst[d->load][d->sign][d->size];
+		if (op == ARM_OP_LDRD_I)
+			w = arm_ldrd_i(d->rt, d->rn, d->off);
+		else if (op == ARM_OP_STRD_I)
+			w = arm_strd_i(d->rt, d->rn, d->off);
+		else if ((op & 0x0e000000) == 0x04000000)
+			w = arm_ls_imm(op, d->rt, d->rn, d->off);
+		else
+			w = arm_lsh_imm(op, d->rt, d->rn, d->off);
+		break;
+	case ARM_K_LDR_R: w = arm_ldr_r(d->rt, d->rn, d->rm, d->n); break;
+	case ARM_K_LDREX: w = arm_ldrex(d->rt, d->rn); break;
+	case ARM_K_STREX: w = arm_strex(d->rd, d->rt, d->rn); break;
+	case ARM_K_LDREXD: w = arm_ldrexd(d->rt, d->rn); break;
+	case ARM_K_STREXD: w = arm_strexd(d->rd, d->rt, d->rn); break;
+	case ARM_K_DMB:
+		return d->imm == ARM_DMB_ISH ? arm_dmb_ish() : ARM_INSN_BAD;
+	case ARM_K_PUSH: w = arm_push(d->imm); break;
+	case ARM_K_POP: w = arm_pop(d->imm); break;
+	case ARM_K_B: w = arm_b(d->off); break;
+	case ARM_K_BL: w = arm_bl(d->off); break;
+	case ARM_K_BX: w = arm_bx(d->rm); break;
+	case ARM_K_BLX_R: w = arm_blx_r(d->rm); break;
+	default:
+		return ARM_INSN_BAD;
+	}
+	return d->cond == ARM_COND_AL ? w : arm_cond(d->cond, w);
+}
+
+static void check_decode(const char *enc, u32 w)
+{
+	struct arm_dec d;
+	bool ok = arm_decode(w, &d);
+	u32 again = ok ? reencode(&d) : ARM_INSN_BAD;
+
+	printf("dec\t%s\t%s\tdecode kind %d, encode again: %08x (word %08x)\n",
+	       enc, ok && again == w ? "ok" : "FAIL", d.kind, again, w);
+}
+
 static void out(const char *enc, u32 w, const char *fmt, ...)
 {
 	va_list ap;
 
+	check_decode(enc, w);
 	printf("%s\t%08x\t", enc, w);
 	va_start(ap, fmt);
 	vprintf(fmt, ap);

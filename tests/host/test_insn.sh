@@ -6,7 +6,8 @@
 # word and the assembly text it should equal; this script assembles all
 # texts at once with arm-linux-gnueabihf-as -march=armv7ve, compares word by
 # word, and prints KTAP: one line per encoder, plus one per encoder
-# test_insn.c doesn't call (coverage) and for the ARM_INSN_BAD checks.
+# test_insn.c doesn't call (coverage), for the ARM_INSN_BAD checks and
+# for the decoder's round trip (armjit_decode.h).
 set -u
 HDR=${1:-../../module/armjit_insn.h}
 MOD=$(dirname "$HDR")
@@ -23,7 +24,7 @@ $HOSTCC -O1 -Wall -Wextra -I"$MOD" -o "$B/test_insn_gen" "$HERE/test_insn.c" 2>"
 	fail "test_insn.c does not build: $(head -5 "$B/gen.err" | tr '\n' ' ')"
 "$B/test_insn_gen" > "$B/cases.txt" || fail "test_insn_gen failed"
 
-grep -v '^bad	' "$B/cases.txt" > "$B/asm_cases.txt"
+grep -v '^bad	\|^dec	' "$B/cases.txt" > "$B/asm_cases.txt"
 { printf '\t.syntax unified\n\t.arm\n\t.text\n'; cut -f3 "$B/asm_cases.txt" | sed 's/^/\t/'; } > "$B/insn.s"
 ${CROSS}as -march=armv7ve -o "$B/insn.o" "$B/insn.s" 2>"$B/as.err" ||
 	fail "GNU as rejected the assembly: $(grep -m3 Error "$B/as.err" | tr '\n' ' ')"
@@ -43,6 +44,11 @@ BEGIN {
 	while ((getline e < encs) > 0) { order[++ne] = e; known[e] = 1 }
 	while ((getline l < bads) > 0) {
 		split(l, f, "\t")
+		if (f[1] == "dec") {
+			nd[f[2]]++
+			if (f[3] != "ok") { bfail[f[2]]++; if (++nds[f[2]] <= 3) bmsg[f[2]] = bmsg[f[2]] "# " f[2] ": " f[4] "\n" }
+			continue
+		}
 		if (f[1] != "bad") continue
 		nb[f[2]]++
 		if (f[3] != "ok") { bfail[f[2]]++; bmsg[f[2]] = bmsg[f[2]] "# " f[2] ": expected ARM_INSN_BAD for " f[4] "\n" }
@@ -72,10 +78,10 @@ END {
 		if (bad[e] || bfail[e]) {
 			printf "%s%s", msg[e], bmsg[e]
 			if (bad[e] > 5) print "# " e ": ... " bad[e] " mismatches in all"
-			print "not ok " i " insn " e " (" cases[e] + 0 " vs GNU as, " nb[e] + 0 " bad-operand checks)"
+			print "not ok " i " insn " e " (" cases[e] + 0 " vs GNU as, " nb[e] + 0 " bad-operand checks, " nd[e] + 0 " decoded)"
 			failn++
 		} else {
-			print "ok " i " insn " e " (" cases[e] + 0 " vs GNU as, " nb[e] + 0 " bad-operand checks)"
+			print "ok " i " insn " e " (" cases[e] + 0 " vs GNU as, " nb[e] + 0 " bad-operand checks, " nd[e] + 0 " decoded)"
 			pass++
 		}
 	}

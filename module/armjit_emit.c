@@ -1,0 +1,548 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * armjit's emitter: owns the image, the index, the scratch cache (which
+ * stack words and constants scratch registers hold), the kept-back store
+ * and what the code wrote (ctx->written). Every word goes through
+ * armjit_emit(), which decodes it (armjit_decode.h) to drop what is
+ * there already and to keep a store back; a word no encoder makes, a
+ * call, push/pop or a change of sp makes it forget everything. Branches
+ * and calls take their index through armjit_emit_index() (the kept-back
+ * store goes out first); a place a branch lands calls armjit_land().
+ */
+#include "armjit_translate.h"
+#include "armjit_decode.h"
+
+/* ---- What the scratch registers hold ----------------------------------- */
+
+/*
+ * r10, r11, ip, lr (and r0-r3 after a call's result went to a stacked R0,
+ * say) often still hold a stack slot's word when the next
+ * insn loads it again, and registers a constant when the next insn sets
+ * it again (clang rematerializes return codes before every bounds
+ * check): emit() drops such a load, such a mov, and a store of a word
+ * back to the slot it came from. ctx->cached[] is, per scratch register,
+ * the sp offset of the word it holds, or -1; ctx->kmask/kval the known
+ * constants. Every instruction emitted updates them (cache_decode()): a
+ * register it may write is forgotten, so is a register mirroring a slot
+ * it stores to; an unconditional ldr/str/ldrd/strd of a word at
+ * [sp, #imm] and an unconditional mov/mvn/movw/movt of a constant are
+ * remembered. Anything else, any call, any change of sp, and every place
+ * a branch lands (jump targets, armjit_fix_fwd(), loop heads) forget
+ * everything.
+ */
+static const u8 cache_regs[ARMJIT_NR_CACHED] = {
+	ARM_R10, ARM_R11, ARM_IP, ARM_LR, ARM_R0, ARM_R1, ARM_R2, ARM_R3
+};
+
+static void cache_flush(struct armjit_ctx *ctx)
+{
+	int i;
+
+	for (i = 0; i < ARMJIT_NR_CACHED; i++)
+		ctx->cached[i] = -1;
+	ctx->kmask = 0;
+	ctx->ip_sp_ok = false;
+}
+
+static int cache_idx(u8 r)
+{
+	int i;
+
+	for (i = 0; i < ARMJIT_NR_CACHED; i++)
+		if (cache_regs[i] == r)
+			return i;
+	return -1;
+}
+
+static void cache_forget(struct armjit_ctx *ctx, u8 r)
+{
+	int i = cache_idx(r);
+
+	if (i >= 0)
+		ctx->cached[i] = -1;
+	ctx->kmask &= ~(1U << r);
+	ctx->written |= 1U << r;
+	if (r == ARM_IP)
+		ctx->ip_sp_ok = false;
+}
+
+bool armjit_emit_known(const struct armjit_ctx *ctx, u8 r, u32 val)
+{
+	return (ctx->kmask & 1U << r) && ctx->kval[r] == val;
+}
+
+/* mov/mvn rd, #imm (S clear), movw/movt: what rd holds after it */
+static bool const_result(const struct armjit_ctx *ctx,
+			 const struct arm_dec *d, u32 *val)
+{
+	switch (d->kind) {
+	case ARM_K_DP_IMM:
+		if (d->s || (d->op != ARM_DP_MOV && d->op != ARM_DP_MVN))
+			return false;
+		*val = d->op == ARM_DP_MVN ? ~d->imm : d->imm;
+		return true;
+	case ARM_K_MOVW:
+		*val = d->imm;
+		return true;
+	case ARM_K_MOVT:
+		if (!(ctx->kmask & 1U << d->rd))
+			return false;
+		*val = d->imm << 16 | (ctx->kval[d->rd] & 0xffff);
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* a store to [sp + off, sp + off + n) */
+static void cache_forget_range(struct armjit_ctx *ctx, s32 off, s32 n)
+{
+	int i;
+
+	for (i = 0; i < ARMJIT_NR_CACHED; i++)
+		if (ctx->cached[i] >= 0 && ctx->cached[i] < off + n &&
+		    off < ctx->cached[i] + 4)
+			ctx->cached[i] = -1;
+}
+
+/*
+ * A store through another base than sp may reach the BPF stack, where
+ * pointers lead (not the register slots below it): its words aren't
+ * known any more.
+ */
+static void cache_forget_bpf_stack(struct armjit_ctx *ctx)
+{
+	int i;
+
+	for (i = 0; i < ARMJIT_NR_CACHED; i++)
+		if (ctx->sp_adj || ctx->cached[i] >= SLOT_TCC)
+			ctx->cached[i] = -1;
+}
+
+static void cache_set(struct armjit_ctx *ctx, u8 r, s32 off)
+{
+	int i = cache_idx(r);
+
+	if (i >= 0 && off >= 0)
+		ctx->cached[i] = off;
+}
+
+/* sp and pc: no BPF code writes them but the prologue and epilogue */
+static bool sp_or_pc(u8 r)
+{
+	return r == ARM_SP || r == ARM_PC;
+}
+
+bool armjit_emit_holds(const struct armjit_ctx *ctx, u8 r, s32 off)
+{
+	int i = cache_idx(r);
+
+	return i >= 0 && off >= 0 && ctx->cached[i] == off;
+}
+
+/*
+ * What an insn armjit emits does, for the scratch cache and kept-back
+ * stores: the registers it writes; its memory access, at [sp, #off] (an
+ * immediate offset, no writeback) or through another base; a plain
+ * branch (b, bx). False for what either must not follow: a call,
+ * push/pop, a change of sp, anything else.
+ */
+struct arm_fx {
+	u16 writes;
+	bool branch;
+	bool load, store;	/* a memory access */
+	bool at_sp;		/* ... with base sp */
+	bool sp;		/* ... at [sp, #off], n bytes */
+	bool word;		/* ... of whole words: to rt (and rt + 1) */
+	u8 rt;
+	s32 off;
+	int n;
+};
+
+/* a load or store with an immediate offset (arm_decode(): no writeback) */
+static bool fx_ldst(const struct arm_dec *d, struct arm_fx *fx)
+{
+	fx->load = d->load;
+	fx->store = !d->load;
+	fx->rt = d->rt;
+	if (d->load) {
+		if (sp_or_pc(d->rt) || (d->size == 8 && sp_or_pc(d->rt + 1)))
+			return false;
+		fx->writes = 1U << d->rt | (d->size == 8 ? 1U << (d->rt + 1) : 0);
+	}
+	if (d->rn != ARM_SP)
+		return true;
+	fx->at_sp = true;
+	fx->sp = true;
+	fx->off = d->off;
+	fx->n = d->size;
+	fx->word = d->size >= 4;
+	return true;
+}
+
+/*
+ * What arm_decode() found, for the scratch cache and the kept-back
+ * stores. Multiplies and exclusives count the register after the one in
+ * bits 15:12 and the one in 19:16 as written, rev and the extends as
+ * not followed: what the decoder before armjit_decode.h did (the images
+ * depend on it).
+ */
+static bool arm_fx(u32 insn, struct arm_fx *fx)
+{
+	struct arm_dec d;
+	u8 f12, f16;
+
+	memset(fx, 0, sizeof(*fx));
+	if (!arm_decode(insn, &d))
+		return false;
+	f12 = arm_field(insn, ARM_RD_SHIFT);
+	f16 = arm_field(insn, ARM_RN_SHIFT);
+	switch (d.kind) {
+	case ARM_K_DMB:
+		return true;
+	case ARM_K_B:
+	case ARM_K_BX:
+		fx->branch = true;
+		return true;
+	case ARM_K_BL:			/* calls */
+		fx->branch = true;
+		return false;
+	case ARM_K_MUL:
+	case ARM_K_MLA:
+	case ARM_K_MLS:
+	case ARM_K_UMULL:
+	case ARM_K_LDREX:
+	case ARM_K_STREX:
+	case ARM_K_LDREXD:
+	case ARM_K_STREXD:
+		if (sp_or_pc(f12) || sp_or_pc(f12 + 1) || sp_or_pc(f16))
+			return false;
+		fx->writes = 1U << f12 | 1U << (f12 + 1) | 1U << f16;
+		/* exclusives (never at sp) */
+		fx->store = d.kind != ARM_K_MUL && d.kind != ARM_K_MLA &&
+			    d.kind != ARM_K_MLS && d.kind != ARM_K_UMULL;
+		return true;
+	case ARM_K_UDIV:
+	case ARM_K_SDIV:
+		if (sp_or_pc(d.rd))
+			return false;
+		fx->writes = 1U << d.rd;
+		return true;
+	case ARM_K_DP_IMM:
+	case ARM_K_DP_RSI:
+	case ARM_K_DP_RSR:
+	case ARM_K_MOVW:
+	case ARM_K_MOVT:
+		if (d.kind != ARM_K_MOVW && d.kind != ARM_K_MOVT &&
+		    d.op >= ARM_DP_TST && d.op <= ARM_DP_CMN)
+			return true;	/* flags only */
+		if (sp_or_pc(d.rd))
+			return false;
+		fx->writes = 1U << d.rd;
+		return true;
+	case ARM_K_LDST:
+		return fx_ldst(&d, fx);
+	case ARM_K_LDR_R:
+		fx->load = true;
+		fx->rt = d.rt;
+		if (sp_or_pc(d.rt))
+			return false;
+		fx->writes = 1U << d.rt;
+		fx->at_sp = d.rn == ARM_SP;	/* a load: only rt changes */
+		return true;
+	default:	/* blx, push/pop, rev and extends, udf */
+		return false;
+	}
+}
+
+/*
+ * What insn does to the scratch registers and the stack words they
+ * hold; false (forget everything) for what arm_fx() doesn't follow.
+ */
+static bool cache_decode(struct armjit_ctx *ctx, u32 insn)
+{
+	struct arm_fx fx;
+	struct arm_dec d;
+	u32 val = 0;
+	bool al, k;
+	int r;
+
+	if (!arm_fx(insn, &fx))
+		return false;
+	arm_decode(insn, &d);
+	al = d.cond == ARM_COND_AL;
+	/* mov/mvn/movw/movt of a constant (movt: rd's lo half known) */
+	k = al && const_result(ctx, &d, &val);
+	for (r = 0; r < 15; r++)
+		if (fx.writes & 1U << r)
+			cache_forget(ctx, r);
+	if (fx.store && !fx.sp)
+		cache_forget_bpf_stack(ctx);
+	if (fx.sp) {
+		if (fx.store)
+			cache_forget_range(ctx, fx.off, fx.n);
+		if (al && fx.word) {
+			cache_set(ctx, fx.rt, fx.off);
+			if (fx.n == 8)
+				cache_set(ctx, fx.rt + 1, fx.off + 4);
+		}
+	}
+	if (k) {
+		ctx->kmask |= 1U << d.rd;
+		ctx->kval[d.rd] = val;
+	}
+	return true;
+}
+
+/*
+ * Registers an insn cache_decode() can't follow may write: a call's
+ * (bl, blx) scratch registers. Every pop armjit emits restores what a
+ * push of the same code saved, and sp and pc aren't saved registers.
+ */
+static u16 undecoded_writes(u32 insn)
+{
+	struct arm_dec d;
+
+	arm_decode(insn, &d);
+	if (d.kind == ARM_K_BL || d.kind == ARM_K_BLX_R)
+		return 0x100f | 1 << ARM_LR;
+	return 0;
+}
+
+/*
+ * An unconditional load at [sp, #imm] of what the register holds, a store
+ * there of what the slot holds, a mov of what the register holds.
+ */
+static bool cache_hit(const struct armjit_ctx *ctx, u32 insn)
+{
+	struct arm_dec d;
+	u32 val;
+
+	if (!arm_decode(insn, &d) || d.cond != ARM_COND_AL)
+		return false;
+	/* ldr/str rt, [sp, #+imm], ldrd/strd */
+	if (d.kind == ARM_K_LDST && d.rn == ARM_SP && d.off >= 0 &&
+	    !d.sign && (d.size == 4 || d.size == 8))
+		return armjit_emit_holds(ctx, d.rt, d.off) &&
+		       (d.size == 4 || armjit_emit_holds(ctx, d.rt + 1, d.off + 4));
+	if (!sp_or_pc(d.rd) && const_result(ctx, &d, &val))
+		return armjit_emit_known(ctx, d.rd, val);
+	return false;
+}
+
+/* ---- Stores kept back ------------------------------------------------ */
+
+/*
+ * str rt, [sp, #+imm] or strd rt, [sp, #+imm], unconditional, to a
+ * register slot: only sp addresses those (the BPF stack above them has
+ * pointers into it). Its size, or 0.
+ */
+static int kept_store(const struct armjit_ctx *ctx, u32 insn)
+{
+	struct arm_dec d;
+
+	if (!arm_decode(insn, &d) || d.cond != ARM_COND_AL ||
+	    d.kind != ARM_K_LDST || d.load || d.rn != ARM_SP ||
+	    d.off < 0 || (d.size != 4 && d.size != 8))
+		return 0;
+	return !ctx->sp_adj && d.off + d.size <= SLOT_TCC ? d.size : 0;
+}
+
+static void emit_raw(u32 insn, struct armjit_ctx *ctx)
+{
+	if (insn == ARM_INSN_BAD)
+		ctx->flags |= FLAG_BAD_INSN;
+	if (ctx->image)
+		ctx->image[ctx->idx] = insn;
+	ctx->idx++;
+}
+
+/* The kept-back store, now. */
+static void flush_pending(struct armjit_ctx *ctx)
+{
+	if (!ctx->pend)
+		return;
+	emit_raw(ctx->pend, ctx);
+	ctx->pend = 0;
+}
+
+/*
+ * Before insn: the kept-back store goes out first if insn reads its slot,
+ * writes its registers or is anything emit() can't follow; it is dropped
+ * if insn stores over all of its slot first.
+ */
+static void pending_before(struct armjit_ctx *ctx, u32 insn)
+{
+	struct arm_fx fx;
+	int n;
+
+	if (!ctx->pend)
+		return;
+	if (!arm_fx(insn, &fx) || fx.branch || (fx.writes & ctx->pend_regs) ||
+	    (fx.at_sp && !fx.sp)) {
+		flush_pending(ctx);
+		return;
+	}
+	/* only sp reaches the slots */
+	if (!fx.sp || fx.off >= ctx->pend_off + ctx->pend_n ||
+	    ctx->pend_off >= fx.off + fx.n)
+		return;		/* another slot */
+	n = kept_store(ctx, insn);
+	if (n && fx.off == ctx->pend_off && n >= ctx->pend_n)
+		ctx->pend = 0;	/* stored over before anything read it */
+	else
+		flush_pending(ctx);
+}
+
+void armjit_emit(u32 insn, struct armjit_ctx *ctx)
+{
+	struct arm_dec d;
+	int n;
+
+	if (cache_hit(ctx, insn))
+		return;		/* the register holds that word already */
+	pending_before(ctx, insn);
+	n = ctx->is_target ? kept_store(ctx, insn) : 0;
+	if (n) {
+		/* kept back: a stacked register written again soon */
+		flush_pending(ctx);	/* one at a time */
+		arm_decode(insn, &d);
+		ctx->pend = insn;
+		ctx->pend_off = d.off;
+		ctx->pend_n = n;
+		ctx->pend_regs = 1U << d.rt;
+		if (n == 8)
+			ctx->pend_regs |= 1U << (d.rt + 1);
+		cache_decode(ctx, insn);
+		return;
+	}
+	emit_raw(insn, ctx);
+	if (!cache_decode(ctx, insn)) {
+		ctx->written |= undecoded_writes(insn);
+		cache_flush(ctx);
+	}
+}
+
+/* A branch lands here: the kept-back store before it, nothing known. */
+void armjit_land(struct armjit_ctx *ctx)
+{
+	flush_pending(ctx);
+	cache_flush(ctx);
+}
+
+/* ---- Branches ---------------------------------------------------------- */
+
+/* b<cond> to ARM index target; out of range only matters in the last pass */
+int armjit_emit_b(struct armjit_ctx *ctx, u8 cond, int target)
+{
+	s32 off;
+
+	off = target - (armjit_emit_index(ctx) + 2);
+	if (!ctx->image)
+		off = 0;	/* targets not final yet; size is fixed anyway */
+	else if (off < -(1 << 23) || off >= (1 << 23))
+		return -EFBIG;
+	emit(arm_cond(cond, arm_b(off)), ctx);
+	return 0;
+}
+
+/* Forward branch inside one BPF insn: emit now, armjit_fix_fwd() there. */
+int armjit_emit_fwd(struct armjit_ctx *ctx, u8 cond)
+{
+	emit(arm_cond(cond, arm_b(0)), ctx);
+	return ctx->idx - 1;
+}
+
+void armjit_fix_fwd(struct armjit_ctx *ctx, int at)
+{
+	armjit_land(ctx);	/* a branch lands here */
+	if (ctx->image)
+		ctx->image[at] = arm_b_retarget(ctx->image[at],
+						ctx->idx - (at + 2));
+}
+
+/* ---- What the translation may ask and tell ------------------------------ */
+
+void armjit_emit_begin(struct armjit_ctx *ctx)
+{
+	ctx->pend = 0;
+	cache_flush(ctx);
+	ctx->written = 0;
+}
+
+void armjit_emit_fixed(struct armjit_ctx *ctx, u8 rd, u32 insn)
+{
+	ctx->kmask &= ~(1U << rd);
+	emit(insn, ctx);
+	ctx->kmask &= ~(1U << rd);
+}
+
+int armjit_emit_index(struct armjit_ctx *ctx)
+{
+	flush_pending(ctx);	/* before its own index is taken */
+	return ctx->idx;
+}
+
+bool armjit_emit_const(const struct armjit_ctx *ctx, u8 r, u32 *val)
+{
+	if (!(ctx->kmask & 1U << r))
+		return false;
+	*val = ctx->kval[r];
+	return true;
+}
+
+bool armjit_emit_slot_const(const struct armjit_ctx *ctx, s32 off, u32 *val)
+{
+	int i;
+
+	for (i = 0; i < ARMJIT_NR_CACHED; i++) {
+		u8 reg = cache_regs[i];
+
+		if (ctx->cached[i] == off && (ctx->kmask & 1U << reg)) {
+			*val = ctx->kval[reg];
+			return true;
+		}
+	}
+	return false;
+}
+
+void armjit_emit_drop_pending(struct armjit_ctx *ctx, s32 off, int n,
+			      u16 regs)
+{
+	if (ctx->pend && off >= 0 && ctx->pend_n == n &&
+	    ctx->pend_off == off && ctx->pend_regs == regs)
+		ctx->pend = 0;
+}
+
+bool armjit_emit_ip_is_sp(const struct armjit_ctx *ctx, s32 off)
+{
+	return ctx->ip_sp_ok && ctx->ip_sp == off;
+}
+
+void armjit_emit_set_ip_sp(struct armjit_ctx *ctx, s32 off)
+{
+	ctx->ip_sp_ok = true;
+	ctx->ip_sp = off;
+}
+
+void armjit_emit_save(struct armjit_ctx *ctx, struct armjit_emit_state *st)
+{
+	flush_pending(ctx);
+	memcpy(st->cached, ctx->cached, sizeof(st->cached));
+	memcpy(st->kval, ctx->kval, sizeof(st->kval));
+	st->kmask = ctx->kmask;
+}
+
+void armjit_emit_restore(struct armjit_ctx *ctx,
+			 const struct armjit_emit_state *st, u16 clobbered)
+{
+	int r;
+
+	memcpy(ctx->cached, st->cached, sizeof(ctx->cached));
+	memcpy(ctx->kval, st->kval, sizeof(ctx->kval));
+	ctx->kmask = st->kmask;
+	for (r = 0; r < 16; r++)
+		if (clobbered & 1U << r)
+			cache_forget(ctx, r);
+	cache_forget_bpf_stack(ctx);
+}

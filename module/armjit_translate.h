@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The rooms of armjit's translation and what each offers the others
+ * (Documentation/armjit-design.rst): pure, built in the kernel and for
+ * the host tests.
+ *
+ *   armjit_regs.c       the register frame: where each BPF register lives
+ *                       (ctx->map[]), the frame and the saved registers
+ *   armjit_analysis.c   facts about the BPF program, computed once per
+ *                       compile: jump targets, liveness, hi words known 0,
+ *                       leaf, R1 read at entry, direct map-lookup sites
+ *   armjit_emit.c       the emitter: the image, the index, the scratch
+ *                       cache, the kept-back store, what the code wrote;
+ *                       branches and calls
+ *   armjit_translate.c  BPF insns to ARM code, and the pass (armjit_build)
+ *
+ * The translation asks the emitter (armjit_emit_known(), ...) and never
+ * touches its state; the analyses only read the program.
+ */
+#ifndef ARMJIT_TRANSLATE_H
+#define ARMJIT_TRANSLATE_H
+
+#include "armjit_jit.h"
+#include "armjit_insn.h"
+
+/* ---- The register frame (armjit_regs.c) --------------------------------- */
+
+#define TMP_A_LO	ARM_R10		/* dst of a stacked register */
+#define TMP_A_HI	ARM_R11
+#define TMP_B_LO	ARM_IP		/* src of a stacked register, immediates */
+#define TMP_B_HI	ARM_LR
+
+#define SLOT_TCC	72		/* tail-call counter */
+#define FRAME_FIXED	80		/* slots + counter */
+/* Registers the prologue saves: 10 words keep sp 8-byte aligned. */
+#define SAVED_REGS	(0x0ff8 | 1 << ARM_LR)	/* r3-r11, lr */
+static inline int hweight_saved(void)
+{
+	return __builtin_popcount(SAVED_REGS);
+}
+
+/* ctx->map[] and ctx->flags' FLAG_LEAF, for this pass */
+void armjit_choose_map(struct armjit_ctx *ctx);
+/* FLAG_FRAME, FLAG_TAIL_CALL (after armjit_choose_map()) */
+void armjit_scan_frame(struct armjit_ctx *ctx);
+/* sp offset of a call's stack argument R3-R5 (5 x u64) */
+s32 armjit_arg_slot(u8 r);
+/* what a leaf program that writes @written saves (0: no push) */
+u16 armjit_leaf_saved(u16 written);
+
+static inline bool is_mapped(const struct armjit_ctx *ctx, u8 r)
+{
+	return ctx->map[r].lo >= 0;
+}
+
+/* sp offset of a stacked register's word */
+static inline s32 slot_off(const struct armjit_ctx *ctx, u8 r, bool hi)
+{
+	return ctx->map[r].slot + (hi ? 4 : 0) + ctx->sp_adj;
+}
+
+/* FP - sp */
+static inline s32 fp_off(const struct armjit_ctx *ctx)
+{
+	return ctx->frame_size + ctx->sp_adj;
+}
+
+/* ctx->flags */
+#define FLAG_BAD_INSN	0x1		/* an encoder answered ARM_INSN_BAD */
+#define FLAG_TAIL_CALL	0x2		/* the program has tail calls */
+#define FLAG_R1_LIVE	0x4		/* R1's ctx may be read */
+#define FLAG_FRAME	0x8		/* stack slots, BPF stack or calls */
+#define FLAG_LEAF	0x10		/* a main program that calls nothing */
+
+/* ---- The analyses (armjit_analysis.c) ---------------------------------- */
+
+#define LIVE_LO(r)	(1U << (r))
+#define LIVE_HI(r)	(1U << (16 + (r)))
+#define LIVE_64(r)	(LIVE_LO(r) | LIVE_HI(r))
+#define LIVE_ALL	0x0fff0fffU
+bool armjit_is_leaf(const struct armjit_ctx *ctx);
+bool armjit_names_reg(const struct bpf_insn *insn, u8 r);
+s64 armjit_jmp_target(const struct armjit_ctx *ctx,
+		      const struct bpf_insn *insn, int i);
+bool armjit_insn_use_def(const struct armjit_ctx *ctx,
+			 const struct bpf_insn *insn, u32 *use, u32 *def);
+void armjit_mark_targets(struct armjit_ctx *ctx);
+void armjit_compute_live(struct armjit_ctx *ctx);
+void armjit_compute_hi0(struct armjit_ctx *ctx);
+bool armjit_r1_live_in(const struct armjit_ctx *ctx);
+
+static inline bool is_target(const struct armjit_ctx *ctx, int i)
+{
+	return !ctx->is_target || ctx->is_target[i];
+}
+
+/* Is BPF register r's hi word 0 before the insn being written? */
+static inline bool hi_zero(const struct armjit_ctx *ctx, u8 r)
+{
+	if (r == BPF_REG_FP)
+		return true;
+	return ctx->hi0 && r < MAX_BPF_JIT_REG &&
+	       (ctx->hi0[ctx->hi0_at] & 1U << r);
+}
+
+/* May word hi/lo of BPF register r be read after the insn being written? */
+static inline bool word_live(const struct armjit_ctx *ctx, u8 r, bool hi)
+{
+	if (!ctx->live || r >= MAX_BPF_JIT_REG)
+		return true;
+	return ctx->live[ctx->live_at] & (hi ? LIVE_HI(r) : LIVE_LO(r));
+}
+
+/* ---- The emitter (armjit_emit.c) ---------------------------------------- */
+
+/* The start of a pass: nothing known, nothing kept back or written. */
+void armjit_emit_begin(struct armjit_ctx *ctx);
+void armjit_emit(u32 insn, struct armjit_ctx *ctx);
+
+static inline void emit(u32 insn, struct armjit_ctx *ctx)
+{
+	armjit_emit(insn, ctx);
+}
+
+/*
+ * An insn whose constant in rd must be neither dropped nor remembered
+ * (an address the extra pass patches in).
+ */
+void armjit_emit_fixed(struct armjit_ctx *ctx, u8 rd, u32 insn);
+/* The index the next insn gets (the kept-back store goes out first). */
+int armjit_emit_index(struct armjit_ctx *ctx);
+/* A branch lands here: the kept-back store before it, nothing known. */
+void armjit_land(struct armjit_ctx *ctx);
+/* Does ARM register r hold val? the stack word at sp + off? */
+bool armjit_emit_known(const struct armjit_ctx *ctx, u8 r, u32 val);
+bool armjit_emit_const(const struct armjit_ctx *ctx, u8 r, u32 *val);
+bool armjit_emit_holds(const struct armjit_ctx *ctx, u8 r, s32 off);
+/* a constant in a scratch register mirroring the stack word at sp + off */
+bool armjit_emit_slot_const(const struct armjit_ctx *ctx, s32 off, u32 *val);
+/* Drop the kept-back store if it is n bytes of @regs to sp + off. */
+void armjit_emit_drop_pending(struct armjit_ctx *ctx, s32 off, int n,
+			      u16 regs);
+/* Does ip hold sp + off (an atomic's stack address)? Now it does. */
+bool armjit_emit_ip_is_sp(const struct armjit_ctx *ctx, s32 off);
+void armjit_emit_set_ip_sp(struct armjit_ctx *ctx, s32 off);
+
+/*
+ * What the scratch cache knows, kept across a loop the translation emits
+ * (an atomic's ldrex/strex): saved before its head, back after it less
+ * the registers @clobbered and the BPF stack.
+ */
+struct armjit_emit_state {
+	s32 cached[ARMJIT_NR_CACHED];
+	u32 kval[16];
+	u16 kmask;
+};
+
+void armjit_emit_save(struct armjit_ctx *ctx, struct armjit_emit_state *st);
+void armjit_emit_restore(struct armjit_ctx *ctx,
+			 const struct armjit_emit_state *st, u16 clobbered);
+
+/* b<cond> to ARM index target; -EFBIG out of range (final pass only) */
+int armjit_emit_b(struct armjit_ctx *ctx, u8 cond, int target);
+/* Forward branch inside one BPF insn: emit now, armjit_fix_fwd() there. */
+int armjit_emit_fwd(struct armjit_ctx *ctx, u8 cond);
+void armjit_fix_fwd(struct armjit_ctx *ctx, int at);
+
+#endif /* ARMJIT_TRANSLATE_H */
