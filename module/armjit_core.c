@@ -45,23 +45,50 @@ int armjit_rt_init(void)
  */
 unsigned int armjit_fail_nth;
 
+enum armjit_fault_point {
+	FP_BLIND_MAP,
+	FP_BLIND_INSNS,
+	FP_KERNEL_BLIND,
+	FP_HELPERS,
+	FP_OFFSETS,
+	FP_IS_TARGET,
+	FP_LIVE,
+	FP_HI0,
+	FP_MAP_SITES,
+	FP_PENDING,
+	FP_IMAGE,
+	FP_LOCK_RO,
+	FP_LINFO,
+};
+
 const char * const armjit_fault_sites[] = {
-	"blind_map", "blind_insns", "kernel_blind", "helpers", "offsets",
-	"is_target", "live", "hi0", "map_sites", "pending", "image",
-	"lock_ro", "linfo", NULL,
+	[FP_BLIND_MAP] = "blind_map",
+	[FP_BLIND_INSNS] = "blind_insns",
+	[FP_KERNEL_BLIND] = "kernel_blind",
+	[FP_HELPERS] = "helpers",
+	[FP_OFFSETS] = "offsets",
+	[FP_IS_TARGET] = "is_target",
+	[FP_LIVE] = "live",
+	[FP_HI0] = "hi0",
+	[FP_MAP_SITES] = "map_sites",
+	[FP_PENDING] = "pending",
+	[FP_IMAGE] = "image",
+	[FP_LOCK_RO] = "lock_ro",
+	[FP_LINFO] = "linfo",
+	NULL,
 };
 
 struct armjit_fault {
 	unsigned int hit;
 };
 
-static bool armjit_fault(struct armjit_fault *f, const char *site)
+static bool armjit_fault(struct armjit_fault *f, enum armjit_fault_point fp)
 {
 	unsigned int nth = READ_ONCE(armjit_fail_nth);
 
 	if (!nth || ++f->hit != nth)
 		return false;
-	pr_info("fault injected: %s\n", site);
+	pr_info("fault injected: %s\n", armjit_fault_sites[fp]);
 	return true;
 }
 
@@ -86,7 +113,7 @@ static int armjit_lock_ro(struct bpf_binary_header *hdr,
 
 	if (vm)
 		vm->flags |= VM_FLUSH_RESET_PERMS;
-	if (armjit_fault(f, "lock_ro"))
+	if (armjit_fault(f, FP_LOCK_RO))
 		return -ENOMEM;
 	err = armjit_syms.set_memory_ro((unsigned long)hdr,
 					hdr->size >> PAGE_SHIFT);
@@ -233,7 +260,7 @@ static int armjit_blind_prog(const struct bpf_prog *prog,
 	bool zext = prog->aux->verifier_zext;
 	int n, err;
 
-	if (armjit_fault(f, "blind_map"))
+	if (armjit_fault(f, FP_BLIND_MAP))
 		return -ENOMEM;
 	b->map = kvmalloc_array(prog->len + 1, sizeof(*b->map), GFP_KERNEL);
 	if (!b->map)
@@ -244,7 +271,7 @@ static int armjit_blind_prog(const struct bpf_prog *prog,
 		goto err;
 	}
 	err = -ENOMEM;
-	if (armjit_fault(f, "blind_insns"))
+	if (armjit_fault(f, FP_BLIND_INSNS))
 		goto err;
 	b->insns = kvmalloc_array(n, sizeof(*b->insns), GFP_KERNEL);
 	b->jmp_off = kvmalloc_array(n, sizeof(*b->jmp_off), GFP_KERNEL);
@@ -273,7 +300,7 @@ static void armjit_fill_linfo(struct bpf_prog *prog, struct armjit_ctx *ctx,
 	u32 *bytes;
 	int i;
 
-	if (!prog->aux->jited_linfo || armjit_fault(f, "linfo"))
+	if (!prog->aux->jited_linfo || armjit_fault(f, FP_LINFO))
 		return;
 	bytes = kvmalloc_array(prog->len, sizeof(*bytes), GFP_KERNEL);
 	if (!bytes)
@@ -338,7 +365,7 @@ static int armjit_emit_image(struct bpf_prog *prog, struct armjit_ctx *ctx,
 	 * new image and loses the first.
 	 */
 	if (prog->is_func) {
-		p = armjit_fault(f, "pending") ? NULL :
+		p = armjit_fault(f, FP_PENDING) ? NULL :
 			kmalloc(sizeof(*p), GFP_KERNEL);
 		if (!p)
 			return -ENOMEM;
@@ -348,7 +375,7 @@ static int armjit_emit_image(struct bpf_prog *prog, struct armjit_ctx *ctx,
 			return -EBUSY;
 		}
 	}
-	hdr = armjit_fault(f, "image") ? NULL :
+	hdr = armjit_fault(f, FP_IMAGE) ? NULL :
 		armjit_syms.bpf_jit_binary_alloc(size, &image, sizeof(u32),
 						 armjit_fill_hole);
 	if (!hdr) {
@@ -457,7 +484,7 @@ static int armjit_map_sites(struct armjit_ctx *ctx, struct armjit_site **out,
 		return 0;
 	for (i = 0; i < ctx->len; i++)
 		max += ctx->insns[i].code == (BPF_JMP | BPF_CALL);
-	if (!max || !ctx->is_target || armjit_fault(f, "map_sites"))
+	if (!max || !ctx->is_target || armjit_fault(f, FP_MAP_SITES))
 		return 0;
 	s = kcalloc(max, sizeof(*s), GFP_KERNEL);
 	if (!s)
@@ -484,9 +511,9 @@ static bool armjit_wants_blinding(const struct bpf_prog *prog)
 
 /* A zeroed buffer, or NULL (also when its fault point fails). */
 static void *armjit_zalloc(size_t n, size_t size, struct armjit_fault *f,
-			    const char *site)
+			   enum armjit_fault_point fp)
 {
-	return armjit_fault(f, site) ? NULL : kvcalloc(n, size, GFP_KERNEL);
+	return armjit_fault(f, fp) ? NULL : kvcalloc(n, size, GFP_KERNEL);
 }
 
 struct bpf_prog *armjit_jit_compile(struct bpf_prog *orig)
@@ -513,7 +540,7 @@ struct bpf_prog *armjit_jit_compile(struct bpf_prog *orig)
 	}
 	if (!bl.insns) {
 		/* A blinded prog (or one not to blind) is left alone. */
-		tmp = armjit_fault(&f, "kernel_blind") ? ERR_PTR(-ENOMEM) :
+		tmp = armjit_fault(&f, FP_KERNEL_BLIND) ? ERR_PTR(-ENOMEM) :
 			armjit_kernel_blind(armjit_syms.bpf_jit_blind_constants,
 					    orig);
 		if (IS_ERR(tmp)) {
@@ -534,18 +561,18 @@ struct bpf_prog *armjit_jit_compile(struct bpf_prog *orig)
 	ctx.is_subprog = prog->is_func && prog->aux->func_idx;
 	/* bpf_func returns unsigned int: R0's hi word only to a caller */
 	ctx.ret32 = !ctx.is_subprog;
-	err = armjit_fault(&f, "helpers") ? -ENOMEM :
+	err = armjit_fault(&f, FP_HELPERS) ? -ENOMEM :
 		armjit_helpers_for_prog(prog, &calls, &ctx.ncalls);
 	if (err)
 		goto fail_release;
 	ctx.calls = calls;
 	ctx.offsets = armjit_zalloc(ctx.len + 1, sizeof(*ctx.offsets), &f,
-				    "offsets");
+				    FP_OFFSETS);
 	/* without it the code is only bigger: two-insn peepholes are off */
-	ctx.is_target = armjit_zalloc(ctx.len + 1, 1, &f, "is_target");
+	ctx.is_target = armjit_zalloc(ctx.len + 1, 1, &f, FP_IS_TARGET);
 	/* without it every register word is written */
-	ctx.live = armjit_zalloc(ctx.len + 1, sizeof(*ctx.live), &f, "live");
-	ctx.hi0 = armjit_zalloc(ctx.len + 1, sizeof(*ctx.hi0), &f, "hi0");
+	ctx.live = armjit_zalloc(ctx.len + 1, sizeof(*ctx.live), &f, FP_LIVE);
+	ctx.hi0 = armjit_zalloc(ctx.len + 1, sizeof(*ctx.hi0), &f, FP_HI0);
 	if (!ctx.offsets) {
 		kvfree(ctx.hi0);
 		kvfree(ctx.live);
