@@ -46,7 +46,16 @@ ktap_result $? "armjit loads after them, $D/fail_nth present"
 
 echo 1 >$A/enabled
 echo 1 >$SYS/bpf_jit_enable
-base=$(images)
+# Programs of the tests before this one are freed after RCU grace periods:
+# the baseline is taken once the count holds still (3 reads, 2 s apart).
+i=0 same=0 base=$(images)
+while [ $same -lt 3 ] && [ $i -lt 30 ]; do
+	sleep 2
+	now=$(images)
+	if [ "$now" = "$base" ]; then same=$((same + 1)); else same=0; fi
+	base=$now
+	i=$((i + 1))
+done
 # the count sees a live image: a selftest program held running
 live=-
 if [ -x "$ST/run.sh" ]; then
@@ -101,8 +110,15 @@ done
 [ "$bad" = 0 ]
 ktap_result $? "no wrong result with a fault point failing (n = 1..$n)"
 
+# 7.2 blinds in the kernel before the JIT: armjit's own blinder, and its
+# two allocations, never run there.
+unreached=
+case $(uname -r) in
+7.2.*) unreached=" blind_map blind_insns " ;;
+esac
 missing=
 for p in $(cat $D/fault_points); do
+	case $unreached in *" $p "*) continue ;; esac
 	grep -q "fault injected: $p\$" /tmp/fault.log || missing="$missing $p"
 done
 [ -n "$missing" ] && ktap_diag "never failed:$missing"
