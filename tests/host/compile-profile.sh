@@ -35,6 +35,15 @@ if command -v valgrind >/dev/null 2>&1; then
 		done
 		echo
 	done
+	echo "## callgrind: mix 4096 insns, one compile, by function (self)"
+	valgrind --tool=callgrind --toggle-collect=compile \
+		--callgrind-out-file="${TMPDIR:-/tmp}/cg.$$" "$BIN" --shape mix \
+		--profile 4096 --reps 1 >/dev/null 2>&1
+	callgrind_annotate "${TMPDIR:-/tmp}/cg.$$" 2>/dev/null |
+		sed -n '/file:function/,$p' | sed 1,2d | head -16 |
+		sed -E 's|[^ ]*/module/||; s| \[[^]]*\]$||'
+	rm -f "${TMPDIR:-/tmp}/cg.$$"
+	echo
 fi
 
 if ! command -v perf >/dev/null 2>&1; then
