@@ -263,7 +263,7 @@ static inline bool arm_decode(u32 insn, struct arm_dec *d)
 		return true;
 	}
 	switch ((insn >> 25) & 7) {
-	case 0:		/* data processing (register), bx, and: */
+	case 0:		/* bx, data processing (register) and: */
 		arm_decode_regs(insn, d);
 		if (ARM_IS(insn, ARM_OP_BX, ARM_MASK_BX) ||
 		    ARM_IS(insn, ARM_OP_BLX_R, ARM_MASK_BX)) {

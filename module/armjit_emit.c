@@ -262,7 +262,6 @@ static bool arm_fx(u32 insn, const struct arm_dec *d, struct arm_fx *fx)
  * arm_decode() found and, if arm_fx() follows it (ok), its effects.
  */
 struct arm_word {
-	u32 insn;
 	struct arm_dec d;
 	struct arm_fx fx;
 	bool ok;
@@ -270,7 +269,6 @@ struct arm_word {
 
 static void word_decode(struct arm_word *w, u32 insn)
 {
-	w->insn = insn;
 	arm_decode(insn, &w->d);
 	w->ok = arm_fx(insn, &w->d, &w->fx);
 }
