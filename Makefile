@@ -18,6 +18,9 @@
 #   make profile      per-instruction counts of a selftest program's JIT'ed code
 #                     (PROG=l4lb MODE=armjit|stock REPEAT=100 ALL=1: every insn;
 #                     build/$KERNEL/profile/PROG.MODE.txt)
+#   make compile-profile  where the JIT's compile time goes, on this machine
+#                     (tests/host: compile-bench, callgrind, perf;
+#                     build/compile-profile.txt; no guest)
 #   make checkpatch   checkpatch.pl --no-tree on module/*.[ch]
 #   make dkms-test    Debian's dkms builds armjit in an armhf chroot (bookworm; trixie
 #                     for KERNEL=trixie), boot it (slow)
@@ -45,7 +48,7 @@ export KERNEL
 
 VM := scripts/vm --cpu $(CPU)
 
-.PHONY: all module setup fetch check check-all test-bpf selftests demo bench profile checkpatch dkms-test deb system-test stress fuzz clean
+.PHONY: all module setup fetch check check-all test-bpf selftests demo bench profile compile-profile checkpatch dkms-test deb system-test stress fuzz clean
 
 all: module
 
@@ -81,6 +84,9 @@ bench: module
 profile: module
 	@CPU=$(CPU) bench/profile $(if $(ALL),--all) $(or $(PROG),l4lb) \
 		$(or $(MODE),armjit) $(or $(REPEAT),100)
+
+compile-profile:
+	@$(MAKE) -C tests/host compile-profile PROFILE=$(CURDIR)/build/compile-profile.txt
 
 stress: module
 	@$(MAKE) -C stress run VM_ARGS="--cpu $(CPU)"

@@ -4,8 +4,8 @@
  * computed from the program alone (never from the emitted code), once
  * per compile (armjit_build() runs them when ctx->insns changes).
  *
- *   is_target[i]  a jump lands on insn i (armjit_mark_targets(): every
- *                 pass; peepholes across two insns and the scratch cache
+ *   is_target[i]  a jump lands on insn i (armjit_mark_targets();
+ *                 peepholes across two insns and the scratch cache
  *                 across insns need it)
  *   live[i]       bit r (lo) and 16 + r (hi): that word of BPF register r
  *                 may be read after insn i (armjit_compute_live():

@@ -245,7 +245,11 @@ static inline bool arm_decode_dp(u32 insn, struct arm_dec *d)
 	return false;
 }
 
-/* What insn is, with its operands; false (ARM_K_UNKNOWN) if no encoder's. */
+/*
+ * What insn is, with its operands; false (ARM_K_UNKNOWN) if no encoder's.
+ * Every opcode and mask fixes bits 27:25, so those pick the few checks
+ * that may match (emit() decodes every word armjit makes), in one order.
+ */
 static inline bool arm_decode(u32 insn, struct arm_dec *d)
 {
 	memset(d, 0, sizeof(*d));
@@ -258,59 +262,79 @@ static inline bool arm_decode(u32 insn, struct arm_dec *d)
 		d->cond = ARM_COND_AL;
 		return true;
 	}
-	if (ARM_IS(insn, ARM_OP_B, ARM_MASK_B) ||
-	    ARM_IS(insn, ARM_OP_BL, ARM_MASK_B)) {
+	switch ((insn >> 25) & 7) {
+	case 0:		/* bx, data processing (register) and: */
+		arm_decode_regs(insn, d);
+		if (ARM_IS(insn, ARM_OP_BX, ARM_MASK_BX) ||
+		    ARM_IS(insn, ARM_OP_BLX_R, ARM_MASK_BX)) {
+			d->kind = ARM_IS(insn, ARM_OP_BX, ARM_MASK_BX) ?
+				  ARM_K_BX : ARM_K_BLX_R;
+			d->rn = 0;
+			d->rd = 0;
+			d->rs = 0;
+			return true;
+		}
+		/* multiplies, exclusives, halfword and dual loads, stores */
+		if ((insn & 0x90) == 0x90 &&
+		    (arm_decode_mul(insn, d) || arm_decode_misc(insn, d) ||
+		     arm_decode_ldst(insn, d)))
+			return true;
+		if (arm_decode_dp(insn, d))
+			return true;
+		break;
+	case 1:		/* data processing (immediate), movw, movt */
+		arm_decode_regs(insn, d);
+		if (ARM_IS(insn, ARM_OP_MOVW, ARM_MASK_MOVW) ||
+		    ARM_IS(insn, ARM_OP_MOVT, ARM_MASK_MOVW)) {
+			d->kind = ARM_IS(insn, ARM_OP_MOVW, ARM_MASK_MOVW) ?
+				  ARM_K_MOVW : ARM_K_MOVT;
+			d->imm = ((insn >> 4) & 0xf000) | (insn & 0xfff);
+			d->rn = d->rs = d->rm = 0;
+			return true;
+		}
+		if (arm_decode_dp(insn, d))
+			return true;
+		break;
+	case 2:		/* word and byte loads, stores */
+		arm_decode_regs(insn, d);
+		if (arm_decode_ldst(insn, d))
+			return true;
+		break;
+	case 3:		/* udf, divides, rev and extends, ldr (register) */
+		arm_decode_regs(insn, d);
+		if (ARM_IS(insn, ARM_OP_UDF, ARM_MASK_UDF)) {
+			d->kind = ARM_K_UDF;
+			d->imm = ((insn >> 4) & 0xfff0) | (insn & 15);
+			d->rn = d->rd = d->rs = d->rm = 0;
+			return true;
+		}
+		if (arm_decode_misc(insn, d))
+			return true;
+		if (ARM_IS(insn, ARM_OP_LDR_R, ARM_MASK_LDR_R)) {
+			d->kind = ARM_K_LDR_R;
+			d->rt = d->rd;
+			d->rd = 0;
+			d->rs = 0;
+			d->n = (insn >> ARM_SHIFT_N_SHIFT) & 31;
+			d->size = 4;
+			d->load = true;
+			return true;
+		}
+		break;
+	case 4:		/* push, pop */
+		if (ARM_IS(insn, ARM_OP_PUSH, ARM_MASK_LDM) ||
+		    ARM_IS(insn, ARM_OP_POP, ARM_MASK_LDM)) {
+			d->kind = ARM_IS(insn, ARM_OP_PUSH, ARM_MASK_LDM) ?
+				  ARM_K_PUSH : ARM_K_POP;
+			d->imm = insn & 0xffff;
+			return true;
+		}
+		break;
+	case 5:		/* b, bl */
 		d->kind = insn & ARM_LINK_BIT ? ARM_K_BL : ARM_K_B;
 		d->off = (s32)((insn & ARM_B_OFF_MASK) << 8) >> 8;
 		return true;
 	}
-	arm_decode_regs(insn, d);
-	if (ARM_IS(insn, ARM_OP_BX, ARM_MASK_BX) ||
-	    ARM_IS(insn, ARM_OP_BLX_R, ARM_MASK_BX)) {
-		d->kind = ARM_IS(insn, ARM_OP_BX, ARM_MASK_BX) ? ARM_K_BX :
-								 ARM_K_BLX_R;
-		d->rn = 0;
-		d->rd = 0;
-		d->rs = 0;
-		return true;
-	}
-	if (ARM_IS(insn, ARM_OP_PUSH, ARM_MASK_LDM) ||
-	    ARM_IS(insn, ARM_OP_POP, ARM_MASK_LDM)) {
-		d->kind = ARM_IS(insn, ARM_OP_PUSH, ARM_MASK_LDM) ?
-			  ARM_K_PUSH : ARM_K_POP;
-		d->imm = insn & 0xffff;
-		d->rn = d->rd = d->rs = d->rm = 0;
-		return true;
-	}
-	if (ARM_IS(insn, ARM_OP_UDF, ARM_MASK_UDF)) {
-		d->kind = ARM_K_UDF;
-		d->imm = ((insn >> 4) & 0xfff0) | (insn & 15);
-		d->rn = d->rd = d->rs = d->rm = 0;
-		return true;
-	}
-	if (ARM_IS(insn, ARM_OP_MOVW, ARM_MASK_MOVW) ||
-	    ARM_IS(insn, ARM_OP_MOVT, ARM_MASK_MOVW)) {
-		d->kind = ARM_IS(insn, ARM_OP_MOVW, ARM_MASK_MOVW) ?
-			  ARM_K_MOVW : ARM_K_MOVT;
-		d->imm = ((insn >> 4) & 0xf000) | (insn & 0xfff);
-		d->rn = d->rs = d->rm = 0;
-		return true;
-	}
-	if (arm_decode_mul(insn, d) || arm_decode_misc(insn, d) ||
-	    arm_decode_ldst(insn, d))
-		return true;
-	if (ARM_IS(insn, ARM_OP_LDR_R, ARM_MASK_LDR_R)) {
-		d->kind = ARM_K_LDR_R;
-		d->rt = d->rd;
-		d->rd = 0;
-		d->rs = 0;
-		d->n = (insn >> ARM_SHIFT_N_SHIFT) & 31;
-		d->size = 4;
-		d->load = true;
-		return true;
-	}
-	if (arm_decode_dp(insn, d))
-		return true;
 	memset(d, 0, sizeof(*d));
 	return false;
 }

@@ -44,14 +44,17 @@ static void cache_flush(struct armjit_ctx *ctx)
 	ctx->ip_sp_ok = false;
 }
 
+/* cache_regs[] inverted: the index of ARM register r, or -1 */
+static const s8 cache_slot[16] = {
+	[ARM_R0] = 4, [ARM_R1] = 5, [ARM_R2] = 6, [ARM_R3] = 7,
+	[ARM_R4] = -1, [ARM_R5] = -1, [ARM_R6] = -1, [ARM_R7] = -1,
+	[ARM_R8] = -1, [ARM_R9] = -1, [ARM_R10] = 0, [ARM_R11] = 1,
+	[ARM_IP] = 2, [ARM_SP] = -1, [ARM_LR] = 3, [ARM_PC] = -1,
+};
+
 static int cache_idx(u8 r)
 {
-	int i;
-
-	for (i = 0; i < ARMJIT_NR_CACHED; i++)
-		if (cache_regs[i] == r)
-			return i;
-	return -1;
+	return r < 16 ? cache_slot[r] : -1;
 }
 
 static void cache_forget(struct armjit_ctx *ctx, u8 r)
@@ -181,23 +184,22 @@ static bool fx_ldst(const struct arm_dec *d, struct arm_fx *fx)
 }
 
 /*
- * What arm_decode() found, for the scratch cache and the kept-back
- * stores. Multiplies and exclusives count the register after the one in
- * bits 15:12 and the one in 19:16 as written, rev and the extends as
- * not followed: what the decoder before armjit_decode.h did (the images
- * depend on it).
+ * What arm_decode() found (@d, of insn), for the scratch cache and the
+ * kept-back stores. Multiplies and exclusives count the register after
+ * the one in bits 15:12 and the one in 19:16 as written, rev and the
+ * extends as not followed: what the decoder before armjit_decode.h did
+ * (the images depend on it).
  */
-static bool arm_fx(u32 insn, struct arm_fx *fx)
+static bool arm_fx(u32 insn, const struct arm_dec *d, struct arm_fx *fx)
 {
-	struct arm_dec d;
 	u8 f12, f16;
 
 	memset(fx, 0, sizeof(*fx));
-	if (!arm_decode(insn, &d))
+	if (d->kind == ARM_K_UNKNOWN)
 		return false;
 	f12 = arm_field(insn, ARM_RD_SHIFT);
 	f16 = arm_field(insn, ARM_RN_SHIFT);
-	switch (d.kind) {
+	switch (d->kind) {
 	case ARM_K_DMB:
 		return true;
 	case ARM_K_B:
@@ -219,36 +221,36 @@ static bool arm_fx(u32 insn, struct arm_fx *fx)
 			return false;
 		fx->writes = 1U << f12 | 1U << (f12 + 1) | 1U << f16;
 		/* exclusives (never at sp) */
-		fx->store = d.kind != ARM_K_MUL && d.kind != ARM_K_MLA &&
-			    d.kind != ARM_K_MLS && d.kind != ARM_K_UMULL;
+		fx->store = d->kind != ARM_K_MUL && d->kind != ARM_K_MLA &&
+			    d->kind != ARM_K_MLS && d->kind != ARM_K_UMULL;
 		return true;
 	case ARM_K_UDIV:
 	case ARM_K_SDIV:
-		if (sp_or_pc(d.rd))
+		if (sp_or_pc(d->rd))
 			return false;
-		fx->writes = 1U << d.rd;
+		fx->writes = 1U << d->rd;
 		return true;
 	case ARM_K_DP_IMM:
 	case ARM_K_DP_RSI:
 	case ARM_K_DP_RSR:
 	case ARM_K_MOVW:
 	case ARM_K_MOVT:
-		if (d.kind != ARM_K_MOVW && d.kind != ARM_K_MOVT &&
-		    d.op >= ARM_DP_TST && d.op <= ARM_DP_CMN)
+		if (d->kind != ARM_K_MOVW && d->kind != ARM_K_MOVT &&
+		    d->op >= ARM_DP_TST && d->op <= ARM_DP_CMN)
 			return true;	/* flags only */
-		if (sp_or_pc(d.rd))
+		if (sp_or_pc(d->rd))
 			return false;
-		fx->writes = 1U << d.rd;
+		fx->writes = 1U << d->rd;
 		return true;
 	case ARM_K_LDST:
-		return fx_ldst(&d, fx);
+		return fx_ldst(d, fx);
 	case ARM_K_LDR_R:
 		fx->load = true;
-		fx->rt = d.rt;
-		if (sp_or_pc(d.rt))
+		fx->rt = d->rt;
+		if (sp_or_pc(d->rt))
 			return false;
-		fx->writes = 1U << d.rt;
-		fx->at_sp = d.rn == ARM_SP;	/* a load: only rt changes */
+		fx->writes = 1U << d->rt;
+		fx->at_sp = d->rn == ARM_SP;	/* a load: only rt changes */
 		return true;
 	default:	/* blx, push/pop, rev and extends, udf */
 		return false;
@@ -256,55 +258,68 @@ static bool arm_fx(u32 insn, struct arm_fx *fx)
 }
 
 /*
- * What insn does to the scratch registers and the stack words they
+ * A word emit() was given, decoded once for all it asks of it: what
+ * arm_decode() found and, if arm_fx() follows it (ok), its effects.
+ */
+struct arm_word {
+	struct arm_dec d;
+	struct arm_fx fx;
+	bool ok;
+};
+
+static void word_decode(struct arm_word *w, u32 insn)
+{
+	arm_decode(insn, &w->d);
+	w->ok = arm_fx(insn, &w->d, &w->fx);
+}
+
+/*
+ * What the word does to the scratch registers and the stack words they
  * hold; false (forget everything) for what arm_fx() doesn't follow.
  */
-static bool cache_decode(struct armjit_ctx *ctx, u32 insn)
+static bool cache_decode(struct armjit_ctx *ctx, const struct arm_word *w)
 {
-	struct arm_fx fx;
-	struct arm_dec d;
+	const struct arm_dec *d = &w->d;
+	const struct arm_fx *fx = &w->fx;
+	u16 writes = fx->writes & 0x7fff;	/* r0-lr */
 	u32 val = 0;
 	bool al, k;
-	int r;
 
-	if (!arm_fx(insn, &fx))
+	if (!w->ok)
 		return false;
-	arm_decode(insn, &d);
-	al = d.cond == ARM_COND_AL;
+	al = d->cond == ARM_COND_AL;
 	/* mov/mvn/movw/movt of a constant (movt: rd's lo half known) */
-	k = al && const_result(ctx, &d, &val);
-	for (r = 0; r < 15; r++)
-		if (fx.writes & 1U << r)
-			cache_forget(ctx, r);
-	if (fx.store && !fx.sp)
+	k = al && const_result(ctx, d, &val);
+	while (writes) {
+		cache_forget(ctx, __builtin_ctz(writes));
+		writes &= writes - 1;
+	}
+	if (fx->store && !fx->sp)
 		cache_forget_bpf_stack(ctx);
-	if (fx.sp) {
-		if (fx.store)
-			cache_forget_range(ctx, fx.off, fx.n);
-		if (al && fx.word) {
-			cache_set(ctx, fx.rt, fx.off);
-			if (fx.n == 8)
-				cache_set(ctx, fx.rt + 1, fx.off + 4);
+	if (fx->sp) {
+		if (fx->store)
+			cache_forget_range(ctx, fx->off, fx->n);
+		if (al && fx->word) {
+			cache_set(ctx, fx->rt, fx->off);
+			if (fx->n == 8)
+				cache_set(ctx, fx->rt + 1, fx->off + 4);
 		}
 	}
 	if (k) {
-		ctx->kmask |= 1U << d.rd;
-		ctx->kval[d.rd] = val;
+		ctx->kmask |= 1U << d->rd;
+		ctx->kval[d->rd] = val;
 	}
 	return true;
 }
 
 /*
- * Registers an insn cache_decode() can't follow may write: a call's
+ * Registers a word cache_decode() can't follow may write: a call's
  * (bl, blx) scratch registers. Every pop armjit emits restores what a
  * push of the same code saved, and sp and pc aren't saved registers.
  */
-static u16 undecoded_writes(u32 insn)
+static u16 undecoded_writes(const struct arm_word *w)
 {
-	struct arm_dec d;
-
-	arm_decode(insn, &d);
-	if (d.kind == ARM_K_BL || d.kind == ARM_K_BLX_R)
+	if (w->d.kind == ARM_K_BL || w->d.kind == ARM_K_BLX_R)
 		return 0x100f | 1 << ARM_LR;
 	return 0;
 }
@@ -313,20 +328,21 @@ static u16 undecoded_writes(u32 insn)
  * An unconditional load at [sp, #imm] of what the register holds, a store
  * there of what the slot holds, a mov of what the register holds.
  */
-static bool cache_hit(const struct armjit_ctx *ctx, u32 insn)
+static bool cache_hit(const struct armjit_ctx *ctx, const struct arm_word *w)
 {
-	struct arm_dec d;
+	const struct arm_dec *d = &w->d;
 	u32 val;
 
-	if (!arm_decode(insn, &d) || d.cond != ARM_COND_AL)
+	if (d->kind == ARM_K_UNKNOWN || d->cond != ARM_COND_AL)
 		return false;
 	/* ldr/str rt, [sp, #+imm], ldrd/strd */
-	if (d.kind == ARM_K_LDST && d.rn == ARM_SP && d.off >= 0 &&
-	    !d.sign && (d.size == 4 || d.size == 8))
-		return armjit_emit_holds(ctx, d.rt, d.off) &&
-		       (d.size == 4 || armjit_emit_holds(ctx, d.rt + 1, d.off + 4));
-	if (!sp_or_pc(d.rd) && const_result(ctx, &d, &val))
-		return armjit_emit_known(ctx, d.rd, val);
+	if (d->kind == ARM_K_LDST && d->rn == ARM_SP && d->off >= 0 &&
+	    !d->sign && (d->size == 4 || d->size == 8))
+		return armjit_emit_holds(ctx, d->rt, d->off) &&
+		       (d->size == 4 ||
+			armjit_emit_holds(ctx, d->rt + 1, d->off + 4));
+	if (!sp_or_pc(d->rd) && const_result(ctx, d, &val))
+		return armjit_emit_known(ctx, d->rd, val);
 	return false;
 }
 
@@ -337,15 +353,14 @@ static bool cache_hit(const struct armjit_ctx *ctx, u32 insn)
  * register slot: only sp addresses those (the BPF stack above them has
  * pointers into it). Its size, or 0.
  */
-static int kept_store(const struct armjit_ctx *ctx, u32 insn)
+static int kept_store(const struct armjit_ctx *ctx, const struct arm_word *w)
 {
-	struct arm_dec d;
+	const struct arm_dec *d = &w->d;
 
-	if (!arm_decode(insn, &d) || d.cond != ARM_COND_AL ||
-	    d.kind != ARM_K_LDST || d.load || d.rn != ARM_SP ||
-	    d.off < 0 || (d.size != 4 && d.size != 8))
+	if (d->kind != ARM_K_LDST || d->cond != ARM_COND_AL || d->load ||
+	    d->rn != ARM_SP || d->off < 0 || (d->size != 4 && d->size != 8))
 		return 0;
-	return !ctx->sp_adj && d.off + d.size <= SLOT_TCC ? d.size : 0;
+	return !ctx->sp_adj && d->off + d->size <= SLOT_TCC ? d->size : 0;
 }
 
 static void emit_raw(u32 insn, struct armjit_ctx *ctx)
@@ -371,24 +386,24 @@ static void flush_pending(struct armjit_ctx *ctx)
  * writes its registers or is anything emit() can't follow; it is dropped
  * if insn stores over all of its slot first.
  */
-static void pending_before(struct armjit_ctx *ctx, u32 insn)
+static void pending_before(struct armjit_ctx *ctx, const struct arm_word *w)
 {
-	struct arm_fx fx;
+	const struct arm_fx *fx = &w->fx;
 	int n;
 
 	if (!ctx->pend)
 		return;
-	if (!arm_fx(insn, &fx) || fx.branch || (fx.writes & ctx->pend_regs) ||
-	    (fx.at_sp && !fx.sp)) {
+	if (!w->ok || fx->branch || (fx->writes & ctx->pend_regs) ||
+	    (fx->at_sp && !fx->sp)) {
 		flush_pending(ctx);
 		return;
 	}
 	/* only sp reaches the slots */
-	if (!fx.sp || fx.off >= ctx->pend_off + ctx->pend_n ||
-	    ctx->pend_off >= fx.off + fx.n)
+	if (!fx->sp || fx->off >= ctx->pend_off + ctx->pend_n ||
+	    ctx->pend_off >= fx->off + fx->n)
 		return;		/* another slot */
-	n = kept_store(ctx, insn);
-	if (n && fx.off == ctx->pend_off && n >= ctx->pend_n)
+	n = kept_store(ctx, w);
+	if (n && fx->off == ctx->pend_off && n >= ctx->pend_n)
 		ctx->pend = 0;	/* stored over before anything read it */
 	else
 		flush_pending(ctx);
@@ -396,29 +411,29 @@ static void pending_before(struct armjit_ctx *ctx, u32 insn)
 
 void armjit_emit(u32 insn, struct armjit_ctx *ctx)
 {
-	struct arm_dec d;
+	struct arm_word w;
 	int n;
 
-	if (cache_hit(ctx, insn))
+	word_decode(&w, insn);	/* once: every question below reads it */
+	if (cache_hit(ctx, &w))
 		return;		/* the register holds that word already */
-	pending_before(ctx, insn);
-	n = ctx->is_target ? kept_store(ctx, insn) : 0;
+	pending_before(ctx, &w);
+	n = ctx->is_target ? kept_store(ctx, &w) : 0;
 	if (n) {
 		/* kept back: a stacked register written again soon */
 		flush_pending(ctx);	/* one at a time */
-		arm_decode(insn, &d);
 		ctx->pend = insn;
-		ctx->pend_off = d.off;
+		ctx->pend_off = w.d.off;
 		ctx->pend_n = n;
-		ctx->pend_regs = 1U << d.rt;
+		ctx->pend_regs = 1U << w.d.rt;
 		if (n == 8)
-			ctx->pend_regs |= 1U << (d.rt + 1);
-		cache_decode(ctx, insn);
+			ctx->pend_regs |= 1U << (w.d.rt + 1);
+		cache_decode(ctx, &w);
 		return;
 	}
 	emit_raw(insn, ctx);
-	if (!cache_decode(ctx, insn)) {
-		ctx->written |= undecoded_writes(insn);
+	if (!cache_decode(ctx, &w)) {
+		ctx->written |= undecoded_writes(&w);
 		cache_flush(ctx);
 	}
 }

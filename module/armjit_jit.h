@@ -129,11 +129,15 @@ struct armjit_ctx {
 	int sp_adj;			/* bytes pushed inside the current insn */
 	int live_at;			/* live[] of the insn being written */
 	int hi0_at;			/* hi0[] of the insn being written */
-	/* the program live[] and hi0[] are for (insns patched in place keep
-	 * them: only immediates change)
+	/* the program the analyses (is_target[], live[], hi0[], map[],
+	 * prog_flags) are for: once per compile, not each pass (insns
+	 * patched in place keep them: only immediates change)
 	 */
 	const struct bpf_insn *analysed;
 	int analysed_len;
+	u32 prog_flags;			/* its FLAG_LEAF, _FRAME, _TAIL_CALL,
+					 * _R1_LIVE
+					 */
 	/* sp offset of the stack word r10, r11, ip, lr, r0-r3 hold, or -1 */
 	s32 cached[ARMJIT_NR_CACHED];
 	/* ARM registers r0-r12, lr known to hold kval[] (bit per register) */

@@ -2112,30 +2112,42 @@ static bool insns_known(const struct armjit_ctx *ctx)
 	return true;
 }
 
-int armjit_build(struct armjit_ctx *ctx)
+/*
+ * What a pass needs of the program alone, once per compile (not each
+ * pass): leaf, jump targets, liveness, the register map, the frame, R1
+ * read at entry, hi words known 0. ctx->prog_flags keeps the flags.
+ */
+static int analyse(struct armjit_ctx *ctx)
 {
-	/* the analyses, once for the program (not each pass) */
-	bool fresh = ctx->analysed != ctx->insns ||
-		     ctx->analysed_len != ctx->len;
-	int i, ret;
-
-	if (fresh && !insns_known(ctx))
+	if (!insns_known(ctx))
 		return -EOPNOTSUPP;
-	ctx->idx = 0;
 	ctx->flags = armjit_is_leaf(ctx) ? FLAG_LEAF : 0;
-	ctx->sp_adj = 0;
-	armjit_emit_begin(ctx);
 	armjit_mark_targets(ctx);
-	if (fresh)
-		armjit_compute_live(ctx);
+	armjit_compute_live(ctx);
 	armjit_choose_map(ctx);
 	armjit_scan_frame(ctx);
 	if (is_mapped(ctx, BPF_REG_1) && armjit_r1_live_in(ctx))
 		ctx->flags |= FLAG_R1_LIVE;
-	if (fresh)
-		armjit_compute_hi0(ctx);
+	armjit_compute_hi0(ctx);
+	ctx->prog_flags = ctx->flags;
 	ctx->analysed = ctx->insns;
 	ctx->analysed_len = ctx->len;
+	return 0;
+}
+
+int armjit_build(struct armjit_ctx *ctx)
+{
+	int i, ret;
+
+	if (ctx->analysed != ctx->insns || ctx->analysed_len != ctx->len) {
+		ret = analyse(ctx);
+		if (ret)
+			return ret;
+	}
+	ctx->idx = 0;
+	ctx->flags = ctx->prog_flags;
+	ctx->sp_adj = 0;
+	armjit_emit_begin(ctx);
 	ctx->saved = SAVED_REGS;
 	if ((ctx->flags & FLAG_LEAF) && ctx->written_ok)
 		ctx->saved = armjit_leaf_saved(ctx->written_last);
