@@ -402,7 +402,7 @@ void armjit_emit(u32 insn, struct armjit_ctx *ctx)
 	if (cache_hit(ctx, insn))
 		return;		/* the register holds that word already */
 	pending_before(ctx, insn);
-	n = ctx->is_target ? kept_store(ctx, insn) : 0;
+	n = armjit_targets(ctx) ? kept_store(ctx, insn) : 0;
 	if (n) {
 		/* kept back: a stacked register written again soon */
 		flush_pending(ctx);	/* one at a time */

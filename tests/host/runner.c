@@ -31,11 +31,13 @@ struct armjit_rt armjit_rt;
 const char *test_filter;
 bool verbose;
 /*
- * --no-peephole: no ctx->is_target nor ctx->live, so no two-insn
- * peepholes, no cache across insns, every register word live
+ * ctx->opt, as /sys/kernel/armjit/opt sets it: --opt=1 (default) both,
+ * --opt=0 (or --no-peephole) neither. peephole: ARMJIT_OPT_TARGETS (two
+ * insns as one, the cache across insns, kept-back stores, direct map
+ * lookups); liveness: ARMJIT_OPT_LIVE (every register word live without)
  */
 bool peephole = true;
-bool liveness = true;		/* ctx->live (off with --no-peephole) */
+bool liveness = true;
 /*
  * --ret32: main programs return R0's low word only, as in the kernel
  * (ctx->ret32); R0 is compared on it
@@ -463,6 +465,20 @@ static u32 host_lookup_of(u32 map)
 	return (u32)(uintptr_t)((struct host_map *)(uintptr_t)map)->lookup;
 }
 
+/*
+ * ctx->opt from peephole and liveness, and its buffers (allocated
+ * whatever the level: the translation asks ctx->opt, as the kernel's
+ * allocations may fail)
+ */
+static void host_opt(struct armjit_ctx *ctx)
+{
+	ctx->opt = (peephole ? ARMJIT_OPT_TARGETS : 0) |
+		   (liveness ? ARMJIT_OPT_LIVE : 0);
+	ctx->is_target = calloc(ctx->len + 1, 1);
+	ctx->live = calloc(ctx->len + 1, sizeof(u32));
+	ctx->hi0 = calloc(ctx->len + 1, sizeof(u16));
+}
+
 /* ctx->sites as armjit_map_sites() (armjit_core.c) finds them */
 static void host_sites(struct armjit_ctx *ctx)
 {
@@ -473,7 +489,7 @@ static void host_sites(struct armjit_ctx *ctx)
 	ctx->nsites = 0;
 	for (i = 0; i < ctx->len; i++)
 		max += ctx->insns[i].code == (BPF_JMP | BPF_CALL);
-	if (!max || !ctx->is_target)
+	if (!max || !armjit_targets(ctx))
 		return;
 	s = calloc(max, sizeof(*s));
 	n = armjit_find_map_calls(ctx, s, max, host_lookup_of);
@@ -524,9 +540,7 @@ int host_prog_jit(struct host_prog *hp)
 	ctx.calls = hp->calls;
 	ctx.ncalls = hp->ncalls;
 	ctx.offsets = calloc(ctx.len + 1, sizeof(int));
-	ctx.is_target = peephole ? calloc(ctx.len + 1, 1) : NULL;
-	ctx.live = liveness ? calloc(ctx.len + 1, sizeof(u32)) : NULL;
-	ctx.hi0 = liveness ? calloc(ctx.len + 1, sizeof(u16)) : NULL;
+	host_opt(&ctx);
 	ctx.ret32 = ret32;
 	host_sites(&ctx);
 
@@ -650,11 +664,7 @@ static int host_prog_jit_funcs(struct host_prog *hp)
 		ctx->calls = hp->calls;
 		ctx->ncalls = hp->ncalls;
 		ctx->offsets = calloc(ctx->len + 1, sizeof(int));
-		ctx->is_target = peephole ? calloc(ctx->len + 1, 1) : NULL;
-		ctx->live = liveness ? calloc(ctx->len + 1, sizeof(u32)) :
-				       NULL;
-		ctx->hi0 = liveness ? calloc(ctx->len + 1, sizeof(u16)) :
-				      NULL;
+		host_opt(ctx);
 		ctx->ret32 = ret32 && f == 0;
 		host_sites(ctx);
 		err = size_passes(ctx, &fn->words);
@@ -1352,8 +1362,11 @@ int main(int argc, char **argv)
 			hwdiv = atoi(argv[i] + 8);
 		else if (!strcmp(argv[i], "-v"))
 			verbose = true;
-		else if (!strcmp(argv[i], "--no-peephole"))
+		else if (!strcmp(argv[i], "--no-peephole") ||
+			 !strcmp(argv[i], "--opt=0"))
 			peephole = liveness = false;
+		else if (!strcmp(argv[i], "--opt=1"))
+			peephole = liveness = true;
 		else if (!strcmp(argv[i], "--far-images"))
 			near_calls = false;
 		else if (!strcmp(argv[i], "--ret32"))
@@ -1382,8 +1395,8 @@ int main(int argc, char **argv)
 	run_all();
 	counting = false;
 	printf("TAP version 13\n1..%d\n", nr_tests);
-	printf("# armjit host tests: hwdiv=%d (CPU %s hardware divide)\n", hwdiv,
-	       cpu_idiv ? "has" : "lacks");
+	printf("# armjit host tests: hwdiv=%d (CPU %s hardware divide), opt=%d\n",
+	       hwdiv, cpu_idiv ? "has" : "lacks", peephole && liveness);
 	if (hwdiv && !cpu_idiv)
 		printf("# WARNING: hwdiv=1 on a CPU without UDIV/SDIV\n");
 	nr_tests = 0;
