@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <sys/mman.h>
 #include <sys/auxv.h>
+#include <sys/time.h>
 #include "runner.h"
 #include "ref_interp.h"
 #include "disasm.h"
@@ -152,6 +153,19 @@ static volatile uintptr_t crash_pc, crash_addr;
 
 static volatile sig_atomic_t in_jit;
 
+/*
+ * A hang is 5 s of the process's own CPU time (SIGPROF), not of the
+ * clock: on a loaded machine a long image may take more than 5 s to run.
+ */
+#define HANG_SECS	5
+
+static void watchdog(unsigned int secs)
+{
+	struct itimerval it = { .it_value = { .tv_sec = secs } };
+
+	setitimer(ITIMER_PROF, &it, NULL);
+}
+
 static void crash_handler(int sig, siginfo_t *si, void *uc)
 {
 	ucontext_t *u = uc;
@@ -175,7 +189,7 @@ static void setup_signals(void)
 	static u8 altstack[64 * 1024];
 	stack_t ss = { .ss_sp = altstack, .ss_size = sizeof(altstack) };
 	struct sigaction sa;
-	int sigs[] = { SIGSEGV, SIGILL, SIGBUS, SIGFPE, SIGTRAP, SIGALRM };
+	int sigs[] = { SIGSEGV, SIGILL, SIGBUS, SIGFPE, SIGTRAP, SIGPROF };
 	unsigned int i;
 
 	sigaltstack(&ss, NULL);
@@ -927,15 +941,15 @@ bool run_native(const char *name, bool (*fn)(void *arg, char *msg, int n),
 	snprintf(cur_name, sizeof(cur_name), "%s", name);
 	crash_sig = 0;
 	if (sigsetjmp(crash_jmp, 1) == 0) {
-		alarm(5);
+		watchdog(HANG_SECS);
 		in_jit = 1;
 		ok = fn(arg, msg, sizeof(msg));
 		in_jit = 0;
-		alarm(0);
+		watchdog(0);
 	} else {
-		alarm(0);
+		watchdog(0);
 		snprintf(msg, sizeof(msg), "%s: signal %d at pc %p, addr %p",
-			 crash_sig == SIGALRM ? "hung (5 s)" : "crashed",
+			 crash_sig == SIGPROF ? "hung (5 s of CPU)" : "crashed",
 			 (int)crash_sig, (void *)crash_pc, (void *)crash_addr);
 	}
 	if (msg[0])
@@ -1218,13 +1232,13 @@ static bool run_test1(const struct test_case *t)
 			t->reset(t);
 		crash_sig = 0;
 		if (sigsetjmp(crash_jmp, 1) == 0) {
-			alarm(5);
+			watchdog(HANG_SECS);
 			in_jit = 1;
 			jit_r0 = call_jit(hp.image, mem + GUARD);
 			in_jit = 0;
-			alarm(0);
+			watchdog(0);
 		} else {
-			alarm(0);
+			watchdog(0);
 			void *img = hp.image;
 			int fi;
 
@@ -1238,7 +1252,7 @@ static bool run_test1(const struct test_case *t)
 					       hp.funcs[fi].start + hp.funcs[fi].len - 1);
 				}
 			printf("# %s: JIT'ed code %s: signal %d at pc %p (image %p +0x%x, ARM insn %d), addr %p\n",
-			       t->name, crash_sig == SIGALRM ? "hung (5 s)" : "crashed",
+			       t->name, crash_sig == SIGPROF ? "hung (5 s of CPU)" : "crashed",
 			       (int)crash_sig, (void *)crash_pc, img,
 			       (unsigned int)(crash_pc - (uintptr_t)img),
 			       (int)((crash_pc - (uintptr_t)img) / 4), (void *)crash_addr);
