@@ -46,6 +46,8 @@ bool liveness = true;
 bool ret32;
 /* --far-images: images mapped anywhere, helper calls not in bl range */
 bool near_calls = true;
+/* one sizing pass, as the kernel makes (the fuzzer: faster) */
+bool kernel_passes;
 bool counting;
 static int nr_tests, nr_pass, nr_fail, nr_skip;
 /*
@@ -279,11 +281,22 @@ static u32 *map_image(int words, size_t *sizep)
 	return image;
 }
 
-/* Sizing passes until ctx->idx converges; returns the size in *words. */
+/*
+ * Sizing passes until ctx->idx converges; returns the size in *words.
+ * With kernel_passes one pass, as armjit_size_passes() (the final pass
+ * still has to come out the same size).
+ */
 static int size_passes(struct armjit_ctx *ctx, int *words)
 {
 	int prev = -1, pass, err;
 
+	if (kernel_passes) {
+		ctx->idx = 0;
+		ctx->image = NULL;
+		err = armjit_build(ctx);
+		*words = ctx->idx;
+		return err;
+	}
 	for (pass = 0; pass < MAX_PASSES; pass++) {
 		ctx->idx = 0;
 		ctx->image = NULL;
@@ -1072,6 +1085,16 @@ static struct bpf_insn *rewrite(const struct bpf_insn *in, int len,
 	return out;
 }
 
+struct bpf_insn *host_zext_insert(const struct bpf_insn *insns, int len,
+				  int *nlen)
+{
+	struct bpf_insn *out = rewrite(insns, len, rw_zext, nlen);
+
+	free(zext_map);
+	zext_map = NULL;
+	return out;
+}
+
 bool run_test(const struct test_case *t0)
 {
 	struct test_case zt;
@@ -1347,6 +1370,25 @@ bool run_static(const struct static_case *s)
 	return run_test(&t);
 }
 
+int host_run_image(void *image, void *ctx, u64 *r0, char *msg, int n)
+{
+	crash_sig = 0;
+	if (sigsetjmp(crash_jmp, 1) == 0) {
+		watchdog(HANG_SECS);
+		in_jit = 1;
+		*r0 = call_jit(image, ctx);
+		in_jit = 0;
+		watchdog(0);
+		return 0;
+	}
+	watchdog(0);
+	snprintf(msg, n, "JIT'ed code %s: signal %d at pc %p (image %p +0x%x), addr %p",
+		 crash_sig == SIGPROF ? "hung (5 s of CPU)" : "crashed",
+		 (int)crash_sig, (void *)crash_pc, image,
+		 (unsigned int)(crash_pc - (uintptr_t)image), (void *)crash_addr);
+	return -EFAULT;
+}
+
 /* ---- main --------------------------------------------------------------- */
 
 static void run_all(void)
@@ -1369,10 +1411,12 @@ int main(int argc, char **argv)
 {
 	int hwdiv = -1;
 	bool cpu_idiv = getauxval(AT_HWCAP) & (1 << 17);	/* HWCAP_IDIVA */
-	int i;
+	int i, fuzz_args = 0;
 
-	for (i = 1; i < argc; i++) {
-		if (!strncmp(argv[i], "--hwdiv=", 8))
+	for (i = 1; i < argc && !fuzz_args; i++) {
+		if (!strcmp(argv[i], "fuzz"))
+			fuzz_args = i;	/* the rest is the fuzzer's */
+		else if (!strncmp(argv[i], "--hwdiv=", 8))
 			hwdiv = atoi(argv[i] + 8);
 		else if (!strcmp(argv[i], "-v"))
 			verbose = true;
@@ -1404,6 +1448,8 @@ int main(int argc, char **argv)
 	armjit_rt.map_lookup_elem = (u32)(uintptr_t)host_map_lookup_elem;
 
 	setup_signals();
+	if (fuzz_args)
+		return fuzz_main(argc - fuzz_args, argv + fuzz_args);
 
 	counting = true;
 	run_all();
