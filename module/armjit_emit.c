@@ -296,17 +296,30 @@ static bool cache_decode(struct armjit_ctx *ctx, u32 insn)
 
 /*
  * Registers an insn cache_decode() can't follow may write: a call's
- * (bl, blx) scratch registers. Every pop armjit emits restores what a
- * push of the same code saved, and sp and pc aren't saved registers.
+ * (bl, blx) scratch registers, the rd of a byte swap or an extend (a
+ * leaf program saves only what its code writes: a callee-saved register
+ * only an sxtb writes must be saved too). Every pop armjit emits restores
+ * what a push of the same code saved, and sp and pc aren't saved
+ * registers.
  */
 static u16 undecoded_writes(u32 insn)
 {
 	struct arm_dec d;
 
 	arm_decode(insn, &d);
-	if (d.kind == ARM_K_BL || d.kind == ARM_K_BLX_R)
+	switch (d.kind) {
+	case ARM_K_BL:
+	case ARM_K_BLX_R:
 		return 0x100f | 1 << ARM_LR;
-	return 0;
+	case ARM_K_REV:
+	case ARM_K_REV16:
+	case ARM_K_UXTH:
+	case ARM_K_SXTB:
+	case ARM_K_SXTH:
+		return 1U << d.rd;
+	default:
+		return 0;
+	}
 }
 
 /*
