@@ -35,6 +35,11 @@
 #   make fuzz         the differential fuzzer alone: N=1000 programs from SEED=1;
 #                     prints seed, count, mismatches, oopses, runtime; fails on
 #                     any mismatch or kernel complaint (log build/$KERNEL/fuzz.log)
+#   make fuzz-host    the fuzzer's programs on the host under qemu-arm (no guest):
+#                     N=1000 from SEED=1, half on cortex-a15, half on cortex-a9
+#                     (hwdiv=0), each JIT'ed at opt 1 and 0 against the reference
+#                     interpreter; differences shrunk, opcode coverage table, rate;
+#                     MAX_SECONDS=T: stop after T seconds with the programs done
 #   make clean        remove build/ (the .cache/ stays)
 #
 # KERNEL=6.1 (default), 6.1-lpae, 6.1-rt, 6.12, 6.12-lpae (bookworm-backports),
@@ -48,7 +53,7 @@ export KERNEL
 
 VM := scripts/vm --cpu $(CPU)
 
-.PHONY: all module setup fetch check check-all test-bpf selftests demo bench profile compile-profile checkpatch dkms-test deb system-test stress fuzz clean
+.PHONY: all module setup fetch check check-all test-bpf selftests demo bench profile compile-profile checkpatch dkms-test deb system-test stress fuzz fuzz-host clean
 
 all: module
 
@@ -95,6 +100,10 @@ N ?= 1000
 SEED ?= 1
 fuzz: module
 	@N=$(N) SEED=$(SEED) CPU=$(CPU) stress/fuzz-run
+
+fuzz-host: setup
+	@$(MAKE) -s -C tests/host armjit-test
+	@tests/host/fuzz-host.py -n $(N) --seed $(SEED) $(if $(MAX_SECONDS),--seconds $(MAX_SECONDS))
 
 checkpatch: fetch
 	@scripts/checkpatch

@@ -55,6 +55,12 @@ extern struct armjit_syms armjit_syms;
 int armjit_resolve_syms(void);
 unsigned long armjit_lookup_name(const char *name);
 
+/*
+ * /sys/kernel/armjit/opt: the optimisation level of the next compiles
+ * (0: a direct translation, 1: all of them; armjit_opt_flags()).
+ */
+extern unsigned int armjit_opt;
+
 /* Fault injection (debugfs armjit/fail_nth): the n-th point of a compile. */
 extern unsigned int armjit_fail_nth;
 extern const char * const armjit_fault_sites[];

@@ -18,7 +18,9 @@
  *   map sites     armjit_find_map_calls(): lookups of a known map
  *
  * Past ARMJIT_SWEEPS sweeps an analysis gives up safely: every word live,
- * no hi word known 0.
+ * no hi word known 0. is_target[] and the map sites run only with
+ * ARMJIT_OPT_TARGETS in ctx->opt, live[] and hi0[] with ARMJIT_OPT_LIVE
+ * (armjit_jit.h); without, the translation takes the safe answer.
  */
 #include "armjit_translate.h"
 
@@ -207,7 +209,7 @@ void armjit_compute_live(struct armjit_ctx *ctx)
 	bool changed = true;
 	int i, sweeps = 0;
 
-	if (!ctx->live)
+	if (!armjit_live(ctx))
 		return;
 	for (i = 0; i < ctx->len; i++) {
 		u32 use, def;
@@ -328,7 +330,7 @@ static u16 hi0_after(const struct armjit_ctx *ctx, int i, u16 in)
 	if (!zero)
 		return in & ~bit;
 	/* a 0 written, or left out where it was 0 or nothing reads it */
-	return ctx->live && !(ctx->live[i] & LIVE_HI(d)) ? in : in | bit;
+	return armjit_live(ctx) && !(ctx->live[i] & LIVE_HI(d)) ? in : in | bit;
 }
 
 /*
@@ -341,10 +343,10 @@ void armjit_compute_hi0(struct armjit_ctx *ctx)
 	bool changed = true;
 	int i, sweeps = 0;
 
-	if (!ctx->hi0)
+	if (!armjit_hi0(ctx))
 		return;
 	memset(ctx->hi0, 0, (ctx->len + 1) * sizeof(u16));
-	if (!ctx->live || ctx->live[0] == LIVE_ALL)
+	if (!armjit_live(ctx) || ctx->live[0] == LIVE_ALL)
 		return;		/* no liveness, or an insn it doesn't know */
 	for (i = 1; i <= ctx->len; i++)
 		ctx->hi0[i] = 0xfff;
@@ -439,7 +441,7 @@ void armjit_mark_targets(struct armjit_ctx *ctx)
 {
 	int i;
 
-	if (!ctx->is_target)
+	if (!armjit_targets(ctx))
 		return;
 	memset(ctx->is_target, 0, ctx->len + 1);
 	for (i = 0; i < ctx->len; i++) {
@@ -507,7 +509,7 @@ int armjit_find_map_calls(struct armjit_ctx *ctx, struct armjit_site *sites,
 	const struct bpf_insn *p = ctx->insns;
 	int i, j, n = 0;
 
-	if (!ctx->is_target || !armjit_rt.map_lookup_elem)
+	if (!armjit_targets(ctx) || !armjit_rt.map_lookup_elem)
 		return 0;
 	armjit_mark_targets(ctx);
 	for (i = 0; i < ctx->len && n < max; i++) {

@@ -150,6 +150,7 @@ static int armjit_size_passes(struct armjit_ctx *ctx)
 struct armjit_pending {
 	struct list_head node;
 	struct armjit_blind_key key;
+	u8 opt;				/* ctx->opt of the first pass */
 };
 
 static LIST_HEAD(armjit_pending_list);
@@ -177,17 +178,22 @@ bool armjit_is_pending(const struct bpf_prog *prog)
 	return ret;
 }
 
-/* The blinding key of a pending subprogram. */
-static bool armjit_pending_key(const struct bpf_prog *prog,
-			       struct armjit_blind_key *key)
+/*
+ * A pending subprogram's blinding key and optimisation level: its extra
+ * pass must make the same code as its first. False: not pending.
+ */
+static bool armjit_pending_get(const struct bpf_prog *prog,
+			       struct armjit_blind_key *key, u8 *opt)
 {
 	struct armjit_pending *p;
 	unsigned long flags;
 
 	spin_lock_irqsave(&armjit_pending_lock, flags);
 	p = armjit_find_pending(prog);
-	if (p)
+	if (p) {
 		*key = p->key;
+		*opt = p->opt;
+	}
 	spin_unlock_irqrestore(&armjit_pending_lock, flags);
 	return p;
 }
@@ -370,6 +376,7 @@ static int armjit_emit_image(struct bpf_prog *prog, struct armjit_ctx *ctx,
 		if (!p)
 			return -ENOMEM;
 		p->key = *key;
+		p->opt = ctx->opt;
 		if (!try_module_get(THIS_MODULE)) {
 			kfree(p);
 			return -EBUSY;
@@ -484,7 +491,7 @@ static int armjit_map_sites(struct armjit_ctx *ctx, struct armjit_site **out,
 		return 0;
 	for (i = 0; i < ctx->len; i++)
 		max += ctx->insns[i].code == (BPF_JMP | BPF_CALL);
-	if (!max || !ctx->is_target || armjit_fault(f, FP_MAP_SITES))
+	if (!max || !armjit_targets(ctx) || armjit_fault(f, FP_MAP_SITES))
 		return 0;
 	s = kcalloc(max, sizeof(*s), GFP_KERNEL);
 	if (!s)
@@ -525,16 +532,17 @@ struct bpf_prog *armjit_jit_compile(struct bpf_prog *orig)
 	struct armjit_blinded bl = {};
 	struct armjit_blind_key key = {};
 	struct armjit_fault f = {};
-	bool extra = armjit_is_pending(orig);
+	bool extra;
 	int err;
 
+	/* the level once per program: its extra pass takes the first's */
+	extra = armjit_pending_get(orig, &key, &ctx.opt);
+	if (!extra)
+		ctx.opt = armjit_opt_flags(READ_ONCE(armjit_opt));
 	if (armjit_wants_blinding(orig)) {
 		if (!extra)
 			get_random_bytes(&key, sizeof(key));
-		if (extra && !armjit_pending_key(orig, &key))
-			err = -EINVAL;
-		else
-			err = armjit_blind_prog(orig, &key, &bl, &f);
+		err = armjit_blind_prog(orig, &key, &bl, &f);
 		if (err)
 			pr_debug("blinding: %d, the kernel's instead\n", err);
 	}
@@ -568,11 +576,20 @@ struct bpf_prog *armjit_jit_compile(struct bpf_prog *orig)
 	ctx.calls = calls;
 	ctx.offsets = armjit_zalloc(ctx.len + 1, sizeof(*ctx.offsets), &f,
 				    FP_OFFSETS);
-	/* without it the code is only bigger: two-insn peepholes are off */
-	ctx.is_target = armjit_zalloc(ctx.len + 1, 1, &f, FP_IS_TARGET);
-	/* without it every register word is written */
-	ctx.live = armjit_zalloc(ctx.len + 1, sizeof(*ctx.live), &f, FP_LIVE);
-	ctx.hi0 = armjit_zalloc(ctx.len + 1, sizeof(*ctx.hi0), &f, FP_HI0);
+	/*
+	 * The optimisations' buffers, if the level has them on; without
+	 * them the code is only bigger (every insn one at a time, every
+	 * register word written)
+	 */
+	if (ctx.opt & ARMJIT_OPT_TARGETS)
+		ctx.is_target = armjit_zalloc(ctx.len + 1, 1, &f,
+					      FP_IS_TARGET);
+	if (ctx.opt & ARMJIT_OPT_LIVE) {
+		ctx.live = armjit_zalloc(ctx.len + 1, sizeof(*ctx.live), &f,
+					 FP_LIVE);
+		ctx.hi0 = armjit_zalloc(ctx.len + 1, sizeof(*ctx.hi0), &f,
+					FP_HI0);
+	}
 	if (!ctx.offsets) {
 		kvfree(ctx.hi0);
 		kvfree(ctx.live);

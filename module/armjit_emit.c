@@ -314,14 +314,27 @@ static bool cache_decode(struct armjit_ctx *ctx, const struct arm_word *w)
 
 /*
  * Registers a word cache_decode() can't follow may write: a call's
- * (bl, blx) scratch registers. Every pop armjit emits restores what a
- * push of the same code saved, and sp and pc aren't saved registers.
+ * (bl, blx) scratch registers, the rd of a byte swap or an extend (a
+ * leaf program saves only what its code writes: a callee-saved register
+ * only an sxtb writes must be saved too). Every pop armjit emits restores
+ * what a push of the same code saved, and sp and pc aren't saved
+ * registers.
  */
 static u16 undecoded_writes(const struct arm_word *w)
 {
-	if (w->d.kind == ARM_K_BL || w->d.kind == ARM_K_BLX_R)
+	switch (w->d.kind) {
+	case ARM_K_BL:
+	case ARM_K_BLX_R:
 		return 0x100f | 1 << ARM_LR;
-	return 0;
+	case ARM_K_REV:
+	case ARM_K_REV16:
+	case ARM_K_UXTH:
+	case ARM_K_SXTB:
+	case ARM_K_SXTH:
+		return 1U << w->d.rd;
+	default:
+		return 0;
+	}
 }
 
 /*
@@ -418,7 +431,7 @@ void armjit_emit(u32 insn, struct armjit_ctx *ctx)
 	if (cache_hit(ctx, &w))
 		return;		/* the register holds that word already */
 	pending_before(ctx, &w);
-	n = ctx->is_target ? kept_store(ctx, &w) : 0;
+	n = armjit_targets(ctx) ? kept_store(ctx, &w) : 0;
 	if (n) {
 		/* kept back: a stacked register written again soon */
 		flush_pending(ctx);	/* one at a time */

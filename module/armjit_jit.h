@@ -92,9 +92,14 @@ struct armjit_ctx {
 	 * offset, used instead of its 16-bit off (or gotol's imm); NULL: none
 	 */
 	const s32 *jmp_off;
+	/* ARMJIT_OPT_* the translation may use: one level for every pass
+	 * of a program (a subprogram's extra pass too)
+	 */
+	u8 opt;
 	/* len + 1 bytes the translation fills: 1 where an insn is a jump
-	 * target (peepholes across two insns need that); NULL: every insn
-	 * counts as one, so no peephole spans two insns
+	 * target (peepholes across two insns need that); NULL (or
+	 * ARMJIT_OPT_TARGETS off): every insn counts as one, so no
+	 * peephole spans two insns
 	 */
 	u8 *is_target;
 	/* where the image will run, once allocated (0: not yet): kernel
@@ -108,12 +113,13 @@ struct armjit_ctx {
 	bool ret32;
 	/* len + 1 words the translation fills: bit r (lo) and 16 + r (hi)
 	 * of live[i] set when that word of BPF register r may be read after
-	 * insn i; NULL: every word counts as read
+	 * insn i; NULL (or ARMJIT_OPT_LIVE off): every word counts as read
 	 */
 	u32 *live;
 	/* len + 1 halfwords the translation fills: bit r of hi0[i] set when
 	 * BPF register r's hi word is 0 on every path to insn i (in the
-	 * image: a write that liveness dropped doesn't count); NULL: none
+	 * image: a write that liveness dropped doesn't count); NULL (or
+	 * ARMJIT_OPT_LIVE off): none
 	 */
 	u16 *hi0;
 
@@ -163,6 +169,44 @@ struct armjit_ctx {
 	/* per-program register mapping, chosen at the start of each pass */
 	struct armjit_reg map[MAX_BPF_JIT_REG];
 };
+
+/*
+ * The optimisations, each on when its bit is in ctx->opt and its buffer
+ * is there (a failed allocation only makes the code bigger):
+ *   ARMJIT_OPT_TARGETS  jump targets known (ctx->is_target): two insns
+ *                       as one, the scratch cache across insns, kept-back
+ *                       stores, direct map lookups
+ *   ARMJIT_OPT_LIVE     liveness and hi words known 0 (ctx->live,
+ *                       ctx->hi0): dead results and hi words not
+ *                       written, 64-bit compares of such values 32-bit
+ * /sys/kernel/armjit/opt 0 is none of them (a direct translation, one
+ * BPF insn at a time), 1 all: armjit_opt_flags().
+ */
+#define ARMJIT_OPT_TARGETS	0x1
+#define ARMJIT_OPT_LIVE		0x2
+#define ARMJIT_OPT_ALL		(ARMJIT_OPT_TARGETS | ARMJIT_OPT_LIVE)
+#define ARMJIT_OPT_MAX_LEVEL	1
+
+static inline u8 armjit_opt_flags(unsigned int level)
+{
+	return level ? ARMJIT_OPT_ALL : 0;
+}
+
+/* The buffers of the optimisations ctx->opt has on, or NULL. */
+static inline u8 *armjit_targets(const struct armjit_ctx *ctx)
+{
+	return ctx->opt & ARMJIT_OPT_TARGETS ? ctx->is_target : NULL;
+}
+
+static inline u32 *armjit_live(const struct armjit_ctx *ctx)
+{
+	return ctx->opt & ARMJIT_OPT_LIVE ? ctx->live : NULL;
+}
+
+static inline u16 *armjit_hi0(const struct armjit_ctx *ctx)
+{
+	return ctx->opt & ARMJIT_OPT_LIVE ? ctx->hi0 : NULL;
+}
 
 /* Permanently undefined instruction: image holes and padding. */
 #define ARMJIT_UDF		0xe7fddef1

@@ -4,7 +4,8 @@
  *
  * A kprobe on bpf_int_jit_compile() diverts every JIT request to
  * armjit_entry(), which compiles the program with armjit or hands it to the
- * stock JIT. /sys/kernel/armjit/enabled switches the diversion on and off.
+ * stock JIT. /sys/kernel/armjit/enabled switches the diversion on and off,
+ * /sys/kernel/armjit/opt the optimisations (armjit_jit.h, ARMJIT_OPT_*).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -19,6 +20,7 @@
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
 #include "armjit.h"
+#include "armjit_jit.h"
 
 /* armjit emits little-endian ARM-state code and probes with kprobes. */
 #if defined(CONFIG_THUMB2_KERNEL) || defined(CONFIG_CPU_BIG_ENDIAN)
@@ -31,6 +33,7 @@
 struct armjit_stats armjit_stats;
 
 static bool armjit_enabled;
+unsigned int armjit_opt = ARMJIT_OPT_MAX_LEVEL;
 
 /* Compiles running through armjit's text; unload waits for them. */
 static atomic_t armjit_inflight = ATOMIC_INIT(0);
@@ -137,19 +140,44 @@ static ssize_t enabled_show(struct kobject *kobj, struct kobj_attribute *attr,
 	return sysfs_emit(buf, "%d\n", READ_ONCE(armjit_enabled));
 }
 
+/* A sysfs write of a decimal number up to @max (a newline allowed). */
+static int armjit_parse_uint(const char *buf, size_t count,
+			     unsigned int max, unsigned int *val)
+{
+	/* kstrtouint() stops at a NUL: "1\0junk" must not pass */
+	if (memchr(buf, 0, count))
+		return -EINVAL;
+	if (kstrtouint(buf, 10, val) || *val > max)
+		return -EINVAL;
+	return 0;
+}
+
 static ssize_t enabled_store(struct kobject *kobj, struct kobj_attribute *attr,
 			     const char *buf, size_t count)
 {
 	unsigned int val;
-	int err;
 
-	/* kstrtouint() stops at a NUL: "1\0junk" must not pass */
-	if (memchr(buf, 0, count))
-		return -EINVAL;
-	err = kstrtouint(buf, 10, &val);
-	if (err || val > 1)
+	if (armjit_parse_uint(buf, count, 1, &val))
 		return -EINVAL;
 	WRITE_ONCE(armjit_enabled, val);
+	return count;
+}
+
+static ssize_t opt_show(struct kobject *kobj, struct kobj_attribute *attr,
+			char *buf)
+{
+	return sysfs_emit(buf, "%u\n", READ_ONCE(armjit_opt));
+}
+
+/* Programs compiled from now on; each keeps the level it was made with. */
+static ssize_t opt_store(struct kobject *kobj, struct kobj_attribute *attr,
+			 const char *buf, size_t count)
+{
+	unsigned int val;
+
+	if (armjit_parse_uint(buf, count, ARMJIT_OPT_MAX_LEVEL, &val))
+		return -EINVAL;
+	WRITE_ONCE(armjit_opt, val);
 	return count;
 }
 
@@ -167,10 +195,12 @@ static ssize_t stats_show(struct kobject *kobj, struct kobj_attribute *attr,
 }
 
 static struct kobj_attribute enabled_attr = __ATTR_RW_MODE(enabled, 0644);
+static struct kobj_attribute opt_attr = __ATTR_RW_MODE(opt, 0644);
 static struct kobj_attribute stats_attr = __ATTR_RO(stats);
 
 static struct attribute *armjit_attrs[] = {
 	&enabled_attr.attr,
+	&opt_attr.attr,
 	&stats_attr.attr,
 	NULL,
 };
@@ -221,6 +251,11 @@ static bool enable_on_load;
 module_param_named(enabled, enable_on_load, bool, 0444);
 MODULE_PARM_DESC(enabled, "Enable armjit at load (default 0); later use /sys/kernel/armjit/enabled");
 
+/* armjit.opt=0 (a direct translation) for a first look at a miscompile. */
+static unsigned int opt_on_load = ARMJIT_OPT_MAX_LEVEL;
+module_param_named(opt, opt_on_load, uint, 0444);
+MODULE_PARM_DESC(opt, "Optimisation level at load: 0 (direct translation) or 1 (default); later use /sys/kernel/armjit/opt");
+
 /* For tests of init's error path: step N fails as if out of memory. */
 static unsigned int fail_init;
 module_param(fail_init, uint, 0444);
@@ -238,6 +273,11 @@ static int __init armjit_init(void)
 {
 	int err;
 
+	if (opt_on_load > ARMJIT_OPT_MAX_LEVEL) {
+		pr_err("opt=%u: 0 or %u\n", opt_on_load, ARMJIT_OPT_MAX_LEVEL);
+		return -EINVAL;
+	}
+	WRITE_ONCE(armjit_opt, opt_on_load);
 	err = armjit_resolve_syms();
 	if (err)
 		return err;

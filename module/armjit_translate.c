@@ -2003,7 +2003,9 @@ static bool insn_dead(const struct armjit_ctx *ctx,
 	u8 cls = BPF_CLASS(insn->code);
 	u32 use, def;
 
-	if (!ctx->live || i + 1 > ctx->len)
+	const u32 *live = armjit_live(ctx);
+
+	if (!live || i + 1 > ctx->len)
 		return false;
 	if (cls != BPF_ALU && cls != BPF_ALU64 &&
 	    insn->code != (BPF_LD | BPF_IMM | BPF_DW) &&
@@ -2017,7 +2019,7 @@ static bool insn_dead(const struct armjit_ctx *ctx,
 		return false;
 	if (!armjit_insn_use_def(ctx, insn, &use, &def) || !def)
 		return false;
-	return !(ctx->live[i] & def);
+	return !(live[i] & def);
 }
 
 /* Returns 1 if insn used two slots (LD_IMM64), 0, or an error. */

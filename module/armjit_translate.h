@@ -91,24 +91,29 @@ bool armjit_r1_live_in(const struct armjit_ctx *ctx);
 
 static inline bool is_target(const struct armjit_ctx *ctx, int i)
 {
-	return !ctx->is_target || ctx->is_target[i];
+	const u8 *t = armjit_targets(ctx);
+
+	return !t || t[i];
 }
 
 /* Is BPF register r's hi word 0 before the insn being written? */
 static inline bool hi_zero(const struct armjit_ctx *ctx, u8 r)
 {
+	const u16 *hi0 = armjit_hi0(ctx);
+
 	if (r == BPF_REG_FP)
 		return true;
-	return ctx->hi0 && r < MAX_BPF_JIT_REG &&
-	       (ctx->hi0[ctx->hi0_at] & 1U << r);
+	return hi0 && r < MAX_BPF_JIT_REG && (hi0[ctx->hi0_at] & 1U << r);
 }
 
 /* May word hi/lo of BPF register r be read after the insn being written? */
 static inline bool word_live(const struct armjit_ctx *ctx, u8 r, bool hi)
 {
-	if (!ctx->live || r >= MAX_BPF_JIT_REG)
+	const u32 *live = armjit_live(ctx);
+
+	if (!live || r >= MAX_BPF_JIT_REG)
 		return true;
-	return ctx->live[ctx->live_at] & (hi ? LIVE_HI(r) : LIVE_LO(r));
+	return live[ctx->live_at] & (hi ? LIVE_HI(r) : LIVE_LO(r));
 }
 
 /* ---- The emitter (armjit_emit.c) ---------------------------------------- */

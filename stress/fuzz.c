@@ -11,497 +11,33 @@
  * Program i uses seed S+i: a failure prints it and the program (hex insns)
  * and "--seed X -n 1" replays it alone.
  *
- * Generated: R0-R9 hold scalars between "groups"; a group is never entered
- * in the middle. ALU/ALU32 (all ops, edge-case immediates, masked register
- * shifts, byte swaps), forward JMP/JMP32 of every condition (register and
- * immediate), stack LDX/STX/ST of every size, stack and map-value atomics
- * (add/or/and/xor, fetch, xchg, cmpxchg), map lookup/update,
- * skb_load_bytes, ctx (__sk_buff) loads, ktime/prandom (results discarded),
- * smp_processor_id, tail calls into an empty prog array (fall through);
- * in about a third of the programs (instead of tail calls) bpf-to-bpf calls
- * into 1-4 subprograms (5 arguments, nested calls, own stacks).
+ * The programs are fuzz_gen.c's (shared with the host fuzzer,
+ * tests/host/fuzz.c); tail calls go into an empty prog array (fall
+ * through).
  */
 #include "common.h"
+#include "fuzz_gen.h"
 
-#define VAL	144	/* map value: 64 bytes of random ops, then the dump */
-#define NKEY	4	/* keys 0..2 random ops, 3: the final dump */
-#define DATA	(-216)	/* 144-byte stack data area [FP-216, FP-72) */
-#define DATAW	144
-#define SPILL	(-64)	/* R0..R5 spill slots [FP-64, FP-16) */
-#define KEY	(-16)
-#define CTX	(-8)
-#define MAXI	4096
+#define VAL	FUZZ_VAL
+#define NKEY	FUZZ_NKEY
 
-static uint64_t rs;
-
-static uint64_t r64(void)
-{
-	uint64_t z = (rs += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-static uint32_t rn(uint32_t n)
-{
-	return r64() % n;
-}
-
-static int32_t imm32(void)
-{
-	static const int32_t e[] = { 0, 1, -1, 2, 0x7fffffff, INT32_MIN,
-		0xffff, 0x10000, 0x7f, 0x80, 0xff, 31, 32, 63, 64, -2,
-		0x12345678, -0x10000 };
-
-	return rn(3) ? e[rn(ARRAY_SIZE(e))] : (int32_t)r64();
-}
-
-static uint64_t imm64(void)
-{
-	static const uint64_t e[] = { 0, ~0ULL, 1ULL << 63, ~0ULL >> 1,
-		0xffffffffULL, 0x100000000ULL, 0x80000000ULL,
-		0xffffffff80000000ULL, 0x00000000ffff0000ULL };
-
-	return rn(2) ? e[rn(ARRAY_SIZE(e))] : r64();
-}
-
-static struct bpf_insn prog[MAXI];
+static struct fuzz_prog fp;
+static struct bpf_insn *prog = fp.insns;
 static int n;
-static int gstart[MAXI];	/* group starts */
-static int ngroups;
-static struct { int at, group; } jumps[MAXI];
-static int njumps;
+static int use_calls;
 static int map_fd, pa_fd, pa_fd_jit;
-static struct bpf_insn prog_jit[MAXI];
+static struct bpf_insn prog_jit[FUZZ_MAXI];
 
-static void e(struct bpf_insn i)
+static struct bpf_insn call_helper(int func)
 {
-	if (n < MAXI)
-		prog[n++] = i;
+	return CALL_HELPER(func);
 }
 
-static void e_ld64(int d, uint64_t v)
-{
-	struct bpf_insn l[] = { LD_IMM64(d, v) };
-
-	e(l[0]);
-	e(l[1]);
-}
-
-static void e_map(int d, int fd)
-{
-	struct bpf_insn l[] = { LD_MAP_FD(d, fd) };
-
-	e(l[0]);
-	e(l[1]);
-}
-
-static int reg(void)
-{
-	return rn(10);
-}
-
-static void spill(void)
-{
-	int i;
-
-	for (i = 0; i <= 5; i++)
-		e(STX_MEM(BPF_DW, 10, i, SPILL + 8 * i));
-}
-
-static void restore(void)
-{
-	int i;
-
-	for (i = 0; i <= 5; i++)
-		e(LDX_MEM(BPF_DW, i, 10, SPILL + 8 * i));
-}
-
-static const int sizes[] = { BPF_B, BPF_H, BPF_W, BPF_DW };
-static const int sbytes[] = { 1, 2, 4, 8 };
-
-/* A random offset of a size-z access, aligned, in [base, base + width). */
-static int slot(int z, int base, int width)
-{
-	return base + sbytes[z] * rn(width / sbytes[z]);
-}
-
-static void g_alu(void)
-{
-	static const int ops[] = { BPF_ADD, BPF_SUB, BPF_MUL, BPF_DIV, BPF_OR,
-		BPF_AND, BPF_LSH, BPF_RSH, BPF_NEG, BPF_MOD, BPF_XOR, BPF_MOV,
-		BPF_ARSH, BPF_END };
-	int op = ops[rn(ARRAY_SIZE(ops))], is64 = rn(2), d = reg(), s = reg();
-	int cls = is64 ? BPF_ALU64 : BPF_ALU, bits = is64 ? 64 : 32;
-
-	if (op == BPF_END) {
-		static const int w[] = { 16, 32, 64 };
-
-		e(INSN(BPF_ALU | BPF_END | (rn(2) ? BPF_TO_BE : BPF_TO_LE), d,
-		       0, 0, w[rn(3)]));
-		return;
-	}
-	if (op == BPF_NEG) {
-		e(INSN(cls | BPF_NEG, d, 0, 0, 0));
-		return;
-	}
-	if (rn(2)) {	/* immediate */
-		int32_t k = imm32();
-
-		if (op == BPF_LSH || op == BPF_RSH || op == BPF_ARSH)
-			k = rn(bits);
-		if ((op == BPF_DIV || op == BPF_MOD) && !k)
-			k = 7;
-		e(INSN(cls | op | BPF_K, d, 0, 0, k));
-		return;
-	}
-	if (op == BPF_LSH || op == BPF_RSH || op == BPF_ARSH) {
-		int t = reg();
-
-		e(MOV64_REG(t, s));
-		e(ALU64_IMM(BPF_AND, t, bits - 1));
-		s = t;
-	}
-	e(INSN(cls | op | BPF_X, d, s, 0, 0));
-}
-
-static void g_jmp(void)
-{
-	static const int ops[] = { BPF_JEQ, BPF_JNE, BPF_JGT, BPF_JGE,
-		BPF_JLT, BPF_JLE, BPF_JSGT, BPF_JSGE, BPF_JSLT, BPF_JSLE,
-		BPF_JSET, BPF_JA };
-	int op = ops[rn(ARRAY_SIZE(ops))], cls = rn(2) ? BPF_JMP : BPF_JMP32;
-
-	if (op == BPF_JA)	/* keep what it skips reachable: if (c) skip */
-		e(INSN(cls | BPF_JSET | BPF_K, reg(), 0, 1, imm32()));
-	jumps[njumps].at = n;
-	jumps[njumps++].group = ngroups + 1 + rn(6);
-	if (op == BPF_JA)
-		e(JA(0));
-	else if (rn(2))
-		e(INSN(cls | op | BPF_K, reg(), 0, 0, imm32()));
-	else
-		e(INSN(cls | op | BPF_X, reg(), reg(), 0, 0));
-}
-
-static void g_stack(void)
-{
-	int z = rn(4), off = slot(z, DATA, DATAW);
-
-	switch (rn(3)) {
-	case 0:
-		e(LDX_MEM(sizes[z], reg(), 10, off));
-		break;
-	case 1:
-		e(STX_MEM(sizes[z], 10, reg(), off));
-		break;
-	default:
-		e(ST_MEM(sizes[z], 10, off, imm32()));
-	}
-}
-
-static int atomic_op(void)
-{
-	static const int ops[] = { BPF_ADD, BPF_OR, BPF_AND, BPF_XOR,
-		BPF_ADD | BPF_FETCH, BPF_OR | BPF_FETCH, BPF_AND | BPF_FETCH,
-		BPF_XOR | BPF_FETCH, BPF_XCHG, BPF_CMPXCHG };
-
-	return ops[rn(ARRAY_SIZE(ops))];
-}
-
-static void g_stack_atomic(void)
-{
-	int dw = rn(2), off = DATA + (dw ? 8 * rn(DATAW / 8) : 4 * rn(DATAW / 4));
-
-	e(ATOMIC_OP(dw ? BPF_DW : BPF_W, atomic_op(), 10, reg(), off));
-}
-
-static void g_map(void)
-{
-	int i, k = rn(8) ? rn(3) : 9, at;
-
-	spill();
-	e(ST_MEM(BPF_W, 10, KEY, k));
-	e_map(1, map_fd);
-	e(MOV64_REG(2, 10));
-	e(ALU64_IMM(BPF_ADD, 2, KEY));
-	e(CALL_HELPER(BPF_FUNC_map_lookup_elem));
-	at = n;
-	e(JMP_IMM(BPF_JEQ, 0, 0, 0));
-	e(MOV64_REG(1, 0));
-	e(LDX_MEM(BPF_DW, 0, 10, SPILL));
-	for (i = 1 + rn(4); i > 0; i--) {
-		int z = rn(4), s = 6 + rn(4);
-		int off = slot(z, 0, 64);
-
-		switch (rn(4)) {
-		case 0:
-			e(LDX_MEM(sizes[z], s, 1, off));
-			break;
-		case 1:
-			e(STX_MEM(sizes[z], 1, s, off));
-			break;
-		case 2:
-			e(ST_MEM(sizes[z], 1, off, imm32()));
-			break;
-		default:
-			z = 2 + rn(2);
-			off = slot(z, 0, 64);
-			e(ATOMIC_OP(sizes[z], atomic_op(), 1, s, off));
-		}
-	}
-	prog[at].off = n - at - 1;
-	restore();
-}
-
-static void g_helper(void)
-{
-	int len, off;
-
-	spill();
-	switch (rn(5)) {
-	case 0:
-		e(CALL_HELPER(BPF_FUNC_ktime_get_ns));
-		break;
-	case 1:
-		e(CALL_HELPER(BPF_FUNC_get_prandom_u32));
-		break;
-	case 2:
-		e(CALL_HELPER(BPF_FUNC_get_smp_processor_id));
-		e(ALU64_REG(BPF_ADD, 6 + rn(4), 0));
-		break;
-	case 3:	/* skb_load_bytes(ctx, off, stack, len) */
-		len = 1 + rn(16);
-		off = rn(64 - len + 8);	/* may run past the packet: -EFAULT */
-		e(LDX_MEM(BPF_DW, 1, 10, CTX));
-		e(MOV64_IMM(2, off));
-		e(MOV64_REG(3, 10));
-		e(ALU64_IMM(BPF_ADD, 3, DATA + 8 * rn(DATAW / 8 - 2)));
-		e(MOV64_IMM(4, len));
-		e(CALL_HELPER(BPF_FUNC_skb_load_bytes));
-		e(ALU64_REG(BPF_XOR, 6 + rn(4), 0));
-		break;
-	default:	/* map_update_elem(map, key, stack data, BPF_ANY) */
-		e(ST_MEM(BPF_W, 10, KEY, rn(8) ? rn(3) : 9));
-		e_map(1, map_fd);
-		e(MOV64_REG(2, 10));
-		e(ALU64_IMM(BPF_ADD, 2, KEY));
-		e(MOV64_REG(3, 10));
-		e(ALU64_IMM(BPF_ADD, 3, DATA));
-		e(MOV64_IMM(4, 0));
-		e(CALL_HELPER(BPF_FUNC_map_update_elem));
-		e(ALU64_REG(BPF_ADD, 6 + rn(4), 0));
-	}
-	restore();
-}
-
-static void g_ctx(void)
-{
-	static const int offs[] = { 0, 8, 16, 32, 48, 52, 56, 60, 64 };
-	int t = reg(), d = (t + 1 + rn(9)) % 10;
-
-	e(STX_MEM(BPF_DW, 10, t, SPILL));
-	e(LDX_MEM(BPF_DW, t, 10, CTX));
-	e(LDX_MEM(BPF_W, d, t, offs[rn(ARRAY_SIZE(offs))]));
-	e(LDX_MEM(BPF_DW, t, 10, SPILL));
-	/* SPILL slot 0 is R0's: put R0 back if t was R0's slot user */
-	if (t == 0)
-		return;
-}
-
-static void g_tail(void)
-{
-	spill();
-	e(LDX_MEM(BPF_DW, 1, 10, CTX));
-	e_map(2, pa_fd);
-	e(MOV64_IMM(3, rn(8)));
-	e(CALL_HELPER(BPF_FUNC_tail_call));
-	restore();
-}
-
-/*
- * bpf-to-bpf calls (in programs without tail calls: 6.1 refuses the mix).
- * Subprograms come after main's exit; each gets R1-R5 (scalars), copies
- * them into R0, R6-R9, runs ALU ops, conditional skips and its own stack
- * (atomics too), may call a later subprogram, returns R0. The caller
- * folds R0 into one of R6-R9 (which the call must preserve) and reloads
- * R0-R5.
- */
-#define MAXSUB	4
-#define SUBSTK	32	/* each subprogram's stack: [FP-32, FP) */
-static int use_calls, nsub;
-static struct { int at, fn; } calls[MAXI];
-static int ncalls;
-
-static void e_call(int fn)
-{
-	calls[ncalls].at = n;
-	calls[ncalls++].fn = fn;
-	e(CALL_PSEUDO(0));
-}
-
-static int called[MAXSUB];	/* from main */
-
-static void g_call_fn(int fn)
-{
-	spill();
-	called[fn] = 1;
-	e_call(fn);
-	e(ALU64_REG(rn(2) ? BPF_ADD : BPF_XOR, 6 + rn(4), 0));
-	restore();
-}
-
-static void g_call(void)
-{
-	g_call_fn(rn(nsub));
-}
-
-static void gen_subprog(int fn, int *start)
-{
-	int i, k;
-
-	start[fn] = n;
-	e(MOV64_REG(0, 1));
-	for (i = 6; i <= 9; i++)
-		e(MOV64_REG(i, i - 4));
-	for (i = 1; i <= SUBSTK / 8; i++)
-		e(ST_MEM(BPF_DW, 10, -8 * i, imm32()));
-	for (k = 4 + rn(16); k > 0; k--) {
-		int z = rn(4), off = slot(z, -SUBSTK, SUBSTK);
-
-		switch (rn(8)) {
-		case 0:
-			e(LDX_MEM(sizes[z], reg(), 10, off));
-			break;
-		case 1:
-			e(STX_MEM(sizes[z], 10, reg(), off));
-			break;
-		case 2:
-			z = 2 + rn(2);
-			off = slot(z, -SUBSTK, SUBSTK);
-			e(ATOMIC_OP(sizes[z], atomic_op(), 10, reg(), off));
-			break;
-		case 3:	/* if (cond) skip one op */
-			e(INSN((rn(2) ? BPF_JMP : BPF_JMP32) | BPF_JGT | BPF_K,
-			       reg(), 0, 1, imm32()));
-			g_alu();
-			break;
-		case 4:
-			if (fn + 1 < nsub) {
-				e_call(fn + 1 + rn(nsub - fn - 1));
-				/* R1-R5 are gone: new arguments from R6-R9, R0 */
-				for (i = 1; i <= 5; i++)
-					e(MOV64_REG(i, i == 5 ? 0 : 5 + i));
-				break;
-			}
-			/* fall through */
-		default:
-			g_alu();
-		}
-	}
-	e(EXIT());
-}
-
-static void gen(int groups)
-{
-	int g, i, at, start[MAXSUB];
-
-	n = ngroups = njumps = ncalls = 0;
-	memset(called, 0, sizeof(called));
-	if (use_calls)
-		nsub = 1 + rn(MAXSUB);
-	/* prologue */
-	e(STX_MEM(BPF_DW, 10, 1, CTX));
-	for (i = 0; i < DATAW / 8; i++)
-		e(ST_MEM(BPF_DW, 10, DATA + 8 * i, imm32()));
-	for (i = 0; i < 10; i++) {
-		if (rn(2))
-			e_ld64(i, imm64());
-		else
-			e(INSN((rn(2) ? BPF_ALU64 : BPF_ALU) | BPF_MOV | BPF_K,
-			       i, 0, 0, imm32()));
-	}
-	for (g = 0; g < groups; g++) {
-		uint32_t w = rn(100);
-
-		gstart[ngroups++] = n;
-		if (w < 40)
-			g_alu();
-		else if (w < 55)
-			g_jmp();
-		else if (w < 67)
-			g_stack();
-		else if (w < 75)
-			g_stack_atomic();
-		else if (w < 85)
-			g_map();
-		else if (w < 93)
-			g_helper();
-		else if (w < 98)
-			g_ctx();
-		else if (use_calls)
-			g_call();
-		else
-			g_tail();
-		if (use_calls && rn(8) == 0)
-			g_call();
-	}
-	/* every subprogram is called (the verifier rejects dead code) */
-	for (i = 0; use_calls && i < nsub; i++) {
-		if (called[i])
-			continue;
-		gstart[ngroups++] = n;
-		g_call_fn(i);
-	}
-	/* epilogue: dump R0-R9 and the stack area into key 3, fold into R0 */
-	gstart[ngroups++] = n;
-	spill();
-	e(ST_MEM(BPF_W, 10, KEY, 3));
-	e_map(1, map_fd);
-	e(MOV64_REG(2, 10));
-	e(ALU64_IMM(BPF_ADD, 2, KEY));
-	e(CALL_HELPER(BPF_FUNC_map_lookup_elem));
-	at = n;
-	e(JMP_IMM(BPF_JEQ, 0, 0, 0));
-	for (i = 0; i <= 5; i++) {
-		e(LDX_MEM(BPF_DW, 1, 10, SPILL + 8 * i));
-		e(STX_MEM(BPF_DW, 0, 1, 64 + 8 * i));
-	}
-	for (i = 6; i <= 9; i++)
-		e(STX_MEM(BPF_DW, 0, i, 64 + 8 * i - 48));
-	/* 64 + 80 = 144: the stack area goes over the random-op bytes? no:
-	 * 10 registers fill [64, 144); the stack area is folded instead */
-	e(LDX_MEM(BPF_DW, 1, 10, SPILL));
-	for (i = 0; i < DATAW / 8; i++) {
-		e(LDX_MEM(BPF_DW, 2, 10, DATA + 8 * i));
-		e(ALU64_IMM(BPF_MUL, 1, 31));
-		e(ALU64_REG(BPF_XOR, 1, 2));
-	}
-	for (i = 6; i <= 9; i++)
-		e(ALU64_REG(BPF_ADD, 1, i));
-	e(MOV64_REG(0, 1));
-	e(MOV64_REG(2, 1));
-	e(ALU64_IMM(BPF_RSH, 2, 32));
-	e(ALU64_REG(BPF_XOR, 0, 2));
-	e(EXIT());
-	prog[at].off = n - at - 1;
-	e(MOV64_IMM(0, 0));
-	e(EXIT());
-	for (i = 0; i < njumps; i++) {
-		int gt = jumps[i].group;
-
-		if (gt >= ngroups)
-			gt = ngroups - 1;
-		prog[jumps[i].at].off = gstart[gt] - jumps[i].at - 1;
-	}
-	if (!use_calls)
-		return;
-	for (i = 0; i < nsub; i++)
-		gen_subprog(i, start);
-	for (i = 0; i < ncalls; i++)
-		prog[calls[i].at].imm = start[calls[i].fn] - calls[i].at - 1;
-}
+/* the kernel's: map fds, helper ids (the verifier resolves both) */
+static struct fuzz_env env = {
+	.map_src = BPF_PSEUDO_MAP_FD,
+	.call = call_helper,
+};
 
 static unsigned char init_val[NKEY][VAL];
 
@@ -536,11 +72,11 @@ static int one(uint64_t s, int groups)
 {
 	int fi, fa, k, r;
 
-	rs = s;
-	/* from the seed, not from rs: seeds without calls stay as before */
-	use_calls = ((s * 0x9e3779b97f4a7c15ULL) >> 60) < 5;
-	k = 10 + rn(50);
-	gen(groups < 0 ? k : groups);
+	env.map[FUZZ_MAP_ARRAY] = map_fd;
+	env.map[FUZZ_MAP_PROGS] = pa_fd;
+	fuzz_gen(&env, s, groups, &fp);
+	n = fp.len;
+	use_calls = fp.use_calls;
 	set_jit(0);
 	fi = prog_load(BPF_PROG_TYPE_SOCKET_FILTER, prog, n, 1);
 	if (fi < 0)
@@ -580,8 +116,7 @@ static void reduce(uint64_t s)
 {
 	int k, groups;
 
-	rs = s;
-	groups = 10 + rn(50);
+	groups = fuzz_gen(&env, s, 0, &fp);
 	for (k = 0; k < groups; k++)
 		if (one(s, k) == DIFF)
 			break;
@@ -619,10 +154,7 @@ int cmd_fuzz(int argc, char **argv)
 		result(0, "fuzz_setup # %d %d", map_fd, pa_fd);
 		return 1;
 	}
-	rs = 0x1234;
-	for (k = 0; k < NKEY; k++)
-		for (i = 0; i < VAL; i++)
-			init_val[k][i] = r64();
+	fuzz_bytes(0x1234, &init_val[0][0], sizeof(init_val));
 	c0 = armjit_stat("compiled");
 	for (i = 0; i < count; i++) {
 		uint64_t s = seed + i;

@@ -272,6 +272,9 @@ static int atomic_op(struct interp *in, int pc, const struct bpf_insn *insn,
 
 static int run(struct interp *in, int pc, u64 *reg);
 
+const struct host_prog *ref_count_hp;
+u32 *ref_count;
+
 /* Registers a function has not written yet: a recognisable pattern. */
 static void poison(u64 *reg, int from, int to, u64 tag)
 {
@@ -380,6 +383,8 @@ static int run(struct interp *in, int pc, u64 *reg)
 			return fail(in, pc, "pc out of program");
 		if (++in->steps > STEP_LIMIT)
 			return fail(in, pc, "step limit (infinite loop?)");
+		if (in->hp == ref_count_hp)
+			ref_count[pc]++;
 		insn = &insns[pc];
 		code = insn->code;
 		cls = BPF_CLASS(code);

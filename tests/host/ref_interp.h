@@ -12,4 +12,11 @@
  */
 int ref_run(const struct host_prog *hp, void *ctx, u64 *r0, char *err, int n);
 
+/*
+ * Coverage: while ref_count_hp is set, ref_count[i] counts the executions
+ * of its insn i (one entry per insn).
+ */
+extern const struct host_prog *ref_count_hp;
+extern u32 *ref_count;
+
 #endif

@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <sys/mman.h>
 #include <sys/auxv.h>
+#include <sys/time.h>
 #include "runner.h"
 #include "ref_interp.h"
 #include "disasm.h"
@@ -31,11 +32,13 @@ struct armjit_rt armjit_rt;
 const char *test_filter;
 bool verbose;
 /*
- * --no-peephole: no ctx->is_target nor ctx->live, so no two-insn
- * peepholes, no cache across insns, every register word live
+ * ctx->opt, as /sys/kernel/armjit/opt sets it: --opt=1 (default) both,
+ * --opt=0 (or --no-peephole) neither. peephole: ARMJIT_OPT_TARGETS (two
+ * insns as one, the cache across insns, kept-back stores, direct map
+ * lookups); liveness: ARMJIT_OPT_LIVE (every register word live without)
  */
 bool peephole = true;
-bool liveness = true;		/* ctx->live (off with --no-peephole) */
+bool liveness = true;
 /*
  * --ret32: main programs return R0's low word only, as in the kernel
  * (ctx->ret32); R0 is compared on it
@@ -43,6 +46,8 @@ bool liveness = true;		/* ctx->live (off with --no-peephole) */
 bool ret32;
 /* --far-images: images mapped anywhere, helper calls not in bl range */
 bool near_calls = true;
+/* one sizing pass, as the kernel makes (the fuzzer: faster) */
+bool kernel_passes;
 bool counting;
 static int nr_tests, nr_pass, nr_fail, nr_skip;
 /*
@@ -150,6 +155,19 @@ static volatile uintptr_t crash_pc, crash_addr;
 
 static volatile sig_atomic_t in_jit;
 
+/*
+ * A hang is 5 s of the process's own CPU time (SIGPROF), not of the
+ * clock: on a loaded machine a long image may take more than 5 s to run.
+ */
+#define HANG_SECS	5
+
+static void watchdog(unsigned int secs)
+{
+	struct itimerval it = { .it_value = { .tv_sec = secs } };
+
+	setitimer(ITIMER_PROF, &it, NULL);
+}
+
 static void crash_handler(int sig, siginfo_t *si, void *uc)
 {
 	ucontext_t *u = uc;
@@ -173,7 +191,7 @@ static void setup_signals(void)
 	static u8 altstack[64 * 1024];
 	stack_t ss = { .ss_sp = altstack, .ss_size = sizeof(altstack) };
 	struct sigaction sa;
-	int sigs[] = { SIGSEGV, SIGILL, SIGBUS, SIGFPE, SIGTRAP, SIGALRM };
+	int sigs[] = { SIGSEGV, SIGILL, SIGBUS, SIGFPE, SIGTRAP, SIGPROF };
 	unsigned int i;
 
 	sigaltstack(&ss, NULL);
@@ -263,11 +281,22 @@ static u32 *map_image(int words, size_t *sizep)
 	return image;
 }
 
-/* Sizing passes until ctx->idx converges; returns the size in *words. */
+/*
+ * Sizing passes until ctx->idx converges; returns the size in *words.
+ * With kernel_passes one pass, as armjit_size_passes() (the final pass
+ * still has to come out the same size).
+ */
 static int size_passes(struct armjit_ctx *ctx, int *words)
 {
 	int prev = -1, pass, err;
 
+	if (kernel_passes) {
+		ctx->idx = 0;
+		ctx->image = NULL;
+		err = armjit_build(ctx);
+		*words = ctx->idx;
+		return err;
+	}
 	for (pass = 0; pass < MAX_PASSES; pass++) {
 		ctx->idx = 0;
 		ctx->image = NULL;
@@ -463,6 +492,20 @@ static u32 host_lookup_of(u32 map)
 	return (u32)(uintptr_t)((struct host_map *)(uintptr_t)map)->lookup;
 }
 
+/*
+ * ctx->opt from peephole and liveness, and its buffers (allocated
+ * whatever the level: the translation asks ctx->opt, as the kernel's
+ * allocations may fail)
+ */
+static void host_opt(struct armjit_ctx *ctx)
+{
+	ctx->opt = (peephole ? ARMJIT_OPT_TARGETS : 0) |
+		   (liveness ? ARMJIT_OPT_LIVE : 0);
+	ctx->is_target = calloc(ctx->len + 1, 1);
+	ctx->live = calloc(ctx->len + 1, sizeof(u32));
+	ctx->hi0 = calloc(ctx->len + 1, sizeof(u16));
+}
+
 /* ctx->sites as armjit_map_sites() (armjit_core.c) finds them */
 static void host_sites(struct armjit_ctx *ctx)
 {
@@ -473,7 +516,7 @@ static void host_sites(struct armjit_ctx *ctx)
 	ctx->nsites = 0;
 	for (i = 0; i < ctx->len; i++)
 		max += ctx->insns[i].code == (BPF_JMP | BPF_CALL);
-	if (!max || !ctx->is_target)
+	if (!max || !armjit_targets(ctx))
 		return;
 	s = calloc(max, sizeof(*s));
 	n = armjit_find_map_calls(ctx, s, max, host_lookup_of);
@@ -524,9 +567,7 @@ int host_prog_jit(struct host_prog *hp)
 	ctx.calls = hp->calls;
 	ctx.ncalls = hp->ncalls;
 	ctx.offsets = calloc(ctx.len + 1, sizeof(int));
-	ctx.is_target = peephole ? calloc(ctx.len + 1, 1) : NULL;
-	ctx.live = liveness ? calloc(ctx.len + 1, sizeof(u32)) : NULL;
-	ctx.hi0 = liveness ? calloc(ctx.len + 1, sizeof(u16)) : NULL;
+	host_opt(&ctx);
 	ctx.ret32 = ret32;
 	host_sites(&ctx);
 
@@ -650,11 +691,7 @@ static int host_prog_jit_funcs(struct host_prog *hp)
 		ctx->calls = hp->calls;
 		ctx->ncalls = hp->ncalls;
 		ctx->offsets = calloc(ctx->len + 1, sizeof(int));
-		ctx->is_target = peephole ? calloc(ctx->len + 1, 1) : NULL;
-		ctx->live = liveness ? calloc(ctx->len + 1, sizeof(u32)) :
-				       NULL;
-		ctx->hi0 = liveness ? calloc(ctx->len + 1, sizeof(u16)) :
-				      NULL;
+		host_opt(ctx);
 		ctx->ret32 = ret32 && f == 0;
 		host_sites(ctx);
 		err = size_passes(ctx, &fn->words);
@@ -917,15 +954,15 @@ bool run_native(const char *name, bool (*fn)(void *arg, char *msg, int n),
 	snprintf(cur_name, sizeof(cur_name), "%s", name);
 	crash_sig = 0;
 	if (sigsetjmp(crash_jmp, 1) == 0) {
-		alarm(5);
+		watchdog(HANG_SECS);
 		in_jit = 1;
 		ok = fn(arg, msg, sizeof(msg));
 		in_jit = 0;
-		alarm(0);
+		watchdog(0);
 	} else {
-		alarm(0);
+		watchdog(0);
 		snprintf(msg, sizeof(msg), "%s: signal %d at pc %p, addr %p",
-			 crash_sig == SIGALRM ? "hung (5 s)" : "crashed",
+			 crash_sig == SIGPROF ? "hung (5 s of CPU)" : "crashed",
 			 (int)crash_sig, (void *)crash_pc, (void *)crash_addr);
 	}
 	if (msg[0])
@@ -1045,6 +1082,16 @@ static struct bpf_insn *rewrite(const struct bpf_insn *in, int len,
 	*nlen = n;
 	zext_map = map;
 	zext_map_len = len;
+	return out;
+}
+
+struct bpf_insn *host_zext_insert(const struct bpf_insn *insns, int len,
+				  int *nlen)
+{
+	struct bpf_insn *out = rewrite(insns, len, rw_zext, nlen);
+
+	free(zext_map);
+	zext_map = NULL;
 	return out;
 }
 
@@ -1208,13 +1255,13 @@ static bool run_test1(const struct test_case *t)
 			t->reset(t);
 		crash_sig = 0;
 		if (sigsetjmp(crash_jmp, 1) == 0) {
-			alarm(5);
+			watchdog(HANG_SECS);
 			in_jit = 1;
 			jit_r0 = call_jit(hp.image, mem + GUARD);
 			in_jit = 0;
-			alarm(0);
+			watchdog(0);
 		} else {
-			alarm(0);
+			watchdog(0);
 			void *img = hp.image;
 			int fi;
 
@@ -1228,7 +1275,7 @@ static bool run_test1(const struct test_case *t)
 					       hp.funcs[fi].start + hp.funcs[fi].len - 1);
 				}
 			printf("# %s: JIT'ed code %s: signal %d at pc %p (image %p +0x%x, ARM insn %d), addr %p\n",
-			       t->name, crash_sig == SIGALRM ? "hung (5 s)" : "crashed",
+			       t->name, crash_sig == SIGPROF ? "hung (5 s of CPU)" : "crashed",
 			       (int)crash_sig, (void *)crash_pc, img,
 			       (unsigned int)(crash_pc - (uintptr_t)img),
 			       (int)((crash_pc - (uintptr_t)img) / 4), (void *)crash_addr);
@@ -1323,6 +1370,25 @@ bool run_static(const struct static_case *s)
 	return run_test(&t);
 }
 
+int host_run_image(void *image, void *ctx, u64 *r0, char *msg, int n)
+{
+	crash_sig = 0;
+	if (sigsetjmp(crash_jmp, 1) == 0) {
+		watchdog(HANG_SECS);
+		in_jit = 1;
+		*r0 = call_jit(image, ctx);
+		in_jit = 0;
+		watchdog(0);
+		return 0;
+	}
+	watchdog(0);
+	snprintf(msg, n, "JIT'ed code %s: signal %d at pc %p (image %p +0x%x), addr %p",
+		 crash_sig == SIGPROF ? "hung (5 s of CPU)" : "crashed",
+		 (int)crash_sig, (void *)crash_pc, image,
+		 (unsigned int)(crash_pc - (uintptr_t)image), (void *)crash_addr);
+	return -EFAULT;
+}
+
 /* ---- main --------------------------------------------------------------- */
 
 static void run_all(void)
@@ -1345,15 +1411,20 @@ int main(int argc, char **argv)
 {
 	int hwdiv = -1;
 	bool cpu_idiv = getauxval(AT_HWCAP) & (1 << 17);	/* HWCAP_IDIVA */
-	int i;
+	int i, fuzz_args = 0;
 
-	for (i = 1; i < argc; i++) {
-		if (!strncmp(argv[i], "--hwdiv=", 8))
+	for (i = 1; i < argc && !fuzz_args; i++) {
+		if (!strcmp(argv[i], "fuzz"))
+			fuzz_args = i;	/* the rest is the fuzzer's */
+		else if (!strncmp(argv[i], "--hwdiv=", 8))
 			hwdiv = atoi(argv[i] + 8);
 		else if (!strcmp(argv[i], "-v"))
 			verbose = true;
-		else if (!strcmp(argv[i], "--no-peephole"))
+		else if (!strcmp(argv[i], "--no-peephole") ||
+			 !strcmp(argv[i], "--opt=0"))
 			peephole = liveness = false;
+		else if (!strcmp(argv[i], "--opt=1"))
+			peephole = liveness = true;
 		else if (!strcmp(argv[i], "--far-images"))
 			near_calls = false;
 		else if (!strcmp(argv[i], "--ret32"))
@@ -1377,13 +1448,15 @@ int main(int argc, char **argv)
 	armjit_rt.map_lookup_elem = (u32)(uintptr_t)host_map_lookup_elem;
 
 	setup_signals();
+	if (fuzz_args)
+		return fuzz_main(argc - fuzz_args, argv + fuzz_args);
 
 	counting = true;
 	run_all();
 	counting = false;
 	printf("TAP version 13\n1..%d\n", nr_tests);
-	printf("# armjit host tests: hwdiv=%d (CPU %s hardware divide)\n", hwdiv,
-	       cpu_idiv ? "has" : "lacks");
+	printf("# armjit host tests: hwdiv=%d (CPU %s hardware divide), opt=%d\n",
+	       hwdiv, cpu_idiv ? "has" : "lacks", peephole && liveness);
 	if (hwdiv && !cpu_idiv)
 		printf("# WARNING: hwdiv=1 on a CPU without UDIV/SDIV\n");
 	nr_tests = 0;

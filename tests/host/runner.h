@@ -185,6 +185,17 @@ int static_len(const struct bpf_insn *insns, int max);
 bool run_native(const char *name, bool (*fn)(void *arg, char *msg, int n),
 		void *arg);
 
+/*
+ * Run a JIT'ed image on @ctx, crashes and hangs (5 s of CPU) contained:
+ * 0 and *r0, or -EFAULT with what happened in @msg.
+ */
+int host_run_image(void *image, void *ctx, u64 *r0, char *msg, int n);
+/* The verifier's zero-extensions inserted after every 32-bit def (malloc'ed). */
+struct bpf_insn *host_zext_insert(const struct bpf_insn *insns, int len,
+				  int *nlen);
+/* armjit-test [--hwdiv=N] fuzz ...: the host fuzzer (fuzz.c, make fuzz-host) */
+int fuzz_main(int argc, char **argv);
+
 /* Tail-call support: JIT (hp->image) and interpreter use the same objects. */
 int host_prog_jit(struct host_prog *hp);
 void host_prog_free(struct host_prog *hp);
@@ -230,6 +241,7 @@ extern bool peephole;
 extern bool ret32;		/* --ret32: ctx->ret32 for main programs */
 extern bool liveness;		/* ctx->live: dead words dropped */
 extern bool near_calls;
+extern bool kernel_passes;	/* one sizing pass (the kernel's sequence) */
 extern bool counting;		/* first pass: only count tests */
 bool want(const char *name);
 
