@@ -166,6 +166,14 @@ static const struct {
 	{ "bpf_skb_load_helper_8_no_cache", 2, { 4, 4 } },
 	{ "bpf_skb_load_helper_16_no_cache", 2, { 4, 4 } },
 	{ "bpf_skb_load_helper_32_no_cache", 2, { 4, 4 } },
+	/*
+	 * Plain kernel functions, u64 (void), that lib/test_bpf.c's "Tail
+	 * call count preserved across function calls" calls directly.
+	 */
+	{ "ktime_get_ns", 0 },
+	{ "ktime_get_boot_fast_ns", 0 },
+	{ "ktime_get_coarse_ns", 0 },
+	{ "get_jiffies_64", 0 },
 };
 
 static const char * const conv_names[] = {
