@@ -538,8 +538,15 @@ void armjit_emit_drop_pending(struct armjit_ctx *ctx, s32 off, int n,
 			      u16 regs)
 {
 	if (ctx->pend && off >= 0 && ctx->pend_n == n &&
-	    ctx->pend_off == off && ctx->pend_regs == regs)
+	    ctx->pend_off == off && ctx->pend_regs == regs) {
 		ctx->pend = 0;
+		/*
+		 * The slot never got the value: a store of the same
+		 * registers there is no cache hit (make fuzz-host seed
+		 * 38493: "r9 = 128; r9 >>= 0" lost r9).
+		 */
+		cache_forget_range(ctx, off, n);
+	}
 }
 
 bool armjit_emit_ip_is_sp(const struct armjit_ctx *ctx, s32 off)
