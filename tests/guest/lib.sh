@@ -32,3 +32,26 @@ check_dmesg() {
 	echo "$_bad" | head -n 20 | sed 's/^/# /'
 	return 1
 }
+
+# sysfs_rejects FILE VALUE WORD...: with FILE at VALUE, each WORD written
+# must fail with EINVAL and leave VALUE; also "VALUE\0junk" (a NUL must
+# not hide junk). Fails, the offending words as a KTAP diagnostic, if not.
+sysfs_rejects() {
+	_f=$1 _v=$2
+	shift 2
+	echo "$_v" >"$_f"
+	_bad=
+	for _w; do
+		_err=$( (echo "$_w" >"$_f") 2>&1) && _bad="$_bad '$_w' accepted;"
+		case $_err in
+		*"Invalid argument"*) ;;
+		*) _bad="$_bad '$_w': $_err;" ;;
+		esac
+		[ "$(cat "$_f")" = "$_v" ] || _bad="$_bad '$_w' changed it;"
+	done
+	printf '%s\000junk' "$_v" >"$_f" 2>/dev/null &&
+		_bad="$_bad '$_v\\0junk' accepted;"
+	[ "$(cat "$_f")" = "$_v" ] || _bad="$_bad '$_v\\0junk' changed it;"
+	[ -z "$_bad" ] || ktap_diag "$_bad"
+	[ -z "$_bad" ]
+}

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Guest test (busybox sh): test_bpf's three suites through armjit (enabled,
-# bpf_jit_enable=1, bpf_jit_harden=$HARDEN, default 0). Passes when every
+# bpf_jit_enable=1, bpf_jit_harden=$HARDEN, default 0, /sys/kernel/armjit/opt
+# $OPT, default as found). Passes when every
 # test passes and armjit handed no program to the stock JIT. Loads armjit.ko
 # if it isn't loaded; restores enabled and the sysctls. KTAP on stdout.
 # RANGES: see below.
@@ -18,10 +19,12 @@ ktap_result $? "armjit.ko is loaded"
 was_enabled=$(cat $A/enabled 2>/dev/null || echo 0)
 was_jit=$(cat $SYS/bpf_jit_enable)
 was_harden=$(cat $SYS/bpf_jit_harden)
+was_opt=$(cat $A/opt)
+echo "${OPT:-$was_opt}" >$A/opt
 echo 1 >$A/enabled
 echo 1 >$SYS/bpf_jit_enable
 echo "${HARDEN:-0}" >$SYS/bpf_jit_harden
-ktap_diag "bpf_jit_enable=1 bpf_jit_harden=$(cat $SYS/bpf_jit_harden) armjit enabled=$(cat $A/enabled)"
+ktap_diag "bpf_jit_enable=1 bpf_jit_harden=$(cat $SYS/bpf_jit_harden) armjit enabled=$(cat $A/enabled) opt=$(cat $A/opt)"
 stock0=$(armjit_stat stock)
 
 # RANGES="A,B C,D": test_bpf's suite only over those test_range=A,B ids,
@@ -56,6 +59,7 @@ ktap_result $? "no program handed to the stock JIT"
 echo "$was_enabled" >$A/enabled
 echo "$was_jit" >$SYS/bpf_jit_enable
 echo "$was_harden" >$SYS/bpf_jit_harden
+echo "$was_opt" >$A/opt
 
 check_dmesg
 ktap_result $? "kernel log has no WARNING, BUG, Oops or Call trace"
