@@ -61,6 +61,14 @@ unsigned long armjit_lookup_name(const char *name);
  */
 extern unsigned int armjit_opt;
 
+/*
+ * The tail-call ABI version the next images' marker says (debugfs
+ * armjit/tc_abi, 0: ARMJIT_TC_ABI) and what their stub does with a stock
+ * caller's tail call (enum armjit_stock_tc, set at load).
+ */
+extern u8 armjit_tc_abi;
+extern u8 armjit_stock_tc;
+
 /* Fault injection (debugfs armjit/fail_nth): the n-th point of a compile. */
 extern unsigned int armjit_fail_nth;
 extern const char * const armjit_fault_sites[];

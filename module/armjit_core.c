@@ -569,6 +569,8 @@ struct bpf_prog *armjit_jit_compile(struct bpf_prog *orig)
 	ctx.is_subprog = prog->is_func && prog->aux->func_idx;
 	/* bpf_func returns unsigned int: R0's hi word only to a caller */
 	ctx.ret32 = !ctx.is_subprog;
+	ctx.tc_abi = READ_ONCE(armjit_tc_abi);
+	ctx.stock_tc = READ_ONCE(armjit_stock_tc);
 	err = armjit_fault(&f, FP_HELPERS) ? -ENOMEM :
 		armjit_helpers_for_prog(prog, &calls, &ctx.ncalls);
 	if (err)

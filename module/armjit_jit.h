@@ -96,6 +96,13 @@ struct armjit_ctx {
 	 * of a program (a subprogram's extra pass too)
 	 */
 	u8 opt;
+	/* the tail-call ABI version the image's marker word says (0:
+	 * ARMJIT_TC_ABI; another only as a test's stand-in for an image
+	 * of an older armjit), and what its stub does with a stock-JIT'ed
+	 * caller's tail call (enum armjit_stock_tc)
+	 */
+	u8 tc_abi;
+	u8 stock_tc;
 	/* len + 1 bytes the translation fills: 1 where an insn is a jump
 	 * target (peepholes across two insns need that); NULL (or
 	 * ARMJIT_OPT_TARGETS off): every insn counts as one, so no
@@ -212,6 +219,23 @@ static inline u16 *armjit_hi0(const struct armjit_ctx *ctx)
 #define ARMJIT_UDF		0xe7fddef1
 
 /*
+ * The tail-call ABI between images: where a tail call enters (below) and
+ * what it passes there. Images outlive the module, so an armjit of
+ * another version may find them in a prog array. Word ARMJIT_MARK_WORD of
+ * every main image is the marker UDF #(0xdde0 | version): armjit's tail
+ * calls enter only an image whose marker is exactly their own, any other
+ * (an older armjit's, the stock JIT's prologue, the interpreter's text)
+ * is an empty slot. Version 1, before the version was counted, is
+ * ARMJIT_UDF itself. A change to the entry offset, to what arrives in
+ * r0/r1 or to the stub must come with a new version.
+ */
+#define ARMJIT_UDF_IMM(imm)	(0xe7f000f0 | ((imm) & 0xfff0) << 4 | \
+				 ((imm) & 0xf))
+#define ARMJIT_TC_ABI		2
+#define ARMJIT_TC_MARK(v)	ARMJIT_UDF_IMM(0xdde0 | ((v) & 0xf))
+#define ARMJIT_MARK_WORD	2
+
+/*
  * A stock-JIT'ed program tail-calling an armjit image jumps to
  * bpf_func + the length of its *own* prologue, with its frame still set up
  * (arch/arm/net/bpf_jit_32.c, emit_bpf_tail_call()). Every armjit main
@@ -242,7 +266,33 @@ static inline u16 *armjit_hi0(const struct armjit_ctx *ctx)
 #endif
 #define ARMJIT_STOCK_PROLOGUE	36
 #define ARMJIT_STOCK_TCC_OFF	(-72)	/* fp-relative, low word */
+#define ARMJIT_STOCK_PUSH	0x4bf0	/* {r4-r9, fp, lr} */
 #define ARMJIT_STOCK_STUB_WORDS	4
+
+/*
+ * The running stock JIT is checked at load, not assumed: armjit compiles
+ * a probe program with it (armjit_main.c, armjit_stock_probe()) and
+ * compares its prologue and its tail call's landing offset with the
+ * above. What the stub of an image then does with a stock caller's tail
+ * call (ctx->stock_tc):
+ *   ARMJIT_STOCK_TC_ON      all of it as above: enter armjit's tail-call
+ *                           entry with the caller's count
+ *   ARMJIT_STOCK_TC_REFUSE  the counter or ctx are not where the stub
+ *                           looks (or a test says so): refused. The stock
+ *                           JIT jumps without a return address, so its
+ *                           caller can't be resumed at its "out" label as
+ *                           an empty slot would: the stub ends the stock
+ *                           program (its epilogue: sp = fp, pop) with R0
+ *                           0, the usual "drop"/"deny" verdict. Needs only
+ *                           the push, mov fp, sp and the landing offset
+ *   ARMJIT_STOCK_TC_TRAP    not even those: udf, an oops rather than a
+ *                           jump through a guessed frame
+ */
+enum armjit_stock_tc {
+	ARMJIT_STOCK_TC_ON,
+	ARMJIT_STOCK_TC_REFUSE,
+	ARMJIT_STOCK_TC_TRAP,
+};
 
 /*
  * armjit's own tail calls (armjit_translate.c, emit_tail_call()) enter the
@@ -253,10 +303,10 @@ static inline u16 *armjit_hi0(const struct armjit_ctx *ctx)
  *	0		mov r1, #0	bpf_func (only a program with tail
  *					calls keeps the counter)
  *	0 or 1		b T		over the stub (the normal path's cost)
- *	1 or 2 .. S-1	udf		padding; word 2 tells armjit's
- *					images from the stock JIT's
+ *	1 or 2 .. S-1	udf		padding, but word 2: the marker
+ *					(ARMJIT_TC_MARK(ARMJIT_TC_ABI))
  *	S .. T-1	the stub	S = ARMJIT_STOCK_PROLOGUE / 4; falls
- *					through into
+ *					through into (ARMJIT_STOCK_TC_ON)
  *	T		push ...	T = ARMJIT_TAIL_CALL_OFFSET / 4
  */
 #define ARMJIT_TAIL_CALL_OFFSET	(ARMJIT_STOCK_PROLOGUE + \

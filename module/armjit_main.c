@@ -21,6 +21,7 @@
 #include <linux/seq_file.h>
 #include "armjit.h"
 #include "armjit_jit.h"
+#include "armjit_insn.h"
 
 /* armjit emits little-endian ARM-state code and probes with kprobes. */
 #if defined(CONFIG_THUMB2_KERNEL) || defined(CONFIG_CPU_BIG_ENDIAN)
@@ -110,6 +111,103 @@ static void armjit_post_handler(struct kprobe *p, struct pt_regs *regs,
 
 static_assert(__same_type(&armjit_entry, &bpf_int_jit_compile));
 
+/*
+ * The tail-call ABI (armjit_jit.h). debugfs armjit/tc_abi: the version the
+ * next images' marker says (tests: an older armjit's image stand-in).
+ * armjit_stock_tc: what their stub does with a stock caller's tail call,
+ * from armjit_stock_probe() at load.
+ */
+u8 armjit_tc_abi = ARMJIT_TC_ABI;
+u8 armjit_stock_tc = ARMJIT_STOCK_TC_TRAP;
+
+/* For tests of the refusal: the probe's answer is ignored. */
+static bool tc_probe_fail;
+module_param(tc_probe_fail, bool, 0444);
+MODULE_PARM_DESC(tc_probe_fail, "Tests only: refuse stock->armjit tail calls as if the stock JIT's prologue differed");
+
+/*
+ * The stock JIT's tail call jumps to bpf_func + its prologue's length:
+ * an add of that length to a register, then bx to it.
+ */
+static bool armjit_stock_lands(const u32 *w, unsigned int n, u32 off)
+{
+	unsigned int i;
+	u8 r;
+
+	for (i = 0; i + 1 < n; i++)
+		for (r = ARM_R0; r <= ARM_IP; r++)
+			if (w[i] == arm_add_i(r, r, off) &&
+			    w[i + 1] == arm_bx(r))
+				return true;
+	return false;
+}
+
+/* The stub's expectations of the probe's image; NULL: all met. */
+static const char *armjit_stock_check(const u32 *w, unsigned int n,
+				      bool *frame)
+{
+	/* the immediates of the two subs depend on the stack size */
+	const u32 sub_mask = ~0xfffU;
+
+	*frame = n >= ARMJIT_STOCK_PROLOGUE / 4 &&
+		 w[0] == arm_push(ARMJIT_STOCK_PUSH) &&
+		 w[1] == arm_mov_r(ARM_R11, ARM_SP) &&
+		 armjit_stock_lands(w, n, ARMJIT_STOCK_PROLOGUE);
+	if (!*frame)
+		return "the stock JIT's frame or prologue length differs from armjit's stub";
+	if (w[2] != arm_mov_i(ARM_R3, 0) ||
+	    (w[3] & sub_mask) != (arm_sub_i(ARM_R2, ARM_SP, 0) & sub_mask) ||
+	    (w[4] & sub_mask) != (arm_sub_i(ARM_SP, ARM_SP, 0) & sub_mask) ||
+	    w[5] != arm_strd_i(ARM_R2, ARM_R11, -64) ||
+	    w[6] != arm_mov_i(ARM_R2, 0) ||
+	    w[7] != arm_strd_i(ARM_R2, ARM_R11, ARMJIT_STOCK_TCC_OFF) ||
+	    w[8] != arm_mov_r(ARM_R2, ARM_R0))
+		return "the stock JIT's tail-call counter or ctx differs from armjit's stub";
+	return NULL;
+}
+
+/*
+ * Compile a program with a tail call with the stock JIT (before armjit's
+ * kprobe is there) and compare it with what armjit's stub assumes: never
+ * a stub that guesses. Anything short of a match refuses stock->armjit
+ * tail calls, with one line saying why.
+ */
+static void __init armjit_stock_probe(void)
+{
+	static const struct bpf_insn insns[] = {
+		BPF_MOV64_IMM(BPF_REG_0, 0),
+		BPF_RAW_INSN(BPF_JMP | BPF_TAIL_CALL, 0, 0, 0, 0),
+		BPF_EXIT_INSN(),
+	};
+	struct bpf_verifier_env *env __maybe_unused = NULL;
+	struct bpf_prog *prog, *jited = NULL;
+	const char *why = "no memory for the stock JIT's probe program";
+	bool frame = false;
+
+	prog = bpf_prog_alloc(bpf_prog_size(ARRAY_SIZE(insns)), 0);
+	if (prog) {
+		memcpy(prog->insnsi, insns, sizeof(insns));
+		prog->len = ARRAY_SIZE(insns);
+		prog->jit_requested = 1;
+		prog->blinding_requested = 0;
+		jited = armjit_jit_call(armjit_syms.bpf_int_jit_compile);
+		why = "the stock JIT declined its probe program";
+	}
+	if (jited && jited->jited)
+		why = armjit_stock_check((const u32 *)jited->bpf_func,
+					 jited->jited_len / 4, &frame);
+	if (!why && tc_probe_fail)
+		why = "tc_probe_fail=1 (tests)";
+	if (jited)
+		bpf_prog_free(jited);
+	else if (prog)
+		bpf_prog_free(prog);
+	armjit_stock_tc = !why ? ARMJIT_STOCK_TC_ON :
+		frame ? ARMJIT_STOCK_TC_REFUSE : ARMJIT_STOCK_TC_TRAP;
+	if (why)
+		pr_warn("stock->armjit tail calls refused: %s\n", why);
+}
+
 static struct kprobe armjit_kp = {
 	.symbol_name	= "bpf_int_jit_compile",
 	.pre_handler	= armjit_pre_handler,
@@ -181,17 +279,24 @@ static ssize_t opt_store(struct kobject *kobj, struct kobj_attribute *attr,
 	return count;
 }
 
+static const char * const armjit_stock_tc_names[] = {
+	[ARMJIT_STOCK_TC_ON] = "on",
+	[ARMJIT_STOCK_TC_REFUSE] = "refused",
+	[ARMJIT_STOCK_TC_TRAP] = "trapped",
+};
+
 static ssize_t stats_show(struct kobject *kobj, struct kobj_attribute *attr,
 			  char *buf)
 {
 	return sysfs_emit(buf,
-			  "seen %ld\ncompiled %ld\nstock %ld\nfailed %ld\ncalls_default %ld\ncalls_direct %ld\n",
+			  "seen %ld\ncompiled %ld\nstock %ld\nfailed %ld\ncalls_default %ld\ncalls_direct %ld\ntail_call_abi %d\nstock_tail_calls %s\n",
 			  atomic_long_read(&armjit_stats.seen),
 			  atomic_long_read(&armjit_stats.compiled),
 			  atomic_long_read(&armjit_stats.stock),
 			  atomic_long_read(&armjit_stats.failed),
 			  atomic_long_read(&armjit_stats.calls_default),
-			  atomic_long_read(&armjit_stats.calls_direct));
+			  atomic_long_read(&armjit_stats.calls_direct),
+			  ARMJIT_TC_ABI, armjit_stock_tc_names[armjit_stock_tc]);
 }
 
 static struct kobj_attribute enabled_attr = __ATTR_RW_MODE(enabled, 0644);
@@ -214,7 +319,7 @@ static struct kobject *armjit_kobj;
 /*
  * debugfs armjit/: fail_nth (0: off; n: the n-th fault point of every
  * compile fails, armjit_core.c) and fault_points (their names), for the
- * failure-path tests. debugfs is root-only; nothing here is needed to use
+ * failure-path tests; tc_abi (above). debugfs is root-only; nothing here is needed to use
  * armjit.
  */
 static struct dentry *armjit_debugfs;
@@ -233,6 +338,7 @@ static void armjit_debugfs_init(void)
 {
 	armjit_debugfs = debugfs_create_dir("armjit", NULL);
 	debugfs_create_u32("fail_nth", 0600, armjit_debugfs, &armjit_fail_nth);
+	debugfs_create_u8("tc_abi", 0600, armjit_debugfs, &armjit_tc_abi);
 	debugfs_create_file("fault_points", 0400, armjit_debugfs, NULL,
 			    &fault_points_fops);
 }
@@ -284,6 +390,7 @@ static int __init armjit_init(void)
 	err = armjit_rt_init();
 	if (err)
 		return err;
+	armjit_stock_probe();
 
 	armjit_kobj = kobject_create_and_add("armjit", kernel_kobj);
 	if (!armjit_kobj)

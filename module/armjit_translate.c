@@ -30,11 +30,16 @@
 /*
  * First word of an armjit main image with tail calls: mov r1, #0 (its
  * tail-call counter starts at 0); without, the branch over the stub
- * itself. Word 2 is ARMJIT_UDF in every main image, where a stock image
- * has its prologue: armjit's tail calls look there.
+ * itself. Word ARMJIT_MARK_WORD (2) is the tail-call ABI marker in every
+ * main image, where a stock image has its prologue: armjit's tail calls
+ * look there (armjit_jit.h).
  */
 #define ARMJIT_ENTRY_INSN	arm_mov_i(ARM_R1, 0)
-#define ARMJIT_MARK_WORD	2
+
+static u32 tc_mark(const struct armjit_ctx *ctx)
+{
+	return ARMJIT_TC_MARK(ctx->tc_abi ? ctx->tc_abi : ARMJIT_TC_ABI);
+}
 
 /* ---- Constants ---------------------------------------------------------- */
 
@@ -305,14 +310,27 @@ static void build_subprog_prologue(struct armjit_ctx *ctx)
  * tail-call count in r0, r1 as armjit's own tail calls pass them. The
  * count is at most MAX_TAIL_CALL_CNT: its low word is enough.
  */
-#define STOCK_SAVED_REGS	(0x03f0 | 1 << ARM_R11 | 1 << ARM_LR)
-
 static void build_stock_stub(struct armjit_ctx *ctx)
 {
-	emit(arm_ldr_i(ARM_R1, ARM_R11, ARMJIT_STOCK_TCC_OFF), ctx);
-	emit(arm_mov_r(ARM_R0, ARM_R2), ctx);
-	emit(arm_mov_r(ARM_SP, ARM_R11), ctx);
-	emit(arm_pop(STOCK_SAVED_REGS), ctx);
+	switch (ctx->stock_tc) {
+	case ARMJIT_STOCK_TC_ON:
+		emit(arm_ldr_i(ARM_R1, ARM_R11, ARMJIT_STOCK_TCC_OFF), ctx);
+		emit(arm_mov_r(ARM_R0, ARM_R2), ctx);
+		emit(arm_mov_r(ARM_SP, ARM_R11), ctx);
+		emit(arm_pop(ARMJIT_STOCK_PUSH), ctx);
+		break;
+	case ARMJIT_STOCK_TC_REFUSE:
+		/* refused: the stock program returns 0 (armjit_jit.h) */
+		emit(arm_mov_i(ARM_R0, 0), ctx);
+		emit(arm_mov_i(ARM_R1, 0), ctx);
+		emit(arm_mov_r(ARM_SP, ARM_R11), ctx);
+		emit(arm_pop((ARMJIT_STOCK_PUSH & ~(1 << ARM_LR)) |
+			     1 << ARM_PC), ctx);
+		break;
+	default:
+		while (ctx->idx < ARMJIT_TAIL_CALL_OFFSET / 4)
+			emit(ARMJIT_UDF, ctx);
+	}
 }
 
 static void build_prologue(struct armjit_ctx *ctx)
@@ -326,7 +344,8 @@ static void build_prologue(struct armjit_ctx *ctx)
 		emit(ARMJIT_ENTRY_INSN, ctx);
 	emit(arm_b(ARMJIT_TAIL_CALL_OFFSET / 4 - (ctx->idx + 2)), ctx);
 	while (ctx->idx < ARMJIT_STOCK_PROLOGUE / 4)
-		emit(ARMJIT_UDF, ctx);
+		emit(ctx->idx == ARMJIT_MARK_WORD ? tc_mark(ctx) : ARMJIT_UDF,
+		     ctx);
 	build_stock_stub(ctx);
 	if (ctx->idx != ARMJIT_TAIL_CALL_OFFSET / 4)
 		ctx->flags |= FLAG_BAD_INSN;	/* the layout is off */
@@ -1809,13 +1828,14 @@ static int emit_tail_call(struct armjit_ctx *ctx)
 	out[2] = armjit_emit_fwd(ctx, ARM_COND_EQ);
 
 	/*
-	 * Only enter armjit code: a program the stock JIT or the interpreter
-	 * runs has other conventions. Its word ARMJIT_MARK_WORD tells.
+	 * Only enter armjit code of this tail-call ABI: an older armjit's
+	 * image, or a program the stock JIT or the interpreter runs, has
+	 * other conventions. Its word ARMJIT_MARK_WORD tells.
 	 */
 	emit(arm_ldr_i(ARM_LR, ARM_LR, offsetof(struct bpf_prog, bpf_func)),
 	     ctx);
 	emit(arm_ldr_i(ARM_R10, ARM_LR, 4 * ARMJIT_MARK_WORD), ctx);
-	emit_mov_addr(ctx, ARM_R11, ARMJIT_UDF);
+	emit_mov_addr(ctx, ARM_R11, ARMJIT_TC_MARK(ARMJIT_TC_ABI));
 	emit(arm_cmp_r(ARM_R10, ARM_R11), ctx);
 	out[3] = armjit_emit_fwd(ctx, ARM_COND_NE);
 

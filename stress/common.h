@@ -58,11 +58,14 @@
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 /*
- * Word ARMJIT_MARK_WORD of every armjit main image: the udf padding where
- * the stock JIT's prologue is (module/armjit_jit.h, armjit_translate.c).
+ * Word ARMJIT_MARK_WORD of every armjit main image: the tail-call ABI
+ * marker, UDF #(0xdde0 | version), where the stock JIT's prologue is
+ * (module/armjit_jit.h, ARMJIT_TC_MARK). Version 1 (0xe7fddef1) is the
+ * armjit before versions; ARMJIT_TC_ABI the current one.
  */
 #define ARMJIT_MARK_WORD	2
-#define ARMJIT_UDF		0xe7fddef1u
+#define ARMJIT_TC_ABI		2
+#define ARMJIT_TC_MARK(v)	(0xe7fddef0u | (v))
 
 #define SYS_ARMJIT	"/sys/kernel/armjit"
 #define PROC_JIT_ENABLE	"/proc/sys/net/core/bpf_jit_enable"
@@ -197,7 +200,11 @@ static inline int prog_jited(int fd, void *buf, uint32_t max)
 	return info.jited_prog_len;
 }
 
-/* Who JIT'ed it: 'a' armjit, 's' the stock JIT, 'i' nobody (interpreter). */
+/*
+ * Who JIT'ed it: 'a' armjit, 'o' armjit with another tail-call ABI's
+ * marker (a test's stand-in for an older armjit's image), 's' the stock
+ * JIT, 'i' nobody (interpreter).
+ */
 static inline int prog_owner(int fd)
 {
 	uint32_t w[4];
@@ -207,8 +214,13 @@ static inline int prog_owner(int fd)
 		return '?';
 	if (len == 0)
 		return 'i';
-	return len >= 4 * (ARMJIT_MARK_WORD + 1) &&
-	       w[ARMJIT_MARK_WORD] == ARMJIT_UDF ? 'a' : 's';
+	if (len < 4 * (ARMJIT_MARK_WORD + 1))
+		return 's';
+	if (w[ARMJIT_MARK_WORD] == ARMJIT_TC_MARK(ARMJIT_TC_ABI))
+		return 'a';
+	if ((w[ARMJIT_MARK_WORD] & ~0xfu) == ARMJIT_TC_MARK(0))
+		return 'o';
+	return 's';
 }
 
 /* Writes s to path: 0 or -errno. */

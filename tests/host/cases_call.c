@@ -667,6 +667,36 @@ static bool stock_tc_run(void *arg, char *msg, int len)
 	return false;
 }
 
+/*
+ * The image's words at the stock landing: with the stock JIT's frame not
+ * known (ARMJIT_STOCK_TC_TRAP) nothing but udf up to the tail-call entry;
+ * word ARMJIT_MARK_WORD the marker of the ABI stamped.
+ */
+static bool stub_words_run(void *arg, char *msg, int len)
+{
+	struct host_prog *hp = arg;
+	const u32 *w;
+	int i;
+
+	if (host_prog_jit(hp)) {
+		snprintf(msg, len, "JIT failed: %d", hp->jit_err);
+		return false;
+	}
+	w = hp->image;
+	for (i = ARMJIT_STOCK_PROLOGUE / 4; i < ARMJIT_TAIL_CALL_OFFSET / 4; i++)
+		if (w[i] != ARMJIT_UDF)
+			break;
+	if (i == ARMJIT_TAIL_CALL_OFFSET / 4 &&
+	    w[ARMJIT_MARK_WORD] == ARMJIT_TC_MARK(hp->tc_abi)) {
+		host_prog_free(hp);
+		return true;
+	}
+	snprintf(msg, len, "word %d 0x%08x, marker 0x%08x (want 0x%08x)", i,
+		 w[i], w[ARMJIT_MARK_WORD], ARMJIT_TC_MARK(hp->tc_abi));
+	host_prog_free(hp);
+	return false;
+}
+
 static void cases_stock_tailcall(void)
 {
 	static const u32 tccs[] = { 0, 1, 20, 32, 33 };
@@ -695,6 +725,19 @@ static void cases_stock_tailcall(void)
 			 st.tcc, (unsigned long long)st.want_w0);
 		run_native(name, stock_tc_run, &st);
 	}
+
+	/* the stub of an image made while stock tail calls are refused */
+	memset(&st, 0, sizeof(st));
+	st.target = self;
+	self->stock_tc = ARMJIT_STOCK_TC_REFUSE;
+	run_native("stock-JIT caller tail-calls an image whose stub refuses (probe failed): the caller returns 0, the target never runs",
+		   stock_tc_run, &st);
+	self->stock_tc = ARMJIT_STOCK_TC_TRAP;
+	self->tc_abi = 3;
+	run_native("stock JIT's frame unknown: the stub is udf only; ABI 3 stamped in the marker",
+		   stub_words_run, self);
+	self->stock_tc = ARMJIT_STOCK_TC_ON;
+	self->tc_abi = 0;
 	pb_free(&pb);
 
 	/* a target using its stack and ctx, no tail call of its own */
@@ -810,6 +853,31 @@ void cases_tailcall(void)
 	pb_free(&p0);
 	pb_free(&p1);
 	pb_free(&p2);
+
+	/*
+	 * Images of another tail-call ABI (an older or newer armjit's
+	 * marker, ARMJIT_TC_MARK) are empty slots; the current one lands.
+	 */
+	tc_prog(&p0, arr, 0, 1, 1, 1000, 0);
+	pb_init(&p1);
+	PB(&p1, MOV64_IMM(R0, 77), EXIT());
+	h[2] = new_prog(&p1, 0);
+	arr->ptrs[0] = NULL;
+	arr->ptrs[1] = h[2];
+	arr->map.max_entries = 2;
+	for (i = 1; i <= ARMJIT_TC_ABI + 1; i++) {
+		char name[96];
+
+		h[2]->tc_abi = i;
+		snprintf(name, sizeof(name),
+			 "tail call into an image of tail-call ABI %d %s", i,
+			 i == ARMJIT_TC_ABI ? "lands" : "is an empty slot");
+		tc_run(name, &p0, &h[2], 1, 512, true,
+		       i == ARMJIT_TC_ABI ? 77 : 1000);
+	}
+	free(h[2]);
+	pb_free(&p0);
+	pb_free(&p1);
 
 	/* max_entries 0 */
 	arr->map.max_entries = 0;

@@ -476,7 +476,12 @@ static int run(struct interp *in, int pc, u64 *reg)
 					break;
 				in->tail_call_cnt++;
 				np = array->ptrs[index];
-				if (!np)
+				/*
+				 * armjit's contract: an image of another
+				 * tail-call ABI is an empty slot
+				 */
+				if (!np || (np->tc_abi &&
+					    np->tc_abi != ARMJIT_TC_ABI))
 					break;
 				in->hp = np;
 				insns = np->insns;

@@ -569,6 +569,8 @@ int host_prog_jit(struct host_prog *hp)
 	ctx.offsets = calloc(ctx.len + 1, sizeof(int));
 	host_opt(&ctx);
 	ctx.ret32 = ret32;
+	ctx.tc_abi = hp->tc_abi;
+	ctx.stock_tc = hp->stock_tc;
 	host_sites(&ctx);
 
 	err = size_passes(&ctx, &words);
@@ -693,6 +695,8 @@ static int host_prog_jit_funcs(struct host_prog *hp)
 		ctx->offsets = calloc(ctx->len + 1, sizeof(int));
 		host_opt(ctx);
 		ctx->ret32 = ret32 && f == 0;
+		ctx->tc_abi = hp->tc_abi;
+		ctx->stock_tc = hp->stock_tc;
 		host_sites(ctx);
 		err = size_passes(ctx, &fn->words);
 		if (err) {

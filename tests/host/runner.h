@@ -82,6 +82,8 @@ struct host_prog {
 	int jit_err;
 	bool blind;			/* JIT it constant-blinded (armjit_blind) */
 	bool zext;			/* verifier_zext (also for the blinding) */
+	u8 tc_abi;			/* armjit_ctx's: 0 = ARMJIT_TC_ABI */
+	u8 stock_tc;			/* enum armjit_stock_tc */
 	int words;			/* set by host_prog_jit(): ARM insns */
 	int epilogue_offset;		/* ... and where its epilogue starts */
 	/* set by host_prog_jit() when the program has pseudo calls/funcs */
