@@ -125,6 +125,7 @@ struct armjit_ctx {
 
 	/* output */
 	u32 *image;			/* NULL in sizing passes */
+	int image_words;		/* words image holds */
 	int idx;			/* next ARM instruction index */
 	int *offsets;			/* BPF insn i -> ARM index; len + 1 entries */
 	int epilogue_offset;		/* ARM index of the epilogue */
@@ -271,6 +272,34 @@ static inline u16 *armjit_hi0(const struct armjit_ctx *ctx)
  * malformed input, -EFBIG when a branch is out of range.
  */
 int armjit_build(struct armjit_ctx *ctx);
+
+/*
+ * Where an image comes from (armjit_passes.c asks; armjit_core.c answers
+ * with bpf_jit_binary_alloc(), the host runner with mmap). alloc: an image
+ * for @words words at the address it will run from, writable, and in
+ * *room the words it holds; NULL if none. free: give it back.
+ */
+struct armjit_image_ops {
+	u32 *(*alloc)(void *priv, int words, int *room);
+	void (*free)(void *priv, u32 *image);
+	void *priv;
+};
+
+/*
+ * A program's passes (armjit_passes.c): size, allocate, size at the
+ * image's address, write, compare. 0: the code is in ctx->image, ctx->idx
+ * words; else the image (if any) is freed. -EFAULT: the final pass came
+ * out another size; else armjit_build()'s errors.
+ */
+int armjit_passes(struct armjit_ctx *ctx, const struct armjit_image_ops *ops);
+
+/*
+ * A subprogram's extra pass, its calls now with targets: rewritten in
+ * place into @image, its first pass's @words words, which it must fill
+ * exactly (-EFAULT). The caller gives ctx what the first pass had
+ * (conventions, call sites, blinding key, ctx->opt).
+ */
+int armjit_extra_passes(struct armjit_ctx *ctx, u32 *image, int words);
 
 /*
  * The calls of bpf_map_lookup_elem (armjit_rt.map_lookup_elem) where R1

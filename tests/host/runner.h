@@ -241,7 +241,6 @@ extern bool peephole;
 extern bool ret32;		/* --ret32: ctx->ret32 for main programs */
 extern bool liveness;		/* ctx->live: dead words dropped */
 extern bool near_calls;
-extern bool kernel_passes;	/* one sizing pass (the kernel's sequence) */
 extern bool counting;		/* first pass: only count tests */
 bool want(const char *name);
 
