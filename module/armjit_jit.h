@@ -125,7 +125,9 @@ struct armjit_ctx {
 
 	/* output */
 	u32 *image;			/* NULL in sizing passes */
-	int image_words;		/* words image holds */
+	int image_words;		/* words image holds: the emitter
+					 * writes none past them
+					 */
 	int idx;			/* next ARM instruction index */
 	int *offsets;			/* BPF insn i -> ARM index; len + 1 entries */
 	int epilogue_offset;		/* ARM index of the epilogue */
@@ -267,9 +269,10 @@ static inline u16 *armjit_hi0(const struct armjit_ctx *ctx)
  * One complete pass: prologue, every BPF instruction, epilogue.
  * While ctx->image is NULL only counts instructions (ctx->idx) and records
  * ctx->offsets; once image is set (same size as the previous pass) writes
- * the code. Returns 0, or -EOPNOTSUPP for anything armjit can't translate
- * (the caller then hands the program to the stock JIT), -EINVAL for
- * malformed input, -EFBIG when a branch is out of range.
+ * the code, at most ctx->image_words words. Returns 0, or -EOPNOTSUPP for
+ * anything armjit can't translate (the caller then hands the program to
+ * the stock JIT), -EINVAL for malformed input, -EFBIG when a branch is out
+ * of range, -ENOSPC when the code needs more than ctx->image_words.
  */
 int armjit_build(struct armjit_ctx *ctx);
 
@@ -288,8 +291,9 @@ struct armjit_image_ops {
 /*
  * A program's passes (armjit_passes.c): size, allocate, size at the
  * image's address, write, compare. 0: the code is in ctx->image, ctx->idx
- * words; else the image (if any) is freed. -EFAULT: the final pass came
- * out another size; else armjit_build()'s errors.
+ * words; else the image (if any) is freed. -ENOSPC: the final pass
+ * wanted more words than the image holds (none written past them),
+ * -EFAULT: it came out another size; else armjit_build()'s errors.
  */
 int armjit_passes(struct armjit_ctx *ctx, const struct armjit_image_ops *ops);
 

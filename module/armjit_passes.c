@@ -10,7 +10,8 @@
  * program (never on branch distances) and, for calls of kernel routines,
  * on ctx->image_addr: one pass without the address gives the size to
  * allocate, one with it the final size. The final pass writes into the
- * words the allocation holds, and must come out that size (-EFAULT).
+ * words the allocation holds and no further (the emitter checks every
+ * word: -ENOSPC), and must come out that size (-EFAULT).
  */
 #include "armjit_jit.h"
 

@@ -279,9 +279,18 @@ static u32 *map_image(int words, size_t *sizep)
 	return image;
 }
 
-/* The runner's images for armjit_passes(): RWX mappings. */
+/*
+ * The runner's images for armjit_passes() (struct armjit_image_ops): RWX
+ * mappings. host_prog.image_short (a test's hook): each holds that many
+ * words fewer than asked, the words after them a guard that must stay
+ * ARM_UDF; host_guard_bad counts guard words found written.
+ */
+int host_guard_bad;
+
 struct host_image {
+	int short_by;			/* host_prog.image_short */
 	size_t size;			/* the mapping */
+	int room;			/* words the JIT may write */
 };
 
 static u32 *host_image_alloc(void *priv, int words, int *room)
@@ -291,22 +300,33 @@ static u32 *host_image_alloc(void *priv, int words, int *room)
 
 	if (!image)
 		return NULL;
-	*room = words;
+	hi->room = words - hi->short_by;
+	*room = hi->room;
 	return image;
+}
+
+static int guard_written(const u32 *image, const struct host_image *hi)
+{
+	int i, n = 0;
+
+	for (i = hi->room; i < (int)(hi->size / 4); i++)
+		n += image[i] != ARM_UDF;
+	return n;
 }
 
 static void host_image_free(void *priv, u32 *image)
 {
 	struct host_image *hi = priv;
 
+	host_guard_bad += guard_written(image, hi);
 	munmap(image, hi->size);
 }
 
 /* The kernel's passes into a new mapping: its words in *words. */
-static int host_passes(struct armjit_ctx *ctx, u32 **image, size_t *size,
-		       int *words)
+static int host_passes(struct armjit_ctx *ctx, const struct host_prog *hp,
+		       u32 **image, size_t *size, int *words)
 {
-	struct host_image hi = { 0 };
+	struct host_image hi = { .short_by = hp->image_short };
 	const struct armjit_image_ops ops = {
 		.alloc = host_image_alloc,
 		.free = host_image_free,
@@ -316,6 +336,8 @@ static int host_passes(struct armjit_ctx *ctx, u32 **image, size_t *size,
 
 	if (err)
 		return err;
+	/* a guard written and the pass still clean: count it too */
+	host_guard_bad += guard_written(ctx->image, &hi);
 	*image = ctx->image;
 	*size = hi.size;
 	*words = ctx->idx;
@@ -355,10 +377,10 @@ static void dump_image(const u32 *image, int words, int len, int epi,
  * image (I: function, address, epilogue, words); image-compare
  * normalises what depends on where things are mapped.
  */
-static void dump_jit(int err, int nfuncs)
+static void dump_jit(const struct host_prog *hp, int err, int nfuncs)
 {
-	if (!image_dump)
-		return;
+	if (!image_dump || hp->image_short)
+		return;	/* a forced overflow is no image of the translation */
 	fprintf(image_dump, "J %d test %d %s err %d funcs %d\n", ++image_seq,
 		nr_tests + 1, cur_name, err, nfuncs);
 }
@@ -532,8 +554,8 @@ int host_prog_jit(struct host_prog *hp)
 	for (i = 0; i < hp->len; i++)
 		if (is_pseudo_call(&hp->insns[i]) || is_pseudo_func(&hp->insns[i])) {
 			err = host_prog_jit_funcs(hp);
-			dump_jit(err, err ? 0 : hp->nfuncs);
-			for (i = 0; !err && i < hp->nfuncs; i++)
+			dump_jit(hp, err, err ? 0 : hp->nfuncs);
+			for (i = 0; !err && hp->image_short == 0 && i < hp->nfuncs; i++)
 				dump_words(i, hp->funcs[i].image,
 					   hp->funcs[i].words,
 					   hp->funcs[i].epilogue_offset);
@@ -562,7 +584,7 @@ int host_prog_jit(struct host_prog *hp)
 	ctx.ret32 = ret32;
 	host_sites(&ctx);
 
-	err = host_passes(&ctx, &image, &size, &words);
+	err = host_passes(&ctx, hp, &image, &size, &words);
 	if (err)
 		goto out;
 	err = check_offsets(&ctx, words, "");
@@ -580,8 +602,8 @@ int host_prog_jit(struct host_prog *hp)
 			   hp->blind ? "blinded: " : "");
 	hp->epilogue_offset = ctx.epilogue_offset;
 out:
-	dump_jit(err, err ? 0 : 1);
-	if (!err)
+	dump_jit(hp, err, err ? 0 : 1);
+	if (!err && !hp->image_short)
 		dump_words(0, hp->image, hp->words, hp->epilogue_offset);
 	free(ctx.offsets);
 	free(ctx.is_target);
@@ -676,7 +698,7 @@ static int host_prog_jit_funcs(struct host_prog *hp)
 		host_opt(ctx);
 		ctx->ret32 = ret32 && f == 0;
 		host_sites(ctx);
-		err = host_passes(ctx, &fn->image, &fn->image_size,
+		err = host_passes(ctx, hp, &fn->image, &fn->image_size,
 				  &fn->words);
 		if (!err)
 			err = check_offsets(ctx, fn->words, "first pass: ");
@@ -1383,6 +1405,7 @@ static void run_all(void)
 	cases_blind();
 	cases_peephole();
 	cases_hmeta();
+	cases_image_room();	/* last: shifts no test's number */
 }
 
 int main(int argc, char **argv)

@@ -84,6 +84,10 @@ struct host_prog {
 	bool zext;			/* verifier_zext (also for the blinding) */
 	int words;			/* set by host_prog_jit(): ARM insns */
 	int epilogue_offset;		/* ... and where its epilogue starts */
+	/* a test's hook: each image holds this many words fewer than
+	 * armjit_passes() asks (cases_misc.c: image_room)
+	 */
+	int image_short;
 	/* set by host_prog_jit() when the program has pseudo calls/funcs */
 	struct host_func *funcs;
 	int nfuncs;
@@ -196,6 +200,9 @@ struct bpf_insn *host_zext_insert(const struct bpf_insn *insns, int len,
 /* armjit-test [--hwdiv=N] fuzz ...: the host fuzzer (fuzz.c, make fuzz-host) */
 int fuzz_main(int argc, char **argv);
 
+/* words found written after an image's room (host_prog.image_short) */
+extern int host_guard_bad;
+
 /* Tail-call support: JIT (hp->image) and interpreter use the same objects. */
 int host_prog_jit(struct host_prog *hp);
 void host_prog_free(struct host_prog *hp);
@@ -233,6 +240,7 @@ void cases_misc(void);
 void cases_blind(void);
 void cases_peephole(void);
 void cases_hmeta(void);
+void cases_image_room(void);
 
 /* Test selection: only names containing this substring (NULL: all). */
 extern const char *test_filter;
