@@ -733,7 +733,6 @@ static int host_prog_jit_funcs(struct host_prog *hp)
 	for (f = 0; f < n; f++) {
 		struct host_func *fn = &funcs[f];
 		struct armjit_ctx *ctx = &ctxs[f];
-
 		struct armjit_ctx first_ctx = *ctx;
 
 		free(first);

@@ -82,12 +82,12 @@ struct host_prog {
 	int jit_err;
 	bool blind;			/* JIT it constant-blinded (armjit_blind) */
 	bool zext;			/* verifier_zext (also for the blinding) */
-	int words;			/* set by host_prog_jit(): ARM insns */
-	int epilogue_offset;		/* ... and where its epilogue starts */
 	/* a test's hook: each image holds this many words fewer than
 	 * armjit_passes() asks (cases_misc.c: image_room)
 	 */
-	int image_short;
+	u8 image_short;
+	int words;			/* set by host_prog_jit(): ARM insns */
+	int epilogue_offset;		/* ... and where its epilogue starts */
 	/* set by host_prog_jit() when the program has pseudo calls/funcs */
 	struct host_func *funcs;
 	int nfuncs;
