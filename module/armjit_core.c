@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * armjit's kernel pass loop: constant blinding (armjit_blind.c; the
- * kernel's bpf_jit_blind_constants() only as a fallback), one sizing pass, image
- * allocation, the final pass (which must match the sizing), and publishing
- * the image read-only. Translation itself is in armjit_translate.c.
+ * armjit's kernel glue around the pass sequence (armjit_passes.c):
+ * constant blinding (armjit_blind.c; the kernel's
+ * bpf_jit_blind_constants() only as a fallback), the buffers of a
+ * compile, images from bpf_jit_binary_alloc(), the pending record of a
+ * subprogram, and publishing the image read-only. Translation itself is
+ * in armjit_translate.c.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -124,33 +126,25 @@ static int armjit_lock_ro(struct bpf_binary_header *hdr,
 }
 
 /*
- * One sizing pass: every sequence armjit_build() emits has a size that
- * depends only on the program (never on branch distances) and, for calls
- * of kernel routines, on ctx->image_addr, so one pass gives every insn's
- * offset: without an address the size to allocate, with it the final
- * size. The final pass checks that (armjit_write_image(): -EFAULT if it
- * differs).
- */
-static int armjit_size_passes(struct armjit_ctx *ctx)
-{
-	ctx->idx = 0;
-	return armjit_build(ctx);
-}
-
-/*
  * A subprogram whose first pass armjit compiled: its image still has
  * placeholder call targets and stays writable until the extra pass, which
  * must come to armjit whatever the toggle says. prog->aux->jit_data points
  * to its entry in armjit_pending_list (only pointers found there count),
- * which keeps the blinding key, so the extra pass blinds with the same
- * random values and comes out the same size. Each pending subprogram
- * holds a module reference (released by the extra pass, or by
- * armjit_forget_pending() when the verifier frees it instead).
+ * which keeps what the first pass was made from: the blinding key (the
+ * same random values), the level, the helpers' conventions and the direct
+ * call sites, so a sysfs change in between can't change the extra pass's
+ * size. Each pending subprogram holds a module reference (released by the
+ * extra pass, or by armjit_forget_pending() when the verifier frees it
+ * instead).
  */
 struct armjit_pending {
 	struct list_head node;
 	struct armjit_blind_key key;
 	u8 opt;				/* ctx->opt of the first pass */
+	const struct armjit_call_conv *calls;
+	int ncalls;
+	const struct armjit_site *sites;
+	int nsites;
 };
 
 static LIST_HEAD(armjit_pending_list);
@@ -179,11 +173,13 @@ bool armjit_is_pending(const struct bpf_prog *prog)
 }
 
 /*
- * A pending subprogram's blinding key and optimisation level: its extra
- * pass must make the same code as its first. False: not pending.
+ * A pending subprogram's first pass (key, level, conventions, call sites,
+ * into @ctx): its extra pass must make the same code. The conventions and
+ * sites stay the record's (freed with it). False: not pending.
  */
 static bool armjit_pending_get(const struct bpf_prog *prog,
-			       struct armjit_blind_key *key, u8 *opt)
+			       struct armjit_blind_key *key,
+			       struct armjit_ctx *ctx)
 {
 	struct armjit_pending *p;
 	unsigned long flags;
@@ -192,7 +188,11 @@ static bool armjit_pending_get(const struct bpf_prog *prog,
 	p = armjit_find_pending(prog);
 	if (p) {
 		*key = p->key;
-		*opt = p->opt;
+		ctx->opt = p->opt;
+		ctx->calls = p->calls;
+		ctx->ncalls = p->ncalls;
+		ctx->sites = p->sites;
+		ctx->nsites = p->nsites;
 	}
 	spin_unlock_irqrestore(&armjit_pending_lock, flags);
 	return p;
@@ -212,6 +212,8 @@ void armjit_forget_pending(struct bpf_prog *prog)
 	spin_unlock_irqrestore(&armjit_pending_lock, flags);
 	if (!p)
 		return;
+	kfree(p->calls);
+	kfree(p->sites);
 	kfree(p);
 	module_put(THIS_MODULE);
 }
@@ -318,17 +320,68 @@ static void armjit_fill_linfo(struct bpf_prog *prog, struct armjit_ctx *ctx,
 	kvfree(bytes);
 }
 
-/* Final pass into @image; sized by the sizing passes (ctx->idx). */
-static int armjit_write_image(struct armjit_ctx *ctx, u8 *image)
-{
-	int sized = ctx->idx, err;
+/*
+ * The image of one compile (struct armjit_image_ops for armjit_passes()):
+ * from bpf_jit_binary_alloc(), its hole filled with UDF. A subprogram's
+ * image comes with its pending record and a module reference: its extra
+ * pass must come back to this module. rmmod may be under way already
+ * (this compile was diverted before armjit's probes went): then no image,
+ * and the stock JIT, which refuses functions with calls, leaves the
+ * program to the interpreter. Taking the reference unconditionally would
+ * let the extra pass reach the stock JIT, which re-JITs a function into a
+ * new image and loses the first.
+ */
+struct armjit_kimage {
+	struct bpf_prog *prog;
+	struct armjit_fault *f;
+	struct bpf_binary_header *hdr;
+	struct armjit_pending *p;	/* a subprogram's, not listed yet */
+	int err;			/* why alloc gave none */
+};
 
-	ctx->image = (u32 *)image;
-	ctx->idx = 0;
-	err = armjit_build(ctx);
-	if (!err && ctx->idx != sized)
-		err = -EFAULT;	/* the final pass must match the sizing */
-	return err;
+static u32 *armjit_image_alloc(void *priv, int words, int *room)
+{
+	struct armjit_kimage *ki = priv;
+	u8 *image;
+
+	if (ki->prog->is_func) {
+		ki->p = armjit_fault(ki->f, FP_PENDING) ? NULL :
+			kzalloc(sizeof(*ki->p), GFP_KERNEL);
+		if (!ki->p)
+			return NULL;
+		if (!try_module_get(THIS_MODULE)) {
+			kfree(ki->p);
+			ki->p = NULL;
+			ki->err = -EBUSY;
+			return NULL;
+		}
+	}
+	ki->hdr = armjit_fault(ki->f, FP_IMAGE) ? NULL :
+		armjit_syms.bpf_jit_binary_alloc(words * sizeof(u32), &image,
+						 sizeof(u32), armjit_fill_hole);
+	if (!ki->hdr) {
+		if (ki->p) {
+			module_put(THIS_MODULE);
+			kfree(ki->p);
+			ki->p = NULL;
+		}
+		return NULL;
+	}
+	*room = words;
+	return (u32 *)image;
+}
+
+static void armjit_image_free(void *priv, u32 *image)
+{
+	struct armjit_kimage *ki = priv;
+
+	armjit_syms.bpf_jit_binary_free(ki->hdr);
+	ki->hdr = NULL;
+	if (ki->p) {
+		module_put(THIS_MODULE);
+		kfree(ki->p);
+		ki->p = NULL;
+	}
 }
 
 static int armjit_publish(struct bpf_prog *prog, struct armjit_ctx *ctx,
@@ -347,64 +400,45 @@ static int armjit_publish(struct bpf_prog *prog, struct armjit_ctx *ctx,
 	return 0;
 }
 
+/*
+ * The passes into a new image. A subprogram's is left writable, listed as
+ * pending with what its extra pass needs (its conventions and call sites
+ * then the record's: *owned false); any other is published.
+ */
 static int armjit_emit_image(struct bpf_prog *prog, struct armjit_ctx *ctx,
 			     const struct armjit_blinded *b,
 			     const struct armjit_blind_key *key,
-			     struct armjit_fault *f)
+			     struct armjit_fault *f, bool *owned)
 {
 	/* the interpreter, which the program keeps if this fails */
 	void *interp = prog->bpf_func;
-	struct armjit_pending *p = NULL;
-	struct bpf_binary_header *hdr;
-	unsigned int size = ctx->idx * sizeof(u32);
+	struct armjit_kimage ki = { .prog = prog, .f = f, .err = -ENOMEM };
+	const struct armjit_image_ops ops = {
+		.alloc = armjit_image_alloc,
+		.free = armjit_image_free,
+		.priv = &ki,
+	};
+	struct armjit_pending *p;
 	unsigned long flags;
-	u8 *image;
 	int err;
 
-	/*
-	 * A subprogram's extra pass must come back to this module: hold it
-	 * until then. rmmod may be under way already (this compile was
-	 * diverted before armjit's probes went): then leave the program to
-	 * the stock JIT, which refuses functions with calls, so the verifier
-	 * interprets it. Taking the reference unconditionally here would let
-	 * the extra pass reach the stock JIT, which re-JITs a function into a
-	 * new image and loses the first.
-	 */
-	if (prog->is_func) {
-		p = armjit_fault(f, FP_PENDING) ? NULL :
-			kmalloc(sizeof(*p), GFP_KERNEL);
-		if (!p)
-			return -ENOMEM;
-		p->key = *key;
-		p->opt = ctx->opt;
-		if (!try_module_get(THIS_MODULE)) {
-			kfree(p);
-			return -EBUSY;
-		}
-	}
-	hdr = armjit_fault(f, FP_IMAGE) ? NULL :
-		armjit_syms.bpf_jit_binary_alloc(size, &image, sizeof(u32),
-						 armjit_fill_hole);
-	if (!hdr) {
-		err = -ENOMEM;
-		goto err_put;
-	}
-	/* sized again where it will run: calls in bl range shrink */
-	ctx->image_addr = (u32)image;
-	err = armjit_size_passes(ctx);
-	if (!err)
-		err = armjit_write_image(ctx, image);
-	size = ctx->idx * sizeof(u32);
-	if (err) {
-		armjit_syms.bpf_jit_binary_free(hdr);
-		goto err_put;
-	}
-	prog->bpf_func = (void *)image;
+	err = armjit_passes(ctx, &ops);
+	if (err)
+		return err == -ENOMEM ? ki.err : err;
+	prog->bpf_func = (void *)ctx->image;
 	prog->jited = 1;
-	prog->jited_len = size;
+	prog->jited_len = ctx->idx * sizeof(u32);
 
+	p = ki.p;
 	if (p) {
 		/* Calls get their targets in the extra pass. */
+		p->key = *key;
+		p->opt = ctx->opt;
+		p->calls = ctx->calls;
+		p->ncalls = ctx->ncalls;
+		p->sites = ctx->sites;
+		p->nsites = ctx->nsites;
+		*owned = false;
 		spin_lock_irqsave(&armjit_pending_lock, flags);
 		list_add(&p->node, &armjit_pending_list);
 		prog->aux->jit_data = p;
@@ -413,17 +447,11 @@ static int armjit_emit_image(struct bpf_prog *prog, struct armjit_ctx *ctx,
 	}
 	err = armjit_publish(prog, ctx, b, f);
 	if (err) {
-		armjit_syms.bpf_jit_binary_free(hdr);
+		armjit_syms.bpf_jit_binary_free(ki.hdr);
 		prog->bpf_func = interp;
 		prog->jited = 0;
 		prog->jited_len = 0;
 	}
-	return err;
-
-err_put:
-	if (p)
-		module_put(THIS_MODULE);
-	kfree(p);
 	return err;
 }
 
@@ -451,12 +479,8 @@ static void armjit_extra_pass(struct bpf_prog *prog, struct armjit_ctx *ctx,
 {
 	int err;
 
-	ctx->image_addr = (u32)prog->bpf_func;
-	err = armjit_size_passes(ctx);
-	if (!err && ctx->idx * sizeof(u32) != prog->jited_len)
-		err = -EFAULT;
-	if (!err)
-		err = armjit_write_image(ctx, (u8 *)prog->bpf_func);
+	err = armjit_extra_passes(ctx, (u32 *)prog->bpf_func,
+				  prog->jited_len / sizeof(u32));
 	if (!err)
 		err = armjit_publish(prog, ctx, b, f);
 	if (err) {
@@ -527,16 +551,16 @@ struct bpf_prog *armjit_jit_compile(struct bpf_prog *orig)
 {
 	struct armjit_ctx ctx = {};
 	struct bpf_prog *prog = orig, *tmp;
-	struct armjit_call_conv *calls;
-	struct armjit_site *sites;
+	struct armjit_call_conv *calls = NULL;
+	struct armjit_site *sites = NULL;
 	struct armjit_blinded bl = {};
 	struct armjit_blind_key key = {};
 	struct armjit_fault f = {};
-	bool extra;
+	bool extra, owned = true;
 	int err;
 
-	/* the level once per program: its extra pass takes the first's */
-	extra = armjit_pending_get(orig, &key, &ctx.opt);
+	/* a subprogram's extra pass takes its first's level, calls, sites */
+	extra = armjit_pending_get(orig, &key, &ctx);
 	if (!extra)
 		ctx.opt = armjit_opt_flags(READ_ONCE(armjit_opt));
 	if (armjit_wants_blinding(orig)) {
@@ -571,11 +595,13 @@ struct bpf_prog *armjit_jit_compile(struct bpf_prog *orig)
 	ctx.ret32 = !ctx.is_subprog;
 	ctx.tc_abi = READ_ONCE(armjit_tc_abi);
 	ctx.stock_tc = READ_ONCE(armjit_stock_tc);
-	err = armjit_fault(&f, FP_HELPERS) ? -ENOMEM :
-		armjit_helpers_for_prog(prog, &calls, &ctx.ncalls);
-	if (err)
-		goto fail_release;
-	ctx.calls = calls;
+	if (!extra) {
+		err = armjit_fault(&f, FP_HELPERS) ? -ENOMEM :
+			armjit_helpers_for_prog(prog, &calls, &ctx.ncalls);
+		if (err)
+			goto fail_release;
+		ctx.calls = calls;
+	}
 	ctx.offsets = armjit_zalloc(ctx.len + 1, sizeof(*ctx.offsets), &f,
 				    FP_OFFSETS);
 	/*
@@ -601,22 +627,22 @@ struct bpf_prog *armjit_jit_compile(struct bpf_prog *orig)
 		goto fail_release;
 	}
 
-	ctx.nsites = armjit_map_sites(&ctx, &sites, &f);
-	ctx.sites = sites;
 	if (extra) {
 		armjit_extra_pass(prog, &ctx, &bl, &f);
 		err = 0;
 	} else {
-		err = armjit_size_passes(&ctx);
-		if (!err)
-			err = armjit_emit_image(prog, &ctx, &bl, &key, &f);
+		ctx.nsites = armjit_map_sites(&ctx, &sites, &f);
+		ctx.sites = sites;
+		err = armjit_emit_image(prog, &ctx, &bl, &key, &f, &owned);
 	}
 	kvfree(ctx.offsets);
 	kvfree(ctx.is_target);
 	kvfree(ctx.live);
 	kvfree(ctx.hi0);
-	kfree(calls);
-	kfree(sites);
+	if (owned) {
+		kfree(calls);
+		kfree(sites);
+	}
 	if (err)
 		goto fail_release;
 

@@ -376,12 +376,20 @@ static int kept_store(const struct armjit_ctx *ctx, const struct arm_word *w)
 	return !ctx->sp_adj && d->off + d->size <= SLOT_TCC ? d->size : 0;
 }
 
+/*
+ * The one place words go into the image: never past the words it holds
+ * (a pass that came out longer than its sizing fails the compile).
+ */
 static void emit_raw(u32 insn, struct armjit_ctx *ctx)
 {
 	if (insn == ARM_INSN_BAD)
 		ctx->flags |= FLAG_BAD_INSN;
-	if (ctx->image)
-		ctx->image[ctx->idx] = insn;
+	if (ctx->image) {
+		if (ctx->idx < ctx->image_words)
+			ctx->image[ctx->idx] = insn;
+		else
+			ctx->flags |= FLAG_OVERFLOW;
+	}
 	ctx->idx++;
 }
 
@@ -484,7 +492,8 @@ int armjit_emit_fwd(struct armjit_ctx *ctx, u8 cond)
 void armjit_fix_fwd(struct armjit_ctx *ctx, int at)
 {
 	armjit_land(ctx);	/* a branch lands here */
-	if (ctx->image)
+	/* past the image's words: never written, FLAG_OVERFLOW set */
+	if (ctx->image && at < ctx->image_words)
 		ctx->image[at] = arm_b_retarget(ctx->image[at],
 						ctx->idx - (at + 2));
 }

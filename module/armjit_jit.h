@@ -132,6 +132,9 @@ struct armjit_ctx {
 
 	/* output */
 	u32 *image;			/* NULL in sizing passes */
+	int image_words;		/* words image holds: the emitter
+					 * writes none past them
+					 */
 	int idx;			/* next ARM instruction index */
 	int *offsets;			/* BPF insn i -> ARM index; len + 1 entries */
 	int epilogue_offset;		/* ARM index of the epilogue */
@@ -316,11 +319,41 @@ enum armjit_stock_tc {
  * One complete pass: prologue, every BPF instruction, epilogue.
  * While ctx->image is NULL only counts instructions (ctx->idx) and records
  * ctx->offsets; once image is set (same size as the previous pass) writes
- * the code. Returns 0, or -EOPNOTSUPP for anything armjit can't translate
- * (the caller then hands the program to the stock JIT), -EINVAL for
- * malformed input, -EFBIG when a branch is out of range.
+ * the code, at most ctx->image_words words. Returns 0, or -EOPNOTSUPP for
+ * anything armjit can't translate (the caller then hands the program to
+ * the stock JIT), -EINVAL for malformed input, -EFBIG when a branch is out
+ * of range, -ENOSPC when the code needs more than ctx->image_words.
  */
 int armjit_build(struct armjit_ctx *ctx);
+
+/*
+ * Where an image comes from (armjit_passes.c asks; armjit_core.c answers
+ * with bpf_jit_binary_alloc(), the host runner with mmap). alloc: an image
+ * for @words words at the address it will run from, writable, and in
+ * *room the words it holds; NULL if none. free: give it back.
+ */
+struct armjit_image_ops {
+	u32 *(*alloc)(void *priv, int words, int *room);
+	void (*free)(void *priv, u32 *image);
+	void *priv;
+};
+
+/*
+ * A program's passes (armjit_passes.c): size, allocate, size at the
+ * image's address, write, compare. 0: the code is in ctx->image, ctx->idx
+ * words; else the image (if any) is freed. -ENOSPC: the final pass
+ * wanted more words than the image holds (none written past them),
+ * -EFAULT: it came out another size; else armjit_build()'s errors.
+ */
+int armjit_passes(struct armjit_ctx *ctx, const struct armjit_image_ops *ops);
+
+/*
+ * A subprogram's extra pass, its calls now with targets: rewritten in
+ * place into @image, its first pass's @words words, which it must fill
+ * exactly (-EFAULT). The caller gives ctx what the first pass had
+ * (conventions, call sites, blinding key, ctx->opt).
+ */
+int armjit_extra_passes(struct armjit_ctx *ctx, u32 *image, int words);
 
 /*
  * The calls of bpf_map_lookup_elem (armjit_rt.map_lookup_elem) where R1

@@ -2196,6 +2196,9 @@ int armjit_build(struct armjit_ctx *ctx)
 	ctx->epilogue_offset = ctx->idx;
 	build_epilogue(ctx);
 
+	/* more words than the image holds: none of them written */
+	if (ctx->flags & FLAG_OVERFLOW)
+		return -ENOSPC;
 	/* a callee-saved register written but not saved: a pass differed */
 	if (armjit_leaf_saved(ctx->written) & ~ctx->saved)
 		ctx->flags |= FLAG_BAD_INSN;

@@ -71,6 +71,7 @@ static inline s32 fp_off(const struct armjit_ctx *ctx)
 #define FLAG_R1_LIVE	0x4		/* R1's ctx may be read */
 #define FLAG_FRAME	0x8		/* stack slots, BPF stack or calls */
 #define FLAG_LEAF	0x10		/* a main program that calls nothing */
+#define FLAG_OVERFLOW	0x20		/* a word past ctx->image_words */
 
 /* ---- The analyses (armjit_analysis.c) ---------------------------------- */
 

@@ -20,40 +20,10 @@
 #include <sys/syscall.h>
 #include <linux/bpf.h>
 
-#ifndef BPF_TAIL_CALL
-#define BPF_TAIL_CALL	0xf0
-#endif
-
-#define INSN(c, d, s, o, i) \
-	((struct bpf_insn){ .code = (c), .dst_reg = (d), .src_reg = (s), \
-			    .off = (o), .imm = (i) })
-#define ALU64_REG(op, d, s)	INSN(BPF_ALU64 | BPF_OP(op) | BPF_X, d, s, 0, 0)
-#define ALU32_REG(op, d, s)	INSN(BPF_ALU | BPF_OP(op) | BPF_X, d, s, 0, 0)
-#define ALU64_IMM(op, d, i)	INSN(BPF_ALU64 | BPF_OP(op) | BPF_K, d, 0, 0, i)
-#define ALU32_IMM(op, d, i)	INSN(BPF_ALU | BPF_OP(op) | BPF_K, d, 0, 0, i)
-#define MOV64_REG(d, s)		ALU64_REG(BPF_MOV, d, s)
-#define MOV32_REG(d, s)		ALU32_REG(BPF_MOV, d, s)
-#define MOV64_IMM(d, i)		ALU64_IMM(BPF_MOV, d, i)
-#define MOV32_IMM(d, i)		ALU32_IMM(BPF_MOV, d, i)
-#define LD_IMM64_RAW(d, s, v) \
-	INSN(BPF_LD | BPF_DW | BPF_IMM, d, s, 0, (int32_t)(uint32_t)(uint64_t)(v)), \
-	INSN(0, 0, 0, 0, (int32_t)(uint32_t)((uint64_t)(v) >> 32))
-#define LD_IMM64(d, v)		LD_IMM64_RAW(d, 0, v)
+/* the instruction builders tests/host and tests/guest use too */
+#include "../tests/host/bpf_insn.h"
 #define LD_MAP_FD(d, fd)	LD_IMM64_RAW(d, BPF_PSEUDO_MAP_FD, fd)
-#define LDX_MEM(sz, d, s, o)	INSN(BPF_LDX | BPF_SIZE(sz) | BPF_MEM, d, s, o, 0)
-#define STX_MEM(sz, d, s, o)	INSN(BPF_STX | BPF_SIZE(sz) | BPF_MEM, d, s, o, 0)
-#define ST_MEM(sz, d, o, i)	INSN(BPF_ST | BPF_SIZE(sz) | BPF_MEM, d, 0, o, i)
-#define ATOMIC_OP(sz, op, d, s, o) \
-	INSN(BPF_STX | BPF_SIZE(sz) | BPF_ATOMIC, d, s, o, op)
-#define JMP_REG(op, d, s, o)	INSN(BPF_JMP | BPF_OP(op) | BPF_X, d, s, o, 0)
-#define JMP_IMM(op, d, i, o)	INSN(BPF_JMP | BPF_OP(op) | BPF_K, d, 0, o, i)
-#define JMP32_REG(op, d, s, o)	INSN(BPF_JMP32 | BPF_OP(op) | BPF_X, d, s, o, 0)
-#define JMP32_IMM(op, d, i, o)	INSN(BPF_JMP32 | BPF_OP(op) | BPF_K, d, 0, o, i)
-#define JA(o)			INSN(BPF_JMP | BPF_JA, 0, 0, o, 0)
-#define CALL_HELPER(id)		INSN(BPF_JMP | BPF_CALL, 0, 0, 0, id)
-#define CALL_PSEUDO(o)		INSN(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, o)
-#define TAIL_CALL()		INSN(BPF_JMP | BPF_TAIL_CALL, 0, 0, 0, 0)
-#define EXIT()			INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0)
+#define CALL_HELPER(id)		CALL_IMM(id)
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 

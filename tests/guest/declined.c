@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <sys/syscall.h>
 #include <linux/bpf.h>
+#include "../host/bpf_insn.h"
 
 #define ENABLED	"/sys/kernel/armjit/enabled"
 #define STATS	"/sys/kernel/armjit/stats"
@@ -26,14 +27,6 @@
 #define BPF_STORE_REL	0x110
 #endif
 
-#define INSN(c, d, s, o, i) \
-	((struct bpf_insn){ .code = (c), .dst_reg = (d), .src_reg = (s), \
-			    .off = (o), .imm = (i) })
-#define MOV_K(d, k)	INSN(BPF_ALU64 | BPF_MOV | BPF_K, d, 0, 0, k)
-#define STX_W(d, s, o)	INSN(BPF_STX | BPF_MEM | BPF_W, d, s, o, 0)
-#define LDX_W(d, s, o)	INSN(BPF_LDX | BPF_MEM | BPF_W, d, s, o, 0)
-#define ATOMIC(sz, op, d, s, o)	INSN(BPF_STX | BPF_ATOMIC | (sz), d, s, o, op)
-#define EXIT()		INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0)
 
 struct prog {
 	const char *name;
@@ -44,18 +37,18 @@ struct prog {
 /* each returns 42 when run */
 static const struct prog progs[] = {
 	{ "load-acquire W", {
-		MOV_K(2, 42), STX_W(10, 2, -8),
-		ATOMIC(BPF_W, BPF_LOAD_ACQ, 0, 10, -8), EXIT() }, 4 },
+		MOV64_IMM(2, 42), STX_MEM(BPF_W, 10, 2, -8),
+		ATOMIC_OP(BPF_W, BPF_LOAD_ACQ, 0, 10, -8), EXIT() }, 4 },
 	{ "load-acquire B", {
-		MOV_K(2, 42), STX_W(10, 2, -8),
-		ATOMIC(BPF_B, BPF_LOAD_ACQ, 0, 10, -8), EXIT() }, 4 },
+		MOV64_IMM(2, 42), STX_MEM(BPF_W, 10, 2, -8),
+		ATOMIC_OP(BPF_B, BPF_LOAD_ACQ, 0, 10, -8), EXIT() }, 4 },
 	{ "store-release W", {
-		MOV_K(2, 42), ATOMIC(BPF_W, BPF_STORE_REL, 10, 2, -8),
-		LDX_W(0, 10, -8), EXIT() }, 4 },
+		MOV64_IMM(2, 42), ATOMIC_OP(BPF_W, BPF_STORE_REL, 10, 2, -8),
+		LDX_MEM(BPF_W, 0, 10, -8), EXIT() }, 4 },
 	{ "store-release H", {
-		MOV_K(2, 42), STX_W(10, 2, -8),
-		ATOMIC(BPF_H, BPF_STORE_REL, 10, 2, -8),
-		LDX_W(0, 10, -8), EXIT() }, 5 },
+		MOV64_IMM(2, 42), STX_MEM(BPF_W, 10, 2, -8),
+		ATOMIC_OP(BPF_H, BPF_STORE_REL, 10, 2, -8),
+		LDX_MEM(BPF_W, 0, 10, -8), EXIT() }, 5 },
 };
 
 #define ARRAY_LEN	(sizeof(progs) / sizeof(progs[0]))

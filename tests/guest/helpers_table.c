@@ -25,6 +25,7 @@
 #include <sys/wait.h>
 #include <linux/bpf.h>
 #include <linux/capability.h>
+#include "../host/bpf_insn.h"
 
 #define DIR		"/sys/kernel/armjit/helpers/"
 #define TABLE		DIR "table"
@@ -136,8 +137,6 @@ static void map_clear(void)
 		bpf(BPF_MAP_UPDATE_ELEM, &a);
 	}
 }
-
-#define INSN(c, d, s, o, i) ((struct bpf_insn){ c, d, s, o, i })
 
 /*
  * key = 1, value = 0x1234 on the stack; r0 = map_update_elem(map, &key,

@@ -620,3 +620,61 @@ void cases_misc(void)
 	ld_imm64_all();
 	gen_extra_flags = 0;
 }
+
+/*
+ * Every image one word short of what armjit_passes() asks
+ * (host_prog.image_short): the final pass must fail cleanly with -ENOSPC
+ * (nothing else gives it) and leave the words after the image's room
+ * untouched (host_guard_bad). Last in the run, its JITs left out of make
+ * images: it shifts no other test's number or image.
+ */
+static void image_room(const char *name, const struct bpf_insn *insns,
+		       int len)
+{
+	struct host_prog hp = { .insns = insns, .len = len, .stack_depth = 64,
+				.image_short = 1 };
+	int err;
+	bool ok;
+
+	if (counting || !want(name)) {
+		report(name, true);
+		return;
+	}
+	host_guard_bad = 0;
+	err = host_prog_jit(&hp);
+	host_prog_free(&hp);
+	ok = err == -ENOSPC && !host_guard_bad;
+	if (!ok)
+		printf("# %s: one word short: %d (want %d), %d guard words written\n",
+		       name, err, -ENOSPC, host_guard_bad);
+	report(name, ok);
+}
+
+void cases_image_room(void)
+{
+	/* a tail call: not a leaf, whose first sizing saves more */
+	static const struct bpf_insn plain[] = {
+		TAIL_CALL(),
+		MOV64_IMM(R0, 1),
+		STX_MEM(BPF_DW, R10, R0, -8),
+		LDX_MEM(BPF_DW, R2, R10, -8),
+		ALU64_REG(BPF_ADD, R0, R2),
+		JMP_IMM(BPF_JGT, R0, 1, 1),
+		MOV64_IMM(R0, 0),
+		EXIT(),
+	};
+	static const struct bpf_insn subprog[] = {
+		MOV64_IMM(R1, 3),
+		CALL_PSEUDO(2),
+		ALU64_IMM(BPF_ADD, R0, 1),
+		EXIT(),
+		MOV64_REG(R0, R1),
+		ALU64_IMM(BPF_MUL, R0, 5),
+		EXIT(),
+	};
+
+	image_room("image room: one word short, the final pass fails cleanly (-ENOSPC, guard intact)",
+		   plain, ARRAY_SIZE(plain));
+	image_room("image room: one word short, a subprogram's first pass fails cleanly (-ENOSPC, guard intact)",
+		   subprog, ARRAY_SIZE(subprog));
+}

@@ -620,7 +620,6 @@ int fuzz_main(int argc, char **argv)
 		}
 	}
 	env_init();
-	kernel_passes = true;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (i = 0; i < n; i++) {
 		struct fuzz_cfg c;

@@ -3,8 +3,9 @@
  * armjit host test runner. Built as a static armhf binary, run under
  * qemu-arm-static. Prints KTAP (kselftest style).
  *
- * For each test: JIT the program with armjit_build() (sizing passes until the
- * size converges, then one pass into an RWX mapping), run the reference
+ * For each test: JIT the program with the kernel's pass sequence
+ * (armjit_passes(), module/armjit_passes.c: a sizing pass, an RWX mapping,
+ * a sizing pass at its address, the final pass), run the reference
  * interpreter and the JIT'ed code on the same ctx buffer (R1), compare R0
  * (64-bit) and the whole buffer including guard zones around it.
  */
@@ -22,7 +23,6 @@
 #include "ref_interp.h"
 #include "disasm.h"
 
-#define MAX_PASSES	10
 #define GUARD		256
 #define ARM_UDF		0xe7f000f0u	/* permanently undefined */
 #define MAX_DIAG_WORDS	12
@@ -46,8 +46,6 @@ bool liveness = true;
 bool ret32;
 /* --far-images: images mapped anywhere, helper calls not in bl range */
 bool near_calls = true;
-/* one sizing pass, as the kernel makes (the fuzzer: faster) */
-bool kernel_passes;
 bool counting;
 static int nr_tests, nr_pass, nr_fail, nr_skip;
 /*
@@ -282,62 +280,68 @@ static u32 *map_image(int words, size_t *sizep)
 }
 
 /*
- * Sizing passes until ctx->idx converges; returns the size in *words.
- * With kernel_passes one pass, as armjit_size_passes() (the final pass
- * still has to come out the same size).
+ * The runner's images for armjit_passes() (struct armjit_image_ops): RWX
+ * mappings. host_prog.image_short (a test's hook): each holds that many
+ * words fewer than asked, the words after them a guard that must stay
+ * ARM_UDF; host_guard_bad counts guard words found written.
  */
-static int size_passes(struct armjit_ctx *ctx, int *words)
-{
-	int prev = -1, pass, err;
+int host_guard_bad;
 
-	if (kernel_passes) {
-		ctx->idx = 0;
-		ctx->image = NULL;
-		err = armjit_build(ctx);
-		*words = ctx->idx;
+struct host_image {
+	int short_by;			/* host_prog.image_short */
+	size_t size;			/* the mapping */
+	int room;			/* words the JIT may write */
+};
+
+static u32 *host_image_alloc(void *priv, int words, int *room)
+{
+	struct host_image *hi = priv;
+	u32 *image = map_image(words, &hi->size);
+
+	if (!image)
+		return NULL;
+	hi->room = words - hi->short_by;
+	*room = hi->room;
+	return image;
+}
+
+static int guard_written(const u32 *image, const struct host_image *hi)
+{
+	int i, n = 0;
+
+	for (i = hi->room; i < (int)(hi->size / 4); i++)
+		n += image[i] != ARM_UDF;
+	return n;
+}
+
+static void host_image_free(void *priv, u32 *image)
+{
+	struct host_image *hi = priv;
+
+	host_guard_bad += guard_written(image, hi);
+	munmap(image, hi->size);
+}
+
+/* The kernel's passes into a new mapping: its words in *words. */
+static int host_passes(struct armjit_ctx *ctx, const struct host_prog *hp,
+		       u32 **image, size_t *size, int *words)
+{
+	struct host_image hi = { .short_by = hp->image_short };
+	const struct armjit_image_ops ops = {
+		.alloc = host_image_alloc,
+		.free = host_image_free,
+		.priv = &hi,
+	};
+	int err = armjit_passes(ctx, &ops);
+
+	if (err)
 		return err;
-	}
-	for (pass = 0; pass < MAX_PASSES; pass++) {
-		ctx->idx = 0;
-		ctx->image = NULL;
-		err = armjit_build(ctx);
-		if (err)
-			return err;
-		if (ctx->idx == prev) {
-			*words = prev;
-			return 0;
-		}
-		prev = ctx->idx;
-	}
-	return -ERANGE;	/* size did not converge */
-}
-
-/*
- * The image's address known, size again (calls in bl range shrink, into
- * the image already mapped for the larger size), as armjit_emit_image().
- */
-static int resize_at(struct armjit_ctx *ctx, u32 *image, int *words)
-{
-	int old = *words, err;
-
-	ctx->image_addr = (u32)(uintptr_t)image;
-	err = size_passes(ctx, words);
-	if (!err && *words > old)
-		err = -EDOM;	/* a known address must not grow it */
-	return err;
-}
-
-/* Final pass into image; must come out @words long. */
-static int write_pass(struct armjit_ctx *ctx, u32 *image, int words)
-{
-	int err;
-
-	ctx->idx = 0;
-	ctx->image = image;
-	err = armjit_build(ctx);
-	if (!err && ctx->idx != words)
-		err = -EDOM;	/* final pass size differs */
-	return err;
+	/* a guard written and the pass still clean: count it too */
+	host_guard_bad += guard_written(ctx->image, &hi);
+	*image = ctx->image;
+	*size = hi.size;
+	*words = ctx->idx;
+	return 0;
 }
 
 /* offsets[]: BPF insn -> ARM index, nondecreasing, inside the image */
@@ -373,10 +377,10 @@ static void dump_image(const u32 *image, int words, int len, int epi,
  * image (I: function, address, epilogue, words); image-compare
  * normalises what depends on where things are mapped.
  */
-static void dump_jit(int err, int nfuncs)
+static void dump_jit(const struct host_prog *hp, int err, int nfuncs)
 {
-	if (!image_dump)
-		return;
+	if (!image_dump || hp->image_short)
+		return;	/* a forced overflow is no image of the translation */
 	fprintf(image_dump, "J %d test %d %s err %d funcs %d\n", ++image_seq,
 		nr_tests + 1, cur_name, err, nfuncs);
 }
@@ -506,6 +510,15 @@ static void host_opt(struct armjit_ctx *ctx)
 	ctx->hi0 = calloc(ctx->len + 1, sizeof(u16));
 }
 
+/* a ctx's per-pass buffers (not its sites: a pending record's) */
+static void free_ctx(struct armjit_ctx *ctx)
+{
+	free(ctx->offsets);
+	free(ctx->is_target);
+	free(ctx->live);
+	free(ctx->hi0);
+}
+
 /* ctx->sites as armjit_map_sites() (armjit_core.c) finds them */
 static void host_sites(struct armjit_ctx *ctx)
 {
@@ -541,8 +554,8 @@ int host_prog_jit(struct host_prog *hp)
 	for (i = 0; i < hp->len; i++)
 		if (is_pseudo_call(&hp->insns[i]) || is_pseudo_func(&hp->insns[i])) {
 			err = host_prog_jit_funcs(hp);
-			dump_jit(err, err ? 0 : hp->nfuncs);
-			for (i = 0; !err && i < hp->nfuncs; i++)
+			dump_jit(hp, err, err ? 0 : hp->nfuncs);
+			for (i = 0; !err && hp->image_short == 0 && i < hp->nfuncs; i++)
 				dump_words(i, hp->funcs[i].image,
 					   hp->funcs[i].words,
 					   hp->funcs[i].epilogue_offset);
@@ -573,19 +586,10 @@ int host_prog_jit(struct host_prog *hp)
 	ctx.stock_tc = hp->stock_tc;
 	host_sites(&ctx);
 
-	err = size_passes(&ctx, &words);
+	err = host_passes(&ctx, hp, &image, &size, &words);
 	if (err)
 		goto out;
-	image = map_image(words, &size);
-	if (!image) {
-		err = -ENOMEM;
-		goto out;
-	}
-	err = resize_at(&ctx, image, &words);
-	if (!err)
-		err = write_pass(&ctx, image, words);
-	if (!err)
-		err = check_offsets(&ctx, words, "");
+	err = check_offsets(&ctx, words, "");
 	if (err) {
 		munmap(image, size);
 		goto out;
@@ -600,8 +604,8 @@ int host_prog_jit(struct host_prog *hp)
 			   hp->blind ? "blinded: " : "");
 	hp->epilogue_offset = ctx.epilogue_offset;
 out:
-	dump_jit(err, err ? 0 : 1);
-	if (!err)
+	dump_jit(hp, err, err ? 0 : 1);
+	if (!err && !hp->image_short)
 		dump_words(0, hp->image, hp->words, hp->epilogue_offset);
 	free(ctx.offsets);
 	free(ctx.is_target);
@@ -631,7 +635,7 @@ static int host_prog_jit_funcs(struct host_prog *hp)
 	struct host_func *funcs;
 	u32 *first = NULL;
 	int *tgt = NULL;
-	int n, f, i, j, err = 0, words;
+	int n, f, i, j, err = 0;
 
 	n = find_subprogs(hp->insns, hp->len, starts, MAX_FUNCS);
 	if (n < 0) {
@@ -698,20 +702,8 @@ static int host_prog_jit_funcs(struct host_prog *hp)
 		ctx->tc_abi = hp->tc_abi;
 		ctx->stock_tc = hp->stock_tc;
 		host_sites(ctx);
-		err = size_passes(ctx, &fn->words);
-		if (err) {
-			printf("# function %d (insns %d..%d): first JIT failed\n",
-			       f, fn->start, fn->start + fn->len - 1);
-			goto out;
-		}
-		fn->image = map_image(fn->words, &fn->image_size);
-		if (!fn->image) {
-			err = -ENOMEM;
-			goto out;
-		}
-		err = resize_at(ctx, fn->image, &fn->words);
-		if (!err)
-			err = write_pass(ctx, fn->image, fn->words);
+		err = host_passes(ctx, hp, &fn->image, &fn->image_size,
+				  &fn->words);
 		if (!err)
 			err = check_offsets(ctx, fn->words, "first pass: ");
 		if (err) {
@@ -745,36 +737,49 @@ static int host_prog_jit_funcs(struct host_prog *hp)
 	for (f = 0; f < n; f++) {
 		struct host_func *fn = &funcs[f];
 		struct armjit_ctx *ctx = &ctxs[f];
+		struct armjit_ctx first_ctx = *ctx;
 
 		free(first);
 		first = malloc(fn->words * 4 + 4);
 		memcpy(first, fn->image, fn->words * 4);
 		/*
-		 * a fresh armjit_ctx in the kernel (armjit_jit_compile()),
-		 * blinded again (same key) from the patched insns
+		 * a fresh armjit_ctx, as the kernel's (armjit_jit_compile()),
+		 * with what its pending record kept: the level, conventions,
+		 * call sites; blinded again (same key) from the patched insns
 		 */
+		free_ctx(ctx);
+		memset(ctx, 0, sizeof(*ctx));
+		ctx->sites = first_ctx.sites;
+		ctx->nsites = first_ctx.nsites;
+		ctx->insns = fn->insns;
+		ctx->len = fn->len;
 		if (fn->blind) {
-			int old_len = ctx->len;
-
 			err = blind_func(fn, f, hp->zext, ctx);
 			if (err)
 				goto out;
-			if (ctx->len != old_len) {
+			if (ctx->len != first_ctx.len) {
 				printf("# function %d: extra pass blinded into %d insns, first pass %d\n",
-				       f, ctx->len, old_len);
+				       f, ctx->len, first_ctx.len);
 				err = -EDOM;
 				goto out;
 			}
 		}
-		memset(ctx->offsets, 0, (ctx->len + 1) * sizeof(int));
-		err = size_passes(ctx, &words);
-		if (!err && words != fn->words) {
+		ctx->stack_depth = first_ctx.stack_depth;
+		ctx->verifier_zext = first_ctx.verifier_zext;
+		ctx->is_subprog = first_ctx.is_subprog;
+		ctx->ret32 = first_ctx.ret32;
+		ctx->calls = first_ctx.calls;
+		ctx->ncalls = first_ctx.ncalls;
+		ctx->offsets = calloc(ctx->len + 1, sizeof(int));
+		host_opt(ctx);
+		ctx->opt = first_ctx.opt;
+		/* the kernel reads these again, as it did for the first */
+		ctx->tc_abi = hp->tc_abi;
+		ctx->stock_tc = hp->stock_tc;
+		err = armjit_extra_passes(ctx, fn->image, fn->words);
+		if (err == -EFAULT)
 			printf("# function %d: extra pass sizes %d ARM insns, first pass %d\n",
-			       f, words, fn->words);
-			err = -EDOM;
-		}
-		if (!err)
-			err = write_pass(ctx, fn->image, fn->words);
+			       f, ctx->idx, fn->words);
 		if (!err)
 			err = check_offsets(ctx, fn->words, "extra pass: ");
 		if (err) {
@@ -829,10 +834,7 @@ out:
 		free(tgt);
 	free(first);
 	for (f = 0; f < n; f++) {
-		free(ctxs[f].offsets);
-		free(ctxs[f].is_target);
-		free(ctxs[f].live);
-		free(ctxs[f].hi0);
+		free_ctx(&ctxs[f]);
 		free((void *)ctxs[f].sites);
 	}
 	free(ctxs);
@@ -873,8 +875,8 @@ static const char *err_name(int err)
 	case -ENOTSUPP: return "-ENOTSUPP";
 	case -EINVAL: return "-EINVAL";
 	case -EFBIG: return "-EFBIG";
-	case -ERANGE: return "size did not converge in 10 passes";
-	case -EDOM: return "final pass size differs from sizing pass";
+	case -EFAULT: return "-EFAULT (a pass came out another size, or a bad encoding)";
+	case -EDOM: return "extra pass blinded into another length";
 	case -EBADE: return "ctx->offsets[] not monotonic or outside the image";
 	case -EXDEV: return "extra pass changed code outside the patched calls";
 	case -ENOMEM: return "-ENOMEM (mmap)";
@@ -1409,6 +1411,7 @@ static void run_all(void)
 	cases_blind();
 	cases_peephole();
 	cases_hmeta();
+	cases_image_room();	/* last: shifts no test's number */
 }
 
 int main(int argc, char **argv)

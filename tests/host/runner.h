@@ -84,6 +84,10 @@ struct host_prog {
 	bool zext;			/* verifier_zext (also for the blinding) */
 	u8 tc_abi;			/* armjit_ctx's: 0 = ARMJIT_TC_ABI */
 	u8 stock_tc;			/* enum armjit_stock_tc */
+	/* a test's hook: each image holds this many words fewer than
+	 * armjit_passes() asks (cases_misc.c: image_room)
+	 */
+	u8 image_short;
 	int words;			/* set by host_prog_jit(): ARM insns */
 	int epilogue_offset;		/* ... and where its epilogue starts */
 	/* set by host_prog_jit() when the program has pseudo calls/funcs */
@@ -198,6 +202,9 @@ struct bpf_insn *host_zext_insert(const struct bpf_insn *insns, int len,
 /* armjit-test [--hwdiv=N] fuzz ...: the host fuzzer (fuzz.c, make fuzz-host) */
 int fuzz_main(int argc, char **argv);
 
+/* words found written after an image's room (host_prog.image_short) */
+extern int host_guard_bad;
+
 /* Tail-call support: JIT (hp->image) and interpreter use the same objects. */
 int host_prog_jit(struct host_prog *hp);
 void host_prog_free(struct host_prog *hp);
@@ -235,6 +242,7 @@ void cases_misc(void);
 void cases_blind(void);
 void cases_peephole(void);
 void cases_hmeta(void);
+void cases_image_room(void);
 
 /* Test selection: only names containing this substring (NULL: all). */
 extern const char *test_filter;
@@ -243,7 +251,6 @@ extern bool peephole;
 extern bool ret32;		/* --ret32: ctx->ret32 for main programs */
 extern bool liveness;		/* ctx->live: dead words dropped */
 extern bool near_calls;
-extern bool kernel_passes;	/* one sizing pass (the kernel's sequence) */
 extern bool counting;		/* first pass: only count tests */
 bool want(const char *name);
 
