@@ -21,6 +21,10 @@
 #   make compile-profile  where the JIT's compile time goes, on this machine
 #                     (tests/host: compile-bench, callgrind, perf;
 #                     build/compile-profile.txt; no guest)
+#   make compile-profile-guest  where a load's guest instructions go, per kernel
+#                     and armjit function: interp, stock, armjit (QEMU plugin
+#                     bench/ccount.c; PROGS=xdp,l4lb LOADS=20;
+#                     build/$KERNEL/compile-profile/profile.txt)
 #   make checkpatch   checkpatch.pl --no-tree on module/*.[ch]
 #   make dkms-test    Debian's dkms builds armjit in an armhf chroot (bookworm; trixie
 #                     for KERNEL=trixie), boot it (slow)
@@ -53,7 +57,7 @@ export KERNEL
 
 VM := scripts/vm --cpu $(CPU)
 
-.PHONY: all module setup fetch check check-all test-bpf selftests demo bench profile compile-profile checkpatch dkms-test deb system-test stress fuzz fuzz-host clean
+.PHONY: all module setup fetch check check-all test-bpf selftests demo bench profile compile-profile compile-profile-guest checkpatch dkms-test deb system-test stress fuzz fuzz-host clean
 
 all: module
 
@@ -92,6 +96,9 @@ profile: module
 
 compile-profile:
 	@$(MAKE) -C tests/host compile-profile PROFILE=$(CURDIR)/build/compile-profile.txt
+
+compile-profile-guest: module
+	@CPU=$(CPU) bench/compile-profile $(or $(PROGS),xdp,l4lb) $(or $(LOADS),20)
 
 stress: module
 	@$(MAKE) -C stress run VM_ARGS="--cpu $(CPU)"

@@ -153,6 +153,7 @@ struct bpf_array {
 #define likely(x)	__builtin_expect(!!(x), 1)
 #define unlikely(x)	__builtin_expect(!!(x), 0)
 #define WARN_ON_ONCE(x)	(!!(x))
+#define __uninitialized		/* no automatic zeroing of locals here */
 
 #endif /* __KERNEL__ */
 

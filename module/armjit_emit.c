@@ -74,6 +74,20 @@ bool armjit_emit_known(const struct armjit_ctx *ctx, u8 r, u32 val)
 	return (ctx->kmask & 1U << r) && ctx->kval[r] == val;
 }
 
+u16 armjit_emit_known_regs(const struct armjit_ctx *ctx, u32 val)
+{
+	u16 m = ctx->kmask, regs = 0;
+
+	while (m) {
+		int r = __builtin_ctz(m);
+
+		if (ctx->kval[r] == val)
+			regs |= 1U << r;
+		m &= m - 1;
+	}
+	return regs;
+}
+
 /* mov/mvn rd, #imm (S clear), movw/movt: what rd holds after it */
 static bool const_result(const struct armjit_ctx *ctx,
 			 const struct arm_dec *d, u32 *val)
@@ -141,6 +155,19 @@ bool armjit_emit_holds(const struct armjit_ctx *ctx, u8 r, s32 off)
 	int i = cache_idx(r);
 
 	return i >= 0 && off >= 0 && ctx->cached[i] == off;
+}
+
+u16 armjit_emit_holding(const struct armjit_ctx *ctx, s32 off)
+{
+	u16 regs = 0;
+	int i;
+
+	if (off < 0)
+		return 0;
+	for (i = 0; i < ARMJIT_NR_CACHED; i++)
+		if (ctx->cached[i] == off)
+			regs |= 1U << cache_regs[i];
+	return regs;
 }
 
 /*
@@ -432,7 +459,11 @@ static void pending_before(struct armjit_ctx *ctx, const struct arm_word *w)
 
 void armjit_emit(u32 insn, struct armjit_ctx *ctx)
 {
-	struct arm_word w;
+	/*
+	 * word_decode() writes every field; INIT_STACK_ALL_ZERO would add
+	 * a memset() call per word emitted (make compile-profile-guest).
+	 */
+	struct arm_word w __uninitialized;
 	int n;
 
 	word_decode(&w, insn);	/* once: every question below reads it */

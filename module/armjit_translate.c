@@ -1309,24 +1309,23 @@ static bool st_src_held(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 	s32 off = insn->off + (insn->dst_reg == BPF_REG_FP ? fp_off(ctx) : 0);
 	s32 lim = size_lim(BPF_SIZE(insn->code));
 	u16 ok = 0x1fff | 1U << ARM_LR;	/* r0-r12, lr */
-	int r;
 
 	ok &= ~(1U << TMP_A_HI);
 	if (off < -lim || off > lim)
 		ok &= ~(1U << TMP_A_LO);
-	for (r = 0; r <= ARM_LR; r++) {
-		if (!(ok & 1U << r))
-			continue;
-		if (BPF_CLASS(insn->code) == BPF_ST ?
-		    armjit_emit_known(ctx, r, insn->imm) :
-		    !is_mapped(ctx, insn->src_reg) &&
-		    insn->src_reg != BPF_REG_FP &&
-		    armjit_emit_holds(ctx, r, slot_off(ctx, insn->src_reg, false))) {
-			*reg = r;
-			return true;
-		}
-	}
-	return false;
+	/* masks, not a question per register: this runs for every store */
+	if (BPF_CLASS(insn->code) == BPF_ST)
+		ok &= armjit_emit_known_regs(ctx, insn->imm);
+	else if (!is_mapped(ctx, insn->src_reg) &&
+		 insn->src_reg != BPF_REG_FP)
+		ok &= armjit_emit_holding(ctx, slot_off(ctx, insn->src_reg,
+							false));
+	else
+		ok = 0;
+	if (!ok)
+		return false;
+	*reg = __builtin_ctz(ok);	/* the lowest, as ever */
+	return true;
 }
 
 /* ST (imm) and STX MEM */

@@ -141,6 +141,9 @@ void armjit_land(struct armjit_ctx *ctx);
 bool armjit_emit_known(const struct armjit_ctx *ctx, u8 r, u32 val);
 bool armjit_emit_const(const struct armjit_ctx *ctx, u8 r, u32 *val);
 bool armjit_emit_holds(const struct armjit_ctx *ctx, u8 r, s32 off);
+/* The registers armjit_emit_known() (_holds()) says yes for, as a mask. */
+u16 armjit_emit_known_regs(const struct armjit_ctx *ctx, u32 val);
+u16 armjit_emit_holding(const struct armjit_ctx *ctx, s32 off);
 /* a constant in a scratch register mirroring the stack word at sp + off */
 bool armjit_emit_slot_const(const struct armjit_ctx *ctx, s32 off, u32 *val);
 /* Drop the kept-back store if it is n bytes of @regs to sp + off. */
