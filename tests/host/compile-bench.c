@@ -286,6 +286,7 @@ static int compile(const struct bpf_insn *insns, int len, struct buffers *b)
 	ctx.len = len;
 	ctx.stack_depth = 256;
 	ctx.ret32 = true;
+	ctx.opt = armjit_opt_flags(1);	/* the default level */
 	ctx.offsets = calloc(len + 1, sizeof(*ctx.offsets));
 	ctx.is_target = calloc(len + 1, 1);
 	ctx.live = calloc(len + 1, sizeof(*ctx.live));
@@ -311,6 +312,7 @@ static int compile(const struct bpf_insn *insns, int len, struct buffers *b)
 	if (err)
 		goto out;
 	ctx.image = b->image;
+	ctx.image_words = b->image_words;
 	ctx.idx = 0;
 	err = armjit_build(&ctx);
 	if (!err && ctx.idx != words)
