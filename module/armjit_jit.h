@@ -138,6 +138,10 @@ struct armjit_ctx {
 	int idx;			/* next ARM instruction index */
 	int *offsets;			/* BPF insn i -> ARM index; len + 1 entries */
 	int epilogue_offset;		/* ARM index of the epilogue */
+	/* the pass's offsets and saved registers were the previous pass's:
+	 * its forward branches are final, another pass the same words
+	 */
+	bool settled;
 
 	/* translation private state (register usage, etc.) */
 	u32 flags;
@@ -318,8 +322,9 @@ enum armjit_stock_tc {
 /*
  * One complete pass: prologue, every BPF instruction, epilogue.
  * While ctx->image is NULL only counts instructions (ctx->idx) and records
- * ctx->offsets; once image is set (same size as the previous pass) writes
- * the code, at most ctx->image_words words. Returns 0, or -EOPNOTSUPP for
+ * ctx->offsets; once image is set writes the code, at most
+ * ctx->image_words words, forward branches to the previous pass's offsets
+ * (final when ctx->settled says so). Returns 0, or -EOPNOTSUPP for
  * anything armjit can't translate (the caller then hands the program to
  * the stock JIT), -EINVAL for malformed input, -EFBIG when a branch is out
  * of range, -ENOSPC when the code needs more than ctx->image_words.
@@ -339,8 +344,9 @@ struct armjit_image_ops {
 };
 
 /*
- * A program's passes (armjit_passes.c): size, allocate, size at the
- * image's address, write, compare. 0: the code is in ctx->image, ctx->idx
+ * A program's passes (armjit_passes.c): size, allocate, write at the
+ * image's address, and write again only if that moved anything (then
+ * compare). 0: the code is in ctx->image, ctx->idx
  * words; else the image (if any) is freed. -ENOSPC: the final pass
  * wanted more words than the image holds (none written past them),
  * -EFAULT: it came out another size; else armjit_build()'s errors.

@@ -2156,9 +2156,16 @@ static int analyse(struct armjit_ctx *ctx)
 	return 0;
 }
 
+/* What a pass saves: a leaf only what the pass before it wrote. */
+static u16 pass_saved(const struct armjit_ctx *ctx, bool known, u16 written)
+{
+	return (ctx->prog_flags & FLAG_LEAF) && known ?
+	       armjit_leaf_saved(written) : SAVED_REGS;
+}
+
 int armjit_build(struct armjit_ctx *ctx)
 {
-	int i, ret;
+	int i, ret, moved = 0;
 
 	if (ctx->analysed != ctx->insns || ctx->analysed_len != ctx->len) {
 		ret = analyse(ctx);
@@ -2166,12 +2173,11 @@ int armjit_build(struct armjit_ctx *ctx)
 			return ret;
 	}
 	ctx->idx = 0;
+	ctx->settled = false;
 	ctx->flags = ctx->prog_flags;
 	ctx->sp_adj = 0;
 	armjit_emit_begin(ctx);
-	ctx->saved = SAVED_REGS;
-	if ((ctx->flags & FLAG_LEAF) && ctx->written_ok)
-		ctx->saved = armjit_leaf_saved(ctx->written_last);
+	ctx->saved = pass_saved(ctx, ctx->written_ok, ctx->written_last);
 	ctx->frame_size = !(ctx->flags & FLAG_FRAME) ? 0 :
 			  FRAME_FIXED + ((ctx->stack_depth + 7) & ~7U);
 
@@ -2179,6 +2185,7 @@ int armjit_build(struct armjit_ctx *ctx)
 	for (i = 0; i < ctx->len; i++) {
 		if (is_target(ctx, i))
 			armjit_land(ctx);	/* a jump lands here */
+		moved |= ctx->offsets[i] ^ ctx->idx;
 		ctx->offsets[i] = ctx->idx;
 		ctx->live_at = i;
 		ctx->hi0_at = i;
@@ -2187,10 +2194,12 @@ int armjit_build(struct armjit_ctx *ctx)
 			return ret;
 		if (ret) {
 			i++;
+			moved |= ctx->offsets[i] ^ ctx->idx;
 			ctx->offsets[i] = ctx->idx;
 		}
 	}
 	armjit_land(ctx);	/* exits branch here */
+	moved |= ctx->offsets[ctx->len] ^ ctx->idx;
 	ctx->offsets[ctx->len] = ctx->idx;
 	ctx->epilogue_offset = ctx->idx;
 	build_epilogue(ctx);
@@ -2204,6 +2213,13 @@ int armjit_build(struct armjit_ctx *ctx)
 	/* an operand no instruction can encode: a translation bug */
 	if (WARN_ON_ONCE(ctx->flags & FLAG_BAD_INSN))
 		return -EFAULT;
+	/*
+	 * Forward branches and exits took the previous pass's offsets: a
+	 * pass after this one, with these and what this one wrote, would
+	 * emit the same words if neither moved
+	 */
+	ctx->settled = !moved &&
+		       pass_saved(ctx, true, ctx->written) == ctx->saved;
 	ctx->written_last = ctx->written;
 	ctx->written_ok = true;
 	return 0;
