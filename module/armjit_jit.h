@@ -63,6 +63,11 @@ struct armjit_site {
 	struct armjit_call_conv conv;	/* the callee (conv.addr) */
 };
 
+/* The words of BPF registers an insn reads and writes (live[]'s bits). */
+struct armjit_use_def {
+	u32 use, def;
+};
+
 /* Where a BPF register lives: ARM registers lo:hi, or a stack slot. */
 struct armjit_reg {
 	s8 lo, hi;	/* ARM registers, or -1 */
@@ -129,6 +134,11 @@ struct armjit_ctx {
 	 * ARMJIT_OPT_LIVE off): none
 	 */
 	u16 *hi0;
+	/* len entries armjit_compute_live() fills, once per compile: what
+	 * each insn reads and writes (armjit_insn_use_def()); NULL: asked
+	 * again each time
+	 */
+	struct armjit_use_def *use_def;
 
 	/* output */
 	u32 *image;			/* NULL in sizing passes */

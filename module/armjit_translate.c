@@ -2036,9 +2036,8 @@ static bool insn_dead(const struct armjit_ctx *ctx,
 	if ((cls == BPF_ALU || cls == BPF_ALU64) &&
 	    (insn->off || BPF_OP(insn->code) >= BPF_END))
 		return false;
-	if (!armjit_insn_use_def(ctx, insn, &use, &def) || !def)
-		return false;
-	return !(live[i] & def);
+	armjit_use_def_at(ctx, i, &use, &def);
+	return def && !(live[i] & def);
 }
 
 /* Returns 1 if insn used two slots (LD_IMM64), 0, or an error. */
