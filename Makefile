@@ -98,7 +98,7 @@ compile-profile:
 	@$(MAKE) -C tests/host compile-profile PROFILE=$(CURDIR)/build/compile-profile.txt
 
 compile-profile-guest: module
-	@CPU=$(CPU) bench/compile-profile $(or $(PROGS),xdp,l4lb) $(or $(LOADS),20)
+	@CPU=$(CPU) bench/compile-profile "$(PROGS)" "$(LOADS)"	# empty: its defaults
 
 stress: module
 	@$(MAKE) -C stress run VM_ARGS="--cpu $(CPU)"

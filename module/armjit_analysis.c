@@ -9,7 +9,9 @@
  *                 across insns need it)
  *   live[i]       bit r (lo) and 16 + r (hi): that word of BPF register r
  *                 may be read after insn i (armjit_compute_live():
- *                 backwards to the fixed point; needs ctx->ret32)
+ *                 backwards to the fixed point; needs ctx->ret32). It
+ *                 fills use_def[i] (if there) first: each insn's
+ *                 armjit_insn_use_def() once, for the sweeps and passes
  *   hi0[i]        bit r: R<r>'s hi word is 0 on every path to insn i,
  *                 counting the writes liveness drops as not made
  *                 (armjit_compute_hi0(): needs live[] and FLAG_R1_LIVE)
@@ -190,12 +192,24 @@ bool armjit_insn_use_def(const struct armjit_ctx *ctx,
 	return false;
 }
 
+/* insn i's use and def: from the compile's cache once it is filled */
+void armjit_use_def_at(const struct armjit_ctx *ctx, int i, u32 *use,
+		       u32 *def)
+{
+	if (ctx->use_def) {
+		*use = ctx->use_def[i].use;
+		*def = ctx->use_def[i].def;
+		return;
+	}
+	armjit_insn_use_def(ctx, &ctx->insns[i], use, def);
+}
+
 /* the words read from insn i on (live[i] holds those after it) */
 static u32 live_in(const struct armjit_ctx *ctx, int i)
 {
 	u32 use, def;
 
-	armjit_insn_use_def(ctx, &ctx->insns[i], &use, &def);
+	armjit_use_def_at(ctx, i, &use, &def);
 	return use | (ctx->live[i] & ~def);
 }
 
@@ -206,22 +220,32 @@ static u32 live_in(const struct armjit_ctx *ctx, int i)
 void armjit_compute_live(struct armjit_ctx *ctx)
 {
 	u32 end = ctx->ret32 ? LIVE_LO(BPF_REG_0) : LIVE_64(BPF_REG_0);
-	bool changed = true;
+	struct armjit_use_def *ud = ctx->use_def;
+	bool changed = true, known = true;
 	int i, sweeps = 0;
 
 	if (!armjit_live(ctx))
 		return;
+	/* every insn's words once: the sweeps and each pass ask again */
 	for (i = 0; i < ctx->len; i++) {
+		bool half = i && ctx->insns[i - 1].code ==
+				 (BPF_LD | BPF_IMM | BPF_DW);
 		u32 use, def;
 
-		if (i && ctx->insns[i - 1].code == (BPF_LD | BPF_IMM | BPF_DW))
-			continue;	/* ld_imm64's second half */
-		if (!armjit_insn_use_def(ctx, &ctx->insns[i], &use, &def)) {
-			/* unknown insn: all live everywhere */
-			for (i = 0; i <= ctx->len; i++)
-				ctx->live[i] = LIVE_ALL;
-			return;
+		/* ld_imm64's second half: nothing asks what it does */
+		if (!armjit_insn_use_def(ctx, &ctx->insns[i], &use, &def) &&
+		    !half)
+			known = false;
+		if (ud) {
+			ud[i].use = use;
+			ud[i].def = def;
 		}
+	}
+	if (!known) {
+		/* unknown insn: all live everywhere */
+		for (i = 0; i <= ctx->len; i++)
+			ctx->live[i] = LIVE_ALL;
+		return;
 	}
 	memset(ctx->live, 0, (ctx->len + 1) * sizeof(u32));
 	while (changed) {

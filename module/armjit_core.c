@@ -56,6 +56,7 @@ enum armjit_fault_point {
 	FP_IS_TARGET,
 	FP_LIVE,
 	FP_HI0,
+	FP_USE_DEF,
 	FP_MAP_SITES,
 	FP_PENDING,
 	FP_IMAGE,
@@ -72,6 +73,7 @@ const char * const armjit_fault_sites[] = {
 	[FP_IS_TARGET] = "is_target",
 	[FP_LIVE] = "live",
 	[FP_HI0] = "hi0",
+	[FP_USE_DEF] = "use_def",
 	[FP_MAP_SITES] = "map_sites",
 	[FP_PENDING] = "pending",
 	[FP_IMAGE] = "image",
@@ -617,8 +619,13 @@ struct bpf_prog *armjit_jit_compile(struct bpf_prog *orig)
 					 FP_LIVE);
 		ctx.hi0 = armjit_zalloc(ctx.len + 1, sizeof(*ctx.hi0), &f,
 					FP_HI0);
+		/* without it only slower: each insn asked again */
+		ctx.use_def = armjit_zalloc(ctx.len + 1,
+					    sizeof(*ctx.use_def), &f,
+					    FP_USE_DEF);
 	}
 	if (!ctx.offsets) {
+		kvfree(ctx.use_def);
 		kvfree(ctx.hi0);
 		kvfree(ctx.live);
 		kvfree(ctx.is_target);
@@ -639,6 +646,7 @@ struct bpf_prog *armjit_jit_compile(struct bpf_prog *orig)
 	kvfree(ctx.is_target);
 	kvfree(ctx.live);
 	kvfree(ctx.hi0);
+	kvfree(ctx.use_def);
 	if (owned) {
 		kfree(calls);
 		kfree(sites);

@@ -292,12 +292,21 @@ struct arm_word {
 	struct arm_dec d;
 	struct arm_fx fx;
 	bool ok;
+	bool k;		/* a constant's mov: rd = val (const_result()) */
+	u32 val;
 };
 
-static void word_decode(struct arm_word *w, u32 insn)
+/*
+ * const_result() here, once: what cache_hit() and cache_decode() ask of
+ * it (the constants known) doesn't change in between.
+ */
+static void word_decode(const struct armjit_ctx *ctx, struct arm_word *w,
+			u32 insn)
 {
 	arm_decode(insn, &w->d);
 	w->ok = arm_fx(insn, &w->d, &w->fx);
+	w->val = 0;
+	w->k = const_result(ctx, &w->d, &w->val);
 }
 
 /*
@@ -309,14 +318,13 @@ static bool cache_decode(struct armjit_ctx *ctx, const struct arm_word *w)
 	const struct arm_dec *d = &w->d;
 	const struct arm_fx *fx = &w->fx;
 	u16 writes = fx->writes & 0x7fff;	/* r0-lr */
-	u32 val = 0;
 	bool al, k;
 
 	if (!w->ok)
 		return false;
 	al = d->cond == ARM_COND_AL;
 	/* mov/mvn/movw/movt of a constant (movt: rd's lo half known) */
-	k = al && const_result(ctx, d, &val);
+	k = al && w->k;
 	while (writes) {
 		cache_forget(ctx, __builtin_ctz(writes));
 		writes &= writes - 1;
@@ -334,7 +342,7 @@ static bool cache_decode(struct armjit_ctx *ctx, const struct arm_word *w)
 	}
 	if (k) {
 		ctx->kmask |= 1U << d->rd;
-		ctx->kval[d->rd] = val;
+		ctx->kval[d->rd] = w->val;
 	}
 	return true;
 }
@@ -371,7 +379,6 @@ static u16 undecoded_writes(const struct arm_word *w)
 static bool cache_hit(const struct armjit_ctx *ctx, const struct arm_word *w)
 {
 	const struct arm_dec *d = &w->d;
-	u32 val;
 
 	if (d->kind == ARM_K_UNKNOWN || d->cond != ARM_COND_AL)
 		return false;
@@ -381,8 +388,8 @@ static bool cache_hit(const struct armjit_ctx *ctx, const struct arm_word *w)
 		return armjit_emit_holds(ctx, d->rt, d->off) &&
 		       (d->size == 4 ||
 			armjit_emit_holds(ctx, d->rt + 1, d->off + 4));
-	if (!sp_or_pc(d->rd) && const_result(ctx, d, &val))
-		return armjit_emit_known(ctx, d->rd, val);
+	if (!sp_or_pc(d->rd) && w->k)
+		return armjit_emit_known(ctx, d->rd, w->val);
 	return false;
 }
 
@@ -466,7 +473,7 @@ void armjit_emit(u32 insn, struct armjit_ctx *ctx)
 	struct arm_word w __uninitialized;
 	int n;
 
-	word_decode(&w, insn);	/* once: every question below reads it */
+	word_decode(ctx, &w, insn);	/* once: every question below reads it */
 	if (cache_hit(ctx, &w))
 		return;		/* the register holds that word already */
 	pending_before(ctx, &w);

@@ -63,6 +63,11 @@ struct armjit_site {
 	struct armjit_call_conv conv;	/* the callee (conv.addr) */
 };
 
+/* The words of BPF registers an insn reads and writes (live[]'s bits). */
+struct armjit_use_def {
+	u32 use, def;
+};
+
 /* Where a BPF register lives: ARM registers lo:hi, or a stack slot. */
 struct armjit_reg {
 	s8 lo, hi;	/* ARM registers, or -1 */
@@ -129,6 +134,11 @@ struct armjit_ctx {
 	 * ARMJIT_OPT_LIVE off): none
 	 */
 	u16 *hi0;
+	/* len entries armjit_compute_live() fills, once per compile: what
+	 * each insn reads and writes (armjit_insn_use_def()); NULL: asked
+	 * again each time
+	 */
+	struct armjit_use_def *use_def;
 
 	/* output */
 	u32 *image;			/* NULL in sizing passes */
@@ -138,6 +148,10 @@ struct armjit_ctx {
 	int idx;			/* next ARM instruction index */
 	int *offsets;			/* BPF insn i -> ARM index; len + 1 entries */
 	int epilogue_offset;		/* ARM index of the epilogue */
+	/* the pass's offsets and saved registers were the previous pass's:
+	 * its forward branches are final, another pass the same words
+	 */
+	bool settled;
 
 	/* translation private state (register usage, etc.) */
 	u32 flags;
@@ -318,8 +332,9 @@ enum armjit_stock_tc {
 /*
  * One complete pass: prologue, every BPF instruction, epilogue.
  * While ctx->image is NULL only counts instructions (ctx->idx) and records
- * ctx->offsets; once image is set (same size as the previous pass) writes
- * the code, at most ctx->image_words words. Returns 0, or -EOPNOTSUPP for
+ * ctx->offsets; once image is set writes the code, at most
+ * ctx->image_words words, forward branches to the previous pass's offsets
+ * (final when ctx->settled says so). Returns 0, or -EOPNOTSUPP for
  * anything armjit can't translate (the caller then hands the program to
  * the stock JIT), -EINVAL for malformed input, -EFBIG when a branch is out
  * of range, -ENOSPC when the code needs more than ctx->image_words.
@@ -339,8 +354,9 @@ struct armjit_image_ops {
 };
 
 /*
- * A program's passes (armjit_passes.c): size, allocate, size at the
- * image's address, write, compare. 0: the code is in ctx->image, ctx->idx
+ * A program's passes (armjit_passes.c): size, allocate, write at the
+ * image's address, and write again only if that moved anything (then
+ * compare). 0: the code is in ctx->image, ctx->idx
  * words; else the image (if any) is freed. -ENOSPC: the final pass
  * wanted more words than the image holds (none written past them),
  * -EFAULT: it came out another size; else armjit_build()'s errors.

@@ -9,9 +9,12 @@
  * Every sequence armjit_build() emits has a size that depends only on the
  * program (never on branch distances) and, for calls of kernel routines,
  * on ctx->image_addr: one pass without the address gives the size to
- * allocate, one with it the final size. The final pass writes into the
- * words the allocation holds and no further (the emitter checks every
- * word: -ENOSPC), and must come out that size (-EFAULT).
+ * allocate, one with it the final size. That one writes into the image
+ * already: when nothing moved (ctx->settled, the same size) its forward
+ * branches were final and it is the last; else one more pass writes the
+ * image again and must come out its size (-EFAULT). No pass writes past
+ * the words the allocation holds (the emitter checks every word:
+ * -ENOSPC).
  */
 #include "armjit_jit.h"
 
@@ -32,17 +35,24 @@ int armjit_passes(struct armjit_ctx *ctx, const struct armjit_image_ops *ops)
 	err = armjit_pass(ctx, NULL, 0);	/* the size to allocate */
 	if (err)
 		return err;
+	sized = ctx->idx;
 	image = ops->alloc(ops->priv, ctx->idx, &room);
 	if (!image)
 		return -ENOMEM;
-	/* sized again where it will run: calls in bl range shrink */
+	/* written where it will run: calls in bl range shrink */
 	ctx->image_addr = (u32)(uintptr_t)image;
-	err = armjit_pass(ctx, NULL, 0);
+	err = armjit_pass(ctx, image, room);
+	if (err == -EFBIG) {
+		/* maybe only a stale forward target: size as before */
+		err = armjit_pass(ctx, NULL, 0);
+	} else if (!err && ctx->settled && ctx->idx == sized) {
+		return 0;	/* another pass would write the same words */
+	}
 	sized = ctx->idx;
 	if (!err)
 		err = armjit_pass(ctx, image, room);
 	if (!err && ctx->idx != sized)
-		err = -EFAULT;	/* the final pass must match the sizing */
+		err = -EFAULT;	/* the final pass must match the one before */
 	if (err) {
 		ops->free(ops->priv, image);
 		ctx->image = NULL;

@@ -2036,9 +2036,8 @@ static bool insn_dead(const struct armjit_ctx *ctx,
 	if ((cls == BPF_ALU || cls == BPF_ALU64) &&
 	    (insn->off || BPF_OP(insn->code) >= BPF_END))
 		return false;
-	if (!armjit_insn_use_def(ctx, insn, &use, &def) || !def)
-		return false;
-	return !(live[i] & def);
+	armjit_use_def_at(ctx, i, &use, &def);
+	return def && !(live[i] & def);
 }
 
 /* Returns 1 if insn used two slots (LD_IMM64), 0, or an error. */
@@ -2156,9 +2155,16 @@ static int analyse(struct armjit_ctx *ctx)
 	return 0;
 }
 
+/* What a pass saves: a leaf only what the pass before it wrote. */
+static u16 pass_saved(const struct armjit_ctx *ctx, bool known, u16 written)
+{
+	return (ctx->prog_flags & FLAG_LEAF) && known ?
+	       armjit_leaf_saved(written) : SAVED_REGS;
+}
+
 int armjit_build(struct armjit_ctx *ctx)
 {
-	int i, ret;
+	int i, ret, moved = 0;
 
 	if (ctx->analysed != ctx->insns || ctx->analysed_len != ctx->len) {
 		ret = analyse(ctx);
@@ -2166,12 +2172,11 @@ int armjit_build(struct armjit_ctx *ctx)
 			return ret;
 	}
 	ctx->idx = 0;
+	ctx->settled = false;
 	ctx->flags = ctx->prog_flags;
 	ctx->sp_adj = 0;
 	armjit_emit_begin(ctx);
-	ctx->saved = SAVED_REGS;
-	if ((ctx->flags & FLAG_LEAF) && ctx->written_ok)
-		ctx->saved = armjit_leaf_saved(ctx->written_last);
+	ctx->saved = pass_saved(ctx, ctx->written_ok, ctx->written_last);
 	ctx->frame_size = !(ctx->flags & FLAG_FRAME) ? 0 :
 			  FRAME_FIXED + ((ctx->stack_depth + 7) & ~7U);
 
@@ -2179,6 +2184,7 @@ int armjit_build(struct armjit_ctx *ctx)
 	for (i = 0; i < ctx->len; i++) {
 		if (is_target(ctx, i))
 			armjit_land(ctx);	/* a jump lands here */
+		moved |= ctx->offsets[i] ^ ctx->idx;
 		ctx->offsets[i] = ctx->idx;
 		ctx->live_at = i;
 		ctx->hi0_at = i;
@@ -2187,10 +2193,12 @@ int armjit_build(struct armjit_ctx *ctx)
 			return ret;
 		if (ret) {
 			i++;
+			moved |= ctx->offsets[i] ^ ctx->idx;
 			ctx->offsets[i] = ctx->idx;
 		}
 	}
 	armjit_land(ctx);	/* exits branch here */
+	moved |= ctx->offsets[ctx->len] ^ ctx->idx;
 	ctx->offsets[ctx->len] = ctx->idx;
 	ctx->epilogue_offset = ctx->idx;
 	build_epilogue(ctx);
@@ -2204,6 +2212,13 @@ int armjit_build(struct armjit_ctx *ctx)
 	/* an operand no instruction can encode: a translation bug */
 	if (WARN_ON_ONCE(ctx->flags & FLAG_BAD_INSN))
 		return -EFAULT;
+	/*
+	 * Forward branches and exits took the previous pass's offsets: a
+	 * pass after this one, with these and what this one wrote, would
+	 * emit the same words if neither moved
+	 */
+	ctx->settled = !moved &&
+		       pass_saved(ctx, true, ctx->written) == ctx->saved;
 	ctx->written_last = ctx->written;
 	ctx->written_ok = true;
 	return 0;

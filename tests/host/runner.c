@@ -508,6 +508,7 @@ static void host_opt(struct armjit_ctx *ctx)
 	ctx->is_target = calloc(ctx->len + 1, 1);
 	ctx->live = calloc(ctx->len + 1, sizeof(u32));
 	ctx->hi0 = calloc(ctx->len + 1, sizeof(u16));
+	ctx->use_def = calloc(ctx->len + 1, sizeof(*ctx->use_def));
 }
 
 /* a ctx's per-pass buffers (not its sites: a pending record's) */
@@ -517,6 +518,7 @@ static void free_ctx(struct armjit_ctx *ctx)
 	free(ctx->is_target);
 	free(ctx->live);
 	free(ctx->hi0);
+	free(ctx->use_def);
 }
 
 /* ctx->sites as armjit_map_sites() (armjit_core.c) finds them */
@@ -611,6 +613,7 @@ out:
 	free(ctx.is_target);
 	free(ctx.live);
 	free(ctx.hi0);
+	free(ctx.use_def);
 	free((void *)ctx.sites);
 	host_blind_free(&hb);
 	hp->jit_err = err;
