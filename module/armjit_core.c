@@ -143,6 +143,7 @@ struct armjit_pending {
 	struct list_head node;
 	struct armjit_blind_key key;
 	u8 opt;				/* ctx->opt of the first pass */
+	u8 tc_abi, stock_tc;		/* its tail calls' ABI, its stub */
 	const struct armjit_call_conv *calls;
 	int ncalls;
 	const struct armjit_site *sites;
@@ -175,9 +176,10 @@ bool armjit_is_pending(const struct bpf_prog *prog)
 }
 
 /*
- * A pending subprogram's first pass (key, level, conventions, call sites,
- * into @ctx): its extra pass must make the same code. The conventions and
- * sites stay the record's (freed with it). False: not pending.
+ * A pending subprogram's first pass (key, level, tail-call ABI,
+ * conventions, call sites, into @ctx): its extra pass must make the same
+ * code. The conventions and sites stay the record's (freed with it).
+ * False: not pending.
  */
 static bool armjit_pending_get(const struct bpf_prog *prog,
 			       struct armjit_blind_key *key,
@@ -191,6 +193,8 @@ static bool armjit_pending_get(const struct bpf_prog *prog,
 	if (p) {
 		*key = p->key;
 		ctx->opt = p->opt;
+		ctx->tc_abi = p->tc_abi;
+		ctx->stock_tc = p->stock_tc;
 		ctx->calls = p->calls;
 		ctx->ncalls = p->ncalls;
 		ctx->sites = p->sites;
@@ -436,6 +440,8 @@ static int armjit_emit_image(struct bpf_prog *prog, struct armjit_ctx *ctx,
 		/* Calls get their targets in the extra pass. */
 		p->key = *key;
 		p->opt = ctx->opt;
+		p->tc_abi = ctx->tc_abi;
+		p->stock_tc = ctx->stock_tc;
 		p->calls = ctx->calls;
 		p->ncalls = ctx->ncalls;
 		p->sites = ctx->sites;
@@ -563,8 +569,11 @@ struct bpf_prog *armjit_jit_compile(struct bpf_prog *orig)
 
 	/* a subprogram's extra pass takes its first's level, calls, sites */
 	extra = armjit_pending_get(orig, &key, &ctx);
-	if (!extra)
+	if (!extra) {
 		ctx.opt = armjit_opt_flags(READ_ONCE(armjit_opt));
+		ctx.tc_abi = READ_ONCE(armjit_tc_abi);
+		ctx.stock_tc = READ_ONCE(armjit_stock_tc);
+	}
 	if (armjit_wants_blinding(orig)) {
 		if (!extra)
 			get_random_bytes(&key, sizeof(key));
@@ -595,8 +604,6 @@ struct bpf_prog *armjit_jit_compile(struct bpf_prog *orig)
 	ctx.is_subprog = prog->is_func && prog->aux->func_idx;
 	/* bpf_func returns unsigned int: R0's hi word only to a caller */
 	ctx.ret32 = !ctx.is_subprog;
-	ctx.tc_abi = READ_ONCE(armjit_tc_abi);
-	ctx.stock_tc = READ_ONCE(armjit_stock_tc);
 	if (!extra) {
 		err = armjit_fault(&f, FP_HELPERS) ? -ENOMEM :
 			armjit_helpers_for_prog(prog, &calls, &ctx.ncalls);

@@ -775,10 +775,10 @@ static int host_prog_jit_funcs(struct host_prog *hp)
 		ctx->ncalls = first_ctx.ncalls;
 		ctx->offsets = calloc(ctx->len + 1, sizeof(int));
 		host_opt(ctx);
+		/* the pending record's, as the kernel's extra pass takes them */
 		ctx->opt = first_ctx.opt;
-		/* the kernel reads these again, as it did for the first */
-		ctx->tc_abi = hp->tc_abi;
-		ctx->stock_tc = hp->stock_tc;
+		ctx->tc_abi = first_ctx.tc_abi;
+		ctx->stock_tc = first_ctx.stock_tc;
 		err = armjit_extra_passes(ctx, fn->image, fn->words);
 		if (err == -EFAULT)
 			printf("# function %d: extra pass sizes %d ARM insns, first pass %d\n",
