@@ -19,10 +19,38 @@
 #include <linux/list.h>
 #include <asm/cacheflush.h>
 #include <asm/hwcap.h>
+#include <asm/system_info.h>
 #include "armjit.h"
 #include "armjit_jit.h"
 
 struct armjit_rt armjit_rt;
+
+/*
+ * The instruction set armjit emits: ARMv7 on a kernel built for ARMv7
+ * (__LINUX_ARM_ARCH__, the floor of every CPU it runs on), else what the
+ * kernel found the CPU to be (cpu_architecture(), not exported: looked
+ * up). ARMv6K at least: armjit's 64-bit atomics need ldrexd/strexd.
+ * 0 if armjit can't serve this kernel.
+ */
+static u8 armjit_cpu_arch(void)
+{
+	int (*cpu_arch)(void);
+	int arch = 0;
+
+	if (__LINUX_ARM_ARCH__ >= 7)
+		return ARMJIT_ARCH_V7;
+	cpu_arch = (void *)armjit_lookup_name("cpu_architecture");
+	if (cpu_arch)
+		arch = cpu_arch();
+	if (arch >= CPU_ARCH_ARMv7)
+		return ARMJIT_ARCH_V7;
+	if (__LINUX_ARM_ARCH__ >= 6 && IS_ENABLED(CONFIG_CPU_32v6K))
+		return ARMJIT_ARCH_V6K;
+	pr_err("needs ARMv6K or ARMv7 (kernel built for ARMv%d%s, CPU architecture %d)\n",
+	       __LINUX_ARM_ARCH__,
+	       IS_ENABLED(CONFIG_CPU_32v6K) ? "K" : "", arch);
+	return 0;
+}
 
 int armjit_rt_init(void)
 {
@@ -32,7 +60,14 @@ int armjit_rt_init(void)
 	armjit_rt.div64_u64 = (u32)div64_u64;
 	armjit_rt.div64_u64_rem = (u32)div64_u64_rem;
 	armjit_rt.div64_s64 = (u32)div64_s64;
-	armjit_rt.hwdiv = !!(elf_hwcap & HWCAP_IDIVA);
+	armjit_rt.arch = armjit_cpu_arch();
+	if (!armjit_rt.arch)
+		return -ENODEV;
+	/* IDIVA means ARMv7VE: never on an ARMv6K JIT's CPU */
+	armjit_rt.hwdiv = armjit_rt.arch == ARMJIT_ARCH_V7 &&
+			  (elf_hwcap & HWCAP_IDIVA);
+	pr_info("architecture: %s\n", armjit_rt.arch == ARMJIT_ARCH_V7 ?
+		"ARMv7" : "ARMv6K");
 	pr_info("hardware divide: %s\n", armjit_rt.hwdiv ? "yes" : "no");
 	return 0;
 }
