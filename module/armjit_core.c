@@ -19,7 +19,7 @@
 #include <linux/list.h>
 #include <asm/cacheflush.h>
 #include <asm/hwcap.h>
-#include <asm/system_info.h>
+#include <asm/elf.h>
 #include "armjit.h"
 #include "armjit_jit.h"
 
@@ -28,27 +28,24 @@ struct armjit_rt armjit_rt;
 /*
  * The instruction set armjit emits: ARMv7 on a kernel built for ARMv7
  * (__LINUX_ARM_ARCH__, the floor of every CPU it runs on), else what the
- * kernel found the CPU to be (cpu_architecture(), not exported: looked
- * up). ARMv6K at least: armjit's 64-bit atomics need ldrexd/strexd.
- * 0 if armjit can't serve this kernel.
+ * kernel's CPU table says the CPU runs (elf_platform, AT_PLATFORM:
+ * "v6l", "v7l"). Not cpu_architecture(): it answers ARMv7 for an ARM1176
+ * (its ID_MMFR0 shows VMSAv7 features), which has no movw or dmb. ARMv6K
+ * at least: armjit's 64-bit atomics need ldrexd/strexd. 0 if armjit can't
+ * serve this kernel.
  */
 static u8 armjit_cpu_arch(void)
 {
-	int (*cpu_arch)(void);
-	int arch = 0;
-
 	if (__LINUX_ARM_ARCH__ >= 7)
 		return ARMJIT_ARCH_V7;
-	cpu_arch = (void *)armjit_lookup_name("cpu_architecture");
-	if (cpu_arch)
-		arch = cpu_arch();
-	if (arch >= CPU_ARCH_ARMv7)
+	if (elf_platform[0] == 'v' && elf_platform[1] >= '7' &&
+	    elf_platform[1] <= '9')
 		return ARMJIT_ARCH_V7;
 	if (__LINUX_ARM_ARCH__ >= 6 && IS_ENABLED(CONFIG_CPU_32v6K))
 		return ARMJIT_ARCH_V6K;
-	pr_err("needs ARMv6K or ARMv7 (kernel built for ARMv%d%s, CPU architecture %d)\n",
-	       __LINUX_ARM_ARCH__,
-	       IS_ENABLED(CONFIG_CPU_32v6K) ? "K" : "", arch);
+	pr_err("needs ARMv6K or ARMv7 (kernel built for ARMv%d%s, CPU %s)\n",
+	       __LINUX_ARM_ARCH__, IS_ENABLED(CONFIG_CPU_32v6K) ? "K" : "",
+	       elf_platform);
 	return 0;
 }
 
