@@ -34,27 +34,41 @@ SENTINELS = {
 
 
 def read_dumps(paths):
-    """(word -> first place it was seen), images, words."""
-    words, images, total = {}, 0, 0
+    """The distinct words (hex text), images, words."""
+    words, images, total = set(), 0, 0
+    for path in paths:
+        with open(path) as f:
+            for line in f:
+                if line.startswith("J "):
+                    continue
+                if line.startswith("I "):
+                    images += 1
+                    continue
+                ws = line.split()
+                total += len(ws)
+                words.update(ws)
+    return {int(w, 16) for w in words}, images, total
+
+
+def where(paths, word):
+    """The first JIT run and image holding word (for the report)."""
+    hexw = "%08x" % word
     for path in paths:
         jit, img, idx = "?", -1, 0
         with open(path) as f:
             for line in f:
                 if line.startswith("J "):
                     jit = line.split(" err ")[0]
-                    continue
-                if line.startswith("I "):
+                elif line.startswith("I "):
                     img, idx = int(line.split()[1]), 0
-                    images += 1
-                    continue
-                for w in line.split():
-                    v = int(w, 16)
-                    total += 1
-                    if v not in words:
-                        words[v] = "%s: %s, image %d, word %d" % (
-                            os.path.basename(path), jit, img, idx)
-                    idx += 1
-    return words, images, total
+                else:
+                    ws = line.split()
+                    if hexw in ws:
+                        return "%s: %s, image %d, word %d" % (
+                            os.path.basename(path), jit, img,
+                            idx + ws.index(hexw))
+                    idx += len(ws)
+    return "?"
 
 
 def disasm(words, machine):
@@ -95,7 +109,9 @@ def main():
                       (w, SENTINELS[w], v6[i]))
         elif bad:
             found.append("# %08x: ARMv7 %r, ARMv6K %r (%s)" %
-                         (w, v7[i], v6[i], seen[w]))
+                         (w, v7[i], v6[i],
+                          where(sys.argv[1:], w) if len(found) < 10 else
+                          "..."))
     print("TAP version 13\n1..2")
     print("# %d images, %d words, %d distinct, from %s" %
           (images, total, len(seen), " ".join(sys.argv[1:])))
