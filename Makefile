@@ -40,8 +40,9 @@
 #                     prints seed, count, mismatches, oopses, runtime; fails on
 #                     any mismatch or kernel complaint (log build/$KERNEL/fuzz.log)
 #   make fuzz-host    the fuzzer's programs on the host under qemu-arm (no guest):
-#                     N=1000 from SEED=1, half on cortex-a15, half on cortex-a9
-#                     (hwdiv=0), each JIT'ed at opt 1 and 0 against the reference
+#                     N=1000 from SEED=1, a third each on cortex-a15, cortex-a9
+#                     (hwdiv=0) and arm1176 (ARMv6K code), each JIT'ed at opt 1
+#                     and 0 against the reference
 #                     interpreter; differences shrunk, opcode coverage table, rate;
 #                     MAX_SECONDS=T: stop after T seconds with the programs done
 #   make clean        remove build/ (the .cache/ stays)
@@ -109,7 +110,7 @@ fuzz: module
 	@N=$(N) SEED=$(SEED) CPU=$(CPU) stress/fuzz-run
 
 fuzz-host: setup
-	@$(MAKE) -s -C tests/host armjit-test
+	@$(MAKE) -s -C tests/host armjit-test armjit-test-v6
 	@tests/host/fuzz-host.py -n $(N) --seed $(SEED) $(if $(MAX_SECONDS),--seconds $(MAX_SECONDS))
 
 checkpatch: fetch

@@ -19,10 +19,35 @@
 #include <linux/list.h>
 #include <asm/cacheflush.h>
 #include <asm/hwcap.h>
+#include <asm/elf.h>
 #include "armjit.h"
 #include "armjit_jit.h"
 
 struct armjit_rt armjit_rt;
+
+/*
+ * The instruction set armjit emits: ARMv7 on a kernel built for ARMv7
+ * (__LINUX_ARM_ARCH__, the floor of every CPU it runs on), else what the
+ * kernel's CPU table says the CPU runs (elf_platform, AT_PLATFORM:
+ * "v6l", "v7l"). Not cpu_architecture(): it answers ARMv7 for an ARM1176
+ * (its ID_MMFR0 shows VMSAv7 features), which has no movw or dmb. ARMv6K
+ * at least: armjit's 64-bit atomics need ldrexd/strexd. 0 if armjit can't
+ * serve this kernel.
+ */
+static u8 armjit_cpu_arch(void)
+{
+	if (__LINUX_ARM_ARCH__ >= 7)
+		return ARMJIT_ARCH_V7;
+	if (elf_platform[0] == 'v' && elf_platform[1] >= '7' &&
+	    elf_platform[1] <= '9')
+		return ARMJIT_ARCH_V7;
+	if (__LINUX_ARM_ARCH__ >= 6 && IS_ENABLED(CONFIG_CPU_32v6K))
+		return ARMJIT_ARCH_V6K;
+	pr_err("needs ARMv6K or ARMv7 (kernel built for ARMv%d%s, CPU %s)\n",
+	       __LINUX_ARM_ARCH__, IS_ENABLED(CONFIG_CPU_32v6K) ? "K" : "",
+	       elf_platform);
+	return 0;
+}
 
 int armjit_rt_init(void)
 {
@@ -32,7 +57,14 @@ int armjit_rt_init(void)
 	armjit_rt.div64_u64 = (u32)div64_u64;
 	armjit_rt.div64_u64_rem = (u32)div64_u64_rem;
 	armjit_rt.div64_s64 = (u32)div64_s64;
-	armjit_rt.hwdiv = !!(elf_hwcap & HWCAP_IDIVA);
+	armjit_rt.arch = armjit_cpu_arch();
+	if (!armjit_rt.arch)
+		return -ENODEV;
+	/* IDIVA means ARMv7VE: never on an ARMv6K JIT's CPU */
+	armjit_rt.hwdiv = armjit_rt.arch == ARMJIT_ARCH_V7 &&
+			  (elf_hwcap & HWCAP_IDIVA);
+	pr_info("architecture: %s\n", armjit_rt.arch == ARMJIT_ARCH_V7 ?
+		"ARMv7" : "ARMv6K");
 	pr_info("hardware divide: %s\n", armjit_rt.hwdiv ? "yes" : "no");
 	return 0;
 }

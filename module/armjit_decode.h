@@ -38,6 +38,7 @@ enum arm_kind {
 	ARM_K_LDREXD,
 	ARM_K_STREXD,
 	ARM_K_DMB,	/* option in imm */
+	ARM_K_CP15_DMB,	/* arm_cp15_dmb(rt) */
 	ARM_K_PUSH,	/* register mask in imm */
 	ARM_K_POP,
 	ARM_K_B,	/* b: off in words from pc + 8 */
@@ -334,6 +335,13 @@ static inline bool arm_decode(u32 insn, struct arm_dec *d)
 		d->kind = insn & ARM_LINK_BIT ? ARM_K_BL : ARM_K_B;
 		d->off = (s32)((insn & ARM_B_OFF_MASK) << 8) >> 8;
 		return true;
+	case 7:		/* the CP15 barrier */
+		if (ARM_IS(insn, ARM_OP_CP15_DMB, ARM_MASK_CP15_DMB)) {
+			d->kind = ARM_K_CP15_DMB;
+			d->rt = arm_field(insn, ARM_RD_SHIFT);
+			return true;
+		}
+		break;
 	}
 	memset(d, 0, sizeof(*d));
 	return false;

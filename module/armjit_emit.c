@@ -228,6 +228,7 @@ static bool arm_fx(u32 insn, const struct arm_dec *d, struct arm_fx *fx)
 	f16 = arm_field(insn, ARM_RN_SHIFT);
 	switch (d->kind) {
 	case ARM_K_DMB:
+	case ARM_K_CP15_DMB:	/* reads rt */
 		return true;
 	case ARM_K_B:
 	case ARM_K_BX:

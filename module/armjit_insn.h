@@ -2,6 +2,12 @@
 /*
  * ARMv7-A instruction encoders (ARM state) for armjit.
  *
+ * Each ARMv7-only one (movw/movt, mls, udiv/sdiv, dmb) has its ARMv6K
+ * alternative next to it: the translation picks one by the level
+ * armjit_rt.arch (armjit_translate.h, arm_v7()). Everything else here
+ * is ARMv6K too (ldrex/strex ARMv6, ldrexd/strexd ARMv6K, rev and the
+ * extends ARMv6, ldrd/strd ARMv5TE, blx ARMv5T).
+ *
  * One pure function per instruction, named after the mnemonic, returning
  * the 32-bit opcode with condition AL; arm_cond() makes any of them
  * conditional. An operand an instruction can't encode (an immediate out of
@@ -105,6 +111,8 @@ enum arm_dp {
 #define ARM_OP_DMB	0xf57ff050	/* option in bits 3:0 */
 #define ARM_MASK_DMB	0xfffffff0
 #define ARM_DMB_ISH	0xb
+#define ARM_OP_CP15_DMB	0xee070fba	/* mcr p15, 0, rt, c7, c10, 5 */
+#define ARM_MASK_CP15_DMB 0xffff0fff
 #define ARM_OP_PUSH	0xe92d0000	/* mask ARM_MASK_LDM */
 #define ARM_OP_POP	0xe8bd0000
 #define ARM_MASK_LDM	0x0fff0000
@@ -240,6 +248,84 @@ static inline u32 arm_movt(u8 rd, u16 imm)
 		return ARM_INSN_BAD;
 	return ARM_OP_MOVT | (imm >> 12) << ARM_RN_SHIFT | rd << ARM_RD_SHIFT |
 	       (imm & 0xfff);
+}
+
+/*
+ * ARMv6 (no movw/movt): val as the fewest modified immediates whose OR it
+ * is, into parts[] (at most 4: one per byte); their count, 0 for val 0.
+ * A mov of the first and an orr of each other loads val (arm_imm_seq()).
+ * Greedy from every even bit position: the best of those is the fewest.
+ */
+static inline int arm_imm_split(u32 val, u32 parts[4])
+{
+	int start, best = 5;
+
+	for (start = 0; start < 32 && best > 1; start += 2) {
+		u32 v = val, p[4];
+		int pos, n = 0;
+
+		for (pos = start; v && pos < start + 32 && n < 4; ) {
+			int sh = pos & 31;
+			u32 m = 0xffU << sh | (sh > 24 ? 0xffU >> (32 - sh) : 0);
+
+			if (!(v & 3U << sh)) {
+				pos += 2;
+				continue;
+			}
+			p[n++] = v & m;
+			v &= ~m;
+			pos += 8;
+		}
+		if (!v && n < best) {
+			best = n;
+			memcpy(parts, p, n * sizeof(*p));
+		}
+	}
+	return best;
+}
+
+/*
+ * ARMv6: the instructions that load val into rd without movw/movt, into
+ * insn[] (at most 4); their count. mov/orr of val's parts or mvn/bic of
+ * ~val's, the shorter (mov on a tie); fixed: always 4, mov then orr of
+ * each byte (for what a later pass patches: its size can't change).
+ */
+static inline int arm_imm_seq(u8 rd, u32 val, bool fixed, u32 insn[4])
+{
+	u32 p[4], np[4];
+	int n, nn, i;
+
+	if (rd > 14) {
+		insn[0] = ARM_INSN_BAD;
+		return 1;
+	}
+	if (fixed) {
+		insn[0] = arm_dp_imm(ARM_DP_MOV, false, rd, 0, val & 0xff);
+		for (i = 1; i < 4; i++)
+			insn[i] = arm_dp_imm(ARM_DP_ORR, false, rd, rd,
+					     val & 0xffU << 8 * i);
+		return 4;
+	}
+	n = arm_imm_split(val, p);
+	nn = arm_imm_split(~val, np);
+	if (!n) {
+		insn[0] = arm_dp_imm(ARM_DP_MOV, false, rd, 0, 0);
+		return 1;
+	}
+	if (!nn) {
+		insn[0] = arm_dp_imm(ARM_DP_MVN, false, rd, 0, 0);
+		return 1;
+	}
+	if (nn < n) {
+		insn[0] = arm_dp_imm(ARM_DP_MVN, false, rd, 0, np[0]);
+		for (i = 1; i < nn; i++)
+			insn[i] = arm_dp_imm(ARM_DP_BIC, false, rd, rd, np[i]);
+		return nn;
+	}
+	insn[0] = arm_dp_imm(ARM_DP_MOV, false, rd, 0, p[0]);
+	for (i = 1; i < n; i++)
+		insn[i] = arm_dp_imm(ARM_DP_ORR, false, rd, rd, p[i]);
+	return n;
 }
 
 /* Arithmetic and logic, register and immediate forms. */
@@ -391,7 +477,11 @@ static inline u32 arm_mla(u8 rd, u8 rn, u8 rm, u8 ra)
 	       rm << ARM_RS_SHIFT | rn << ARM_RM_SHIFT;
 }
 
-/* rd = ra - rn * rm */
+/*
+ * rd = ra - rn * rm (ARMv6T2, ARMv7). ARMv6K: only udiv/sdiv's remainders
+ * need it, and an ARMv6K JIT has no hardware divide (armjit_rt.hwdiv 0):
+ * its remainders come from the kernel's routines.
+ */
 static inline u32 arm_mls(u8 rd, u8 rn, u8 rm, u8 ra)
 {
 	if (rd > 14 || rn > 14 || rm > 14 || ra > 14)
@@ -409,7 +499,10 @@ static inline u32 arm_umull(u8 rdlo, u8 rdhi, u8 rn, u8 rm)
 	       rm << ARM_RS_SHIFT | rn << ARM_RM_SHIFT;
 }
 
-/* rd = rn / rm, unsigned (ARMv7VE / IDIVA; x / 0 = 0) */
+/*
+ * rd = rn / rm, unsigned (ARMv7VE / IDIVA; x / 0 = 0). Without it (ARMv6K,
+ * Cortex-A8/A9: armjit_rt.hwdiv 0) a call of __aeabi_uidivmod.
+ */
 static inline u32 arm_udiv(u8 rd, u8 rn, u8 rm)
 {
 	if (rd > 14 || rn > 14 || rm > 14)
@@ -592,6 +685,17 @@ static inline u32 arm_strexd(u8 rd, u8 rt, u8 rn)
 static inline u32 arm_dmb_ish(void)
 {
 	return ARM_OP_DMB | ARM_DMB_ISH;
+}
+
+/*
+ * ARMv6's dmb (ARMv7 has it too, deprecated): the CP15 data memory
+ * barrier, rt must hold 0.
+ */
+static inline u32 arm_cp15_dmb(u8 rt)
+{
+	if (rt > 14)
+		return ARM_INSN_BAD;
+	return ARM_OP_CP15_DMB | rt << ARM_RD_SHIFT;
 }
 
 /* Stack: push/pop of a register mask (at least two registers). */

@@ -10,6 +10,17 @@
 #include "armjit_compat.h"
 
 /*
+ * The instruction set JIT'ed code is made of, chosen once at load from the
+ * running kernel and CPU (armjit_rt_init()). ARMv6K (ARM1176: Raspberry
+ * Pi 1 and Zero) lacks movw/movt, dmb, mls and udiv/sdiv: its encoders'
+ * alternatives are next to them in armjit_insn.h, chosen by arm_v7().
+ */
+enum armjit_arch {
+	ARMJIT_ARCH_V6K = 6,
+	ARMJIT_ARCH_V7 = 7,
+};
+
+/*
  * Kernel routines JIT'ed code may call. Never armjit's own text: programs
  * outlive the module. Filled at module load (or by the host test runner).
  */
@@ -21,6 +32,7 @@ struct armjit_rt {
 	u32 div64_u64_rem;	/* u64 div64_u64_rem(u64, u64, u64 *rem) */
 	u32 div64_s64;		/* s64 div64_s64(s64, s64) */
 	bool hwdiv;		/* CPU has UDIV/SDIV in ARM state */
+	u8 arch;		/* enum armjit_arch: what JIT'ed code may use */
 	u32 map_lookup_elem;	/* the bpf_map_lookup_elem helper, or 0 */
 };
 

@@ -43,10 +43,28 @@ static u32 tc_mark(const struct armjit_ctx *ctx)
 
 /* ---- Constants ---------------------------------------------------------- */
 
+/* ARMv6K: mov/orr or mvn/bic of rotated immediates (arm_imm_seq()) */
+static void emit_imm_seq(struct armjit_ctx *ctx, u8 rd, u32 val, bool fixed)
+{
+	u32 seq[4];
+	int i, n = arm_imm_seq(rd, val, fixed, seq);
+
+	for (i = 0; i < n; i++) {
+		if (fixed)
+			armjit_emit_fixed(ctx, rd, seq[i]);
+		else
+			emit(seq[i], ctx);
+	}
+}
+
 static void emit_mov_imm(struct armjit_ctx *ctx, u8 rd, u32 val)
 {
 	if (armjit_emit_known(ctx, rd, val))
 		return;		/* movw/movt too */
+	if (!arm_v7()) {
+		emit_imm_seq(ctx, rd, val, false);
+		return;
+	}
 	if (arm_imm_ok(val)) {
 		emit(arm_mov_i(rd, val), ctx);
 	} else if (arm_imm_ok(~val)) {
@@ -64,6 +82,10 @@ static void emit_mov_imm(struct armjit_ctx *ctx, u8 rd, u32 val)
  */
 static void emit_mov_addr(struct armjit_ctx *ctx, u8 rd, u32 val)
 {
+	if (!arm_v7()) {
+		emit_imm_seq(ctx, rd, val, true);
+		return;
+	}
 	armjit_emit_fixed(ctx, rd, arm_movw(rd, val & 0xffff));
 	armjit_emit_fixed(ctx, rd, arm_movt(rd, val >> 16));
 }
@@ -1438,6 +1460,17 @@ static bool emit_atomic_plain(struct armjit_ctx *ctx,
 	return true;
 }
 
+/* dmb ish; ARMv6K: the CP15 barrier, with tmp = 0 */
+static void emit_barrier(struct armjit_ctx *ctx, u8 tmp)
+{
+	if (arm_v7()) {
+		emit(arm_dmb_ish(), ctx);
+		return;
+	}
+	emit_mov_imm(ctx, tmp, 0);
+	emit(arm_cp15_dmb(tmp), ctx);
+}
+
 static int emit_atomic(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 {
 	bool dw = BPF_SIZE(insn->code) == BPF_DW;
@@ -1500,7 +1533,7 @@ static int emit_atomic(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 		emit(arm_mov_r(ARM_R6, r), ctx);
 	}
 
-	emit(arm_dmb_ish(), ctx);
+	emit_barrier(ctx, ARM_R4);	/* r4: the loop loads it */
 	armjit_land(ctx);	/* the loop's head */
 	loop = ctx->idx;
 	emit(dw ? arm_ldrexd(ARM_R4, ARM_IP) : arm_ldrex(ARM_R4, ARM_IP), ctx);
@@ -1534,7 +1567,7 @@ static int emit_atomic(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 	armjit_emit_b(ctx, ARM_COND_NE, loop);
 	if (out >= 0)
 		armjit_fix_fwd(ctx, out);
-	emit(arm_dmb_ish(), ctx);
+	emit_barrier(ctx, ARM_LR);	/* lr: strex's status, dead now */
 
 	if (op & BPF_FETCH) {
 		r = op == BPF_CMPXCHG ? BPF_REG_0 : src;

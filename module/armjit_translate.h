@@ -23,6 +23,15 @@
 #include "armjit_jit.h"
 #include "armjit_insn.h"
 
+/*
+ * ARMv7 code (movw/movt, dmb, udiv/sdiv with mls) or ARMv6K's alternatives
+ * (armjit_insn.h): the level armjit_rt_init() chose at load.
+ */
+static inline bool arm_v7(void)
+{
+	return armjit_rt.arch >= ARMJIT_ARCH_V7;
+}
+
 /* ---- The register frame (armjit_regs.c) --------------------------------- */
 
 #define TMP_A_LO	ARM_R10		/* dst of a stacked register */

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "runner.h"
+#include "armjit_decode.h"
 
 static u64 brnd_state = 0x2545f4914f6cdd1dull;
 
@@ -463,10 +464,58 @@ static void long_jumps(int n, bool gotol, const char *name)
 
 /* ---- No program immediate in the image ---------------------------------- */
 
-/* Constants in the image: raw words and movw/movt pairs on one register. */
+/* an unconditional mov/mvn/orr/bic rd, (rd,) #imm: its op, else -1 */
+static int const_step(u32 w, struct arm_dec *d)
+{
+	if (!arm_decode(w, d) || d->kind != ARM_K_DP_IMM || d->s ||
+	    d->cond != ARM_COND_AL)
+		return -1;
+	if (d->op == ARM_DP_MOV || d->op == ARM_DP_MVN ||
+	    ((d->op == ARM_DP_ORR || d->op == ARM_DP_BIC) && d->rn == d->rd))
+		return d->op;
+	return -1;
+}
+
+/*
+ * ARMv6K's constants (arm_imm_seq()): a mov (mvn) of rd, then up to 3
+ * orr (bic) of rd on it; each value it passes through.
+ */
+static int image_has_v6(const u32 *img, int words, u32 v)
+{
+	int i, j, hits = 0;
+
+	for (i = 0; i < words; i++) {
+		struct arm_dec d, e;
+		int op = const_step(img[i], &d);
+		u32 acc;
+
+		if (op != ARM_DP_MOV && op != ARM_DP_MVN)
+			continue;
+		acc = op == ARM_DP_MOV ? d.imm : ~d.imm;
+		for (j = i + 1; j < words && j <= i + 3; j++) {
+			op = const_step(img[j], &e);
+			if ((op != ARM_DP_ORR && op != ARM_DP_BIC) || e.rd != d.rd)
+				break;
+			acc = op == ARM_DP_ORR ? acc | e.imm : acc & ~e.imm;
+			if (acc == v) {
+				hits++;
+				break;
+			}
+		}
+	}
+	return hits;
+}
+
+/*
+ * Constants in the image: raw words and movw/movt pairs on one register
+ * (ARMv6K: mov/orr sequences).
+ */
 static int image_has(const u32 *img, int words, u32 v)
 {
 	int i, j, hits = 0;
+
+	if (armjit_rt.arch < ARMJIT_ARCH_V7)
+		hits += image_has_v6(img, words, v);
 
 	for (i = 0; i < words; i++) {
 		u32 w = img[i];

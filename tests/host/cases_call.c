@@ -575,6 +575,19 @@ struct stock_tc {
 	u32 prologue_bytes;	/* the stand-in's, computed */
 };
 
+/* rd = val in the stand-in: movw/movt, on ARMv6K what armjit emits */
+static int stock_mov(u32 *c, u8 rd, u32 val)
+{
+	if (armjit_rt.arch < ARMJIT_ARCH_V7)
+		return arm_imm_seq(rd, val, true, c);
+	c[0] = arm_movw(rd, val & 0xffff);
+	if (val >> 16) {
+		c[1] = arm_movt(rd, val >> 16);
+		return 2;
+	}
+	return 1;
+}
+
 static u32 *stock_caller(const struct stock_tc *st, u32 *prologue_bytes,
 			 size_t *size)
 {
@@ -601,7 +614,7 @@ static u32 *stock_caller(const struct stock_tc *st, u32 *prologue_bytes,
 	c[n++] = arm_mov_i(ARM_R5, 0x67);
 	c[n++] = arm_mov_i(ARM_R8, 0x88);
 	c[n++] = arm_mov_i(ARM_R9, 0x89);
-	c[n++] = arm_movw(ARM_R6, st->tcc);
+	n += stock_mov(c + n, ARM_R6, st->tcc);
 	c[n++] = arm_mov_i(ARM_R7, 0);
 	c[n++] = arm_strd_i(ARM_R6, ARM_R11, STOCK_TCC);
 	/* emit_bpf_tail_call(): the count, then the jump */
@@ -612,13 +625,12 @@ static u32 *stock_caller(const struct stock_tc *st, u32 *prologue_bytes,
 	c[n++] = arm_dp_imm(ARM_DP_ADD, true, ARM_R6, ARM_R6, 1);
 	c[n++] = arm_dp_imm(ARM_DP_ADC, false, ARM_R7, ARM_R7, 0);
 	c[n++] = arm_strd_i(ARM_R6, ARM_R11, STOCK_TCC);
-	c[n++] = arm_movw(ARM_IP, target & 0xffff);
-	c[n++] = arm_movt(ARM_IP, target >> 16);
+	n += stock_mov(c + n, ARM_IP, target);
 	c[n++] = arm_add_i(ARM_IP, ARM_IP, *prologue_bytes);
 	c[n++] = arm_bx(ARM_IP);
 	c[bhs] = arm_cond(ARM_COND_HS, arm_b(n - (bhs + 2)));
 	/* out: */
-	c[n++] = arm_movw(ARM_R0, TC_FALL);
+	n += stock_mov(c + n, ARM_R0, TC_FALL);
 	c[n++] = arm_mov_i(ARM_R1, 0);
 	/* build_epilogue() */
 	c[n++] = arm_mov_r(ARM_SP, ARM_R11);

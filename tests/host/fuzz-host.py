@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""make fuzz-host N=... SEED=...: the host fuzzer (fuzz.c) on two CPUs at
+"""make fuzz-host N=... SEED=...: the host fuzzer (fuzz.c) on three CPUs at
 once, each under qemu-arm-static: cortex-a15 (hardware divide) takes the
-first half of the seeds, cortex-a9 (hwdiv=0: the kernel's division
-routines) the second; every program JIT'ed at opt 1 and opt 0 and compared
+first third of the seeds, cortex-a9 (hwdiv=0: the kernel's division
+routines) the second, arm1176 (ARMv6K code: armjit-test-v6 --arch=6) the
+last (--cpus picks others, e.g. --cpus a15,a9 for the halves of before);
+every program JIT'ed at opt 1 and opt 0 and compared
 with the reference interpreter. Prints every difference the runs found
 (with its reduced reproducer), the merged opcode coverage table, and the
 rate: programs per hour of wall time and per hour of 2 CPUs' time (the
@@ -12,7 +14,7 @@ of their own), with the load average around the run. Exit 1 on any
 difference or interpreter failure.
 
     fuzz-host.py [-n N] [--seed S] [--seconds T] [--out DIR] [--bin B]
-                 [--qemu QEMU]
+                 [--bin-v6 B] [--qemu QEMU] [--cpus a15,a9,v6]
 
 --seconds: each run stops after T seconds with the programs it did (the
 summary says how many, and which seeds).
@@ -24,6 +26,13 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+
+# --cpus names: qemu CPU, armjit-test arguments, ARMv6K binary
+CPUS = {
+    "a15": ("cortex-a15", ["--hwdiv=1"], False),
+    "a9": ("cortex-a9", ["--hwdiv=0"], False),
+    "v6": ("arm1176", ["--arch=6", "--hwdiv=0"], True),
+}
 
 # coverage columns in the table's order, and the rows each group shows
 COLS = ["K=0", "K:imm8m", "K:-imm8m", "K:wide", "X", "X:d=s",
@@ -56,22 +65,31 @@ def main():
     ap.add_argument("--seconds", type=float, default=0)
     ap.add_argument("--out", default=os.path.join(HERE, "build"))
     ap.add_argument("--bin", default=os.path.join(HERE, "armjit-test"))
+    ap.add_argument("--bin-v6", default=os.path.join(HERE, "armjit-test-v6"))
     ap.add_argument("--qemu", default=os.environ.get("QEMU", "qemu-arm-static"))
+    ap.add_argument("--cpus", default="a15,a9,v6")
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
-    half = a.n // 2
-    runs = [("cortex-a15", 1, a.seed, a.n - half),
-            ("cortex-a9", 0, a.seed + a.n - half, half)]
+    names = a.cpus.split(",")
+    if not names or any(c not in CPUS for c in names):
+        ap.error("--cpus: a comma-separated list of %s" % ", ".join(CPUS))
+    # seeds in order, the first CPUs take one more if N doesn't divide
+    runs, seed = [], a.seed
+    for i, name in enumerate(names):
+        n = a.n // len(names) + (i < a.n % len(names))
+        runs.append((name, seed, n))
+        seed += n
     load0 = os.getloadavg()
     t0 = time.monotonic()
     procs = []
-    for cpu, hwdiv, seed, n in runs:
+    for name, seed, n in runs:
         if not n:
             continue
+        cpu, args, v6 = CPUS[name]
         out = os.path.join(a.out, "fuzz-%s.out" % cpu)
         f = open(out, "w")
-        cmd = [a.qemu, "-cpu", cpu, a.bin, "--hwdiv=%d" % hwdiv, "fuzz",
-               "--seed", str(seed), "-n", str(n)]
+        cmd = [a.qemu, "-cpu", cpu, a.bin_v6 if v6 else a.bin] + args + [
+            "fuzz", "--seed", str(seed), "-n", str(n)]
         if a.seconds:
             cmd += ["--seconds", str(a.seconds)]
         p = subprocess.Popen(cmd, stdout=f, stderr=subprocess.STDOUT)
@@ -107,11 +125,11 @@ def main():
             continue
         if p.returncode:
             status = 1
-        print("fuzz-host: %s hwdiv=%s seeds %d..%d: %s programs, %s differences, "
+        print("fuzz-host: %s arch=%s hwdiv=%s seeds %d..%d: %s programs, %s differences, "
               "%s interpreter failures, %s with bpf-to-bpf calls, %s ended by a "
               "tail call, %s blinded, %s with zext inserted, %s ret32; mean ARM "
               "insns per image opt 0 / opt 1: %.1f / %.1f; %s s" %
-              (cpu, summary["hwdiv"], seed, seed + int(summary["programs"]) - 1,
+              (cpu, summary.get("arch", "?"), summary["hwdiv"], seed, seed + int(summary["programs"]) - 1,
                summary["programs"],
                summary["differences"], summary["ref_errors"],
                summary["with_calls"], summary["tail_taken"], summary["blinded"],
@@ -155,7 +173,7 @@ def main():
            tot.get("differences", 0), tot.get("ref_errors", 0),
            tot.get("with_calls", 0), tot.get("tail_taken", 0),
            tot.get("blinded", 0)))
-    print("fuzz-host: %.0f s wall, %.0f s CPU (user+sys of both qemu-arm "
+    print("fuzz-host: %.0f s wall, %.0f s CPU (user+sys of the qemu-arm "
           "processes); %.0f programs/hour wall, %.0f programs/hour on 2 CPUs "
           "of their own; load average %.2f before, %.2f after (%d CPUs)" %
           (wall, cpu_s, progs * 3600 / max(wall, 1e-9),

@@ -656,9 +656,11 @@ int fuzz_main(int argc, char **argv)
 				continue;
 			diffs++;
 			print_cfg(s, opt, &c);
-			printf("# seed %llu: DIFFERENCE at opt=%d; replay: armjit-test --hwdiv=%d fuzz --seed %llu -n 1 --opt=%d\n",
-			       (unsigned long long)s, opt, armjit_rt.hwdiv,
-			       (unsigned long long)s, opt);
+			printf("# seed %llu: DIFFERENCE at opt=%d; replay: %s --hwdiv=%d fuzz --seed %llu -n 1 --opt=%d\n",
+			       (unsigned long long)s, opt,
+			       armjit_rt.arch < ARMJIT_ARCH_V7 ?
+			       "armjit-test-v6 --arch=6" : "armjit-test",
+			       armjit_rt.hwdiv, (unsigned long long)s, opt);
 			print_diff();
 			if (shown++ < 3 || verbose)
 				shrink(s, opt, &c);
@@ -674,8 +676,9 @@ int fuzz_main(int argc, char **argv)
 	secs = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
 	print_cov();
 	n = i;
-	printf("@fuzz hwdiv=%d seed=%llu programs=%ld differences=%ld ref_errors=%ld with_calls=%ld tail_taken=%ld blinded=%ld zext=%ld ret32=%ld jits0=%ld jits1=%ld words0=%ld words1=%ld seconds=%.1f\n",
-	       armjit_rt.hwdiv, (unsigned long long)seed, n, diffs, ref_errs,
+	printf("@fuzz arch=%d hwdiv=%d seed=%llu programs=%ld differences=%ld ref_errors=%ld with_calls=%ld tail_taken=%ld blinded=%ld zext=%ld ret32=%ld jits0=%ld jits1=%ld words0=%ld words1=%ld seconds=%.1f\n",
+	       armjit_rt.arch, armjit_rt.hwdiv, (unsigned long long)seed, n,
+	       diffs, ref_errs,
 	       calls, with_tail, blinded, zexts, r32, jits[0], jits[1],
 	       words[0], words[1], secs);
 	return diffs || ref_errs;

@@ -1419,7 +1419,9 @@ static void run_all(void)
 
 int main(int argc, char **argv)
 {
-	int hwdiv = -1;
+	int hwdiv = -1, arch = -1;
+	const char *plat = (const char *)getauxval(AT_PLATFORM);
+	bool cpu_v6 = plat && !strcmp(plat, "v6l");
 	bool cpu_idiv = getauxval(AT_HWCAP) & (1 << 17);	/* HWCAP_IDIVA */
 	int i, fuzz_args = 0;
 
@@ -1428,6 +1430,8 @@ int main(int argc, char **argv)
 			fuzz_args = i;	/* the rest is the fuzzer's */
 		else if (!strncmp(argv[i], "--hwdiv=", 8))
 			hwdiv = atoi(argv[i] + 8);
+		else if (!strncmp(argv[i], "--arch=", 7))
+			arch = atoi(argv[i] + 7);
 		else if (!strcmp(argv[i], "-v"))
 			verbose = true;
 		else if (!strcmp(argv[i], "--no-peephole") ||
@@ -1444,8 +1448,18 @@ int main(int argc, char **argv)
 		else
 			test_filter = argv[i];
 	}
+	if (arch < 0)
+		arch = cpu_v6 ? ARMJIT_ARCH_V6K : ARMJIT_ARCH_V7;
+	if (arch != ARMJIT_ARCH_V6K && arch != ARMJIT_ARCH_V7) {
+		fprintf(stderr, "--arch=%d: 6 (ARMv6K) or 7 (ARMv7)\n", arch);
+		return 2;
+	}
 	if (hwdiv < 0)
-		hwdiv = cpu_idiv;
+		hwdiv = cpu_idiv && arch == ARMJIT_ARCH_V7;
+	if (hwdiv && arch != ARMJIT_ARCH_V7) {
+		fprintf(stderr, "--hwdiv=1: ARMv7 only (--arch=7)\n");
+		return 2;
+	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
 	armjit_rt.call_base = (u32)(uintptr_t)host_call_base;
@@ -1455,6 +1469,7 @@ int main(int argc, char **argv)
 	armjit_rt.div64_u64_rem = (u32)(uintptr_t)div64_u64_rem;
 	armjit_rt.div64_s64 = (u32)(uintptr_t)div64_s64;
 	armjit_rt.hwdiv = hwdiv;
+	armjit_rt.arch = arch;
 	armjit_rt.map_lookup_elem = (u32)(uintptr_t)host_map_lookup_elem;
 
 	setup_signals();
@@ -1467,6 +1482,11 @@ int main(int argc, char **argv)
 	printf("TAP version 13\n1..%d\n", nr_tests);
 	printf("# armjit host tests: hwdiv=%d (CPU %s hardware divide), opt=%d\n",
 	       hwdiv, cpu_idiv ? "has" : "lacks", peephole && liveness);
+	printf("# architecture: %s (CPU %s)\n",
+	       arch == ARMJIT_ARCH_V7 ? "ARMv7" : "ARMv6K",
+	       plat ? plat : "?");
+	if (arch == ARMJIT_ARCH_V7 && cpu_v6)
+		printf("# WARNING: ARMv7 code on an ARMv6 CPU\n");
 	if (hwdiv && !cpu_idiv)
 		printf("# WARNING: hwdiv=1 on a CPU without UDIV/SDIV\n");
 	nr_tests = 0;

@@ -96,6 +96,7 @@ static u32 reencode(const struct arm_dec *d)
 	case ARM_K_STREXD: w = arm_strexd(d->rd, d->rt, d->rn); break;
 	case ARM_K_DMB:
 		return d->imm == ARM_DMB_ISH ? arm_dmb_ish() : ARM_INSN_BAD;
+	case ARM_K_CP15_DMB: w = arm_cp15_dmb(d->rt); break;
 	case ARM_K_PUSH: w = arm_push(d->imm); break;
 	case ARM_K_POP: w = arm_pop(d->imm); break;
 	case ARM_K_B: w = arm_b(d->off); break;
@@ -445,6 +446,10 @@ static void test_excl(void)
 			}
 		}
 	out("arm_dmb_ish", arm_dmb_ish(), "dmb ish");
+	for (a = 0; a < NR; a++)
+		out("arm_cp15_dmb", arm_cp15_dmb(regs[a]),
+		    "mcr p15, 0, %s, c7, c10, 5", r(regs[a]));
+	BAD("arm_cp15_dmb", arm_cp15_dmb(15), "rt = pc");
 	BAD("arm_ldrexd", arm_ldrexd(1, 2), "odd rt");
 	BAD("arm_ldrexd", arm_ldrexd(14, 2), "rt = lr");
 	BAD("arm_strexd", arm_strexd(3, 2, 4), "rd == rt + 1");
@@ -573,6 +578,85 @@ static void test_imm12(void)
 	printf("bad\tarm_imm_ok\t%s\tall 4096 encodings and probes\n", fail ? "FAIL" : "ok");
 }
 
+/*
+ * ARMv6K's constants: the parts arm_imm_split() gives are disjoint
+ * modified immediates (as checks the encodings) whose OR is the value, no
+ * more of them than the value has nonzero bytes; arm_imm_seq()'s
+ * instructions, run on one register, load it (fixed: always 4).
+ */
+static void test_imm_seq(void)
+{
+	static const u32 fixed_v[] = { 0x12345678, 0xfa11, 0, 0xffffffff };
+	u32 vals[200];
+	unsigned int nv = 0, i, k;
+	u32 x = 0x9e3779b9;
+
+	for (i = 0; i < sizeof(good_imms) / 4; i++)
+		vals[nv++] = good_imms[i];
+	for (i = 0; i < sizeof(bad_imms) / 4; i++)
+		vals[nv++] = bad_imms[i];
+	vals[nv++] = 0x00ffff00;
+	vals[nv++] = 0xff0000ff;	/* wraps around: 1 part */
+	vals[nv++] = 0x81000001;	/* across bit 31: 2 parts */
+	vals[nv++] = 0xfffeffff;
+	while (nv < sizeof(vals) / 4) {
+		x = x * 1103515245 + 12345;
+		vals[nv++] = x >> (nv % 24);
+	}
+	for (i = 0; i < nv; i++) {
+		u32 parts[4], seq[4], or = 0, val = vals[i];
+		int n = arm_imm_split(val, parts), bytes = 0, m, nn, j;
+		bool ok = n >= 0 && n <= 4;
+
+		for (j = 0; j < 4; j++)
+			bytes += !!(val >> (8 * j) & 0xff);
+		for (j = 0; ok && j < n; j++) {
+			ok = arm_imm_ok(parts[j]) && !(or & parts[j]) && parts[j];
+			or |= parts[j];
+			out("arm_imm_split", arm_dp_imm(ARM_DP_ORR, false, 3, 3, parts[j]),
+			    "orr r3, r3, #0x%x", parts[j]);
+		}
+		ok = ok && or == val && n <= bytes;
+		printf("dec\tarm_imm_split\t%s\t0x%08x: %d parts\n",
+		       ok ? "ok" : "FAIL", val, n);
+		for (k = 0; k < 2; k++) {
+			u32 acc = 0;
+
+			if (k && i >= sizeof(fixed_v) / 4)
+				break;
+			if (k)
+				val = fixed_v[i];
+			m = arm_imm_seq(5, val, k, seq);
+			nn = arm_imm_split(~val, parts);
+			/* the shorter of mov/orr and mvn/bic, or 4 */
+			ok = k ? m == 4 :
+			     m == (!n || !nn ? 1 : n < nn ? n : nn);
+			for (j = 0; ok && j < m; j++) {
+				struct arm_dec d;
+
+				ok = arm_decode(seq[j], &d) && d.kind == ARM_K_DP_IMM &&
+				     d.rd == 5 && !d.s;
+				if (!ok)
+					break;
+				if (j == 0 && (d.op == ARM_DP_MOV || d.op == ARM_DP_MVN))
+					acc = d.op == ARM_DP_MOV ? d.imm : ~d.imm;
+				else if (j && d.rn == 5 && d.op == ARM_DP_ORR)
+					acc |= d.imm;
+				else if (j && d.rn == 5 && d.op == ARM_DP_BIC)
+					acc &= ~d.imm;
+				else
+					ok = false;
+				out("arm_imm_seq", seq[j], "%s r5, %s#0x%x", dp_names[d.op],
+				    j ? "r5, " : "", d.imm);
+			}
+			printf("dec\tarm_imm_seq\t%s\t0x%08x%s: %d insns, r5 = 0x%08x\n",
+			       ok && acc == val ? "ok" : "FAIL", val, k ? " fixed" : "",
+			       m, acc);
+		}
+	}
+	BAD("arm_imm_seq", (arm_imm_seq(15, 1, false, vals), vals[0]), "rd = pc");
+}
+
 int main(void)
 {
 	test_dp();
@@ -583,5 +667,6 @@ int main(void)
 	test_stack_branch();
 	test_cond();
 	test_imm12();
+	test_imm_seq();
 	return 0;
 }
