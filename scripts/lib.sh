@@ -74,10 +74,14 @@ rpi)		META=linux-image-rpi;		SUITE=bookworm KARCH=armel ;;
 esac
 # The cross compiler and the guest's user space follow the architecture:
 # armel (ARMv5TE code, runs on the ARM1176) for the Pi kernel.
+# DEFAULT_CPU: what scripts/vm --cpu (make CPU=) boots when not told:
+# cortex-a15 on -M virt for armmp, the Raspberry Pi 1 A+ for rpi.
 if [ "$KARCH" = armel ]; then
+	DEFAULT_CPU=raspi1ap
 	CROSS_COMPILE=${CROSS_COMPILE:-arm-linux-gnueabi-}
 	GUEST_BIN=$ARMJIT_ROOT/build/guest-armel
 else
+	DEFAULT_CPU=cortex-a15
 	CROSS_COMPILE=${CROSS_COMPILE:-arm-linux-gnueabihf-}
 	GUEST_BIN=$ARMJIT_ROOT/build/guest
 fi
