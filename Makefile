@@ -27,7 +27,7 @@
 #                     build/$KERNEL/compile-profile/profile.txt)
 #   make checkpatch   checkpatch.pl --no-tree on module/*.[ch]
 #   make dkms-test    Debian's dkms builds armjit in an armhf chroot (bookworm; trixie
-#                     for KERNEL=trixie), boot it (slow)
+#                     for KERNEL=trixie; armel bookworm for KERNEL=rpi), boot it (slow)
 #   make system-test  a whole Debian armhf system (SUITE=trixie or bookworm)
 #                     with the .deb installed by apt, booted in QEMU with armjit
 #                     on from the first BPF program: systemd, seccomp, cgroup and
