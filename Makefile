@@ -27,7 +27,7 @@
 #                     build/$KERNEL/compile-profile/profile.txt)
 #   make checkpatch   checkpatch.pl --no-tree on module/*.[ch]
 #   make dkms-test    Debian's dkms builds armjit in an armhf chroot (bookworm; trixie
-#                     for KERNEL=trixie), boot it (slow)
+#                     for KERNEL=trixie; armel bookworm for KERNEL=rpi), boot it (slow)
 #   make system-test  a whole Debian armhf system (SUITE=trixie or bookworm)
 #                     with the .deb installed by apt, booted in QEMU with armjit
 #                     on from the first BPF program: systemd, seccomp, cgroup and
@@ -48,15 +48,19 @@
 #   make clean        remove build/ (the .cache/ stays)
 #
 # KERNEL=6.1 (default), 6.1-lpae, 6.1-rt, 6.12, 6.12-lpae (bookworm-backports),
-# trixie, trixie-lpae (Debian 13), sid (unstable: 7.2 now): see scripts/lib.sh.
-# CPU=cortex-a15 (default), cortex-a7, cortex-a9 (no hardware divide).
+# trixie, trixie-lpae (Debian 13), sid (unstable: 7.2 now), rpi (bookworm armel,
+# Raspberry Pi 1/Zero): see scripts/lib.sh.
+# CPU=cortex-a15 (default), cortex-a7, cortex-a9 (no hardware divide); for
+# KERNEL=rpi the board: raspi1ap (default, Pi 1 A+) or raspi0 (Pi Zero).
+# Empty: the kernel's default (scripts/lib.sh DEFAULT_CPU).
 
 KERNEL ?= 6.1
-CPU ?= cortex-a15
+CPU ?=
 HARDEN ?= 0
 export KERNEL
 
-VM := scripts/vm --cpu $(CPU)
+CPU_ARG := $(if $(CPU),--cpu $(CPU))
+VM := scripts/vm $(CPU_ARG)
 
 .PHONY: all module setup fetch check check-all test-bpf selftests demo bench profile compile-profile compile-profile-guest checkpatch dkms-test deb system-test stress fuzz fuzz-host clean
 
@@ -82,7 +86,7 @@ test-bpf: module
 	@$(VM) --timeout $(or $(TIMEOUT),900) --file tests/guest -- HARDEN=$(HARDEN) RANGES="'$(RANGES)'" sh guest/test_bpf.sh
 
 selftests: module
-	@$(MAKE) -C selftests run_tests VM_ARGS="--cpu $(CPU)" \
+	@$(MAKE) -C selftests run_tests VM_ARGS="$(CPU_ARG)" \
 		RUN_ARGS="$(or $(RUN_ARGS),--expect-jited armjit)"
 
 demo: module
@@ -102,7 +106,7 @@ compile-profile-guest: module
 	@CPU=$(CPU) bench/compile-profile "$(PROGS)" "$(LOADS)"	# empty: its defaults
 
 stress: module
-	@$(MAKE) -C stress run VM_ARGS="--cpu $(CPU)"
+	@$(MAKE) -C stress run VM_ARGS="$(CPU_ARG)"
 
 N ?= 1000
 SEED ?= 1

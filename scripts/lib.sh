@@ -1,13 +1,15 @@
 # Shared settings of armjit's scripts (POSIX sh). Source it:
 #	. "$(dirname "$0")/lib.sh"
 #
-# KERNEL names the stock Debian armhf kernel to build for and boot:
+# KERNEL names the stock Debian kernel to build for and boot:
 #	6.1		bookworm linux-image-armmp (the default)
 #	6.1-lpae	bookworm linux-image-armmp-lpae
 #	6.1-rt		bookworm linux-image-rt-armmp
 #	6.12, 6.12-lpae	the same from bookworm-backports (private apt lists)
 #	trixie, trixie-lpae	Debian 13's armmp, armmp-lpae (private lists)
 #	sid		Debian unstable's armmp (private lists)
+#	rpi		bookworm armel linux-image-rpi: Raspberry Pi 1 and
+#			Zero (ARMv6K, uniprocessor; private lists)
 # The package names (ABI, version, upstream series) are resolved from the
 # metapackage, never hard-coded. A new kernel is one line in the case below
 # (and, if its kbuild can't run here, KBUILD_FROM_SOURCE=1).
@@ -17,7 +19,7 @@
 #	.cache/<KERNEL>/root/	all of them extracted: boot/vmlinuz-$KV,
 #				lib/modules/$KV, the headers (fixed up to
 #				cross-build on x86_64), the amd64 linux-kbuild,
-#				bin/busybox (armhf, static)
+#				bin/busybox (armhf or armel, static)
 #	.cache/<KERNEL>/env	shell assignments: KERNEL KV KPKGVER KSERIES
 #				KROOT HDRS VMLINUZ MODDIR DTBDIR BUSYBOX
 #				SRCDIR SRCTAR (load it with load_kenv)
@@ -32,7 +34,7 @@
 #				selftests, tools/lib/bpf, ...; see SRC_PATHS).
 #				Need more? src_extract PATH... adds paths.
 #	.cache/apt-<suite>/	private apt sources and lists (backports,
-#				trixie, sid)
+#				trixie, sid; apt-<suite>-armel for armel)
 #	.cache/kbuild-<KV>/	kbuild host programs built from linux-source
 #				(KBUILD_FROM_SOURCE: the suite's amd64
 #				linux-kbuild needs a newer libc than the host's)
@@ -45,17 +47,18 @@ KERNEL=${KERNEL:-6.1}
 KCACHE=$CACHE/$KERNEL
 APT_SYS_OPTS="-o DPkg::Lock::Timeout=600 -o APT::Sandbox::User=root"
 APT_OPTS=$APT_SYS_OPTS
-CROSS_COMPILE=${CROSS_COMPILE:-arm-linux-gnueabihf-}
-
 msg() { echo "${0##*/}: $*" >&2; }
 die() { msg "$*"; exit 1; }
 
-# KERNEL -> META (image metapackage, armhf), SUITE ("" = the system's
+# KERNEL -> META (image metapackage), KARCH (its Debian architecture:
+# armhf, or armel for the Pi 1/Zero kernel), SUITE ("" = the system's
 # sources, else a suite reached through private lists; "-backports" is the
-# system's), KBUILD_FROM_SOURCE (1: the amd64 linux-kbuild of the suite
+# system's; armel always takes private lists, the system has no armel),
+# KBUILD_FROM_SOURCE (1: the amd64 linux-kbuild of the suite
 # can't run on the host; scripts/build-kbuild makes its programs).
 # The upstream series (KSERIES) comes from the image's name.
 KBUILD_FROM_SOURCE=0
+KARCH=armhf
 case $KERNEL in
 6.1)		META=linux-image-armmp;		SUITE= ;;
 6.1-lpae)	META=linux-image-armmp-lpae;	SUITE= ;;
@@ -65,21 +68,40 @@ case $KERNEL in
 trixie)		META=linux-image-armmp;		SUITE=trixie ;;
 trixie-lpae)	META=linux-image-armmp-lpae;	SUITE=trixie ;;
 sid)		META=linux-image-armmp;		SUITE=sid ;;
-*)		die "unknown KERNEL=$KERNEL (6.1 6.1-lpae 6.1-rt 6.12 6.12-lpae trixie trixie-lpae sid)" ;;
+# bookworm-security has no armel index on the mirror here: bookworm's.
+rpi)		META=linux-image-rpi;		SUITE=bookworm KARCH=armel ;;
+*)		die "unknown KERNEL=$KERNEL (6.1 6.1-lpae 6.1-rt 6.12 6.12-lpae trixie trixie-lpae sid rpi)" ;;
 esac
+# The cross compiler and the guest's user space follow the architecture:
+# armel (ARMv5TE code, runs on the ARM1176) for the Pi kernel.
+# DEFAULT_CPU: what scripts/vm --cpu (make CPU=) boots when not told:
+# cortex-a15 on -M virt for armmp, the Raspberry Pi 1 A+ for rpi.
+if [ "$KARCH" = armel ]; then
+	DEFAULT_CPU=raspi1ap
+	CROSS_COMPILE=${CROSS_COMPILE:-arm-linux-gnueabi-}
+	GUEST_BIN=$ARMJIT_ROOT/build/guest-armel
+else
+	DEFAULT_CPU=cortex-a15
+	CROSS_COMPILE=${CROSS_COMPILE:-arm-linux-gnueabihf-}
+	GUEST_BIN=$ARMJIT_ROOT/build/guest
+fi
 case $SUITE in trixie|sid) KBUILD_FROM_SOURCE=1 ;; esac
 SRCKEY=${KERNEL%%-*}
 
 # Private apt configuration for SUITE: its own sources list (the mirror the
-# system uses, armhf and amd64) and lists directory, so the system's apt
-# state is never touched.
+# system uses, KARCH and amd64) and lists directory, so the system's apt
+# state is never touched. armel is no dpkg architecture of the host: apt is
+# told of it on the command line.
 if [ -n "$SUITE" ]; then
 	CODENAME=$(. /etc/os-release && echo "$VERSION_CODENAME")
 	case $SUITE in -*) SUITE=$CODENAME$SUITE ;; esac
 	PRIV=$CACHE/apt-$SUITE
+	[ "$KARCH" = armhf ] || PRIV=$PRIV-$KARCH
 	APT_OPTS="$APT_OPTS -o Dir::Etc::sourcelist=$PRIV/sources.list
 		-o Dir::Etc::sourceparts=$PRIV/parts.d
 		-o Dir::State::Lists=$PRIV/lists -o Dir::Cache=$PRIV/cache"
+	[ "$KARCH" = armhf ] || APT_OPTS="$APT_OPTS
+		-o APT::Architectures::=amd64 -o APT::Architectures::=$KARCH"
 fi
 
 apt_get() { apt-get $APT_OPTS "$@"; }
@@ -94,11 +116,11 @@ priv_apt_setup() {
 	uri=$(apt-get indextargets --format '$(REPO_URI) $(RELEASE)' \
 		'Created-By: Packages' | awk -v s="$CODENAME" '$2 == s { print $1; exit }')
 	[ -n "$uri" ] || die "no $CODENAME entry in the system's apt sources"
-	echo "deb [arch=armhf,amd64] $uri $SUITE main" >"$PRIV/sources.list"
-	msg "apt-get update ($SUITE, private lists)"
+	echo "deb [arch=$KARCH,amd64] $uri $SUITE main" >"$PRIV/sources.list"
+	msg "apt-get update ($SUITE $KARCH, private lists)"
 	apt_get update -qq >&2 || true
-	apt_cache show "$META:armhf" >/dev/null 2>&1 ||
-		die "$META:armhf does not resolve in $SUITE"
+	apt_cache show "$META:$KARCH" >/dev/null 2>&1 ||
+		die "$META:$KARCH does not resolve in $SUITE"
 	touch "$PRIV/.stamp"
 }
 

@@ -3,6 +3,8 @@
 # call sites using it (helpers_table.c). Needs armjit loaded; enables armjit
 # and the JIT for the call-site part and restores both afterwards.
 dir=$(cd "$(dirname "$0")" && pwd)
+# armel/: the ARMv6 builds for the Pi kernel (tests/guest/Makefile).
+[ "$(uname -m)" != armv6l ] || dir=$dir/armel
 SYS=/proc/sys/net/core
 old_jit=$(cat $SYS/bpf_jit_enable)
 old_en=$(cat /sys/kernel/armjit/enabled 2>/dev/null || echo 0)

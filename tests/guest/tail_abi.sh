@@ -14,6 +14,8 @@
 A=/sys/kernel/armjit
 SYS=/proc/sys/net/core
 T="$(dirname "$0")/tail_abi"
+# armel/: the ARMv6 build for the Pi kernel (tests/guest/Makefile).
+[ "$(uname -m)" != armv6l ] || T="$(dirname "$0")/armel/tail_abi"
 LINE='stock->armjit tail calls refused'
 
 [ -f "$ARMJIT_KO" ] && [ -x "$T" ] && [ -d /sys/kernel/debug ] || {
