@@ -313,11 +313,17 @@ static struct kprobe *armjit_kps[] = { &armjit_kp, &armjit_free_kp };
  * "Capabilities"). If the probe can't be installed, the stock answer, and
  * one line in the kernel log.
  */
+/* debugfs armjit/cap_then_off (tests): after a yes, armjit is disabled */
+static bool armjit_cap_then_off;
+
 static int armjit_cap_handler(struct kretprobe_instance *ri,
 			      struct pt_regs *regs)
 {
-	if (READ_ONCE(armjit_enabled))
+	if (READ_ONCE(armjit_enabled)) {
 		regs->ARM_r0 = 1;
+		if (READ_ONCE(armjit_cap_then_off))
+			WRITE_ONCE(armjit_enabled, false);
+	}
 	return 0;
 }
 
@@ -417,8 +423,9 @@ static struct kobject *armjit_kobj;
 /*
  * debugfs armjit/: fail_nth (0: off; n: the n-th fault point of every
  * compile fails, armjit_core.c) and fault_points (their names), for the
- * failure-path tests; tc_abi (above). debugfs is root-only; nothing here is needed to use
- * armjit.
+ * failure-path tests; tc_abi (above); cap_then_off: each yes to a capability
+ * question disables armjit (disabled between verification and JIT).
+ * debugfs is root-only; nothing here is needed to use armjit.
  */
 static struct dentry *armjit_debugfs;
 
@@ -437,6 +444,8 @@ static void armjit_debugfs_init(void)
 	armjit_debugfs = debugfs_create_dir("armjit", NULL);
 	debugfs_create_u32("fail_nth", 0600, armjit_debugfs, &armjit_fail_nth);
 	debugfs_create_u8("tc_abi", 0600, armjit_debugfs, &armjit_tc_abi);
+	debugfs_create_bool("cap_then_off", 0600, armjit_debugfs,
+			    &armjit_cap_then_off);
 	debugfs_create_file("fault_points", 0400, armjit_debugfs, NULL,
 			    &fault_points_fops);
 }
