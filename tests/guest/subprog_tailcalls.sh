@@ -40,6 +40,13 @@ $RUN >/tmp/tc.out 2>&1
 st=$?
 grep -E '^(ok|not ok|# FAIL)' /tmp/tc.out | sed 's/^/# /'
 grep '^# Totals' /tmp/tc.out
+# the -mcpu=v4 build too, where there is one (6.12 and later)
+if [ -x "$ST/v4/armjit-selftests" ]; then
+	"$ST/v4/armjit-selftests" --dir "$ST/v4" --tail-calls >/tmp/tc.out 2>&1 ||
+		st=1
+	grep -E '^(ok|not ok|# FAIL)' /tmp/tc.out | sed 's/^/# v4: /'
+	grep '^# Totals' /tmp/tc.out | sed 's/^# /# v4: /'
+fi
 [ $st = 0 ]
 ktap_result $? "tail-call selftests: armjit runs them, interp and stock refuse those with subprograms"
 
@@ -91,7 +98,7 @@ if [ -w $T/kprobe_events ]; then
 	ret=$(grep -c 'tc_ret:' $T/trace)
 	cap=$(grep -c 'tc_cap:' $T/trace)
 	echo >$T/kprobe_events
-	grep -E '^(not ok|# FAIL)' /tmp/tc.out | head -n 10
+	grep -E '^(not ok|# FAIL)' /tmp/tc.out | head -n 10 | sed 's/^/# /'
 	ktap_diag "compiled +$((after - before)); events: entry $ent, return $ret, capability $cap"
 	[ $st = 0 ] && [ "$ent" -gt 0 ] && [ "$ret" -gt 0 ] && [ "$cap" -gt 0 ] &&
 		[ $((after - before)) -gt 0 ]
