@@ -40,8 +40,9 @@ bool verbose;
 bool peephole = true;
 bool liveness = true;
 /*
- * --ret32: main programs return R0's low word only, as in the kernel
- * (ctx->ret32); R0 is compared on it
+ * --ret32: main programs return R0's low word only (ctx->ret32), as the
+ * kernel's did before tail-call ABI 3 (now a subprogram's tail call may
+ * return through one); R0 is compared on it
  */
 bool ret32;
 /* --far-images: images mapped anywhere, helper calls not in bl range */
