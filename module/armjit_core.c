@@ -580,6 +580,18 @@ static bool armjit_wants_blinding(const struct bpf_prog *prog)
 	return prog->blinding_requested && !prog->blinded;
 }
 
+/* Does the program pass a subprogram as a callback (ld_imm64 of one)? */
+static bool armjit_has_callback(const struct bpf_insn *insns, int len)
+{
+	int i;
+
+	for (i = 0; i < len; i++)
+		if (insns[i].code == (BPF_LD | BPF_IMM | BPF_DW) &&
+		    insns[i].src_reg == BPF_PSEUDO_FUNC)
+			return true;
+	return false;
+}
+
 /* A zeroed buffer, or NULL (also when its fault point fails). */
 static void *armjit_zalloc(size_t n, size_t size, struct armjit_fault *f,
 			   enum armjit_fault_point fp)
@@ -634,8 +646,23 @@ struct bpf_prog *armjit_jit_compile(struct bpf_prog *orig)
 	ctx.stack_depth = prog->aux->stack_depth;
 	ctx.verifier_zext = ARMJIT_ZEXT_TRUSTED && prog->aux->verifier_zext;
 	ctx.is_subprog = prog->is_func && prog->aux->func_idx;
-	/* bpf_func returns unsigned int: R0's hi word only to a caller */
-	ctx.ret32 = !ctx.is_subprog;
+	ctx.tc_reach = prog->aux->tail_call_reachable;
+	/*
+	 * A callback is called by the kernel, not by a frame with the
+	 * tail-call count's pointer: refuse one that may tail-call (its
+	 * referrer is tail_call_reachable then). The load fails: the
+	 * kernel interprets no program with subprogram tail calls.
+	 */
+	if (ctx.tc_reach && armjit_has_callback(ctx.insns, ctx.len)) {
+		err = -EOPNOTSUPP;
+		goto fail_release;
+	}
+	/*
+	 * bpf_func returns unsigned int, but a main image entered by a
+	 * subprogram's tail call returns to that subprogram's caller,
+	 * which reads all of R0 (tail-call ABI 3): never ret32 here.
+	 */
+	ctx.ret32 = false;
 	if (!extra) {
 		err = armjit_fault(&f, FP_HELPERS) ? -ENOMEM :
 			armjit_helpers_for_prog(prog, &calls, &ctx.ncalls);

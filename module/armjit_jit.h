@@ -95,6 +95,11 @@ struct armjit_ctx {
 	bool is_subprog;		/* a bpf-to-bpf callee: R1-R5 arrive
 					 * as 5 x u64 (r0:r1, r2:r3, stack)
 					 */
+	/* on a call path to a subprogram's tail call
+	 * (aux->tail_call_reachable): keeps the pointer to the shared
+	 * tail-call count for its callees
+	 */
+	bool tc_reach;
 	/* conventions of the helpers this program calls, fixed for all
 	 * passes; a call to an address not listed uses 5 x u64
 	 */
@@ -256,11 +261,14 @@ static inline u16 *armjit_hi0(const struct armjit_ctx *ctx)
  * (an older armjit's, the stock JIT's prologue, the interpreter's text)
  * is an empty slot. Version 1, before the version was counted, is
  * ARMJIT_UDF itself. A change to the entry offset, to what arrives in
- * r0/r1 or to the stub must come with a new version.
+ * r0/r1 or to the stub must come with a new version. Version 3 (tail
+ * calls from subprograms): r1 is the count (at most MAX_TAIL_CALL_CNT) or
+ * a pointer to the count shared by the caller's call tree, and every main
+ * image returns R0's 64 bits in r0:r1 (a subprogram's caller gets them).
  */
 #define ARMJIT_UDF_IMM(imm)	(0xe7f000f0 | ((imm) & 0xfff0) << 4 | \
 				 ((imm) & 0xf))
-#define ARMJIT_TC_ABI		2
+#define ARMJIT_TC_ABI		3
 #define ARMJIT_TC_MARK(v)	ARMJIT_UDF_IMM(0xdde0 | ((v) & 0xf))
 #define ARMJIT_MARK_WORD	2
 
@@ -326,11 +334,12 @@ enum armjit_stock_tc {
 /*
  * armjit's own tail calls (armjit_translate.c, emit_tail_call()) enter the
  * target at bpf_func + ARMJIT_TAIL_CALL_OFFSET, right after that stub:
- * past the instruction that zeroes the tail-call counter (which then
- * arrives in r1, ctx in r0); the caller has already torn down its own
- * frame. Main image layout, in words:
+ * past the instruction that zeroes the tail-call count (which then
+ * arrives in r1, by value or as a pointer, ctx in r0); the caller has
+ * already torn down its own frame. Main image layout, in words:
  *	0		mov r1, #0	bpf_func (only a program with tail
- *					calls keeps the counter)
+ *					calls, or calls on the way to one,
+ *					keeps the count)
  *	0 or 1		b T		over the stub (the normal path's cost)
  *	1 or 2 .. S-1	udf		padding, but word 2: the marker
  *					(ARMJIT_TC_MARK(ARMJIT_TC_ABI))

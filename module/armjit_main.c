@@ -34,22 +34,90 @@
 struct armjit_stats armjit_stats;
 
 static bool armjit_enabled;
+/* the capability kretprobe is in place (armjit_cap_init()) */
+static bool armjit_cap_on;
 unsigned int armjit_opt = ARMJIT_OPT_MAX_LEVEL;
 
 /* Compiles running through armjit's text; unload waits for them. */
 static atomic_t armjit_inflight = ATOMIC_INIT(0);
 
 /*
- * Call the stock JIT. Its kprobe sees a return address inside this module
- * and lets the call through (see armjit_pre_handler). Not a tail call: the
- * result is used after the call, so the return address stays ours.
+ * Tasks in armjit_call_stock(): their call of the stock JIT goes through
+ * armjit's kprobe untouched. Not told by the return address alone: a
+ * kretprobe (perf, bpftrace) on bpf_int_jit_compile registered after
+ * armjit's kprobe runs first and replaces lr with its trampoline.
+ */
+struct armjit_handoff {
+	struct list_head node;
+	struct task_struct *task;
+};
+static LIST_HEAD(armjit_handoffs);
+static DEFINE_SPINLOCK(armjit_handoff_lock);
+
+static bool armjit_handed_off(void)
+{
+	struct armjit_handoff *h;
+	unsigned long flags;
+	bool ret = false;
+
+	spin_lock_irqsave(&armjit_handoff_lock, flags);
+	list_for_each_entry(h, &armjit_handoffs, node)
+		if (h->task == current)
+			ret = true;
+	spin_unlock_irqrestore(&armjit_handoff_lock, flags);
+	return ret;
+}
+
+/*
+ * Call the stock JIT. Its kprobe lets the call through (see
+ * armjit_pre_handler). Not a tail call: the result is used after the
+ * call, so the return address stays ours.
  */
 static noinline struct bpf_prog *armjit_call_stock(ARMJIT_JIT_PARAMS)
 {
-	struct bpf_prog *ret = armjit_jit_call(armjit_syms.bpf_int_jit_compile);
+	struct armjit_handoff h = { .task = current };
+	struct bpf_prog *ret;
+	unsigned long flags;
 
+	spin_lock_irqsave(&armjit_handoff_lock, flags);
+	list_add(&h.node, &armjit_handoffs);
+	spin_unlock_irqrestore(&armjit_handoff_lock, flags);
+	ret = armjit_jit_call(armjit_syms.bpf_int_jit_compile);
+	spin_lock_irqsave(&armjit_handoff_lock, flags);
+	list_del(&h.node);
+	spin_unlock_irqrestore(&armjit_handoff_lock, flags);
 	atomic_long_inc(&armjit_stats.stock);
 	return ret;
+}
+
+/*
+ * The verifier's fallback after jit_subprogs() failed: a main program
+ * whose bpf-to-bpf calls now go through the interpreter (BPF_CALL_ARGS),
+ * with a tail call. The kernel only accepted it because a JIT declared
+ * subprogram tail calls (armjit's answer, armjit_cap_handler()); it must
+ * not run interpreted. 6.12 and later interpret what no JIT compiled;
+ * kprobe_override makes bpf_check_tail_call() refuse it (the prog array
+ * "incompatible"): the load fails with -EINVAL. 6.1 refuses it anyway
+ * (-ENOTSUPP: jit_requested programs must be JIT'ed).
+ */
+static bool armjit_refuse_fallback(struct bpf_prog *prog)
+{
+	bool calls = false, tail = false;
+	u32 i;
+
+	if (prog->is_func)
+		return false;
+	for (i = 0; i < prog->len; i++) {
+		u8 code = prog->insnsi[i].code;
+
+		calls |= code == (BPF_JMP | BPF_CALL_ARGS);
+		tail |= code == (BPF_JMP | BPF_TAIL_CALL);
+	}
+	if (!calls || !tail)
+		return false;
+	prog->kprobe_override = 1;
+	pr_warn_ratelimited("refused: a program with bpf-to-bpf calls and tail calls that no JIT compiled\n");
+	return true;
 }
 
 /* A subprogram JIT'ed in the verifier's first pass, back for the extra. */
@@ -86,7 +154,10 @@ static int armjit_pre_handler(struct kprobe *p, struct pt_regs *regs)
 	struct bpf_prog *prog = (struct bpf_prog *)regs->ARMJIT_JIT_PROG_REG;
 
 	/* Our own call to the stock JIT (armjit_call_stock) goes through. */
-	if (within_module(regs->ARM_lr, THIS_MODULE))
+	if (within_module(regs->ARM_lr, THIS_MODULE) || armjit_handed_off())
+		return 0;
+	/* whatever the toggle says: refused, on to the stock JIT */
+	if (armjit_refuse_fallback(prog))
 		return 0;
 	/*
 	 * Every subprogram's extra pass comes to armjit whatever the toggle
@@ -232,6 +303,37 @@ static struct kprobe armjit_free_kp = {
 
 static struct kprobe *armjit_kps[] = { &armjit_kp, &armjit_free_kp };
 
+/*
+ * The verifier's questions to the architecture's JIT (weak functions in
+ * kernel/bpf/core.c, which arm32 leaves answering no): a kretprobe turns
+ * the answer to yes while armjit is enabled, for what armjit implements.
+ * A kretprobe changes no pc: other probes on the same function (perf,
+ * bpftrace) run as they would without armjit. Only subprogram tail calls
+ * (6.1 and later); every other question keeps the stock answer (README,
+ * "Capabilities"). If the probe can't be installed, the stock answer, and
+ * one line in the kernel log.
+ */
+/* debugfs armjit/cap_then_off (tests): after a yes, armjit is disabled */
+static bool armjit_cap_then_off;
+
+static int armjit_cap_handler(struct kretprobe_instance *ri,
+			      struct pt_regs *regs)
+{
+	if (READ_ONCE(armjit_enabled)) {
+		regs->ARM_r0 = 1;
+		if (READ_ONCE(armjit_cap_then_off))
+			WRITE_ONCE(armjit_enabled, false);
+	}
+	return 0;
+}
+
+static struct kretprobe armjit_cap_krp = {
+	.kp.symbol_name	= "bpf_jit_supports_subprog_tailcalls",
+	.handler	= armjit_cap_handler,
+	.maxactive	= 64,
+};
+
+
 static ssize_t enabled_show(struct kobject *kobj, struct kobj_attribute *attr,
 			    char *buf)
 {
@@ -289,14 +391,16 @@ static ssize_t stats_show(struct kobject *kobj, struct kobj_attribute *attr,
 			  char *buf)
 {
 	return sysfs_emit(buf,
-			  "seen %ld\ncompiled %ld\nstock %ld\nfailed %ld\ncalls_default %ld\ncalls_direct %ld\ntail_call_abi %d\nstock_tail_calls %s\n",
+			  "seen %ld\ncompiled %ld\nstock %ld\nfailed %ld\ncalls_default %ld\ncalls_direct %ld\ntail_call_abi %d\nstock_tail_calls %s\nsubprog_tailcalls %s\n",
 			  atomic_long_read(&armjit_stats.seen),
 			  atomic_long_read(&armjit_stats.compiled),
 			  atomic_long_read(&armjit_stats.stock),
 			  atomic_long_read(&armjit_stats.failed),
 			  atomic_long_read(&armjit_stats.calls_default),
 			  atomic_long_read(&armjit_stats.calls_direct),
-			  ARMJIT_TC_ABI, armjit_stock_tc_names[armjit_stock_tc]);
+			  ARMJIT_TC_ABI, armjit_stock_tc_names[armjit_stock_tc],
+			  !armjit_cap_on ? "stock" :
+			  READ_ONCE(armjit_enabled) ? "yes" : "no");
 }
 
 static struct kobj_attribute enabled_attr = __ATTR_RW_MODE(enabled, 0644);
@@ -319,8 +423,9 @@ static struct kobject *armjit_kobj;
 /*
  * debugfs armjit/: fail_nth (0: off; n: the n-th fault point of every
  * compile fails, armjit_core.c) and fault_points (their names), for the
- * failure-path tests; tc_abi (above). debugfs is root-only; nothing here is needed to use
- * armjit.
+ * failure-path tests; tc_abi (above); cap_then_off: each yes to a capability
+ * question disables armjit (disabled between verification and JIT).
+ * debugfs is root-only; nothing here is needed to use armjit.
  */
 static struct dentry *armjit_debugfs;
 
@@ -339,6 +444,8 @@ static void armjit_debugfs_init(void)
 	armjit_debugfs = debugfs_create_dir("armjit", NULL);
 	debugfs_create_u32("fail_nth", 0600, armjit_debugfs, &armjit_fail_nth);
 	debugfs_create_u8("tc_abi", 0600, armjit_debugfs, &armjit_tc_abi);
+	debugfs_create_bool("cap_then_off", 0600, armjit_debugfs,
+			    &armjit_cap_then_off);
 	debugfs_create_file("fault_points", 0400, armjit_debugfs, NULL,
 			    &fault_points_fops);
 }
@@ -365,7 +472,7 @@ MODULE_PARM_DESC(opt, "Optimisation level at load: 0 (direct translation) or 1 (
 /* For tests of init's error path: step N fails as if out of memory. */
 static unsigned int fail_init;
 module_param(fail_init, uint, 0444);
-MODULE_PARM_DESC(fail_init, "Tests only: fail init at step N (1: sysfs files, 2: helper table, 3: its sysfs files, 4: kprobes)");
+MODULE_PARM_DESC(fail_init, "Tests only: fail init at step N (1: sysfs files, 2: helper table, 3: its sysfs files, 4: kprobes, 5: the capability kretprobe)");
 
 static int __init armjit_init_fault(unsigned int step)
 {
@@ -373,6 +480,28 @@ static int __init armjit_init_fault(unsigned int step)
 		return 0;
 	pr_info("init step %u fails (fail_init)\n", step);
 	return -ENOMEM;
+}
+
+/* step 5 is not fatal: the stock answers (armjit_cap_init()) */
+static int __init armjit_init_fault_cap(void)
+{
+	return fail_init == 5 ? -ENOMEM : 0;
+}
+
+static void __init armjit_cap_init(void)
+{
+	int err = armjit_init_fault_cap() ?: register_kretprobe(&armjit_cap_krp);
+
+	armjit_cap_on = !err;
+	if (err)
+		pr_warn("subprog_tailcalls: stock answer (no): cannot probe bpf_jit_supports_subprog_tailcalls (%d)\n",
+			err);
+}
+
+static void armjit_cap_exit(void)
+{
+	if (armjit_cap_on)
+		unregister_kretprobe(&armjit_cap_krp);
 }
 
 static int __init armjit_init(void)
@@ -414,6 +543,7 @@ static int __init armjit_init(void)
 		       err);
 		goto err_group;
 	}
+	armjit_cap_init();
 	armjit_debugfs_init();
 	WRITE_ONCE(armjit_enabled, enable_on_load);
 	pr_info("loaded, %s\n", enable_on_load ? "enabled" :
@@ -443,6 +573,7 @@ static void __exit armjit_exit(void)
 	 * compiles diverted until now get none (try_module_get() fails once
 	 * rmmod has begun: armjit_emit_image()).
 	 */
+	armjit_cap_exit();
 	unregister_kprobes(armjit_kps, ARRAY_SIZE(armjit_kps));
 	/* Wait for compiles already diverted into armjit_entry()... */
 	wait_var_event(&armjit_inflight, !atomic_read(&armjit_inflight));

@@ -220,6 +220,9 @@ void armjit_scan_frame(struct armjit_ctx *ctx)
 		    (s != BPF_REG_FP && !is_mapped(ctx, s)))
 			ctx->flags |= FLAG_FRAME;
 	}
+	/* a tail call, or a call on the way to one (the verifier says) */
+	if ((ctx->flags & FLAG_TAIL_CALL) || ctx->tc_reach)
+		ctx->flags |= FLAG_TCC | FLAG_FRAME;
 }
 
 /* What a leaf program saves: the callee-saved registers it writes, lr. */

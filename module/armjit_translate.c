@@ -310,6 +310,14 @@ static void build_subprog_prologue(struct armjit_ctx *ctx)
 	emit(arm_push(SAVED_REGS), ctx);
 	emit_dp_imm(ctx, ARM_DP_SUB, false, ARM_SP, ARM_SP, ctx->frame_size,
 		    ARM_IP);
+	/*
+	 * On a call path to a tail call (armjit_jit.h): the caller's
+	 * pointer to the shared tail-call count, from its frame.
+	 */
+	if (ctx->flags & FLAG_TCC) {
+		emit(arm_ldr_i(ARM_IP, ARM_SP, args + SLOT_TCC), ctx);
+		emit(arm_str_i(ARM_IP, ARM_SP, SLOT_TCC), ctx);
+	}
 	for (r = BPF_REG_3; r <= BPF_REG_5; r++) {
 		s32 in = args + 8 * (r - BPF_REG_3);
 
@@ -361,8 +369,8 @@ static void build_prologue(struct armjit_ctx *ctx)
 		build_subprog_prologue(ctx);
 		return;
 	}
-	/* bpf_func: the tail-call counter starts at 0, if it is kept */
-	if (ctx->flags & FLAG_TAIL_CALL)
+	/* bpf_func: the tail-call count starts at 0, if it is kept */
+	if (ctx->flags & FLAG_TCC)
 		emit(ARMJIT_ENTRY_INSN, ctx);
 	emit(arm_b(ARMJIT_TAIL_CALL_OFFSET / 4 - (ctx->idx + 2)), ctx);
 	while (ctx->idx < ARMJIT_STOCK_PROLOGUE / 4)
@@ -371,14 +379,27 @@ static void build_prologue(struct armjit_ctx *ctx)
 	build_stock_stub(ctx);
 	if (ctx->idx != ARMJIT_TAIL_CALL_OFFSET / 4)
 		ctx->flags |= FLAG_BAD_INSN;	/* the layout is off */
-	/* tail-call entry (ARMJIT_TAIL_CALL_OFFSET): r0 = ctx, r1 = count */
+	/*
+	 * tail-call entry (ARMJIT_TAIL_CALL_OFFSET): r0 = ctx, r1 = the
+	 * count (at most MAX_TAIL_CALL_CNT) or a pointer to the count in
+	 * an older frame that outlives this one; SLOT_TCC gets a pointer,
+	 * to the count kept in its high word if it came by value.
+	 */
 	if (ctx->saved)
 		emit(arm_push(ctx->saved), ctx);
 	if (ctx->frame_size)
 		emit_dp_imm(ctx, ARM_DP_SUB, false, ARM_SP, ARM_SP,
 			    ctx->frame_size, ARM_IP);
-	if (ctx->flags & FLAG_TAIL_CALL)
+	if (ctx->flags & FLAG_TCC) {
+		int ptr;
+
+		emit(arm_cmp_i(ARM_R1, MAX_TAIL_CALL_CNT), ctx);
+		ptr = armjit_emit_fwd(ctx, ARM_COND_HI);
+		emit(arm_str_i(ARM_R1, ARM_SP, SLOT_TCC + 4), ctx);
+		emit(arm_add_i(ARM_R1, ARM_SP, SLOT_TCC + 4), ctx);
+		armjit_fix_fwd(ctx, ptr);
 		emit(arm_str_i(ARM_R1, ARM_SP, SLOT_TCC), ctx);
+	}
 	/* R1 = ctx: a 32-bit pointer (left as it is if nothing reads it) */
 	if (!(ctx->flags & FLAG_R1_LIVE))
 		return;
@@ -1825,17 +1846,22 @@ static int emit_call(struct armjit_ctx *ctx, u32 addr,
 }
 
 /*
- * bpf_tail_call(ctx, array, index), kernel 6.1 semantics:
+ * bpf_tail_call(ctx, array, index), the kernel's semantics:
  *	if (index >= array->map.max_entries) goto out;
- *	if (tcc >= MAX_TAIL_CALL_CNT) goto out;
- *	tcc++;
+ *	if (*tcc >= MAX_TAIL_CALL_CNT) goto out;
+ *	(*tcc)++;
  *	prog = array->ptrs[index]; if (!prog) goto out;
- *	tear down this frame, enter prog past its tcc = 0 with r1 = tcc.
- * A target armjit did not compile is treated like an empty slot.
+ *	tear down this frame, enter prog past its count = 0.
+ * tcc (SLOT_TCC) points to one count for the whole call tree, as x86's and
+ * arm64's since 6.10 ("tailcall hierarchy"): a subprogram's tail call
+ * adds to its callers' count. The target gets the pointer, or the count
+ * itself if it was in this frame (a main program's own). A target armjit
+ * did not compile is treated like an empty slot. Only scratch registers
+ * are used until the target is certain: R1-R5 are dead after the call.
  */
 static int emit_tail_call(struct armjit_ctx *ctx)
 {
-	int out[4];
+	int out[4], own;
 	u8 arr, idx;
 
 	arr = bpf_get_lo(ctx, BPF_REG_2, TMP_A_LO);
@@ -1847,11 +1873,12 @@ static int emit_tail_call(struct armjit_ctx *ctx)
 	emit(arm_cmp_r(ARM_LR, ARM_IP), ctx);
 	out[0] = armjit_emit_fwd(ctx, ARM_COND_HS);
 
-	emit(arm_ldr_i(ARM_IP, ARM_SP, SLOT_TCC), ctx);
+	emit(arm_ldr_i(ARM_R11, ARM_SP, SLOT_TCC), ctx);
+	emit(arm_ldr_i(ARM_IP, ARM_R11, 0), ctx);
 	emit(arm_cmp_i(ARM_IP, MAX_TAIL_CALL_CNT), ctx);
 	out[1] = armjit_emit_fwd(ctx, ARM_COND_HS);
 	emit(arm_add_i(ARM_IP, ARM_IP, 1), ctx);
-	emit(arm_str_i(ARM_IP, ARM_SP, SLOT_TCC), ctx);
+	emit(arm_str_i(ARM_IP, ARM_R11, 0), ctx);
 
 	emit(arm_dp_rsi(ARM_DP_ADD, false, ARM_LR, arr, ARM_LR, ARM_LSL, 2),
 	     ctx);
@@ -1867,12 +1894,20 @@ static int emit_tail_call(struct armjit_ctx *ctx)
 	emit(arm_ldr_i(ARM_LR, ARM_LR, offsetof(struct bpf_prog, bpf_func)),
 	     ctx);
 	emit(arm_ldr_i(ARM_R10, ARM_LR, 4 * ARMJIT_MARK_WORD), ctx);
-	emit_mov_addr(ctx, ARM_R11, ARMJIT_TC_MARK(ARMJIT_TC_ABI));
-	emit(arm_cmp_r(ARM_R10, ARM_R11), ctx);
+	emit_mov_addr(ctx, ARM_IP, ARMJIT_TC_MARK(ARMJIT_TC_ABI));
+	emit(arm_cmp_r(ARM_R10, ARM_IP), ctx);
 	out[3] = armjit_emit_fwd(ctx, ARM_COND_NE);
 
 	ld_word(ctx, ARM_R0, BPF_REG_1, false);		/* ctx */
-	emit(arm_mov_r(ARM_R1, ARM_IP), ctx);		/* tcc */
+	emit(arm_mov_r(ARM_R1, ARM_R11), ctx);		/* tcc */
+	if (!ctx->is_subprog) {
+		/* this frame's own count goes by value: the frame goes */
+		emit(arm_add_i(ARM_IP, ARM_SP, SLOT_TCC + 4), ctx);
+		emit(arm_cmp_r(ARM_R11, ARM_IP), ctx);
+		own = armjit_emit_fwd(ctx, ARM_COND_NE);
+		emit(arm_ldr_i(ARM_R1, ARM_R11, 0), ctx);
+		armjit_fix_fwd(ctx, own);
+	}
 	emit(arm_add_i(ARM_IP, ARM_LR, ARMJIT_TAIL_CALL_OFFSET), ctx);
 	emit_teardown(ctx, ARM_R2);
 	emit(arm_pop(SAVED_REGS), ctx);

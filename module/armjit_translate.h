@@ -39,7 +39,7 @@ static inline bool arm_v7(void)
 #define TMP_B_LO	ARM_IP		/* src of a stacked register, immediates */
 #define TMP_B_HI	ARM_LR
 
-#define SLOT_TCC	72		/* tail-call counter */
+#define SLOT_TCC	72		/* tail-call count: pointer, own count */
 #define FRAME_FIXED	80		/* slots + counter */
 /* Registers the prologue saves: 10 words keep sp 8-byte aligned. */
 #define SAVED_REGS	(0x0ff8 | 1 << ARM_LR)	/* r3-r11, lr */
@@ -50,7 +50,7 @@ static inline int hweight_saved(void)
 
 /* ctx->map[] and ctx->flags' FLAG_LEAF, for this pass */
 void armjit_choose_map(struct armjit_ctx *ctx);
-/* FLAG_FRAME, FLAG_TAIL_CALL (after armjit_choose_map()) */
+/* FLAG_FRAME, FLAG_TAIL_CALL, FLAG_TCC (after armjit_choose_map()) */
 void armjit_scan_frame(struct armjit_ctx *ctx);
 /* sp offset of a call's stack argument R3-R5 (5 x u64) */
 s32 armjit_arg_slot(u8 r);
@@ -81,6 +81,7 @@ static inline s32 fp_off(const struct armjit_ctx *ctx)
 #define FLAG_FRAME	0x8		/* stack slots, BPF stack or calls */
 #define FLAG_LEAF	0x10		/* a main program that calls nothing */
 #define FLAG_OVERFLOW	0x20		/* a word past ctx->image_words */
+#define FLAG_TCC	0x40		/* SLOT_TCC: the tail-call count's pointer */
 
 /* ---- The analyses (armjit_analysis.c) ---------------------------------- */
 

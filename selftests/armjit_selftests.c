@@ -416,6 +416,10 @@ static unsigned long long stats_delta(const struct armjit_stats *before,
 	return ret;
 }
 
+/* While set: libbpf's messages are also kept here (the verifier's words). */
+#define LOG_CAPTURE_SIZE 65536
+static char *log_capture;
+
 /* libbpf's messages (the verifier log of a failed load) as KTAP diagnostics. */
 static int print_libbpf(enum libbpf_print_level level, const char *fmt,
 			va_list ap)
@@ -427,6 +431,13 @@ static int print_libbpf(enum libbpf_print_level level, const char *fmt,
 		return 0;
 	if (vasprintf(&buf, fmt, ap) < 0)	/* a verifier log can be long */
 		return 0;
+	if (log_capture) {
+		size_t n = strlen(log_capture), m = strlen(buf);
+
+		if (n + m < LOG_CAPTURE_SIZE) {
+			memcpy(log_capture + n, buf, m + 1);
+		}
+	}
 	for (p = buf; *p; p = nl + 1) {
 		if (line_start)
 			printf("# ");
@@ -780,6 +791,302 @@ static void report_test(const struct prog_test *t, enum mode mode, bool hi32,
 	}
 }
 
+/*
+ * Tail calls (prog_tests/tailcalls.c of the matching kernel): each test a
+ * short script over one object: fill prog-array slots, run the entry
+ * program once on pkt_v4, check its return value and the .bss words
+ * upstream checks. Programs with bpf-to-bpf calls and tail calls load only
+ * where a JIT declared subprogram tail calls (armjit enabled); in the
+ * other modes the kernel must refuse them, as without armjit.
+ */
+enum tc_op {
+	TC_END,
+	TC_FILL,	/* slot i = classifier_i, every slot */
+	TC_SET,		/* slot 0 = the program named str */
+	TC_RUN,		/* run the entry program: retval == val */
+	TC_DEL,		/* delete slot arg */
+	TC_BSS,		/* .bss u32 at offset arg == val */
+	TC_POKE,	/* .bss u32 at offset arg = val (before runs) */
+};
+
+struct tc_step {
+	enum tc_op op;
+	int arg;
+	long long val;
+	const char *str;
+};
+
+struct tc_test {
+	const char *name;
+	const char *file;
+	const char *entry;
+	bool subprogs;		/* bpf-to-bpf calls with tail calls */
+	struct tc_step steps[12];
+	/*
+	 * A global function with a ctx argument: the verifier needs the
+	 * kernel's BTF for it, which no Debian armhf kernel has
+	 * (DEBUG_INFO_BTF off): refused whatever the JIT, skipped then.
+	 */
+	bool needs_btf;
+};
+
+#define PKT_LEN ((long long)sizeof(struct ipv4_packet))
+
+static const struct tc_test tc_tests[] = {
+	{ "tailcall_3", "tailcall3.bpf.o", "entry", false, {
+		{ TC_SET, 0, 0, "classifier_0" }, { TC_RUN, 0, 1 },
+		{ TC_BSS, 0, 33 }, { TC_DEL, 0 }, { TC_RUN, 0, 0 } } },
+	{ "tailcall_6", "tailcall6.bpf.o", "entry", false, {
+		{ TC_SET, 0, 0, "classifier_0" }, { TC_RUN, 0, 1 },
+		{ TC_BSS, 0, 33 }, { TC_DEL, 0 }, { TC_RUN, 0, 0 } } },
+	{ "tailcall_bpf2bpf_1", "tailcall_bpf2bpf1.bpf.o", "entry", true, {
+		{ TC_FILL }, { TC_RUN, 0, 1 }, { TC_DEL, 1 }, { TC_RUN, 0, 0 },
+		{ TC_DEL, 0 }, { TC_RUN, 0, PKT_LEN * 2 } } },
+	{ "tailcall_bpf2bpf_2", "tailcall_bpf2bpf2.bpf.o", "entry", true, {
+		{ TC_SET, 0, 0, "classifier_0" }, { TC_RUN, 0, 1 },
+		{ TC_BSS, 0, 33 }, { TC_DEL, 0 }, { TC_RUN, 0, 0 } } },
+	{ "tailcall_bpf2bpf_3", "tailcall_bpf2bpf3.bpf.o", "entry", true, {
+		{ TC_FILL }, { TC_RUN, 0, PKT_LEN * 3 }, { TC_DEL, 1 },
+		{ TC_RUN, 0, PKT_LEN }, { TC_DEL, 0 },
+		{ TC_RUN, 0, PKT_LEN * 2 }, }, true },
+	{ "tailcall_bpf2bpf_4", "tailcall_bpf2bpf4.bpf.o", "entry", true, {
+		{ TC_FILL }, { TC_POKE, 0, 0 }, { TC_POKE, 4, 0 },
+		{ TC_RUN, 0, PKT_LEN * 3 }, { TC_BSS, 0, 31 }, }, true },
+	{ "tailcall_bpf2bpf_5", "tailcall_bpf2bpf4.bpf.o", "entry", true, {
+		{ TC_FILL }, { TC_POKE, 0, 0 }, { TC_POKE, 4, 1 },
+		{ TC_RUN, 0, PKT_LEN * 3 }, { TC_BSS, 0, 31 }, }, true },
+	{ "tailcall_bpf2bpf_6", "tailcall_bpf2bpf6.bpf.o", "entry", true, {
+		{ TC_SET, 0, 0, "classifier_0" }, { TC_RUN, 0, 0 },
+		{ TC_BSS, 0, 1 } } },
+	/* 6.10 and later: one count for the whole call tree */
+	{ "tailcall_bpf2bpf_hierarchy_1", "tailcall_bpf2bpf_hierarchy1.bpf.o",
+	  "entry", true, {
+		{ TC_SET, 0, 0, "entry" }, { TC_RUN, 0, 1 }, { TC_BSS, 0, 34 },
+		{ TC_DEL, 0 }, { TC_RUN, 0, 1 }, { TC_BSS, 0, 35 } } },
+	{ "tailcall_bpf2bpf_hierarchy_2", "tailcall_bpf2bpf_hierarchy2.bpf.o",
+	  "tailcall_bpf2bpf_hierarchy_2", true, { { TC_RUN, 0, 33 } } },
+	{ "tailcall_bpf2bpf_hierarchy_3", "tailcall_bpf2bpf_hierarchy3.bpf.o",
+	  "tailcall_bpf2bpf_hierarchy_3", true, { { TC_RUN, 0, 33 } } },
+	/* armjit's own (progs/): a main tail call beside a bpf-to-bpf call */
+	{ "armjit_tc_main", "armjit_tc_main.bpf.o", "entry", true, {
+		{ TC_RUN, 0, PKT_LEN * 3 + 1 },
+		{ TC_SET, 0, 0, "classifier_0" }, { TC_RUN, 0, 3 },
+		{ TC_RUN, 0, 6 }, { TC_BSS, 0, 2 } } },
+};
+#define NR_TC_TESTS ((int)ARRAY_SIZE(tc_tests))
+
+/* Need fentry/fexit/freplace (BPF trampolines): arm32 has none. */
+static const char *const tc_trampoline_tests[] = {
+	"tailcall_bpf2bpf_fentry", "tailcall_bpf2bpf_fexit",
+	"tailcall_bpf2bpf_fentry_fexit", "tailcall_bpf2bpf_fentry_entry",
+	"tailcall_bpf2bpf_hierarchy_fentry", "tailcall_bpf2bpf_hierarchy_fexit",
+	"tailcall_bpf2bpf_hierarchy_fentry_fexit",
+	"tailcall_bpf2bpf_hierarchy_fentry_entry", "tailcall_freplace",
+	"tailcall_bpf2bpf_freplace",
+};
+
+static bool run_tail_calls = true;
+/*
+ * --faults (armjit's fail_nth set by the caller): a program with
+ * subprogram tail calls may be refused in armjit mode too, but one that
+ * loads must be JIT'ed (never interpreted) and right.
+ */
+static bool tc_faults;
+static bool tc_only;		/* --tail-calls: those (and --prog's) only */
+
+static int tc_bss_fd(struct bpf_object *obj)
+{
+	struct bpf_map *map;
+	const char *n;
+
+	bpf_object__for_each_map(map, obj) {
+		n = bpf_map__name(map);
+		if (bpf_map__is_internal(map) && strlen(n) >= 4 &&
+		    !strcmp(n + strlen(n) - 4, ".bss"))
+			return bpf_map__fd(map);
+	}
+	fail("no .bss map");
+	return -1;
+}
+
+static int tc_prog_fd(struct bpf_object *obj, const char *name)
+{
+	struct bpf_program *prog = bpf_object__find_program_by_name(obj, name);
+
+	if (!prog) {
+		fail("no program %s", name);
+		return -1;
+	}
+	return bpf_program__fd(prog);
+}
+
+static void tc_step(struct bpf_object *obj, const struct tc_test *t,
+		    const struct tc_step *st, int entry_fd, int jmp_fd)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, topts, .data_in = &pkt_v4,
+		    .data_size_in = sizeof(pkt_v4), .repeat = 1);
+	char name[32];
+	__u32 key = st->arg, val, max, i;
+	unsigned char bss[64];
+	int fd;
+
+	switch (st->op) {
+	case TC_FILL:
+		max = bpf_map__max_entries(bpf_object__find_map_by_name(obj,
+							"jmp_table"));
+		for (i = 0; i < max; i++) {
+			snprintf(name, sizeof(name), "classifier_%u", i);
+			fd = tc_prog_fd(obj, name);
+			if (fd >= 0 && bpf_map_update_elem(jmp_fd, &i, &fd, 0))
+				fail("jmp_table[%u] = %s: %s", i, name,
+				     strerror(errno));
+		}
+		break;
+	case TC_SET:
+		fd = tc_prog_fd(obj, st->str);
+		if (fd >= 0 && bpf_map_update_elem(jmp_fd, &key, &fd, 0))
+			fail("jmp_table[%u] = %s: %s", key, st->str,
+			     strerror(errno));
+		break;
+	case TC_DEL:
+		if (bpf_map_delete_elem(jmp_fd, &key))
+			fail("delete jmp_table[%u]: %s", key, strerror(errno));
+		break;
+	case TC_RUN:
+		if (bpf_prog_test_run_opts(entry_fd, &topts))
+			fail("test run: %s", strerror(errno));
+		else
+			CHECK_EQ(topts.retval, st->val, "%s retval", t->name);
+		break;
+	case TC_BSS:
+	case TC_POKE:
+		fd = tc_bss_fd(obj);
+		key = 0;
+		memset(bss, 0, sizeof(bss));
+		if (fd < 0 || bpf_map_lookup_elem(fd, &key, bss)) {
+			fail(".bss lookup: %s", strerror(errno));
+			break;
+		}
+		if (st->op == TC_BSS) {
+			memcpy(&val, bss + st->arg, sizeof(val));
+			CHECK_EQ(val, st->val, "%s .bss[%d]", t->name, st->arg);
+			break;
+		}
+		val = st->val;
+		memcpy(bss + st->arg, &val, sizeof(val));
+		if (bpf_map_update_elem(fd, &key, bss, 0))
+			fail(".bss update: %s", strerror(errno));
+		break;
+	default:
+		break;
+	}
+}
+
+/* One KTAP line: @t in @mode. */
+static void report_tail_call(const struct tc_test *t, enum mode mode,
+			     const char *why, bool skip)
+{
+	bool refuse = t->subprogs && mode != MODE_ARMJIT;
+	struct bpf_prog_info info = {};
+	__u32 info_len = sizeof(info);
+	struct bpf_object *obj = NULL;
+	struct bpf_program *prog;
+	const struct tc_step *st;
+	char path[PATH_MAX], name[160];
+	int err, entry_fd, jmp_fd;
+
+	snprintf(name, sizeof(name), "%s:%s", t->name, mode_names[mode]);
+	snprintf(path, sizeof(path), "%s/%s", obj_dir, t->file);
+	if (why && skip) {
+		ksft_test_result_skip("%s (%s)\n", name, why);
+		return;
+	}
+	if (access(path, R_OK)) {
+		ksft_test_result_skip("%s (no %s: not in this kernel's selftests)\n",
+				      name, t->file);
+		return;
+	}
+	failed = false;
+	if (why) {
+		fail("mode %s: %s", mode_names[mode], why);
+		goto report;
+	}
+	obj = bpf_object__open_file(path, NULL);
+	if (!obj) {
+		fail("open %s: %s", path, strerror(errno));
+		goto report;
+	}
+	bpf_object__for_each_program(prog, obj)
+		bpf_program__set_type(prog, BPF_PROG_TYPE_SCHED_CLS);
+	log_capture = calloc(1, LOG_CAPTURE_SIZE);
+	err = bpf_object__load(obj);
+	/*
+	 * A global function with a ctx argument needs the kernel's BTF,
+	 * which no Debian armhf kernel has (DEBUG_INFO_BTF off): the
+	 * verifier refuses it whatever the JIT.
+	 */
+	if (err && t->needs_btf && log_capture &&
+	    !strstr(log_capture, "tail_calls are not allowed in non-JITed")) {
+		bpf_object__close(obj);
+		free(log_capture);
+		log_capture = NULL;
+		ksft_test_result_skip("%s (a global function with a ctx argument: the verifier needs kernel BTF, absent)\n",
+				      name);
+		return;
+	}
+	if (err && tc_faults && t->subprogs) {
+		printf("# refused under fault injection: %s%s\n", strerror(-err),
+		       log_capture && strstr(log_capture, "tail_calls are not allowed") ?
+		       " (the verifier: no JIT'ed program)" : "");
+		goto report;
+	}
+	if (refuse) {
+		/* what the kernel does without a JIT that declares them */
+		if (!err)
+			fail("loaded in mode %s: subprogram tail calls without armjit",
+			     mode_names[mode]);
+		else if (!log_capture ||
+			 !strstr(log_capture, "tail_calls are not allowed in non-JITed programs with bpf-to-bpf calls"))
+			fail("refused, but not for its tail calls: %s",
+			     strerror(-err));
+		else
+			printf("# refused as expected: %s\n", strerror(-err));
+		goto report;
+	}
+	if (err) {
+		fail("load %s: %s", path, strerror(-err));
+		goto report;
+	}
+	entry_fd = tc_prog_fd(obj, t->entry);
+	jmp_fd = bpf_map__fd(bpf_object__find_map_by_name(obj, "jmp_table") ?:
+			     bpf_object__find_map_by_name(obj, "jmp_table0"));
+	if (entry_fd < 0 || jmp_fd < 0) {
+		fail("no entry program or jmp_table");
+		goto report;
+	}
+	if (!bpf_obj_get_info_by_fd(entry_fd, &info, &info_len)) {
+		printf("# %s: jited_len=%u\n", t->entry, info.jited_prog_len);
+		/* accepted because armjit said yes: armjit's image only */
+		if (t->subprogs && !info.jited_prog_len)
+			fail("subprogram tail calls loaded, not JIT'ed");
+		if (mode != MODE_INTERP && !info.jited_prog_len &&
+		    (expect_jited & (1u << mode)))
+			fail("not JIT'ed in mode %s (--expect-jited)",
+			     mode_names[mode]);
+	}
+	for (st = t->steps; st->op != TC_END && !failed; st++)
+		tc_step(obj, t, st, entry_fd, jmp_fd);
+report:
+	bpf_object__close(obj);
+	free(log_capture);
+	log_capture = NULL;
+	if (failed)
+		ksft_test_result_fail("%s\n", name);
+	else
+		ksft_test_result_pass("%s%s\n", name,
+				      refuse ? " (refused)" : "");
+}
+
 static int lookup(const char *const *names, int n, const char *name)
 {
 	int i;
@@ -833,6 +1140,9 @@ static void usage(const char *argv0, int status)
 	       "                          function addresses to DIR/PROG.MODE.{jited,xlated,syms}\n"
 	       "      --loads N           N more loads of each program between two markers of\n"
 	       "                          bench/ccount.c (make compile-profile-guest)\n"
+	       "      --tail-calls        the tail-call tests only (with --prog: those too)\n"
+	       "      --faults            armjit's fail_nth is set: the tail-call tests with\n"
+	       "                          subprograms may be refused, never loaded un-JIT'ed\n"
 	       "  -v, --verbose           libbpf debug messages\n"
 	       "  -l, --list              list the programs\n"
 	       "Programs:", argv0);
@@ -854,6 +1164,8 @@ static void parse_args(int argc, char **argv)
 		{ "dump", required_argument, NULL, 'D' },
 		{ "samples", required_argument, NULL, 's' },
 		{ "loads", required_argument, NULL, 'L' },
+		{ "faults", no_argument, NULL, 'F' },
+		{ "tail-calls", no_argument, NULL, 'T' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "list", no_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
@@ -874,6 +1186,7 @@ static void parse_args(int argc, char **argv)
 		case 'p':
 			if (!progs_given)
 				sel_progs = 0;
+			run_tail_calls = false;	/* only the programs named */
 			progs_given = true;
 			sel_progs |= parse_list("--prog", optarg, prog_names,
 						NR_PROGS);
@@ -926,6 +1239,12 @@ static void parse_args(int argc, char **argv)
 				exit(KSFT_FAIL);
 			}
 			break;
+		case 'F':
+			tc_faults = true;
+			break;
+		case 'T':
+			tc_only = true;
+			break;
 		case 'v':
 			verbose = true;
 			break;
@@ -943,6 +1262,10 @@ static void parse_args(int argc, char **argv)
 	}
 	if (optind < argc)
 		usage(argv[0], KSFT_FAIL);
+	if (tc_only && !progs_given)
+		sel_progs = 0;
+	if (tc_only)
+		run_tail_calls = true;
 }
 
 /* The objects' default place: the runner's own directory. */
@@ -987,6 +1310,12 @@ int main(int argc, char **argv)
 		for (p = 0; p < NR_PROGS; p++)
 			if ((sel_modes & (1u << mode)) && (sel_progs & (1u << p)))
 				plan += nflavours;
+	if (run_tail_calls) {
+		for (mode = 0; mode < NR_MODES; mode++)
+			if (sel_modes & (1u << mode))
+				plan += NR_TC_TESTS;
+		plan += ARRAY_SIZE(tc_trampoline_tests);
+	}
 
 	ksft_print_header();
 	ksft_set_plan(plan);
@@ -1017,7 +1346,18 @@ int main(int argc, char **argv)
 			if (hi32_on)
 				report_test(t, mode, true, why, skip);
 		}
+		if (run_tail_calls)
+			for (p = 0; p < NR_TC_TESTS; p++) {
+				/* debugfs cap_then_off disables armjit */
+				if (tc_faults)
+					why = set_mode(mode, &skip);
+				report_tail_call(&tc_tests[p], mode, why, skip);
+			}
 	}
+	if (run_tail_calls)
+		for (p = 0; p < (int)ARRAY_SIZE(tc_trampoline_tests); p++)
+			ksft_test_result_skip("%s (needs fentry/fexit/freplace: BPF trampolines, which arm32 has none of)\n",
+					      tc_trampoline_tests[p]);
 	restore_mode();
 	ksft_print_cnts();
 	if (ksft_get_fail_cnt())

@@ -34,7 +34,7 @@
  * armjit before versions; ARMJIT_TC_ABI the current one.
  */
 #define ARMJIT_MARK_WORD	2
-#define ARMJIT_TC_ABI		2
+#define ARMJIT_TC_ABI		3
 #define ARMJIT_TC_MARK(v)	(0xe7fddef0u | (v))
 
 #define SYS_ARMJIT	"/sys/kernel/armjit"

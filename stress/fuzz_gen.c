@@ -13,7 +13,10 @@
  * skb_load_bytes, ctx (__sk_buff) loads, ktime/prandom (results discarded),
  * smp_processor_id, tail calls into a prog array; in about a third of the
  * programs (instead of tail calls) bpf-to-bpf calls into 1-4 subprograms
- * (5 arguments, nested calls, own stacks). The epilogue stores R0-R9 into
+ * (5 arguments, nested calls, own stacks); where the environment allows
+ * (env->sub_tail: the host fuzzer), a quarter of those tail-call from
+ * their subprograms and main instead of nesting calls (a subprogram then
+ * gets ctx in R1, spilled below its stack). The epilogue stores R0-R9 into
  * map key 3 and folds the stack data area into R0.
  *
  * Program k of a seed is gen(k): the first k groups and the epilogue, so
@@ -323,7 +326,8 @@ static void g_tail(void)
 }
 
 /*
- * bpf-to-bpf calls (in programs without tail calls: 6.1 refuses the mix).
+ * bpf-to-bpf calls (in programs without tail calls: the kernel refuses the
+ * mix unless a JIT declares it, sub_tail).
  * Subprograms come after main's exit; each gets R1-R5 (scalars), copies
  * them into R0, R6-R9, runs ALU ops, conditional skips and its own stack
  * (atomics too), may call a later subprogram, returns R0. The caller
@@ -332,7 +336,8 @@ static void g_tail(void)
  */
 #define MAXSUB	FUZZ_MAXSUB
 #define SUBSTK	FUZZ_SUBSTK
-static int use_calls, nsub;
+#define SUBCTX	(-SUBSTK - 8)	/* sub_tail: a subprogram's ctx */
+static int use_calls, nsub, sub_tail;
 static struct { int at, fn; } calls[FUZZ_MAXI];
 static int ncalls;
 
@@ -349,6 +354,8 @@ static void g_call_fn(int fn)
 {
 	spill();
 	called[fn] = 1;
+	if (sub_tail)
+		e(LDX_MEM(BPF_DW, 1, 10, CTX));
 	e_call(fn);
 	e(ALU64_REG(rn(2) ? BPF_ADD : BPF_XOR, 6 + rn(4), 0));
 	restore();
@@ -364,6 +371,11 @@ static void gen_subprog(int fn, int *start)
 	int i, k;
 
 	start[fn] = n;
+	if (sub_tail) {
+		/* ctx kept for tail calls; R1 a scalar again */
+		e(STX_MEM(BPF_DW, 10, 1, SUBCTX));
+		e(MOV64_REG(1, 2));
+	}
 	e(MOV64_REG(0, 1));
 	for (i = 6; i <= 9; i++)
 		e(MOV64_REG(i, i - 4));
@@ -390,6 +402,21 @@ static void gen_subprog(int fn, int *start)
 			g_alu();
 			break;
 		case 4:
+			/*
+			 * A tail call: its target returns to our caller.
+			 * No nested calls then (the verifier allows a tail
+			 * call only under 256 bytes of callers' stack).
+			 */
+			if (sub_tail) {
+				e(LDX_MEM(BPF_DW, 1, 10, SUBCTX));
+				e_map(2, FUZZ_MAP_PROGS);
+				e(MOV64_IMM(3, rn(8)));
+				e_call_helper(BPF_FUNC_tail_call);
+				/* R0-R5 are gone: from R6-R9 */
+				for (i = 0; i <= 5; i++)
+					e(MOV64_REG(i, 6 + (i + fn) % 4));
+				break;
+			}
 			if (fn + 1 < nsub) {
 				e_call(fn + 1 + rn(nsub - fn - 1));
 				/* R1-R5 are gone: new arguments from R6-R9, R0 */
@@ -442,7 +469,7 @@ static void gen(int groups)
 			g_helper();
 		else if (w < 98)
 			g_ctx();
-		else if (use_calls)
+		else if (use_calls && !(sub_tail && rn(2)))
 			g_call();
 		else
 			g_tail();
@@ -520,11 +547,15 @@ int fuzz_gen(const struct fuzz_env *e_, uint64_t seed, int groups,
 	rs = seed;
 	/* from the seed, not from rs: seeds without calls stay as before */
 	use_calls = ((seed * 0x9e3779b97f4a7c15ULL) >> 60) < 5;
+	/* the same: programs of the other seeds stay as they were */
+	sub_tail = use_calls && env->sub_tail &&
+		   ((seed * 0xc2b2ae3d27d4eb4fULL) >> 62) == 0;
 	k = 10 + rn(50);
 	gen(groups < 0 ? k : groups);
 	out->len = n;
 	out->use_calls = use_calls;
 	out->nsub = use_calls ? nsub : 0;
+	out->sub_tail = sub_tail;
 	out->groups = k;
 	return k;
 }

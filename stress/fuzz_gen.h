@@ -33,6 +33,10 @@ struct fuzz_env {
 	uint64_t map[2];
 	/* the insn that calls helper @func (BPF_FUNC_*) */
 	struct bpf_insn (*call)(int func);
+	/* some programs with subprograms tail-call from them (and from
+	 * main): only where a JIT runs them, never the kernel's interpreter
+	 */
+	bool sub_tail;
 };
 
 struct fuzz_prog {
@@ -40,6 +44,7 @@ struct fuzz_prog {
 	int len;
 	bool use_calls;		/* bpf-to-bpf calls (then no tail calls) */
 	int nsub;		/* subprograms, after main's code */
+	bool sub_tail;		/* tail calls in subprograms (and main) */
 	int groups;		/* the seed's group count */
 };
 

@@ -41,12 +41,12 @@ reload() {
 [ -d /sys/module/armjit ] || kmodload "$ARMJIT_KO"
 abi=$(armjit_stat tail_call_abi) st=$(armjit_stat stock_tail_calls)
 ktap_diag "as booted: tail_call_abi $abi, stock_tail_calls $st"
-[ "$abi" = 2 ] && [ "$st" = on ] && [ "$( { cat "$KMSG_SAVED"; dmesg; } |
+[ "$abi" = 3 ] && [ "$st" = on ] && [ "$( { cat "$KMSG_SAVED"; dmesg; } |
 	grep -c "$LINE")" = 0 ]
 ktap_result $? "the stock JIT's probe matches armjit's stub: stock_tail_calls on, no refusal line"
 
 "$T" old
-ktap_result $? "armjit -> an image of tail-call ABI 1 (older armjit stand-in) is an empty slot; -> ABI 2 lands"
+ktap_result $? "armjit -> an image of tail-call ABI 1 (older armjit stand-in) is an empty slot; -> ABI 3 (the current) lands"
 
 "$T" stock on
 ktap_result $? "stock -> armjit and stock -> armjit -> armjit land"
@@ -74,7 +74,7 @@ ktap_result $? "tc_probe_fail=1: stock_tail_calls $st, $n refusal line(s) in dme
 ktap_result $? "refused: a stock caller's tail call into armjit ends it with 0, armjit -> armjit still lands"
 
 "$T" old
-ktap_result $? "refused: armjit -> ABI 1 is still an empty slot, -> ABI 2 lands"
+ktap_result $? "refused: armjit -> ABI 1 is still an empty slot, -> ABI 3 (the current) lands"
 
 [ "$(refusals)" = 1 ]
 ktap_result $? "still one refusal line after the tail calls"

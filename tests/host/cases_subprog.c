@@ -10,7 +10,11 @@
  *
  * Rules the verifier enforces and these programs follow: a callee never
  * reads R0 or R6-R9 before writing them, a caller never reads R1-R5 after
- * a call (the interpreter poisons them), no tail calls.
+ * a call (the interpreter poisons them).
+ *
+ * Tail calls from subprograms (sp_tailcalls()): the target replaces the
+ * subprogram's frame and returns to its caller, the count is one for the
+ * whole call tree (6.12's tailcall_bpf2bpf_hierarchy selftests).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -817,6 +821,217 @@ static void sp_callback(void)
 	mp_free(&m);
 }
 
+/* ---- tail calls from subprograms ---- */
+
+struct tc_array {
+	struct bpf_array a;
+	void *slots[4];
+};
+
+/* A tail-call target (or the main program, for a self tail call). */
+static struct host_prog *tc_target(struct mprog *m)
+{
+	struct host_prog *hp = calloc(1, sizeof(*hp));
+
+	mp_link(m);
+	hp->insns = m->out.insns;
+	hp->len = m->out.len;
+	hp->stack_depth = m->stack[0];
+	hp->func_stack = m->stack;
+	hp->nfunc_stack = m->nf;
+	return hp;
+}
+
+static void tc_case(const char *name, struct mprog *m,
+		    struct host_prog **extra, int nextra, u64 expect_r0)
+{
+	struct test_case t;
+	char buf[200];
+	int v;
+
+	mp_link(m);
+	for (v = 0; v < 4; v++) {
+		memset(&t, 0, sizeof(t));
+		snprintf(buf, sizeof(buf), "%s%s", name, variant_name[v]);
+		t.name = buf;
+		t.insns = m->out.insns;
+		t.len = m->out.len;
+		t.stack_depth = m->stack[0];
+		t.func_stack = m->stack;
+		t.nfunc_stack = m->nf;
+		t.extra = extra;
+		t.nr_extra = nextra;
+		t.ctx_size = 64;
+		t.flags = F_EXPECT_R0 | variant_flags[v];
+		t.expect_r0 = expect_r0;
+		run_test(&t);
+	}
+}
+
+/* bpf_tail_call(R1, arr, idx) in function @f; R1 must be ctx */
+static void tc_call(struct mprog *m, int f, struct tc_array *arr, int idx)
+{
+	pb_ld64(&m->fn[f], R2, (uintptr_t)&arr->a);
+	PB(&m->fn[f], MOV64_IMM(R3, idx), TAIL_CALL());
+}
+
+/* ctx word @w += 1, R6 = ctx */
+static void tc_count(struct mprog *m, int f, int w)
+{
+	PB(&m->fn[f], MOV64_REG(R6, R1),
+	   LDX_MEM(BPF_DW, R2, R6, 8 * w),
+	   ALU64_IMM(BPF_ADD, R2, 1),
+	   STX_MEM(BPF_DW, R6, R2, 8 * w));
+}
+
+static void sp_tailcalls(void)
+{
+	struct tc_array arr = { .a.map.max_entries = 4 };
+	struct mprog m, t0, t1, t2;
+	struct host_prog *h[3];
+	int f, s, s1, s2;
+
+	/*
+	 * hierarchy_1: entry counts, calls a subprogram that tail-calls
+	 * entry, twice. One count for the tree: entry runs 1 + 33 times
+	 * (a count per frame would run it 2^33 times).
+	 */
+	mp_init(&m);
+	f = mp_func(&m, 8);
+	s = mp_func(&m, 16);
+	tc_count(&m, f, 0);
+	PB(&m.fn[f], MOV64_REG(R1, R6));
+	mp_call(&m, f, s);
+	PB(&m.fn[f], MOV64_REG(R1, R6));
+	mp_call(&m, f, s);
+	PB(&m.fn[f], LDX_MEM(BPF_DW, R0, R6, 0), EXIT());
+	PB(&m.fn[s], ST_MEM(BPF_DW, R10, -16, 7));
+	tc_call(&m, s, &arr, 0);
+	PB(&m.fn[s], LDX_MEM(BPF_DW, R0, R10, -16), EXIT());
+	h[0] = tc_target(&m);
+	arr.a.ptrs[0] = h[0];
+	tc_case("subprog tail call: entry -> sub -> tail entry, twice per run: 34 runs (one count for the tree)",
+		&m, h, 1, 34);
+	free(h[0]);
+	mp_free(&m);
+
+	/*
+	 * bpf2bpf_4: entry -> sub0 -tail-> c0 -> sub1 -tail-> c1 -> sub2
+	 * -tail-> c2 (counts) -> sub2 ...: c2 runs 31 times; the last
+	 * sub2 returns its own value (the count is spent).
+	 */
+	memset(&arr.a.ptrs, 0, sizeof(arr.slots));
+	mp_init(&m);
+	f = mp_func(&m, 8);
+	s = mp_func(&m, 8);
+	PB(&m.fn[f], MOV64_REG(R6, R1));
+	mp_call(&m, f, s);
+	PB(&m.fn[f], LDX_MEM(BPF_DW, R1, R6, 0),
+	   ALU64_IMM(BPF_LSH, R1, 8), ALU64_REG(BPF_OR, R0, R1), EXIT());
+	PB(&m.fn[s], MOV64_REG(R6, R1));
+	tc_call(&m, s, &arr, 0);
+	PB(&m.fn[s], MOV64_IMM(R0, 1), EXIT());
+
+	mp_init(&t0);
+	f = mp_func(&t0, 8);
+	s1 = mp_func(&t0, 8);
+	mp_call(&t0, f, s1);
+	PB(&t0.fn[f], EXIT());
+	tc_call(&t0, s1, &arr, 1);
+	PB(&t0.fn[s1], MOV64_IMM(R0, 2), EXIT());
+
+	mp_init(&t1);
+	f = mp_func(&t1, 8);
+	s2 = mp_func(&t1, 8);
+	mp_call(&t1, f, s2);
+	PB(&t1.fn[f], EXIT());
+	tc_call(&t1, s2, &arr, 2);
+	PB(&t1.fn[s2], MOV64_IMM(R0, 3), EXIT());
+
+	mp_init(&t2);
+	f = mp_func(&t2, 8);
+	s2 = mp_func(&t2, 8);
+	tc_count(&t2, f, 0);
+	PB(&t2.fn[f], MOV64_REG(R1, R6));
+	mp_call(&t2, f, s2);
+	PB(&t2.fn[f], EXIT());
+	tc_call(&t2, s2, &arr, 2);
+	PB(&t2.fn[s2], MOV64_IMM(R0, 3), EXIT());
+
+	h[0] = tc_target(&t0);
+	h[1] = tc_target(&t1);
+	h[2] = tc_target(&t2);
+	arr.a.ptrs[0] = h[0];
+	arr.a.ptrs[1] = h[1];
+	arr.a.ptrs[2] = h[2];
+	tc_case("subprog tail calls: entry -> sub -> c0 -> sub -> c1 -> sub -> c2 looping: c2 counts 31, sub's own 3 returned",
+		&m, h, 3, 31 << 8 | 3);
+	mp_free(&m);
+	mp_free(&t0);
+	mp_free(&t1);
+	mp_free(&t2);
+	free(h[0]);
+	free(h[1]);
+	free(h[2]);
+
+	/*
+	 * The target returns to the subprogram's caller with R0's 64 bits
+	 * and the caller's R6-R9 intact; the target clobbers its own.
+	 * Then the main program's own tail call shares the same count:
+	 * the target loops on itself (main-level) until it is spent.
+	 */
+	memset(&arr.a.ptrs, 0, sizeof(arr.slots));
+	mp_init(&m);
+	f = mp_func(&m, 24);
+	s = mp_func(&m, 40);
+	pb_ld64(&m.fn[f], R6, 0x1111111122222222ull);
+	pb_ld64(&m.fn[f], R7, 0x3333333344444444ull);
+	pb_ld64(&m.fn[f], R8, 0x5555555566666666ull);
+	pb_ld64(&m.fn[f], R9, 0x7777777788888888ull);
+	PB(&m.fn[f], STX_MEM(BPF_DW, R10, R1, -8));
+	mp_call(&m, f, s);
+	PB(&m.fn[f], ALU64_IMM(BPF_RSH, R0, 32),
+	   ALU64_REG(BPF_ADD, R0, R6), ALU64_REG(BPF_ADD, R0, R7),
+	   ALU64_REG(BPF_ADD, R0, R8), ALU64_REG(BPF_ADD, R0, R9),
+	   STX_MEM(BPF_DW, R10, R0, -16),
+	   LDX_MEM(BPF_DW, R1, R10, -8));
+	tc_call(&m, f, &arr, 1);		/* count spent: falls through */
+	PB(&m.fn[f], LDX_MEM(BPF_DW, R0, R10, -16),
+	   LDX_MEM(BPF_DW, R1, R10, -8),
+	   LDX_MEM(BPF_DW, R1, R1, 8),
+	   ALU64_REG(BPF_ADD, R0, R1), EXIT());
+	PB(&m.fn[s], ST_MEM(BPF_DW, R10, -40, 9));
+	tc_call(&m, s, &arr, 0);
+	PB(&m.fn[s], MOV64_IMM(R0, 0), EXIT());
+
+	mp_init(&t0);
+	f = mp_func(&t0, 512);
+	tc_count(&t0, f, 1);
+	PB(&t0.fn[f], ST_MEM(BPF_DW, R10, -512, 1), MOV64_REG(R1, R6));
+	pb_ld64(&t0.fn[f], R7, 0);
+	pb_ld64(&t0.fn[f], R8, 0);
+	pb_ld64(&t0.fn[f], R9, 0);
+	tc_call(&t0, f, &arr, 0);		/* itself, main-level */
+	pb_ld64(&t0.fn[f], R0, 0xabcd000100000000ull);
+	PB(&t0.fn[f], MOV64_IMM(R6, 0), EXIT());
+	h[0] = tc_target(&t0);
+	h[1] = tc_target(&t0);
+	arr.a.ptrs[0] = h[0];
+	arr.a.ptrs[1] = h[1];
+	if (ret32) {
+		printf("# --ret32: a subprogram's tail-call target returns R0's 64 bits (ABI 3): skipped\n");
+	} else {
+		tc_case("subprog tail call: R0's 64 bits and R6-R9 back to the caller; main's own tail call then finds the count spent",
+			&m, h, 2, 0xabcd0001ull + 0x1111111122222222ull +
+			0x3333333344444444ull + 0x5555555566666666ull +
+			0x7777777788888888ull + 33);
+	}
+	free(h[0]);
+	free(h[1]);
+	mp_free(&m);
+	mp_free(&t0);
+}
+
 void cases_subprog(void)
 {
 	static const u32 deep[MAX_FRAMES] = { 512, 512, 8, 512, 12, 460, 256, 512 };
@@ -836,4 +1051,5 @@ void cases_subprog(void)
 	sp_helpers();
 	sp_pointers();
 	sp_callback();
+	sp_tailcalls();
 }

@@ -161,7 +161,7 @@ static struct bpf_insn host_call(int func)
 }
 
 static struct bpf_array *progs;
-static struct fuzz_env env = { .call = host_call };
+static struct fuzz_env env = { .call = host_call, .sub_tail = true };
 
 /* slot 2: mark, then R0 = ctx word 1 + 0x77 */
 static const struct bpf_insn tc_insns[] = {
@@ -250,6 +250,11 @@ static void host_prog_of(struct host_prog *hp, const struct bpf_insn *insns,
 	static const u32 stacks[1 + FUZZ_MAXSUB] = {
 		-FUZZ_DATA, FUZZ_SUBSTK, FUZZ_SUBSTK, FUZZ_SUBSTK, FUZZ_SUBSTK,
 	};
+	/* with tail calls, a subprogram keeps ctx below its stack */
+	static const u32 stacks_tc[1 + FUZZ_MAXSUB] = {
+		-FUZZ_DATA, FUZZ_SUBSTK + 8, FUZZ_SUBSTK + 8, FUZZ_SUBSTK + 8,
+		FUZZ_SUBSTK + 8,
+	};
 
 	memset(hp, 0, sizeof(*hp));
 	hp->insns = insns;
@@ -258,7 +263,7 @@ static void host_prog_of(struct host_prog *hp, const struct bpf_insn *insns,
 	hp->calls = fuzz_calls;
 	hp->wrap = fuzz_wrap;
 	hp->ncalls = ARRAY_SIZE(fuzz_calls);
-	hp->func_stack = stacks;
+	hp->func_stack = fp.sub_tail ? stacks_tc : stacks;
 	hp->nfunc_stack = ARRAY_SIZE(stacks);
 }
 
@@ -283,18 +288,30 @@ static void run_ref(bool count)
 	keep(&ref, ctx_buf);
 }
 
+/*
+ * ret32 for this program: never with tail calls from subprograms (the
+ * target returns R0's 64 bits to the subprogram's caller: tail-call ABI 3,
+ * the kernel's main images are no longer ret32).
+ */
+static bool ret32_of(const struct fuzz_cfg *c)
+{
+	return c->ret32 && !fp.sub_tail;
+}
+
 static void set_level(int opt, const struct fuzz_cfg *c)
 {
+	bool r32 = ret32_of(c);
+
 	peephole = liveness = opt;
-	ret32 = c->ret32;
-	if (!tc_jited[opt][c->ret32]) {
-		if (host_prog_jit(&tc_target[opt][c->ret32])) {
+	ret32 = r32;
+	if (!tc_jited[opt][r32]) {
+		if (host_prog_jit(&tc_target[opt][r32])) {
 			fprintf(stderr, "fuzz: the tail-call target does not JIT\n");
 			exit(2);
 		}
-		tc_jited[opt][c->ret32] = true;
+		tc_jited[opt][r32] = true;
 	}
-	progs->ptrs[TC_SLOT] = &tc_target[opt][c->ret32];
+	progs->ptrs[TC_SLOT] = &tc_target[opt][r32];
 }
 
 static long words[2], jits[2];
@@ -333,7 +350,7 @@ static int run_jit(int opt, const struct fuzz_cfg *c)
 					 sizeof(jit.msg));
 		keep(&jit, ctx_buf);
 		if (jit.err ||
-		    (c->ret32 ? (u32)jit.r0 != (u32)ref.r0 : jit.r0 != ref.r0) ||
+		    (ret32_of(c) ? (u32)jit.r0 != (u32)ref.r0 : jit.r0 != ref.r0) ||
 		    memcmp(jit.map, ref.map, sizeof(ref.map)) ||
 		    memcmp(jit.ctx, ref.ctx, sizeof(ref.ctx))) {
 			if (run)
@@ -598,7 +615,7 @@ int fuzz_main(int argc, char **argv)
 {
 	u64 seed = 1, s;
 	long n = 1000, i, diffs = 0, ref_errs = 0, calls = 0, blinded = 0;
-	long zexts = 0, r32 = 0, with_tail = 0, shown = 0;
+	long zexts = 0, r32 = 0, with_tail = 0, shown = 0, sub_tails = 0;
 	int opt_only = -1, opt, k;
 	struct timespec t0, t1;
 	double secs, limit = 0;
@@ -645,6 +662,7 @@ int fuzz_main(int argc, char **argv)
 		}
 		count_cov();
 		calls += fp.use_calls;
+		sub_tails += fp.sub_tail;
 		blinded += c.blind;
 		zexts += c.zext;
 		r32 += c.ret32;
@@ -676,10 +694,10 @@ int fuzz_main(int argc, char **argv)
 	secs = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
 	print_cov();
 	n = i;
-	printf("@fuzz arch=%d hwdiv=%d seed=%llu programs=%ld differences=%ld ref_errors=%ld with_calls=%ld tail_taken=%ld blinded=%ld zext=%ld ret32=%ld jits0=%ld jits1=%ld words0=%ld words1=%ld seconds=%.1f\n",
+	printf("@fuzz arch=%d hwdiv=%d seed=%llu programs=%ld differences=%ld ref_errors=%ld with_calls=%ld sub_tail=%ld tail_taken=%ld blinded=%ld zext=%ld ret32=%ld jits0=%ld jits1=%ld words0=%ld words1=%ld seconds=%.1f\n",
 	       armjit_rt.arch, armjit_rt.hwdiv, (unsigned long long)seed, n,
 	       diffs, ref_errs,
-	       calls, with_tail, blinded, zexts, r32, jits[0], jits[1],
+	       calls, sub_tails, with_tail, blinded, zexts, r32, jits[0], jits[1],
 	       words[0], words[1], secs);
 	return diffs || ref_errs;
 }

@@ -293,6 +293,7 @@ static void poison(u64 *reg, int from, int to, u64 tag)
  */
 static int call_func(struct interp *in, int target, u64 *reg, int pc)
 {
+	struct interp saved;
 	u64 creg[MAX_BPF_JIT_REG];
 	u32 sd;
 	u8 *stk;
@@ -300,15 +301,24 @@ static int call_func(struct interp *in, int target, u64 *reg, int pc)
 
 	if (target < 0 || target >= in->hp->len)
 		return fail(in, pc, "call outside the program");
-	if (in->depth + 1 >= MAX_CALL_FRAMES)
+	/* per program: each tail call from a subprogram nests one more */
+	if (in->depth + 1 >= MAX_CALL_FRAMES * (1 + (int)in->tail_call_cnt))
 		return fail(in, pc, "more than MAX_CALL_FRAMES (8) frames");
 	in->depth++;
 	sd = func_stack_depth(in->hp, in->starts, in->nfuncs, target);
+	/* a tail call from the callee runs its target in this frame */
+	if (sd < 512)
+		sd = 512;
 	poison(creg, 0, MAX_BPF_JIT_REG - 1, in->depth);
 	memcpy(&creg[1], &reg[1], 5 * sizeof(u64));
 	stk = calloc(1, sd + 8);
 	creg[10] = (uintptr_t)(stk + sd);
+	memcpy(&saved, in, sizeof(saved));
 	err = run(in, target, creg);
+	/* the callee's tail call returns here: back to the caller's program */
+	in->hp = saved.hp;
+	in->nfuncs = saved.nfuncs;
+	memcpy(in->starts, saved.starts, sizeof(in->starts));
 	free(stk);
 	in->depth--;
 	if (err)
@@ -484,6 +494,11 @@ static int run(struct interp *in, int pc, u64 *reg)
 					    np->tc_abi != ARMJIT_TC_ABI))
 					break;
 				in->hp = np;
+				in->nfuncs = find_subprogs(np->insns, np->len,
+							   in->starts,
+							   MAX_FUNCS);
+				if (in->nfuncs < 0)
+					return fail(in, pc, "tail-call target's subprograms");
 				insns = np->insns;
 				len = np->len;
 				pc = 0;

@@ -40,8 +40,9 @@ bool verbose;
 bool peephole = true;
 bool liveness = true;
 /*
- * --ret32: main programs return R0's low word only, as in the kernel
- * (ctx->ret32); R0 is compared on it
+ * --ret32: main programs return R0's low word only (ctx->ret32), as the
+ * kernel's did before tail-call ABI 3 (now a subprogram's tail call may
+ * return through one); R0 is compared on it
  */
 bool ret32;
 /* --far-images: images mapped anywhere, helper calls not in bl range */
@@ -621,6 +622,37 @@ out:
 }
 
 /*
+ * aux->tail_call_reachable as the verifier's check_max_stack_depth() sets
+ * it: a function that calls (or passes as a callback) one with a tail
+ * call, or one that does so in turn.
+ */
+static void mark_tc_reach(struct host_func *funcs, int n)
+{
+	bool changed = true;
+	int f, i;
+
+	while (changed) {
+		changed = false;
+		for (f = 0; f < n; f++)
+			for (i = 0; i < funcs[f].len && !funcs[f].tc_reach;
+			     i++) {
+				int g = funcs[f].target[i];
+				const struct host_func *c = &funcs[g];
+				int k;
+
+				if (g < 0)
+					continue;
+				for (k = 0; k < c->len; k++)
+					if (c->insns[k].code ==
+					    (BPF_JMP | BPF_TAIL_CALL))
+						break;
+				if (k < c->len || c->tc_reach)
+					changed = funcs[f].tc_reach = true;
+			}
+	}
+}
+
+/*
  * A program with bpf-to-bpf calls, as the 6.1 verifier's jit_subprogs()
  * hands it to the JIT: split at the function starts; in each function
  * every pseudo call gets off = callee index and imm = 1, every
@@ -682,6 +714,8 @@ static int host_prog_jit_funcs(struct host_prog *hp)
 		}
 	}
 
+	mark_tc_reach(funcs, n);
+
 	/* First JIT: placeholder targets. */
 	for (f = 0; f < n; f++) {
 		struct host_func *fn = &funcs[f];
@@ -697,6 +731,7 @@ static int host_prog_jit_funcs(struct host_prog *hp)
 		ctx->stack_depth = fn->stack_depth;
 		ctx->verifier_zext = hp->zext;
 		ctx->is_subprog = f > 0;
+		ctx->tc_reach = fn->tc_reach;
 		ctx->calls = hp->calls;
 		ctx->ncalls = hp->ncalls;
 		ctx->offsets = calloc(ctx->len + 1, sizeof(int));
@@ -770,6 +805,7 @@ static int host_prog_jit_funcs(struct host_prog *hp)
 		ctx->stack_depth = first_ctx.stack_depth;
 		ctx->verifier_zext = first_ctx.verifier_zext;
 		ctx->is_subprog = first_ctx.is_subprog;
+		ctx->tc_reach = first_ctx.tc_reach;
 		ctx->ret32 = first_ctx.ret32;
 		ctx->calls = first_ctx.calls;
 		ctx->ncalls = first_ctx.ncalls;

@@ -40,6 +40,7 @@ struct host_func {
 	int words;			/* ARM instructions */
 	int epilogue_offset;		/* ARM index of the epilogue */
 	struct host_blind *blind;	/* its blinded rewrite, or NULL */
+	bool tc_reach;			/* aux->tail_call_reachable */
 };
 
 /*
