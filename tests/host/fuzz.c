@@ -199,6 +199,11 @@ static void env_init(void)
 		hp->wrap = fuzz_wrap;
 		hp->ncalls = ARRAY_SIZE(fuzz_calls);
 	}
+	/*
+	 * Filled before the first program's interpreter run too (the JIT's
+	 * level picks which image it is; the interpreter reads its insns).
+	 */
+	progs->ptrs[TC_SLOT] = &tc_target[1][0];
 }
 
 /* ---- One program ------------------------------------------------------- */
