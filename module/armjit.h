@@ -23,6 +23,9 @@ struct armjit_stats {
 	atomic_long_t calls_direct;	/* map lookups calling the map's own
 					 * lookup (armjit_find_map_calls())
 					 */
+	atomic_long_t blind_takeover;	/* programs the kernel's blinder
+					 * failed on, taken over (ARMJIT_JIT_ENV)
+					 */
 };
 
 extern struct armjit_stats armjit_stats;

@@ -102,6 +102,44 @@ armjit_kernel_blind(struct bpf_prog *(*blind)(ARMJIT_BLIND_PARAMS),
 #endif
 }
 
+/*
+ * ARMJIT_JIT_ENV: a program that reaches the JIT still needing blinding
+ * is one armjit took over (armjit_main.c: the kernel's blinder failed on
+ * it). The stock JIT there never blinds: such a program is armjit's or
+ * the interpreter's.
+ */
+static inline bool armjit_taken_over(const struct bpf_prog *prog)
+{
+	return ARMJIT_JIT_ENV && prog->blinding_requested && !prog->blinded;
+}
+
+#if ARMJIT_JIT_ENV
+#include <linux/bpf_verifier.h>
+#include <linux/vmalloc.h>
+
+/*
+ * An unblinded copy of @prog in the verifier's place, as the kernel's
+ * bpf_prog_clone_create() makes one (static there): aux shared, freed by
+ * bpf_jit_prog_release_other() like the kernel's blinded clone. Not JIT
+ * requested: if armjit's probe were gone before the JIT is called, the
+ * stock JIT declines it and the interpreter runs the original.
+ */
+static inline struct bpf_prog *armjit_unblinded_clone(struct bpf_verifier_env *env,
+						      struct bpf_prog *prog)
+{
+	struct bpf_prog *clone;
+
+	clone = __vmalloc(prog->pages * PAGE_SIZE, GFP_USER | __GFP_ZERO);
+	if (!clone)
+		return NULL;
+	memcpy(clone, prog, prog->pages * PAGE_SIZE);
+	clone->jit_requested = 0;
+	if (env)
+		env->prog = clone;
+	return clone;
+}
+#endif
+
 #else /* host build: armhf user space */
 
 #include <stdint.h>

@@ -135,11 +135,15 @@ static struct bpf_prog *armjit_entry(ARMJIT_JIT_PARAMS)
 	if (armjit_is_extra_pass(prog) && !armjit_is_pending(prog)) {
 		armjit_drop_foreign(prog);
 		jited = prog;
-	} else if (prog->jit_requested) {
+	} else if (prog->jit_requested || armjit_taken_over(prog)) {
+		prog->jit_requested = 1;
 		jited = armjit_jit_compile(prog);
 		if (jited)
 			atomic_long_inc(&armjit_stats.compiled);
 	}
+	/* the stock JIT would run a taken-over program unblinded */
+	if (!jited && armjit_taken_over(prog))
+		jited = prog;
 	if (!jited)
 		jited = armjit_jit_call(armjit_call_stock);
 
@@ -165,7 +169,7 @@ static int armjit_pre_handler(struct kprobe *p, struct pt_regs *regs)
 	 * first, which armjit refuses cleanly.
 	 */
 	if (!READ_ONCE(armjit_enabled) && !armjit_is_pending(prog) &&
-	    !armjit_is_extra_pass(prog))
+	    !armjit_is_extra_pass(prog) && !armjit_taken_over(prog))
 		return 0;
 	atomic_inc(&armjit_inflight);
 	instruction_pointer_set(regs, (unsigned long)armjit_entry);
@@ -301,7 +305,57 @@ static struct kprobe armjit_free_kp = {
 	.post_handler	= armjit_post_handler,
 };
 
-static struct kprobe *armjit_kps[] = { &armjit_kp, &armjit_free_kp };
+#if ARMJIT_JIT_ENV
+/*
+ * The caller blinds before the JIT here, and a program its blinder can't
+ * rewrite (a jump offset that no longer fits 16 bits) never reaches any
+ * JIT. armjit's blinder has no such limit: while armjit is enabled, such a
+ * program gets an unblinded clone, which armjit blinds itself or leaves to
+ * the interpreter (armjit_taken_over()).
+ */
+static noinline struct bpf_prog *armjit_blind_entry(ARMJIT_BLIND_PARAMS)
+{
+	struct bpf_prog *ret, *clone = NULL;
+
+	/* our own call goes through the probe: lr is in this module */
+	ret = armjit_jit_call(armjit_syms.bpf_jit_blind_constants);
+	if (IS_ERR(ret) && PTR_ERR(ret) != -EINTR &&
+	    READ_ONCE(armjit_enabled))
+		clone = armjit_unblinded_clone(env, prog);
+	if (clone) {
+		atomic_long_inc(&armjit_stats.blind_takeover);
+		ret = clone;
+	}
+	if (atomic_dec_and_test(&armjit_inflight))
+		wake_up_var(&armjit_inflight);
+	return ret;
+}
+
+static int armjit_blind_pre_handler(struct kprobe *p, struct pt_regs *regs)
+{
+	if (within_module(regs->ARM_lr, THIS_MODULE) ||
+	    !READ_ONCE(armjit_enabled))
+		return 0;
+	atomic_inc(&armjit_inflight);
+	instruction_pointer_set(regs, (unsigned long)armjit_blind_entry);
+	return 1;
+}
+
+static struct kprobe armjit_blind_kp = {
+	.symbol_name	= "bpf_jit_blind_constants",
+	.pre_handler	= armjit_blind_pre_handler,
+	.post_handler	= armjit_post_handler,
+};
+
+static_assert(__same_type(&armjit_blind_entry, &bpf_jit_blind_constants));
+#endif
+
+static struct kprobe *armjit_kps[] = {
+	&armjit_kp, &armjit_free_kp,
+#if ARMJIT_JIT_ENV
+	&armjit_blind_kp,
+#endif
+};
 
 /*
  * The verifier's questions to the architecture's JIT (weak functions in
@@ -391,7 +445,7 @@ static ssize_t stats_show(struct kobject *kobj, struct kobj_attribute *attr,
 			  char *buf)
 {
 	return sysfs_emit(buf,
-			  "seen %ld\ncompiled %ld\nstock %ld\nfailed %ld\ncalls_default %ld\ncalls_direct %ld\ntail_call_abi %d\nstock_tail_calls %s\nsubprog_tailcalls %s\n",
+			  "seen %ld\ncompiled %ld\nstock %ld\nfailed %ld\ncalls_default %ld\ncalls_direct %ld\ntail_call_abi %d\nstock_tail_calls %s\nsubprog_tailcalls %s\nblind_takeover %ld\n",
 			  atomic_long_read(&armjit_stats.seen),
 			  atomic_long_read(&armjit_stats.compiled),
 			  atomic_long_read(&armjit_stats.stock),
@@ -400,7 +454,8 @@ static ssize_t stats_show(struct kobject *kobj, struct kobj_attribute *attr,
 			  atomic_long_read(&armjit_stats.calls_direct),
 			  ARMJIT_TC_ABI, armjit_stock_tc_names[armjit_stock_tc],
 			  !armjit_cap_on ? "stock" :
-			  READ_ONCE(armjit_enabled) ? "yes" : "no");
+			  READ_ONCE(armjit_enabled) ? "yes" : "no",
+			  atomic_long_read(&armjit_stats.blind_takeover));
 }
 
 static struct kobj_attribute enabled_attr = __ATTR_RW_MODE(enabled, 0644);
@@ -539,7 +594,7 @@ static int __init armjit_init(void)
 	err = armjit_init_fault(4) ?:
 		register_kprobes(armjit_kps, ARRAY_SIZE(armjit_kps));
 	if (err) {
-		pr_err("cannot probe bpf_int_jit_compile/bpf_jit_free (%d)\n",
+		pr_err("cannot probe the JIT's entry, bpf_jit_free or the blinder (%d)\n",
 		       err);
 		goto err_group;
 	}
