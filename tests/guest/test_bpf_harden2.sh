@@ -4,7 +4,8 @@
 # 7.2 blinds in the kernel before any JIT (README, "What 7.2 changed"):
 # its blinding is quadratic (minutes per "value magnitudes" test, #855-#983
 # of 7.2's test_bpf, under TCG), and the programs it can't blind are
-# interpreted without reaching a JIT; those tests are left out there, and
+# interpreted without reaching a JIT unless armjit takes them over
+# (blind_takeover); the slow ones are left out there, and
 # every program the kernel does hand to a JIT must go to armjit (test_bpf.sh
 # checks armjit's stock counter).
 case $(uname -r) in
