@@ -1,7 +1,7 @@
 #!/bin/sh
 # Guest test (busybox sh; KTAP): the BPF selftests (../selftests) with armjit
-# left disabled, what runs on a kernel where armjit can't be enabled yet
-# (KERNEL=rpi before ARMv6 code generation): interpreted, every program
+# left disabled: interpreted and through the stock JIT (KERNEL=rpi, whose
+# stock JIT refuses some): interpreted, every program
 # must pass; through the stock JIT, reported, not judged (the Pi's stock
 # JIT refuses some with -ENOTSUPP, a load failure on 6.1): the runner must
 # give a result for every program. The runner's output as diagnostics.
