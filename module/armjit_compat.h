@@ -35,6 +35,10 @@
  *			fuzzer did), so armjit clears the hi word of
  *			every 32-bit result itself, as without
  *			verifier_zext.
+ *   ARMJIT_TC_COUNT_EMPTY	1 before 7.2: a tail call to an empty slot counts
+ *			toward MAX_TAIL_CALL_CNT (the interpreter's order:
+ *			count, then the NULL check); 7.2 counts only
+ *			taken ones (its tailcall3 selftest asserts it).
  */
 #define ARMJIT_KV(a, b)	(ARMJIT_KV_MAJOR == (a) && ARMJIT_KV_MINOR == (b))
 #if ARMJIT_KV(6, 1)
@@ -42,16 +46,19 @@
 #define ARMJIT_PROTO_PROG	0
 #define ARMJIT_BIN_CONST
 #define ARMJIT_ZEXT_TRUSTED	1
+#define ARMJIT_TC_COUNT_EMPTY	1
 #elif ARMJIT_KV(6, 12)
 #define ARMJIT_JIT_ENV		0
 #define ARMJIT_PROTO_PROG	1
 #define ARMJIT_BIN_CONST
 #define ARMJIT_ZEXT_TRUSTED	1
+#define ARMJIT_TC_COUNT_EMPTY	1
 #elif ARMJIT_KV(7, 2)
 #define ARMJIT_JIT_ENV		1
 #define ARMJIT_PROTO_PROG	1
 #define ARMJIT_BIN_CONST	const
 #define ARMJIT_ZEXT_TRUSTED	0
+#define ARMJIT_TC_COUNT_EMPTY	0
 #else
 #error "armjit knows the internals of 6.1, 6.12 and 7.2 kernels only (README: adding a kernel)"
 #endif

@@ -58,6 +58,7 @@ int armjit_rt_init(void)
 	armjit_rt.div64_u64_rem = (u32)div64_u64_rem;
 	armjit_rt.div64_s64 = (u32)div64_s64;
 	armjit_rt.arch = armjit_cpu_arch();
+	armjit_rt.tc_count_empty = ARMJIT_TC_COUNT_EMPTY;
 	if (!armjit_rt.arch)
 		return -ENODEV;
 	/* IDIVA means ARMv7VE: never on an ARMv6K JIT's CPU */

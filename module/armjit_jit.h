@@ -34,6 +34,7 @@ struct armjit_rt {
 	bool hwdiv;		/* CPU has UDIV/SDIV in ARM state */
 	u8 arch;		/* enum armjit_arch: what JIT'ed code may use */
 	u32 map_lookup_elem;	/* the bpf_map_lookup_elem helper, or 0 */
+	bool tc_count_empty;	/* a tail call to an empty slot counts */
 };
 
 extern struct armjit_rt armjit_rt;

@@ -1851,6 +1851,7 @@ static int emit_call(struct armjit_ctx *ctx, u32 addr,
  *	if (*tcc >= MAX_TAIL_CALL_CNT) goto out;
  *	(*tcc)++;
  *	prog = array->ptrs[index]; if (!prog) goto out;
+ * (7.2 counts after the NULL check: armjit_rt.tc_count_empty 0)
  *	tear down this frame, enter prog past its count = 0.
  * tcc (SLOT_TCC) points to one count for the whole call tree, as x86's and
  * arm64's since 6.10 ("tailcall hierarchy"): a subprogram's tail call
@@ -1877,8 +1878,10 @@ static int emit_tail_call(struct armjit_ctx *ctx)
 	emit(arm_ldr_i(ARM_IP, ARM_R11, 0), ctx);
 	emit(arm_cmp_i(ARM_IP, MAX_TAIL_CALL_CNT), ctx);
 	out[1] = armjit_emit_fwd(ctx, ARM_COND_HS);
-	emit(arm_add_i(ARM_IP, ARM_IP, 1), ctx);
-	emit(arm_str_i(ARM_IP, ARM_R11, 0), ctx);
+	if (armjit_rt.tc_count_empty) {
+		emit(arm_add_i(ARM_IP, ARM_IP, 1), ctx);
+		emit(arm_str_i(ARM_IP, ARM_R11, 0), ctx);
+	}
 
 	emit(arm_dp_rsi(ARM_DP_ADD, false, ARM_LR, arr, ARM_LR, ARM_LSL, 2),
 	     ctx);
@@ -1897,6 +1900,12 @@ static int emit_tail_call(struct armjit_ctx *ctx)
 	emit_mov_addr(ctx, ARM_IP, ARMJIT_TC_MARK(ARMJIT_TC_ABI));
 	emit(arm_cmp_r(ARM_R10, ARM_IP), ctx);
 	out[3] = armjit_emit_fwd(ctx, ARM_COND_NE);
+	if (!armjit_rt.tc_count_empty) {
+		/* only a tail call that is taken counts (7.2) */
+		emit(arm_ldr_i(ARM_IP, ARM_R11, 0), ctx);
+		emit(arm_add_i(ARM_IP, ARM_IP, 1), ctx);
+		emit(arm_str_i(ARM_IP, ARM_R11, 0), ctx);
+	}
 
 	ld_word(ctx, ARM_R0, BPF_REG_1, false);		/* ctx */
 	emit(arm_mov_r(ARM_R1, ARM_R11), ctx);		/* tcc */

@@ -839,6 +839,10 @@ void cases_tailcall(void)
 	h[0]->len = p0.len;
 	tc_run("tail call limit: NULL-slot attempts count too (17 runs)",
 	       &p0, h, 1, 512, true, 17);
+	armjit_rt.tc_count_empty = false;
+	tc_run("tail call limit: 7.2 counts only taken tail calls (34 runs)",
+	       &p0, h, 1, 512, true, MAX_TAIL_CALL_CNT + 1);
+	armjit_rt.tc_count_empty = true;
 	pb_free(&p0);
 
 	/*

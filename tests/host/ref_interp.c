@@ -484,7 +484,8 @@ static int run(struct interp *in, int pc, u64 *reg)
 					break;
 				if (in->tail_call_cnt >= MAX_TAIL_CALL_CNT)
 					break;
-				in->tail_call_cnt++;
+				if (armjit_rt.tc_count_empty)
+					in->tail_call_cnt++;
 				np = array->ptrs[index];
 				/*
 				 * armjit's contract: an image of another
@@ -493,6 +494,8 @@ static int run(struct interp *in, int pc, u64 *reg)
 				if (!np || (np->tc_abi &&
 					    np->tc_abi != ARMJIT_TC_ABI))
 					break;
+				if (!armjit_rt.tc_count_empty)
+					in->tail_call_cnt++;
 				in->hp = np;
 				in->nfuncs = find_subprogs(np->insns, np->len,
 							   in->starts,

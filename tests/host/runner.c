@@ -1506,6 +1506,7 @@ int main(int argc, char **argv)
 	armjit_rt.div64_s64 = (u32)(uintptr_t)div64_s64;
 	armjit_rt.hwdiv = hwdiv;
 	armjit_rt.arch = arch;
+	armjit_rt.tc_count_empty = true;	/* 6.1's order */
 	armjit_rt.map_lookup_elem = (u32)(uintptr_t)host_map_lookup_elem;
 
 	setup_signals();
