@@ -159,6 +159,10 @@ int cmd_fuzz(int argc, char **argv)
 	for (i = 0; i < count; i++) {
 		uint64_t s = seed + i;
 
+		/* a long run killed by its timeout still shows how far it got */
+		if (i && !(i % 500))
+			fprintf(stderr, "# fuzz progress: %d of %d programs, %d compared, %d differences, %d not JIT'ed\n",
+				i, count, ran, diff, declined);
 		switch (one(s, -1)) {
 		case REJECTED:
 			rejected++;

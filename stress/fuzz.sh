@@ -9,7 +9,8 @@ S=${FUZZ_SEED:-1}
 BAD='WARNING:|BUG|Oops|Unable to handle|Internal error|kmemleak|Call trace|Kernel panic|refcount_t|list_add corruption'
 
 t0=$(cut -d' ' -f1 /proc/uptime)
-./armjit-stress fuzz --seed "$S" -n "$N" >fuzz.out 2>&1
+# progress lines (stderr) go to the console as they come
+./armjit-stress fuzz --seed "$S" -n "$N" >fuzz.out
 st=$?
 t1=$(cut -d' ' -f1 /proc/uptime)
 cat fuzz.out
