@@ -67,6 +67,15 @@ static unsigned char oi[NKEY][VAL], oa[NKEY][VAL];
 static uint32_t ri, ra;
 static int ei, ea, fa_err, fa_owner;
 
+/* The verifier log of a load that failed, into bpf_log. */
+static void log_failed(const struct bpf_insn *p)
+{
+	int fd = prog_load(BPF_PROG_TYPE_SOCKET_FILTER, p, n, 1);
+
+	if (fd >= 0)
+		close(fd);
+}
+
 /* Generate program @s with @groups groups (-1: its own count) and compare. */
 static int one(uint64_t s, int groups)
 {
@@ -78,9 +87,15 @@ static int one(uint64_t s, int groups)
 	n = fp.len;
 	use_calls = fp.use_calls;
 	set_jit(0);
-	fi = prog_load(BPF_PROG_TYPE_SOCKET_FILTER, prog, n, 1);
-	if (fi < 0)
+	/*
+	 * Loads without a verifier log (level 1 logs every state: most of a
+	 * load's time); a failed one is loaded again with it for the report.
+	 */
+	fi = prog_load(BPF_PROG_TYPE_SOCKET_FILTER, prog, n, 0);
+	if (fi < 0) {
+		log_failed(prog);
 		return REJECTED;
+	}
 	memcpy(prog_jit, prog, n * sizeof(prog[0]));
 	for (k = 0; k < n; k++)
 		if (prog_jit[k].code == (BPF_LD | BPF_DW | BPF_IMM) &&
@@ -89,7 +104,9 @@ static int one(uint64_t s, int groups)
 			prog_jit[k].imm = pa_fd_jit;
 	set_jit(1);
 	set_armjit(1);
-	fa = prog_load(BPF_PROG_TYPE_SOCKET_FILTER, prog_jit, n, 1);
+	fa = prog_load(BPF_PROG_TYPE_SOCKET_FILTER, prog_jit, n, 0);
+	if (fa < 0)
+		log_failed(prog_jit);
 	set_armjit(0);
 	fa_err = fa < 0 ? fa : 0;
 	fa_owner = fa >= 0 ? prog_owner(fa) : '-';
