@@ -48,6 +48,12 @@ static uint32_t expect(uint32_t v)
 	return r0;
 }
 
+/* The 16-bit immediate of a movw or movt. */
+static uint32_t imm16(uint32_t w)
+{
+	return (w >> 4 & 0xf000) | (w & 0xfff);
+}
+
 /*
  * A register's value as far as immediates built it: mov/mvn set it,
  * orr/bic of the same register change it, movw/movt set its halves; any
@@ -63,11 +69,11 @@ static int track(uint32_t w, uint32_t val[16], uint16_t *known, uint32_t v)
 
 	imm = rot ? imm >> rot | imm << (32 - rot) : imm;
 	if ((w & 0x0ff00000) == 0x03000000) {		/* movw */
-		val[rd] = (w >> 4 & 0xf000) | (w & 0xfff);
+		val[rd] = imm16(w);
 	} else if ((w & 0x0ff00000) == 0x03400000) {	/* movt */
 		if (!(*known >> rd & 1))
 			return 0;
-		val[rd] = (val[rd] & 0xffff) | ((w >> 4 & 0xf000) | (w & 0xfff)) << 16;
+		val[rd] = (val[rd] & 0xffff) | imm16(w) << 16;
 	} else if ((w & 0x0fe00000) == 0x03a00000) {	/* mov #imm */
 		val[rd] = imm;
 	} else if ((w & 0x0fe00000) == 0x03e00000) {	/* mvn #imm */
@@ -96,17 +102,17 @@ static void scan(const uint32_t *w, int n, uint32_t v, int c[5])
 
 	memset(c, 0, 5 * sizeof(int));
 	for (i = 0; i < n; i++) {
-		c[4] += track(w[i], val, &known, v);
-		uint32_t imm16 = (w[i] >> 4 & 0xf000) | (w[i] & 0xfff);
+		uint32_t lo = imm16(w[i]);
 		int movw = (w[i] & 0x0ff00000) == 0x03000000;
 		int movt = (w[i] & 0x0ff00000) == 0x03400000;
 
+		c[4] += track(w[i], val, &known, v);
 		c[0] += w[i] == v;
-		c[1] += movw && imm16 == (v & 0xffff);
-		c[2] += movt && imm16 == v >> 16;
-		if (movw && imm16 == (v & 0xffff) && i + 1 < n &&
+		c[1] += movw && lo == (v & 0xffff);
+		c[2] += movt && lo == v >> 16;
+		if (movw && lo == (v & 0xffff) && i + 1 < n &&
 		    (w[i + 1] & 0x0ff00000) == 0x03400000 &&
-		    ((w[i + 1] >> 4 & 0xf000) | (w[i + 1] & 0xfff)) == v >> 16 &&
+		    imm16(w[i + 1]) == v >> 16 &&
 		    (w[i] & 0xf000) == (w[i + 1] & 0xf000))
 			c[3]++;
 	}
