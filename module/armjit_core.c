@@ -177,6 +177,7 @@ struct armjit_pending {
 	struct armjit_blind_key key;
 	u8 opt;				/* ctx->opt of the first pass */
 	u8 tc_abi, stock_tc;		/* its tail calls' ABI, its stub */
+	bool lit;			/* ARMv6K: its literal pool */
 	const struct armjit_call_conv *calls;
 	int ncalls;
 	const struct armjit_site *sites;
@@ -228,6 +229,7 @@ static bool armjit_pending_get(const struct bpf_prog *prog,
 		ctx->opt = p->opt;
 		ctx->tc_abi = p->tc_abi;
 		ctx->stock_tc = p->stock_tc;
+		ctx->lit = p->lit;
 		ctx->calls = p->calls;
 		ctx->ncalls = p->ncalls;
 		ctx->sites = p->sites;
@@ -475,6 +477,7 @@ static int armjit_emit_image(struct bpf_prog *prog, struct armjit_ctx *ctx,
 		p->opt = ctx->opt;
 		p->tc_abi = ctx->tc_abi;
 		p->stock_tc = ctx->stock_tc;
+		p->lit = ctx->lit;
 		p->calls = ctx->calls;
 		p->ncalls = ctx->ncalls;
 		p->sites = ctx->sites;

@@ -553,6 +553,49 @@ void armjit_emit_fixed(struct armjit_ctx *ctx, u8 rd, u32 insn)
 	ctx->kmask &= ~(1U << rd);
 }
 
+/*
+ * The word goes to the pool at once, where the previous pass's code ended
+ * (the same place when nothing moved: armjit_emit_lit_pool() checks);
+ * the ldr is then an ordinary load for the emitter, which this makes a
+ * known constant.
+ */
+void armjit_emit_lit(struct armjit_ctx *ctx, u8 rd, u32 val, bool fixed)
+{
+	int at = ctx->lit_base + ctx->lit_n++;
+	s32 off = 4 * (at - (armjit_emit_index(ctx) + 2));
+
+	if (ctx->image && at < ctx->image_words)
+		ctx->image[at] = val;
+	if (off < -4095 || off > 4095) {
+		ctx->lit_bad = true;	/* a sizing pass, or the pool moved */
+		off = 0;
+	}
+	ctx->kmask &= ~(1U << rd);
+	emit(arm_ldr_i(rd, ARM_PC, off), ctx);
+	if (!fixed) {
+		ctx->kmask |= 1U << rd;
+		ctx->kval[rd] = val;
+	}
+}
+
+/*
+ * After the epilogue: the pool's words, written already by each ldr; the
+ * pass's ldrs found them only if the pool starts where it did before.
+ */
+void armjit_emit_lit_pool(struct armjit_ctx *ctx)
+{
+	int i, base = armjit_emit_index(ctx);
+
+	if (ctx->lit_n && base != ctx->lit_base)
+		ctx->lit_bad = true;
+	ctx->lit_base = base;
+	for (i = 0; i < ctx->lit_n; i++) {
+		if (ctx->image && ctx->idx >= ctx->image_words)
+			ctx->flags |= FLAG_OVERFLOW;
+		ctx->idx++;
+	}
+}
+
 int armjit_emit_index(struct armjit_ctx *ctx)
 {
 	flush_pending(ctx);	/* before its own index is taken */

@@ -170,6 +170,20 @@ struct armjit_ctx {
 	 * its forward branches are final, another pass the same words
 	 */
 	bool settled;
+	/*
+	 * ARMv6K's literal pool (no movw/movt there): a constant that needs
+	 * 3 or 4 mov/orr, and every patched address, is one ldr from a
+	 * word after the epilogue. lit: the pool is on for this compile
+	 * (armjit_passes(): when the image fits ldr's reach,
+	 * ARMJIT_LIT_WORDS); its words are at lit_base, where the previous
+	 * pass's code ended, one per ldr (lit_n this pass). lit_bad: an ldr
+	 * of this pass missed its word (the pool moved, or out of reach):
+	 * never the final pass.
+	 */
+	bool lit;
+	bool lit_bad;
+	int lit_base;
+	int lit_n;
 
 	/* translation private state (register usage, etc.) */
 	u32 flags;
@@ -249,6 +263,12 @@ static inline u16 *armjit_hi0(const struct armjit_ctx *ctx)
 {
 	return ctx->opt & ARMJIT_OPT_LIVE ? ctx->hi0 : NULL;
 }
+
+/*
+ * The most words an image with a literal pool may have: an ldr reaches
+ * 4095 bytes past pc + 8, so from any of its words to the last.
+ */
+#define ARMJIT_LIT_WORDS	1024
 
 /* Permanently undefined instruction: image holes and padding. */
 #define ARMJIT_UDF		0xe7fddef1

@@ -12,7 +12,9 @@
  * allocate, one with it the final size. That one writes into the image
  * already: when nothing moved (ctx->settled, the same size) its forward
  * branches were final and it is the last; else one more pass writes the
- * image again and must come out its size (-EFAULT). No pass writes past
+ * image again and must come out its size (-EFAULT). ARMv6K's literal
+ * pool (ctx->lit) follows the code: the ldrs of a pass find their words
+ * where the previous pass's code ended, so its moving counts as moved. No pass writes past
  * the words the allocation holds (the emitter checks every word:
  * -ENOSPC).
  */
@@ -32,7 +34,13 @@ int armjit_passes(struct armjit_ctx *ctx, const struct armjit_image_ops *ops)
 	int room = 0, sized, err;
 	u32 *image;
 
+	/* ARMv6K: constants from a literal pool, if ldr reaches it */
+	ctx->lit = armjit_rt.arch < ARMJIT_ARCH_V7;
 	err = armjit_pass(ctx, NULL, 0);	/* the size to allocate */
+	if (!err && ctx->lit && ctx->idx > ARMJIT_LIT_WORDS) {
+		ctx->lit = false;
+		err = armjit_pass(ctx, NULL, 0);
+	}
 	if (err)
 		return err;
 	sized = ctx->idx;
@@ -51,8 +59,9 @@ int armjit_passes(struct armjit_ctx *ctx, const struct armjit_image_ops *ops)
 	sized = ctx->idx;
 	if (!err)
 		err = armjit_pass(ctx, image, room);
-	if (!err && ctx->idx != sized)
-		err = -EFAULT;	/* the final pass must match the one before */
+	/* the final pass must match the one before */
+	if (!err && (ctx->idx != sized || ctx->lit_bad))
+		err = -EFAULT;
 	if (err) {
 		ops->free(ops->priv, image);
 		ctx->image = NULL;
@@ -70,7 +79,7 @@ int armjit_extra_passes(struct armjit_ctx *ctx, u32 *image, int words)
 		err = -EFAULT;	/* rewritten in place: the same size */
 	if (!err)
 		err = armjit_pass(ctx, image, words);
-	if (!err && ctx->idx != words)
+	if (!err && (ctx->idx != words || ctx->lit_bad))
 		err = -EFAULT;
 	return err;
 }

@@ -57,12 +57,22 @@ static void emit_imm_seq(struct armjit_ctx *ctx, u8 rd, u32 val, bool fixed)
 	}
 }
 
+/*
+ * ARMv6K: a constant of 3 or 4 mov/orr is one ldr from the literal pool
+ * when this compile has one (on a Pi 1 an ldr that hits the cache issues
+ * in a cycle; two movs are as fast as it and need no memory).
+ */
 static void emit_mov_imm(struct armjit_ctx *ctx, u8 rd, u32 val)
 {
 	if (armjit_emit_known(ctx, rd, val))
 		return;		/* movw/movt too */
 	if (!arm_v7()) {
-		emit_imm_seq(ctx, rd, val, false);
+		u32 seq[4];
+
+		if (ctx->lit && arm_imm_seq(rd, val, false, seq) > 2)
+			armjit_emit_lit(ctx, rd, val, false);
+		else
+			emit_imm_seq(ctx, rd, val, false);
 		return;
 	}
 	if (arm_imm_ok(val)) {
@@ -83,7 +93,10 @@ static void emit_mov_imm(struct armjit_ctx *ctx, u8 rd, u32 val)
 static void emit_mov_addr(struct armjit_ctx *ctx, u8 rd, u32 val)
 {
 	if (!arm_v7()) {
-		emit_imm_seq(ctx, rd, val, true);
+		if (ctx->lit)
+			armjit_emit_lit(ctx, rd, val, true);
+		else
+			emit_imm_seq(ctx, rd, val, true);
 		return;
 	}
 	armjit_emit_fixed(ctx, rd, arm_movw(rd, val & 0xffff));
@@ -2252,6 +2265,8 @@ int armjit_build(struct armjit_ctx *ctx)
 	ctx->settled = false;
 	ctx->flags = ctx->prog_flags;
 	ctx->sp_adj = 0;
+	ctx->lit_n = 0;
+	ctx->lit_bad = false;
 	armjit_emit_begin(ctx);
 	ctx->saved = pass_saved(ctx, ctx->written_ok, ctx->written_last);
 	ctx->frame_size = !(ctx->flags & FLAG_FRAME) ? 0 :
@@ -2279,6 +2294,8 @@ int armjit_build(struct armjit_ctx *ctx)
 	ctx->offsets[ctx->len] = ctx->idx;
 	ctx->epilogue_offset = ctx->idx;
 	build_epilogue(ctx);
+	if (ctx->lit)
+		armjit_emit_lit_pool(ctx);
 
 	/* more words than the image holds: none of them written */
 	if (ctx->flags & FLAG_OVERFLOW)
@@ -2294,7 +2311,7 @@ int armjit_build(struct armjit_ctx *ctx)
 	 * pass after this one, with these and what this one wrote, would
 	 * emit the same words if neither moved
 	 */
-	ctx->settled = !moved &&
+	ctx->settled = !moved && !ctx->lit_bad &&
 		       pass_saved(ctx, true, ctx->written) == ctx->saved;
 	ctx->written_last = ctx->written;
 	ctx->written_ok = true;

@@ -145,6 +145,12 @@ static inline void emit(u32 insn, struct armjit_ctx *ctx)
  * (an address the extra pass patches in).
  */
 void armjit_emit_fixed(struct armjit_ctx *ctx, u8 rd, u32 insn);
+/*
+ * ARMv6K: rd = val by one ldr from the literal pool (ctx->lit on); fixed
+ * as armjit_emit_fixed(). The pool's words: armjit_emit_lit_pool().
+ */
+void armjit_emit_lit(struct armjit_ctx *ctx, u8 rd, u32 val, bool fixed);
+void armjit_emit_lit_pool(struct armjit_ctx *ctx);
 /* The index the next insn gets (the kept-back store goes out first). */
 int armjit_emit_index(struct armjit_ctx *ctx);
 /* A branch lands here: the kept-back store before it, nothing known. */

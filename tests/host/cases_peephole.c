@@ -290,12 +290,13 @@ static void sizes(void)
 	const struct {
 		const char *what;
 		struct bpf_insn insns[14];
-		int len, saved;
-		int calls;	/* ARMv6K: each far call's 2 words more */
+		int len, saved;	/* ARMv6K too: a far call's address is one
+				 * ldr and its pool word, as movw/movt
+				 */
 	} c[] = {
 		{ "helper call near the image: one bl",
 		  { MOV64_IMM(R1, 41), CALL_IMM(helper_imm(h_plus1)), EXIT() },
-		  3, 2, 1 },
+		  3, 2 },
 		{ "a shift by a register holding a constant: by that constant",
 		  { MOV64_IMM(R2, 3), ALU64_REG(BPF_LSH, R1, R2),
 		    MOV32_IMM(R2, 33), ALU32_REG(BPF_RSH, R1, R2), EXIT() },
@@ -311,7 +312,7 @@ static void sizes(void)
 		    ALU64_REG(BPF_ADD, R7, R0), ALU64_REG(BPF_ADD, R0, R7),
 		    ALU64_REG(BPF_ADD, R6, R0), MOV32_IMM(R9, 1),
 		    JMP_IMM(BPF_JEQ, R0, 5, 1), MOV32_IMM(R9, 1), EXIT() },
-		  13, 4, 1 },
+		  13, 4 },
 		/*
 		 * R6, R7, R9 used most: R0 stacked; of the 6 words, 2 are the
 		 * bl, 2 the reloads of R0, 2 its stores the next insn makes
@@ -325,7 +326,7 @@ static void sizes(void)
 		    ALU64_REG(BPF_ADD, R7, R9), ALU64_IMM(BPF_ADD, R0, 2),
 		    ALU64_REG(BPF_SUB, R0, R7), ALU64_REG(BPF_ADD, R0, R9),
 		    EXIT() },
-		  13, 6, 1 },
+		  13, 6 },
 		{ "rD = rS; rD += K (both in pairs): no copy",
 		  { MOV64_REG(R3, R1), ALU64_IMM(BPF_ADD, R3, 14), EXIT() },
 		  3, 2 },
@@ -343,7 +344,7 @@ static void sizes(void)
 		    ALU64_REG(BPF_ADD, R6, R0),
 		    MOV32_IMM(R9, 1), ALU32_IMM(BPF_LSH, R9, 4),
 		    ALU32_IMM(BPF_OR, R9, 3), EXIT() },
-		  13, 4, 1 },
+		  13, 4 },
 	};
 	int i;
 
@@ -358,7 +359,7 @@ static void sizes(void)
 			continue;
 		}
 		with = without = 0;
-		saved = c[i].saved + (arm_v7() ? 0 : 2 * c[i].calls);
+		saved = c[i].saved;
 		ok = jit_words(c[i].insns, c[i].len, true, &with) &&
 		     jit_words(c[i].insns, c[i].len, false, &without);
 		if (!ok || without - with != saved)
@@ -564,7 +565,6 @@ static void dead_words(void)
 		const char *what;
 		struct bpf_insn insns[8];
 		int len, saved, saved32;	/* --ret32: R0's hi too */
-		int more6;	/* ARMv6K: a wide constant's longer load */
 	} c[] = {
 		{ "zext of a hi word only JMP32 reads",
 		  { MOV32_IMM(R0, 3), ZEXT_REG(R0), MOV32_IMM(R6, 5),
@@ -572,7 +572,7 @@ static void dead_words(void)
 		    ALU32_REG(BPF_ADD, R0, R6), EXIT() }, 7, 1, 2 },
 		{ "a constant overwritten before any read",
 		  { LD_IMM64(R0, 0x123456789ULL), LD_IMM64(R0, 7), EXIT() },
-		  5, 3, 4, 2 },
+		  5, 3, 4 },
 		{ "a load whose value nothing reads",
 		  { LDX_MEM(BPF_W, R2, R1, 0), MOV64_IMM(R2, 1),
 		    ALU64_REG(BPF_ADD, R2, R1), ALU64_REG(BPF_SUB, R2, R1),
@@ -606,8 +606,7 @@ static void dead_words(void)
 		struct test_case t = { .insns = c[i].insns, .len = c[i].len };
 		char name[128], run[128];
 		int with = 0, without = 0;
-		int saved = (ret32 ? c[i].saved32 : c[i].saved) +
-			    (arm_v7() ? 0 : c[i].more6);
+		int saved = ret32 ? c[i].saved32 : c[i].saved;
 		bool ok;
 
 		snprintf(run, sizeof(run), "liveness: %s", c[i].what);
@@ -811,6 +810,112 @@ static void cache_masks(void)
 	       ok);
 }
 
+/*
+ * ARMv6K's literal pool: a constant of 3 or 4 mov/orr, and an address a
+ * later pass patches, is one ldr from a word after the epilogue, when the
+ * image fits ldr's reach (ARMJIT_LIT_WORDS). Each program against the
+ * interpreter, and its pool's words (none on ARMv7).
+ */
+static bool lit_case(const char *name, const struct bpf_insn *p, int len,
+		     u64 r0, bool want_r0, int *words, int *pool)
+{
+	struct test_case t = { .name = name, .insns = p, .len = len,
+			       .flags = want_r0 ? F_EXPECT_R0 : 0,
+			       .expect_r0 = r0 };
+	struct host_prog hp = { .insns = p, .len = len, .stack_depth = 512,
+				.zext = true };
+	bool ok = run_test(&t);
+
+	if (counting)
+		return true;
+	if (host_prog_jit(&hp))
+		return false;
+	*words = hp.words;
+	*pool = hp.pool;
+	host_prog_free(&hp);
+	return ok;
+}
+
+static void lit_pool(void)
+{
+	/* make bench's mul64_x_hi and jmp32_jsgt_x (lib/test_bpf.c) */
+	static const struct bpf_insn mul[] = {
+		LD_IMM64(R0, 0x0fedcba987654321ULL),
+		LD_IMM64(R1, 0x123456789abcdef0ULL),
+		ALU64_REG(BPF_MUL, R0, R1),
+		ALU64_IMM(BPF_RSH, R0, 32),
+		EXIT(),
+	};
+	static const struct bpf_insn jsgt[] = {
+		MOV32_IMM(R0, -12345678),
+		MOV32_IMM(R1, -12345678),
+		JMP32_REG(BPF_JSGT, R0, R1, 2),
+		MOV32_IMM(R1, -12345679),
+		JMP32_REG(BPF_JSGT, R0, R1, 1),
+		MOV32_IMM(R0, 0),
+		EXIT(),
+	};
+	const char *name;
+	char buf[128];
+	int words, pool, n, with = 0, without = 0;
+	bool ok;
+
+	name = "literal pool: 64x64 multiply of four wide constants";
+	ok = lit_case(name, mul, ARRAY_SIZE(mul), 0x2236d88f, true, &words,
+		      &pool);
+	snprintf(buf, sizeof(buf), "%s: pool words", name);
+	if (!counting)
+		printf("# %s: %d words, %d in the pool\n", name, words, pool);
+	report(buf, ok && pool == (arm_v7() ? 0 : 4));
+
+	name = "literal pool: JMP32_JSGT_X of wide constants";
+	ok = lit_case(name, jsgt, ARRAY_SIZE(jsgt), (u32)-12345678, true,
+		      &words, &pool);
+	snprintf(buf, sizeof(buf), "%s: pool words", name);
+	if (!counting)
+		printf("# %s: %d words, %d in the pool\n", name, words, pool);
+	report(buf, ok && pool == (arm_v7() ? 0 : 3));
+
+	/*
+	 * A wide constant first and last, filler between: images from
+	 * below to above ldr's reach; beyond it no pool, the same results.
+	 */
+	for (n = 960; n <= 1040; n += 8) {
+		struct prog_buf pb;
+		int i;
+
+		pb_init(&pb);
+		pb_ld64(&pb, R6, 0x87654321a5a5c3c3ULL);
+		PB(&pb, MOV64_IMM(R0, 0));
+		for (i = 0; i < n; i++)
+			PB(&pb, ALU32_IMM(BPF_ADD, R0, i & 0x7f));
+		pb_ld64(&pb, R7, 0x1234567f89abcdefULL);
+		PB(&pb, ALU64_REG(BPF_XOR, R6, R7),
+		   ALU64_REG(BPF_ADD, R0, R6),
+		   EXIT());
+		snprintf(buf, sizeof(buf),
+			 "literal pool: %d filler insns between two wide constants",
+			 n);
+		ok = lit_case(buf, pb.insns, pb.len, 0, false, &words, &pool);
+		pb_free(&pb);
+		if (!ok || counting)
+			continue;
+		if (pool)
+			with++;
+		else
+			without++;
+		if (pool && words > ARMJIT_LIT_WORDS)
+			printf("# %s: %d words with a pool\n", buf, words);
+		if (pool && words > ARMJIT_LIT_WORDS)
+			with = -1000;
+	}
+	if (!counting)
+		printf("# literal pool: reach: %d images with a pool, %d without\n",
+		       with, without);
+	report("literal pool: images up to ldr's reach have one, larger ones none",
+	       arm_v7() ? !with : with > 0 && without > 0);
+}
+
 void cases_peephole(void)
 {
 	int seed;
@@ -837,4 +942,5 @@ void cases_peephole(void)
 	atomic_plain();
 	staggered();
 	cache_masks();
+	lit_pool();
 }

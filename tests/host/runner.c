@@ -386,14 +386,15 @@ static void dump_jit(const struct host_prog *hp, int err, int nfuncs)
 		nr_tests + 1, cur_name, err, nfuncs);
 }
 
-static void dump_words(int f, const u32 *image, int words, int epi)
+static void dump_words(int f, const u32 *image, int words, int epi,
+		       int pool)
 {
 	int i;
 
 	if (!image_dump)
 		return;
-	fprintf(image_dump, "I %d at 0x%08x words %d epilogue %d\n", f,
-		(u32)(uintptr_t)image, words, epi);
+	fprintf(image_dump, "I %d at 0x%08x words %d epilogue %d pool %d\n",
+		f, (u32)(uintptr_t)image, words, epi, pool);
 	for (i = 0; i < words; i++)
 		fprintf(image_dump, "%08x%c", image[i],
 			i % 8 == 7 || i == words - 1 ? '\n' : ' ');
@@ -561,7 +562,8 @@ int host_prog_jit(struct host_prog *hp)
 			for (i = 0; !err && hp->image_short == 0 && i < hp->nfuncs; i++)
 				dump_words(i, hp->funcs[i].image,
 					   hp->funcs[i].words,
-					   hp->funcs[i].epilogue_offset);
+					   hp->funcs[i].epilogue_offset,
+					   hp->funcs[i].pool);
 			return hp->jit_err = err;
 		}
 
@@ -606,10 +608,12 @@ int host_prog_jit(struct host_prog *hp)
 		dump_image(image, words, ctx.len, ctx.epilogue_offset,
 			   hp->blind ? "blinded: " : "");
 	hp->epilogue_offset = ctx.epilogue_offset;
+	hp->pool = ctx.lit ? ctx.lit_n : 0;
 out:
 	dump_jit(hp, err, err ? 0 : 1);
 	if (!err && !hp->image_short)
-		dump_words(0, hp->image, hp->words, hp->epilogue_offset);
+		dump_words(0, hp->image, hp->words, hp->epilogue_offset,
+			   hp->pool);
 	free(ctx.offsets);
 	free(ctx.is_target);
 	free(ctx.live);
@@ -815,6 +819,7 @@ static int host_prog_jit_funcs(struct host_prog *hp)
 		ctx->opt = first_ctx.opt;
 		ctx->tc_abi = first_ctx.tc_abi;
 		ctx->stock_tc = first_ctx.stock_tc;
+		ctx->lit = first_ctx.lit;
 		err = armjit_extra_passes(ctx, fn->image, fn->words);
 		if (err == -EFAULT)
 			printf("# function %d: extra pass sizes %d ARM insns, first pass %d\n",
@@ -832,6 +837,9 @@ static int host_prog_jit_funcs(struct host_prog *hp)
 			while (i < ctx->len && ctx->offsets[i + 1] <= j)
 				i++;
 			if (first[j] == fn->image[j])
+				continue;
+			/* the literal pool: patched addresses */
+			if (ctx->lit && j >= ctx->lit_base)
 				continue;
 			if (i < ctx->len && tgt[i] >= 0 &&
 			    j >= ctx->offsets[i])
@@ -862,8 +870,10 @@ static int host_prog_jit_funcs(struct host_prog *hp)
 				   ctxs[f].epilogue_offset, what);
 		}
 	}
-	for (f = 0; f < n; f++)
+	for (f = 0; f < n; f++) {
 		funcs[f].epilogue_offset = ctxs[f].epilogue_offset;
+		funcs[f].pool = ctxs[f].lit ? ctxs[f].lit_n : 0;
+	}
 	hp->image = funcs[0].image;
 	hp->image_size = funcs[0].image_size;
 	hp->prog.bpf_func = (void *)funcs[0].image;

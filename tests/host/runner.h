@@ -39,6 +39,9 @@ struct host_func {
 	size_t image_size;		/* mapping */
 	int words;			/* ARM instructions */
 	int epilogue_offset;		/* ARM index of the epilogue */
+	int pool;			/* words of ARMv6K's literal pool
+					 * (the image's last)
+					 */
 	struct host_blind *blind;	/* its blinded rewrite, or NULL */
 	bool tc_reach;			/* aux->tail_call_reachable */
 };
@@ -91,6 +94,7 @@ struct host_prog {
 	u8 image_short;
 	int words;			/* set by host_prog_jit(): ARM insns */
 	int epilogue_offset;		/* ... and where its epilogue starts */
+	int pool;			/* ... the literal pool's words */
 	/* set by host_prog_jit() when the program has pseudo calls/funcs */
 	struct host_func *funcs;
 	int nfuncs;
