@@ -562,7 +562,12 @@ void armjit_emit_fixed(struct armjit_ctx *ctx, u8 rd, u32 insn)
 void armjit_emit_lit(struct armjit_ctx *ctx, u8 rd, u32 val, bool fixed)
 {
 	int at = ctx->lit_base + ctx->lit_n++;
-	s32 off = 4 * (at - (armjit_emit_index(ctx) + 2));
+	s32 off;
+
+	/* what emit() would do first: the kept-back store stays back */
+	if (ctx->pend && (ctx->pend_regs & 1U << rd))
+		flush_pending(ctx);
+	off = 4 * (at - (ctx->idx + 2));
 
 	if (ctx->image && at < ctx->image_words)
 		ctx->image[at] = val;
