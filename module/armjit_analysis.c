@@ -107,6 +107,7 @@ s64 armjit_jmp_target(const struct armjit_ctx *ctx,
 bool armjit_insn_use_def(const struct armjit_ctx *ctx,
 			 const struct bpf_insn *insn, u32 *use, u32 *def)
 {
+	struct bpf_insn plain;
 	u8 cls = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
 	u8 d = insn->dst_reg, sr = insn->src_reg;
 	bool x = BPF_SRC(insn->code) == BPF_X;
@@ -114,6 +115,8 @@ bool armjit_insn_use_def(const struct armjit_ctx *ctx,
 	u32 dw = d < MAX_BPF_JIT_REG && d != BPF_REG_FP ? LIVE_64(d) : 0;
 	int r;
 
+	if (armjit_plain_insn(insn, &plain) != insn)
+		return armjit_insn_use_def(ctx, &plain, use, def);
 	*use = 0;
 	*def = 0;
 	if (d >= MAX_BPF_JIT_REG || sr >= MAX_BPF_JIT_REG)
@@ -306,7 +309,9 @@ void armjit_compute_live(struct armjit_ctx *ctx)
  */
 static u16 hi0_after(const struct armjit_ctx *ctx, int i, u16 in)
 {
-	const struct bpf_insn *insn = &ctx->insns[i];
+	struct bpf_insn plain;
+	const struct bpf_insn *insn = armjit_plain_insn(&ctx->insns[i],
+							&plain);
 	u8 cls = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
 	u8 d = insn->dst_reg, sr = insn->src_reg;
 	bool x = BPF_SRC(insn->code) == BPF_X, zero;
@@ -506,8 +511,10 @@ static void add_map_site(struct armjit_site *s, int i, u32 map,
 }
 
 /* Does insn (not an ld_imm64) write R1, or may it? */
-static bool writes_r1(const struct bpf_insn *insn)
+static bool writes_r1(const struct bpf_insn *insn0)
 {
+	struct bpf_insn plain;
+	const struct bpf_insn *insn = armjit_plain_insn(insn0, &plain);
 	u8 cls = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
 
 	switch (cls) {

@@ -112,7 +112,9 @@ void armjit_choose_map(struct armjit_ctx *ctx)
 	int i, j, p, n = sizeof(pairs);
 
 	for (i = 0; i < ctx->len; i++) {
-		const struct bpf_insn *insn = &ctx->insns[i];
+		struct bpf_insn plain;
+		const struct bpf_insn *insn = armjit_plain_insn(&ctx->insns[i],
+								&plain);
 		u8 cls = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
 		bool x = BPF_SRC(insn->code) == BPF_X;
 

@@ -1615,6 +1615,31 @@ static int emit_atomic(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 	return 0;
 }
 
+/*
+ * 7.2's load-acquire: the load, then a barrier (no later access before
+ * it); store-release: a barrier, then the store (no earlier access after
+ * it), as the kernel's smp_load_acquire()/smp_store_release() on ARM.
+ * Kept-back stores may cross the barrier: they go to the frame's
+ * register slots, which no other CPU sees.
+ */
+static int emit_acq_rel(struct armjit_ctx *ctx, const struct bpf_insn *insn)
+{
+	struct bpf_insn plain;
+	int ret;
+
+	armjit_plain_insn(insn, &plain);
+	if (BPF_SIZE(insn->code) == BPF_DW)
+		return -EOPNOTSUPP;	/* 64-bit kernels only */
+	if (insn->imm == BPF_STORE_REL) {
+		emit_barrier(ctx, TMP_B_LO);
+		return emit_st(ctx, &plain);
+	}
+	ret = emit_ldx(ctx, &plain);
+	if (!ret)
+		emit_barrier(ctx, TMP_B_LO);
+	return ret;
+}
+
 /* ---- Jumps and calls ---------------------------------------------------- */
 
 static u8 jmp_cond(u8 op)
@@ -2168,6 +2193,8 @@ static int build_insn(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 			return -EOPNOTSUPP;
 		return emit_st(ctx, insn);
 	case BPF_STX:
+		if (armjit_is_acq_rel(insn))
+			return emit_acq_rel(ctx, insn);
 		if (BPF_MODE(insn->code) == BPF_ATOMIC)
 			return emit_atomic(ctx, insn);
 		if (BPF_MODE(insn->code) != BPF_MEM)
@@ -2200,8 +2227,8 @@ static int build_insn(struct armjit_ctx *ctx, const struct bpf_insn *insn,
  * Instructions newer verifiers (7.2) hand a 32-bit JIT that armjit leaves
  * to the kernel, found before any analysis models them wrongly:
  * indirect jumps (JA | X through an insn array, whose jitted offsets the
- * JIT must also fill in), load-acquire and store-release. The stock JIT
- * refuses them too, so the kernel does as it would without armjit.
+ * JIT must also fill in). The stock JIT refuses them too, so the kernel
+ * does as it would without armjit.
  */
 static bool insns_known(const struct armjit_ctx *ctx)
 {
@@ -2213,10 +2240,6 @@ static bool insns_known(const struct armjit_ctx *ctx)
 		if ((BPF_CLASS(insn->code) == BPF_JMP ||
 		     BPF_CLASS(insn->code) == BPF_JMP32) &&
 		    BPF_OP(insn->code) == BPF_JA && BPF_SRC(insn->code) == BPF_X)
-			return false;
-		if (BPF_CLASS(insn->code) == BPF_STX &&
-		    BPF_MODE(insn->code) == BPF_ATOMIC &&
-		    (insn->imm == BPF_LOAD_ACQ || insn->imm == BPF_STORE_REL))
 			return false;
 	}
 	return true;

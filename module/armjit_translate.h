@@ -89,6 +89,41 @@ static inline s32 fp_off(const struct armjit_ctx *ctx)
 #define LIVE_HI(r)	(1U << (16 + (r)))
 #define LIVE_64(r)	(LIVE_LO(r) | LIVE_HI(r))
 #define LIVE_ALL	0x0fff0fffU
+
+/*
+ * 7.2's load-acquire and store-release (BPF_STX | BPF_ATOMIC, imm
+ * BPF_LOAD_ACQ or BPF_STORE_REL; B, H, W only on a 32-bit kernel: the
+ * verifier refuses DW there) are a plain load (dst = *(src + off)) or
+ * store (*(dst + off) = src) with a barrier after or before: the
+ * analyses and the translation see that load or store (in *tmp). Any
+ * other insn is returned as it is.
+ */
+static inline const struct bpf_insn *
+armjit_plain_insn(const struct bpf_insn *insn, struct bpf_insn *tmp)
+{
+	u8 mode;
+
+	if (BPF_CLASS(insn->code) != BPF_STX ||
+	    BPF_MODE(insn->code) != BPF_ATOMIC)
+		return insn;
+	if (insn->imm == BPF_LOAD_ACQ)
+		mode = BPF_LDX;
+	else if (insn->imm == BPF_STORE_REL)
+		mode = BPF_STX;
+	else
+		return insn;
+	*tmp = *insn;
+	tmp->code = mode | BPF_MEM | BPF_SIZE(insn->code);
+	tmp->imm = 0;
+	return tmp;
+}
+
+static inline bool armjit_is_acq_rel(const struct bpf_insn *insn)
+{
+	struct bpf_insn tmp;
+
+	return armjit_plain_insn(insn, &tmp) != insn;
+}
 bool armjit_is_leaf(const struct armjit_ctx *ctx);
 bool armjit_names_reg(const struct bpf_insn *insn, u8 r);
 s64 armjit_jmp_target(const struct armjit_ctx *ctx,

@@ -3,7 +3,9 @@
  * Atomics: BPF_STX | BPF_ATOMIC, W and DW, ADD/AND/OR/XOR with and without
  * BPF_FETCH, XCHG, CMPXCHG (equal, not equal, W equal in the low half only),
  * over operand magnitudes, offsets and register pairings (incl. R0 as base
- * or source for CMPXCHG, which also uses R0 implicitly).
+ * or source for CMPXCHG, which also uses R0 implicitly). 7.2's
+ * load-acquire and store-release, B, H and W (a 32-bit kernel's), every
+ * register pairing; their images have the barrier.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -129,7 +131,79 @@ static void atomic_family(int sz, const struct atomic_op *o)
 	np_free(&np);
 }
 
+/*
+ * Load-acquire (dst = *(src + off), zero-extended) or store-release
+ * (*(dst + off) = src): every dst/src pair of R0-R9 (the same register
+ * too for a load), memory and operand magnitudes rotating, each loaded
+ * value and each register stored out.
+ */
+static void acq_rel_family(int sz, bool load)
+{
+	static const char *const szname[] = { "w", "h", "b", "dw" };
+	struct noted_prog np;
+	char name[96];
+	int k = 0, t = TARGETS, a, b;
+
+	np_init(&np);
+	PB(&np.pb, STX_MEM(BPF_DW, R10, R1, SLOT_CTX));
+	for (a = 0; a <= 9; a++) {
+		for (b = 0; b <= 9; b++) {
+			u64 m = avals[k % ARRAY_SIZE(avals)];
+			u64 v = avals[(k / 3 + 4) % ARRAY_SIZE(avals)];
+			int off = aoffs[k % ARRAY_SIZE(aoffs)];
+			int tmp = other_reg(a, b, -1), out;
+
+			if (a == b && !load)
+				continue;
+			np_mark(&np);
+			/* memory m at t, b the base, a (the value) v */
+			PB(&np.pb, LDX_MEM(BPF_DW, tmp, R10, SLOT_CTX));
+			pb_ld64(&np.pb, a, m);
+			PB(&np.pb, STX_MEM(BPF_DW, tmp, a, t));
+			pb_ld64(&np.pb, a, v);
+			PB(&np.pb, LDX_MEM(BPF_DW, b, R10, SLOT_CTX),
+			   ALU64_IMM(BPF_ADD, b, t - off));
+			if (load)
+				PB(&np.pb, ATOMIC_OP(sz, BPF_LOAD_ACQ, a, b, off));
+			else
+				PB(&np.pb, ATOMIC_OP(sz, BPF_STORE_REL, b, a, off));
+			out = other_reg(a, -1, -1);
+			PB(&np.pb, LDX_MEM(BPF_DW, out, R10, SLOT_CTX),
+			   STX_MEM(BPF_DW, out, a, 16 * k));
+			np_note(&np, 16 * k, 8,
+				"%s %s r%d, *(r%d %+d): mem 0x%llx value 0x%llx",
+				load ? "load-acquire" : "store-release",
+				szname[sz >> 3], a, b, off,
+				(unsigned long long)m, (unsigned long long)v);
+			np_note(&np, t, 8, "memory of %s r%d, r%d %+d",
+				load ? "load-acquire" : "store-release", a, b,
+				off);
+			t += 8;
+			k++;
+		}
+	}
+	PB(&np.pb, MOV64_IMM(R0, 1), EXIT());
+	snprintf(name, sizeof(name), "%s %s, every register pair",
+		 load ? "load-acquire" : "store-release", szname[sz >> 3]);
+	np_run(&np, name, NULL, CTX_SIZE, 16, 0);
+	np_free(&np);
+}
+
 static const struct static_case atomic_static[] = {
+	{
+		"load-acquire w from the stack into r0, after a jump",
+		{ MOV64_IMM(R2, 42), STX_MEM(BPF_W, R10, R2, -8), JA(0),
+		  ATOMIC_OP(BPF_W, BPF_LOAD_ACQ, R0, R10, -8), EXIT() },
+		.expect_r0 = 42, .flags = F_EXPECT_R0,
+	},
+	{
+		"store-release h to the stack, read back as w",
+		{ LD_IMM64(R2, 0x1234567887654321ull),
+		  STX_MEM(BPF_DW, R10, R2, -8), MOV64_IMM(R3, -2),
+		  ATOMIC_OP(BPF_H, BPF_STORE_REL, R10, R3, -8),
+		  LDX_MEM(BPF_W, R0, R10, -8), EXIT() },
+		.expect_r0 = 0x8765fffe, .flags = F_EXPECT_R0,
+	},
 	{
 		"atomic counter loop: 100 x fetch_add dw on stack",
 		{
@@ -174,4 +248,10 @@ void cases_atomic(void)
 	}
 	for (i = 0; i < ARRAY_SIZE(atomic_static); i++)
 		run_static(&atomic_static[i]);
+	for (i = 0; i < 3; i++) {
+		static const int sz[] = { BPF_B, BPF_H, BPF_W };
+
+		acq_rel_family(sz[i], true);
+		acq_rel_family(sz[i], false);
+	}
 }

@@ -723,6 +723,50 @@ static void atomic_plain(void)
 }
 
 /*
+ * 7.2's load-acquire and store-release: a barrier each (dmb ish, at
+ * ARMv6K the CP15 one), after the load, before the store, the image
+ * otherwise a plain load and store.
+ */
+static void acq_rel_barriers(void)
+{
+	static const struct bpf_insn p[] = {
+		MOV64_IMM(R2, 42),
+		ATOMIC_OP(BPF_W, BPF_STORE_REL, R10, R2, -8),
+		ATOMIC_OP(BPF_B, BPF_LOAD_ACQ, R0, R10, -8),
+		EXIT(),
+	};
+	const char *name = "load-acquire, store-release: a barrier each, load before and store after its own";
+	struct host_prog hp = { .insns = p, .len = ARRAY_SIZE(p),
+				.stack_depth = 16, .zext = true };
+	int bar[2], nb = 0, j, st = -1, ld = -1;
+	bool ok;
+
+	if (!want(name) || counting) {
+		report(name, true);
+		return;
+	}
+	ok = !host_prog_jit(&hp);
+	for (j = 0; ok && j < hp.words - hp.pool; j++) {
+		u32 w = ((u32 *)hp.image)[j];
+
+		if (w == 0xf57ff05b || (w & 0xffff0fff) == 0xee070fba) {
+			if (nb < 2)
+				bar[nb] = j;
+			nb++;
+		} else if ((w & 0x0ff00000) == 0x05800000 && st < 0) {
+			st = j;		/* str rX, [rn, #+/-imm] */
+		} else if ((w & 0x0f500000) == 0x05500000 && ld < 0) {
+			ld = j;		/* ldrb rX, [rn, #imm] */
+		}
+	}
+	printf("# %s: %d barriers (at %d, %d), store at %d, load at %d\n",
+	       name, nb, nb > 0 ? bar[0] : -1, nb > 1 ? bar[1] : -1, st, ld);
+	if (ok)
+		host_prog_free(&hp);
+	report(name, ok && nb == 2 && bar[0] < st && st < ld && ld < bar[1]);
+}
+
+/*
  * test_bpf's staggered jumps: a chain of JAs that goes back and forth
  * over the program, so the analyses give up (more sweeps than
  * ARMJIT_SWEEPS) and the code must still be right; with a conditional
@@ -943,4 +987,5 @@ void cases_peephole(void)
 	staggered();
 	cache_masks();
 	lit_pool();
+	acq_rel_barriers();
 }

@@ -213,7 +213,26 @@ static int atomic_op(struct interp *in, int pc, const struct bpf_insn *insn,
 	void *p = ptr(reg[insn->dst_reg], insn->off);
 	u64 *src = &reg[insn->src_reg];
 	s32 op = insn->imm;
+	u8 size = BPF_SIZE(insn->code);
 
+	/* 7.2: dst = *(src + off), *(dst + off) = src; B, H, W (32-bit) */
+	if (op == BPF_LOAD_ACQ || op == BPF_STORE_REL) {
+		if (size == BPF_DW)
+			return fail(in, pc, "64-bit load-acquire/store-release");
+		if (op == BPF_STORE_REL) {
+			if (size == BPF_B)
+				*(u8 *)p = *src;
+			else if (size == BPF_H)
+				*(u16 *)p = *src;
+			else
+				*(u32 *)p = *src;
+			return 0;
+		}
+		p = ptr(*src, insn->off);
+		reg[insn->dst_reg] = size == BPF_B ? *(u8 *)p :
+				     size == BPF_H ? *(u16 *)p : *(u32 *)p;
+		return 0;
+	}
 	if (BPF_SIZE(insn->code) == BPF_DW) {
 		u64 *m = p, old = *m;
 
