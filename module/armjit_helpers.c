@@ -176,6 +176,52 @@ static const struct {
 	{ "get_jiffies_64", 0 },
 };
 
+/*
+ * Functions in modules a program may call by address, known by their
+ * symbol's name (never kept in the table: the module and its address may
+ * go): lib/test_bpf.c's "Tail call count preserved across function calls"
+ * calls its module's copies of inline kernel functions and its own
+ * BPF_CALL_1. The C prototype of each: AAPCS, or the BPF_CALL_x wrapper's
+ * 64-bit arguments.
+ */
+static const struct {
+	const char *name;
+	u8 conv, nargs, ret_size;
+	u8 arg_size[ARMJIT_MAX_ARGS];
+} module_fns[] = {
+	{ "numa_node_id", ARMJIT_CONV_AAPCS, 0, 4 },	/* int (void) */
+	{ "ktime_get_ns", ARMJIT_CONV_AAPCS, 0, 8 },	/* u64 (void) */
+	{ "ktime_get_coarse_ns", ARMJIT_CONV_AAPCS, 0, 8 },
+	{ "ktime_get_boot_fast_ns", ARMJIT_CONV_AAPCS, 0, 8 },
+	{ "get_jiffies_64", ARMJIT_CONV_AAPCS, 0, 8 },
+	{ "bpf_test_func", ARMJIT_CONV_U64, 1, 8, { 8 } },
+};
+
+/* A module function's convention by its name (module_fns[]), or false. */
+static bool module_fn_conv(u32 addr, struct armjit_call_conv *c)
+{
+	char buf[KSYM_SYMBOL_LEN];
+	size_t n;
+	int i;
+
+	sprint_symbol(buf, addr);	/* "name+0x0/0x40 [mod]" */
+	for (i = 0; i < ARRAY_SIZE(module_fns); i++) {
+		n = strlen(module_fns[i].name);
+		if (strncmp(buf, module_fns[i].name, n) ||
+		    strncmp(buf + n, "+0x0/", 5))
+			continue;
+		memset(c, 0, sizeof(*c));
+		c->addr = addr;
+		c->conv = module_fns[i].conv;
+		c->nargs = module_fns[i].nargs;
+		memcpy(c->arg_size, module_fns[i].arg_size,
+		       sizeof(c->arg_size));
+		c->ret_size = module_fns[i].ret_size;
+		return true;
+	}
+	return false;
+}
+
 static const char * const conv_names[] = {
 	[ARMJIT_CONV_U64] = "u64",
 	[ARMJIT_CONV_AAPCS] = "aapcs",
@@ -476,12 +522,14 @@ int armjit_helpers_for_prog(const struct bpf_prog *prog,
 			h = armjit_ht_add(&table, addr, -1, ARMJIT_SRC_DEFAULT,
 					  &out[i]);
 		}
-		if (!h || h->source == ARMJIT_SRC_DEFAULT)
-			atomic_long_inc(&armjit_stats.calls_default);
 		if (h)
 			out[i] = h->cur;
+		else if (module_fn_conv(addr, &out[i]))
+			continue;
 		else
 			armjit_default_conv(&out[i], addr);
+		if (!h || h->source == ARMJIT_SRC_DEFAULT)
+			atomic_long_inc(&armjit_stats.calls_default);
 	}
 	mutex_unlock(&helpers_lock);
 	kfree(addrs);

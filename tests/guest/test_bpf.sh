@@ -2,7 +2,8 @@
 # Guest test (busybox sh): test_bpf's three suites through armjit (enabled,
 # bpf_jit_enable=1, bpf_jit_harden=$HARDEN, default 0, /sys/kernel/armjit/opt
 # $OPT, default as found). Passes when every
-# test passes and armjit handed no program to the stock JIT. Loads armjit.ko
+# test passes, armjit handed no program to the stock JIT and every call
+# had metadata (calls_default unchanged). Loads armjit.ko
 # if it isn't loaded; restores enabled and the sysctls. KTAP on stdout.
 # RANGES: see below.
 . "$(dirname "$0")/ktap.sh"
@@ -10,7 +11,7 @@
 
 A=/sys/kernel/armjit
 SYS=/proc/sys/net/core
-ktap_plan 6
+ktap_plan 7
 
 [ -d /sys/module/armjit ] || kmodload "$ARMJIT_KO"
 [ -d /sys/module/armjit ]
@@ -26,6 +27,7 @@ echo 1 >$SYS/bpf_jit_enable
 echo "${HARDEN:-0}" >$SYS/bpf_jit_harden
 ktap_diag "bpf_jit_enable=1 bpf_jit_harden=$(cat $SYS/bpf_jit_harden) armjit enabled=$(cat $A/enabled) opt=$(cat $A/opt)"
 stock0=$(armjit_stat stock)
+default0=$(armjit_stat calls_default)
 
 # RANGES="A,B C,D": test_bpf's suite only over those test_range=A,B ids,
 # one load each (all must pass). (With the kernel's own blinding, the stock
@@ -55,6 +57,9 @@ ktap_diag "$(cat $A/stats | tr '\n' ' ')"
 ktap_diag "helper table: $(grep -vc '^#' $A/helpers/table) entries, default ones: $(grep ' default' $A/helpers/table | cut -d' ' -f1 | tr '\n' ' ')"
 [ -n "$stock0" ] && [ "$(armjit_stat stock)" = "$stock0" ]
 ktap_result $? "no program handed to the stock JIT"
+# every function test_bpf's programs call has metadata (issue 18)
+[ -n "$default0" ] && [ "$(armjit_stat calls_default)" = "$default0" ]
+ktap_result $? "no call without metadata (calls_default $default0 -> $(armjit_stat calls_default))"
 
 echo "$was_enabled" >$A/enabled
 echo "$was_jit" >$SYS/bpf_jit_enable
