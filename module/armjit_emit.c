@@ -213,9 +213,9 @@ static bool fx_ldst(const struct arm_dec *d, struct arm_fx *fx)
 /*
  * What arm_decode() found (@d, of insn), for the scratch cache and the
  * kept-back stores. Multiplies and exclusives count the register after
- * the one in bits 15:12 and the one in 19:16 as written, rev and the
- * extends as not followed: what the decoder before armjit_decode.h did
- * (the images depend on it).
+ * the one in bits 15:12 and the one in 19:16 as written: what the decoder
+ * before armjit_decode.h did (the images depend on it); rev and the
+ * extends write rd alone.
  */
 static bool arm_fx(u32 insn, const struct arm_dec *d, struct arm_fx *fx)
 {
@@ -254,6 +254,11 @@ static bool arm_fx(u32 insn, const struct arm_dec *d, struct arm_fx *fx)
 		return true;
 	case ARM_K_UDIV:
 	case ARM_K_SDIV:
+	case ARM_K_REV:
+	case ARM_K_REV16:
+	case ARM_K_UXTH:
+	case ARM_K_SXTB:
+	case ARM_K_SXTH:
 		if (sp_or_pc(d->rd))
 			return false;
 		fx->writes = 1U << d->rd;
@@ -280,7 +285,7 @@ static bool arm_fx(u32 insn, const struct arm_dec *d, struct arm_fx *fx)
 		fx->writes = 1U << d->rt;
 		fx->at_sp = d->rn == ARM_SP;	/* a load: only rt changes */
 		return true;
-	default:	/* blx, push/pop, rev and extends, udf */
+	default:	/* blx, push/pop, udf */
 		return false;
 	}
 }

@@ -117,6 +117,15 @@ static void emit_dp_imm(struct armjit_ctx *ctx, enum arm_dp op, bool s,
 		emit(arm_dp_imm(op, s, rd, rn, imm), ctx);
 		return;
 	}
+	/* one insn and no constant: the low half, every bit flipped */
+	if (!s && op == ARM_DP_AND && imm == 0xffff) {
+		emit(arm_uxth(rd, rn), ctx);
+		return;
+	}
+	if (!s && op == ARM_DP_EOR && imm == ~0U) {
+		emit(arm_mvn_r(rd, rn), ctx);
+		return;
+	}
 	switch (op) {
 	case ARM_DP_ADD:
 	case ARM_DP_SUB:

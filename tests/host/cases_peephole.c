@@ -767,6 +767,44 @@ static void acq_rel_barriers(void)
 }
 
 /*
+ * AND with 0xffff is one uxth, XOR with ~0 one mvn: no constant built
+ * (checksum folds, "~csum").
+ */
+static void mask_insns(void)
+{
+	static const struct bpf_insn p[] = {
+		LDX_MEM(BPF_W, R2, R1, 0),
+		ALU32_IMM(BPF_AND, R2, 0xffff),
+		LDX_MEM(BPF_W, R3, R1, 4),
+		ALU32_IMM(BPF_XOR, R3, -1),
+		ALU64_REG(BPF_ADD, R2, R3),
+		MOV64_REG(R0, R2),
+		EXIT(),
+	};
+	const char *name = "and 0xffff, xor ~0: one uxth, one mvn";
+	struct test_case t = { .name = "and 0xffff, xor ~0 of loaded words",
+			       .insns = p, .len = ARRAY_SIZE(p) };
+	struct host_prog hp = { .insns = p, .len = ARRAY_SIZE(p),
+				.stack_depth = 16, .zext = true };
+	int uxth = -1, mvn = -1;
+	bool ok;
+
+	run_test(&t);
+	if (!want(name) || counting) {
+		report(name, true);
+		return;
+	}
+	ok = !host_prog_jit(&hp);
+	if (ok) {
+		uxth = count_words(&hp, 0xffff0ff0, 0xe6ff0070);
+		mvn = count_words(&hp, 0xffff0ff0, 0xe1e00000);
+		host_prog_free(&hp);
+	}
+	printf("# %s: %d uxth, %d mvn\n", name, uxth, mvn);
+	report(name, ok && uxth == 1 && mvn == 1);
+}
+
+/*
  * test_bpf's staggered jumps: a chain of JAs that goes back and forth
  * over the program, so the analyses give up (more sweeps than
  * ARMJIT_SWEEPS) and the code must still be right; with a conditional
@@ -988,4 +1026,5 @@ void cases_peephole(void)
 	cache_masks();
 	lit_pool();
 	acq_rel_barriers();
+	mask_insns();
 }
