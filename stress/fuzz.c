@@ -148,6 +148,26 @@ static void reduce(uint64_t s)
 	dump_insns(prog, n);
 }
 
+#ifndef BPF_LOAD_ACQ
+#define BPF_LOAD_ACQ	0x100
+#endif
+
+/* Does the verifier take a load-acquire (6.15+, 7.2 here)? */
+static int acq_rel_taken(void)
+{
+	struct bpf_insn p[] = {
+		ST_MEM(BPF_W, 10, -8, 42),
+		ATOMIC_OP(BPF_W, BPF_LOAD_ACQ, 0, 10, -8),
+		EXIT(),
+	};
+	int fd = prog_load(BPF_PROG_TYPE_SOCKET_FILTER, p, 3, 0);
+
+	if (fd < 0)
+		return 0;
+	close(fd);
+	return 1;
+}
+
 int cmd_fuzz(int argc, char **argv)
 {
 	uint64_t seed = 1;
@@ -172,6 +192,10 @@ int cmd_fuzz(int argc, char **argv)
 		return 1;
 	}
 	fuzz_bytes(0x1234, &init_val[0][0], sizeof(init_val));
+	env.acq_rel = acq_rel_taken();
+	printf("# load-acquire/store-release: %s\n",
+	       env.acq_rel ? "the verifier takes them, generated" :
+			     "not on this kernel");
 	c0 = armjit_stat("compiled");
 	for (i = 0; i < count; i++) {
 		uint64_t s = seed + i;

@@ -190,9 +190,24 @@ static void g_jmp(void)
 		e(INSN(cls | op | BPF_X, reg(), reg(), 0, 0));
 }
 
+#ifndef BPF_LOAD_ACQ
+#define BPF_LOAD_ACQ	0x100
+#define BPF_STORE_REL	0x110
+#endif
+
 static void g_stack(void)
 {
 	int z = rn(4), off = slot(z, DATA, DATAW);
+
+	if (env->acq_rel && !rn(6)) {
+		z = rn(3);	/* B, H, W: no 64-bit ones on 32-bit */
+		off = slot(z, DATA, DATAW);
+		if (rn(2))
+			e(ATOMIC_OP(sizes[z], BPF_LOAD_ACQ, reg(), 10, off));
+		else
+			e(ATOMIC_OP(sizes[z], BPF_STORE_REL, 10, reg(), off));
+		return;
+	}
 
 	switch (rn(3)) {
 	case 0:

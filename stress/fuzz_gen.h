@@ -37,6 +37,10 @@ struct fuzz_env {
 	 * main): only where a JIT runs them, never the kernel's interpreter
 	 */
 	bool sub_tail;
+	/* 7.2's load-acquire and store-release (B/H/W) on the stack too:
+	 * only where the verifier takes them (the host; sid)
+	 */
+	bool acq_rel;
 };
 
 struct fuzz_prog {

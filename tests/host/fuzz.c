@@ -161,7 +161,8 @@ static struct bpf_insn host_call(int func)
 }
 
 static struct bpf_array *progs;
-static struct fuzz_env env = { .call = host_call, .sub_tail = true };
+static struct fuzz_env env = { .call = host_call, .sub_tail = true,
+				.acq_rel = true };
 
 /* slot 2: mark, then R0 = ctx word 1 + 0x77 */
 static const struct bpf_insn tc_insns[] = {

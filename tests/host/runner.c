@@ -1030,8 +1030,9 @@ bool run_native(const char *name, bool (*fn)(void *arg, char *msg, int n),
  * What the verifier does for a JIT that wants explicit zero-extension
  * (bpf_jit_needs_zext(), verifier_zext): after each instruction defining a
  * 32-bit subregister (ALU32 incl. END 16/32, LDX B/H/W, W atomics with
- * FETCH -> src, W CMPXCHG -> R0), insert `wX = wX` with imm 1. Here after
- * every one of them, with jump offsets fixed up.
+ * FETCH -> src, W CMPXCHG -> R0, 7.2's B/H/W load-acquire -> dst),
+ * insert `wX = wX` with imm 1. Here after every one of them, with jump
+ * offsets fixed up.
  */
 static int zext_def(const struct bpf_insn *in)
 {
@@ -1045,6 +1046,9 @@ static int zext_def(const struct bpf_insn *in)
 		return in->dst_reg;
 	}
 	if (cls == BPF_LDX && BPF_SIZE(in->code) != BPF_DW)
+		return in->dst_reg;
+	if (cls == BPF_STX && BPF_MODE(in->code) == BPF_ATOMIC &&
+	    in->imm == BPF_LOAD_ACQ && BPF_SIZE(in->code) != BPF_DW)
 		return in->dst_reg;
 	if (cls == BPF_STX && BPF_MODE(in->code) == BPF_ATOMIC &&
 	    BPF_SIZE(in->code) == BPF_W) {
