@@ -461,6 +461,33 @@ static int count_words(const struct host_prog *hp, u32 mask, u32 val)
 }
 
 /*
+ * Runs @t against the interpreter, then (when check @name is selected)
+ * JITs its program alone and counts the words matching each of two
+ * (mask, value) patterns into n[] (-1 when the JIT failed). False: the
+ * check is not run (reported ok, as when counting).
+ */
+static bool jit_count2(const struct test_case *t, const char *name,
+		       const u32 pat[2][2], int n[2])
+{
+	struct host_prog hp = { .insns = t->insns, .len = t->len,
+				.stack_depth = t->stack_depth, .zext = true };
+	int i;
+
+	run_test(t);
+	if (!want(name) || counting) {
+		report(name, true);
+		return false;
+	}
+	n[0] = n[1] = -1;
+	if (host_prog_jit(&hp))
+		return true;
+	for (i = 0; i < 2; i++)
+		n[i] = count_words(&hp, pat[i][0], pat[i][1]);
+	host_prog_free(&hp);
+	return true;
+}
+
+/*
  * A program that lives in registers (no stacked register, BPF stack or
  * call) has no frame: no sub/add of sp. A leaf program (no calls) saves
  * only the callee-saved registers it writes, and nothing if none: R0 in
@@ -699,27 +726,20 @@ static void atomic_plain(void)
 		ALU64_REG(BPF_ADD, R0, R4), ALU64_REG(BPF_ADD, R0, R2),
 		ALU64_REG(BPF_ADD, R0, R3), EXIT(),
 	};
+	static const u32 pat[2][2] = {
+		{ 0xffffffff, 0xf57ff05b },	/* dmb ish */
+		{ 0xffff0000, 0xe92d0000 },	/* push */
+	};
 	const char *name = "atomic: non-fetch, src in registers: no barrier, no push";
 	struct test_case t = { .name = "atomic: non-fetch ops on the stack and through a pointer",
 			       .insns = p, .len = ARRAY_SIZE(p),
 			       .stack_depth = 16 };
-	struct host_prog hp = { .insns = p, .len = ARRAY_SIZE(p),
-				.stack_depth = 16, .zext = true };
-	int dmb, push;
-	bool ok;
+	int n[2];
 
-	run_test(&t);
-	if (!want(name) || counting) {
-		report(name, true);
+	if (!jit_count2(&t, name, pat, n))
 		return;
-	}
-	ok = !host_prog_jit(&hp);
-	dmb = ok ? count_words(&hp, 0xffffffff, 0xf57ff05b) : -1;
-	push = ok ? count_words(&hp, 0xffff0000, 0xe92d0000) : -1;
-	printf("# %s: %d dmb, %d push\n", name, dmb, push);
-	if (ok)
-		host_prog_free(&hp);
-	report(name, ok && !dmb && push == 1);
+	printf("# %s: %d dmb, %d push\n", name, n[0], n[1]);
+	report(name, n[0] == 0 && n[1] == 1);
 }
 
 /*
@@ -781,27 +801,20 @@ static void mask_insns(void)
 		MOV64_REG(R0, R2),
 		EXIT(),
 	};
+	static const u32 pat[2][2] = {
+		{ 0xffff0ff0, 0xe6ff0070 },	/* uxth */
+		{ 0xffff0ff0, 0xe1e00000 },	/* mvn rd, rm */
+	};
 	const char *name = "and 0xffff, xor ~0: one uxth, one mvn";
 	struct test_case t = { .name = "and 0xffff, xor ~0 of loaded words",
-			       .insns = p, .len = ARRAY_SIZE(p) };
-	struct host_prog hp = { .insns = p, .len = ARRAY_SIZE(p),
-				.stack_depth = 16, .zext = true };
-	int uxth = -1, mvn = -1;
-	bool ok;
+			       .insns = p, .len = ARRAY_SIZE(p),
+			       .stack_depth = 16 };
+	int n[2];
 
-	run_test(&t);
-	if (!want(name) || counting) {
-		report(name, true);
+	if (!jit_count2(&t, name, pat, n))
 		return;
-	}
-	ok = !host_prog_jit(&hp);
-	if (ok) {
-		uxth = count_words(&hp, 0xffff0ff0, 0xe6ff0070);
-		mvn = count_words(&hp, 0xffff0ff0, 0xe1e00000);
-		host_prog_free(&hp);
-	}
-	printf("# %s: %d uxth, %d mvn\n", name, uxth, mvn);
-	report(name, ok && uxth == 1 && mvn == 1);
+	printf("# %s: %d uxth, %d mvn\n", name, n[0], n[1]);
+	report(name, n[0] == 1 && n[1] == 1);
 }
 
 /*
@@ -898,8 +911,14 @@ static void cache_masks(void)
  * image fits ldr's reach (ARMJIT_LIT_WORDS). Each program against the
  * interpreter, and its pool's words (none on ARMv7).
  */
-static bool lit_case(const char *name, const struct bpf_insn *p, int len,
-		     u64 r0, bool want_r0, int *words, int *pool)
+/*
+ * Runs the program against the interpreter and, when check @sel is
+ * selected, JITs it alone for its words and pool words; false when not
+ * selected (or counting) or when either failed.
+ */
+static bool lit_case(const char *name, const char *sel,
+		     const struct bpf_insn *p, int len, u64 r0, bool want_r0,
+		     int *words, int *pool)
 {
 	struct test_case t = { .name = name, .insns = p, .len = len,
 			       .flags = want_r0 ? F_EXPECT_R0 : 0,
@@ -908,14 +927,30 @@ static bool lit_case(const char *name, const struct bpf_insn *p, int len,
 				.zext = true };
 	bool ok = run_test(&t);
 
-	if (counting)
-		return true;
-	if (host_prog_jit(&hp))
+	if (counting || !want(sel) || host_prog_jit(&hp))
 		return false;
 	*words = hp.words;
 	*pool = hp.pool;
 	host_prog_free(&hp);
 	return ok;
+}
+
+static void lit_pool_one(const char *name, const struct bpf_insn *p,
+			 int len, u64 r0, int want_pool)
+{
+	char check[128];
+	int words, pool;
+	bool ok;
+
+	snprintf(check, sizeof(check), "%s: pool words", name);
+	ok = lit_case(name, check, p, len, r0, true, &words, &pool);
+	if (counting || !want(check)) {
+		report(check, true);
+		return;
+	}
+	if (ok)
+		printf("# %s: %d words, %d in the pool\n", name, words, pool);
+	report(check, ok && pool == want_pool);
 }
 
 static void lit_pool(void)
@@ -937,26 +972,14 @@ static void lit_pool(void)
 		MOV32_IMM(R0, 0),
 		EXIT(),
 	};
-	const char *name;
+	const char *reach = "literal pool: images up to ldr's reach have one, larger ones none";
 	char buf[128];
 	int words, pool, n, with = 0, without = 0;
-	bool ok;
 
-	name = "literal pool: 64x64 multiply of four wide constants";
-	ok = lit_case(name, mul, ARRAY_SIZE(mul), 0x2236d88f, true, &words,
-		      &pool);
-	snprintf(buf, sizeof(buf), "%s: pool words", name);
-	if (!counting)
-		printf("# %s: %d words, %d in the pool\n", name, words, pool);
-	report(buf, ok && pool == (arm_v7() ? 0 : 4));
-
-	name = "literal pool: JMP32_JSGT_X of wide constants";
-	ok = lit_case(name, jsgt, ARRAY_SIZE(jsgt), (u32)-12345678, true,
-		      &words, &pool);
-	snprintf(buf, sizeof(buf), "%s: pool words", name);
-	if (!counting)
-		printf("# %s: %d words, %d in the pool\n", name, words, pool);
-	report(buf, ok && pool == (arm_v7() ? 0 : 3));
+	lit_pool_one("literal pool: 64x64 multiply of four wide constants",
+		     mul, ARRAY_SIZE(mul), 0x2236d88f, arm_v7() ? 0 : 4);
+	lit_pool_one("literal pool: JMP32_JSGT_X of wide constants", jsgt,
+		     ARRAY_SIZE(jsgt), (u32)-12345678, arm_v7() ? 0 : 3);
 
 	/*
 	 * A wide constant first and last, filler between: images from
@@ -978,24 +1001,28 @@ static void lit_pool(void)
 		snprintf(buf, sizeof(buf),
 			 "literal pool: %d filler insns between two wide constants",
 			 n);
-		ok = lit_case(buf, pb.insns, pb.len, 0, false, &words, &pool);
+		if (lit_case(buf, reach, pb.insns, pb.len, 0, false, &words,
+			     &pool)) {
+			if (pool && words > ARMJIT_LIT_WORDS) {
+				printf("# %s: %d words with a pool\n", buf,
+				       words);
+				with = -1000;
+			}
+			if (pool)
+				with++;
+			else
+				without++;
+		}
 		pb_free(&pb);
-		if (!ok || counting)
-			continue;
-		if (pool)
-			with++;
-		else
-			without++;
-		if (pool && words > ARMJIT_LIT_WORDS)
-			printf("# %s: %d words with a pool\n", buf, words);
-		if (pool && words > ARMJIT_LIT_WORDS)
-			with = -1000;
 	}
-	if (!counting)
-		printf("# literal pool: reach: %d images with a pool, %d without\n",
-		       with, without);
-	report("literal pool: images up to ldr's reach have one, larger ones none",
-	       arm_v7() ? !with : with > 0 && without > 0);
+	if (counting || !want(reach)) {
+		report(reach, true);
+		return;
+	}
+	printf("# literal pool: reach: %d images with a pool, %d without\n",
+	       with, without);
+	report(reach, arm_v7() ? !with && without == 11 :
+			with > 0 && without > 0);
 }
 
 void cases_peephole(void)
