@@ -137,6 +137,15 @@ struct armjit_ctx {
 	 * sizes again with it set before the final pass
 	 */
 	u32 image_addr;
+	/*
+	 * Before the address is known a call of a kernel routine is sized
+	 * as one bl (images and kernel text are within its reach on these
+	 * kernels: one pass fewer); near_guess says a pass did that.
+	 * calls_far: not this compile (a routine was out of reach after
+	 * all, armjit_passes() sized again)
+	 */
+	bool near_guess;
+	bool calls_far;
 	/* the caller takes R0's low word only (a main program: bpf_func
 	 * returns unsigned int), so its high word is dead at exit
 	 */

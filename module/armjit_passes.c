@@ -9,7 +9,9 @@
  * Every sequence armjit_build() emits has a size that depends only on the
  * program (never on branch distances) and, for calls of kernel routines,
  * on ctx->image_addr: one pass without the address gives the size to
- * allocate, one with it the final size. That one writes into the image
+ * allocate (such calls sized as a bl: ctx->near_guess), one with it the
+ * final size (a routine out of reach after all: the image overflows and
+ * the sequence starts again with every call through ip, ctx->calls_far). That one writes into the image
  * already: when nothing moved (ctx->settled, the same size) its forward
  * branches were final and it is the last; else one more pass writes the
  * image again and must come out its size (-EFAULT). ARMv6K's literal
@@ -32,10 +34,13 @@ static int armjit_pass(struct armjit_ctx *ctx, u32 *image, int room)
 int armjit_passes(struct armjit_ctx *ctx, const struct armjit_image_ops *ops)
 {
 	int room = 0, sized, err;
+	bool guessed;
 	u32 *image;
 
 	/* ARMv6K: constants from a literal pool, if ldr reaches it */
 	ctx->lit = armjit_rt.arch < ARMJIT_ARCH_V7;
+	ctx->image_addr = 0;
+	ctx->near_guess = false;
 	err = armjit_pass(ctx, NULL, 0);	/* the size to allocate */
 	if (!err && ctx->lit && ctx->idx > ARMJIT_LIT_WORDS) {
 		ctx->lit = false;
@@ -44,12 +49,20 @@ int armjit_passes(struct armjit_ctx *ctx, const struct armjit_image_ops *ops)
 	if (err)
 		return err;
 	sized = ctx->idx;
+	guessed = ctx->near_guess;
 	image = ops->alloc(ops->priv, ctx->idx, &room);
 	if (!image)
 		return -ENOMEM;
-	/* written where it will run: calls in bl range shrink */
+	/* written where it will run: calls out of bl range grow */
 	ctx->image_addr = (u32)(uintptr_t)image;
 	err = armjit_pass(ctx, image, room);
+	if (err == -ENOSPC && guessed && !ctx->calls_far) {
+		/* a kernel routine out of reach: every call through ip */
+		ops->free(ops->priv, image);
+		ctx->image = NULL;
+		ctx->calls_far = true;
+		return armjit_passes(ctx, ops);
+	}
 	if (err == -EFBIG) {
 		/* maybe only a stale forward target: size as before */
 		err = armjit_pass(ctx, NULL, 0);

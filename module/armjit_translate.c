@@ -561,11 +561,18 @@ static void bpf_put_saved(struct armjit_ctx *ctx, u8 r, bool hi, u8 src,
  * text, always on these kernels), else through ip. The choice depends on
  * this instruction's own index, the same in the last sizing pass and the
  * final one. Not for bpf-to-bpf calls: their targets come in the extra
- * pass, which must keep the size.
+ * pass, which must keep the size. Before the address is known: a bl
+ * (ctx->near_guess), unless this compile found one out of reach.
  */
 static void emit_call_addr(struct armjit_ctx *ctx, u32 addr)
 {
 	s32 off;
+
+	if (!ctx->image_addr && !ctx->calls_far) {
+		ctx->near_guess = true;
+		emit(arm_bl(0), ctx);
+		return;
+	}
 
 	off = (s32)(addr - (ctx->image_addr + 4 * armjit_emit_index(ctx) + 8));
 	if (ctx->image_addr && !(off & 3) && off >= -(1 << 25) &&
