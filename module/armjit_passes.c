@@ -11,14 +11,14 @@
  * on ctx->image_addr: one pass without the address gives the size to
  * allocate (such calls sized as a bl: ctx->near_guess), one with it the
  * final size (a routine out of reach after all: the image overflows and
- * the sequence starts again with every call through ip, ctx->calls_far). That one writes into the image
- * already: when nothing moved (ctx->settled, the same size) its forward
- * branches were final and it is the last; else one more pass writes the
- * image again and must come out its size (-EFAULT). ARMv6K's literal
- * pool (ctx->lit) follows the code: the ldrs of a pass find their words
- * where the previous pass's code ended, so its moving counts as moved. No pass writes past
- * the words the allocation holds (the emitter checks every word:
- * -ENOSPC).
+ * the sequence starts again with every call through ip, ctx->calls_far).
+ * That one writes into the image already: when nothing moved
+ * (ctx->settled, the same size) its forward branches were final and it
+ * is the last; else one more pass writes the image again and must come
+ * out its size (-EFAULT). ARMv6K's literal pool (ctx->lit) follows the
+ * code: the ldrs of a pass find their words where the previous pass's
+ * code ended, so its moving counts as moved. No pass writes past the
+ * words the allocation holds (the emitter checks every word: -ENOSPC).
  */
 #include "armjit_jit.h"
 
