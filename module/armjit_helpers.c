@@ -180,9 +180,9 @@ static const struct {
  * Functions in modules a program may call by address, known by their
  * symbol's name (never kept in the table: the module and its address may
  * go): lib/test_bpf.c's "Tail call count preserved across function calls"
- * calls its module's copies of inline kernel functions and its own
- * BPF_CALL_1. The C prototype of each: AAPCS, or the BPF_CALL_x wrapper's
- * 64-bit arguments.
+ * calls its module's copies of inline kernel functions (numa_node_id here,
+ * the ktime ones among the builtins) and its own BPF_CALL_1. The C
+ * prototype of each: AAPCS, or the BPF_CALL_x wrapper's 64-bit arguments.
  */
 static const struct {
 	const char *name;
@@ -190,28 +190,43 @@ static const struct {
 	u8 arg_size[ARMJIT_MAX_ARGS];
 } module_fns[] = {
 	{ "numa_node_id", ARMJIT_CONV_AAPCS, 0, 4 },	/* int (void) */
-	{ "ktime_get_ns", ARMJIT_CONV_AAPCS, 0, 8 },	/* u64 (void) */
-	{ "ktime_get_coarse_ns", ARMJIT_CONV_AAPCS, 0, 8 },
-	{ "ktime_get_boot_fast_ns", ARMJIT_CONV_AAPCS, 0, 8 },
-	{ "get_jiffies_64", ARMJIT_CONV_AAPCS, 0, 8 },
 	{ "bpf_test_func", ARMJIT_CONV_U64, 1, 8, { 8 } },
 };
 
-/* A module function's convention by its name (module_fns[]), or false. */
+/* "name+0x0/...": a symbol's start, as sprint_symbol() prints it */
+static bool sym_is(const char *buf, const char *name)
+{
+	size_t n = strlen(name);
+
+	return !strncmp(buf, name, n) && !strncmp(buf + n, "+0x0/", 5);
+}
+
+/*
+ * A module function's convention by its name, or false: a copy of one of
+ * the builtins (ktime_get_ns is inline: a module calling it has its
+ * own), or one of module_fns[].
+ */
 static bool module_fn_conv(u32 addr, struct armjit_call_conv *c)
 {
 	char buf[KSYM_SYMBOL_LEN];
-	size_t n;
 	int i;
 
 	sprint_symbol(buf, addr);	/* "name+0x0/0x40 [mod]" */
-	for (i = 0; i < ARRAY_SIZE(module_fns); i++) {
-		n = strlen(module_fns[i].name);
-		if (strncmp(buf, module_fns[i].name, n) ||
-		    strncmp(buf + n, "+0x0/", 5))
+	memset(c, 0, sizeof(*c));
+	c->addr = addr;
+	for (i = 0; i < ARRAY_SIZE(builtins); i++) {
+		if (!sym_is(buf, builtins[i].name))
 			continue;
-		memset(c, 0, sizeof(*c));
-		c->addr = addr;
+		c->conv = ARMJIT_CONV_U64;
+		c->nargs = builtins[i].nargs;
+		memcpy(c->arg_size, builtins[i].arg_size,
+		       sizeof(c->arg_size));
+		c->ret_size = 8;
+		return true;
+	}
+	for (i = 0; i < ARRAY_SIZE(module_fns); i++) {
+		if (!sym_is(buf, module_fns[i].name))
+			continue;
 		c->conv = module_fns[i].conv;
 		c->nargs = module_fns[i].nargs;
 		memcpy(c->arg_size, module_fns[i].arg_size,

@@ -44,10 +44,10 @@ static u32 tc_mark(const struct armjit_ctx *ctx)
 /* ---- Constants ---------------------------------------------------------- */
 
 /* ARMv6K: mov/orr or mvn/bic of rotated immediates (arm_imm_seq()) */
-static void emit_imm_seq(struct armjit_ctx *ctx, u8 rd, u32 val, bool fixed)
+static void emit_imm_seq(struct armjit_ctx *ctx, u8 rd, const u32 *seq,
+			 int n, bool fixed)
 {
-	u32 seq[4];
-	int i, n = arm_imm_seq(rd, val, fixed, seq);
+	int i;
 
 	for (i = 0; i < n; i++) {
 		if (fixed)
@@ -68,11 +68,12 @@ static void emit_mov_imm(struct armjit_ctx *ctx, u8 rd, u32 val)
 		return;		/* movw/movt too */
 	if (!arm_v7()) {
 		u32 seq[4];
+		int n = arm_imm_seq(rd, val, false, seq);
 
-		if (ctx->lit && arm_imm_seq(rd, val, false, seq) > 2)
+		if (ctx->lit && n > 2)
 			armjit_emit_lit(ctx, rd, val, false);
 		else
-			emit_imm_seq(ctx, rd, val, false);
+			emit_imm_seq(ctx, rd, seq, n, false);
 		return;
 	}
 	if (arm_imm_ok(val)) {
@@ -93,10 +94,13 @@ static void emit_mov_imm(struct armjit_ctx *ctx, u8 rd, u32 val)
 static void emit_mov_addr(struct armjit_ctx *ctx, u8 rd, u32 val)
 {
 	if (!arm_v7()) {
+		u32 seq[4];
+
 		if (ctx->lit)
 			armjit_emit_lit(ctx, rd, val, true);
 		else
-			emit_imm_seq(ctx, rd, val, true);
+			emit_imm_seq(ctx, rd, seq,
+				     arm_imm_seq(rd, val, true, seq), true);
 		return;
 	}
 	armjit_emit_fixed(ctx, rd, arm_movw(rd, val & 0xffff));
