@@ -23,6 +23,9 @@ struct armjit_stats {
 	atomic_long_t calls_direct;	/* map lookups calling the map's own
 					 * lookup (armjit_find_map_calls())
 					 */
+	atomic_long_t inlined;		/* helper calls emitted in place
+					 * (armjit_inline_kind())
+					 */
 	atomic_long_t blind_takeover;	/* programs the kernel's blinder
 					 * failed on, taken over (ARMJIT_JIT_ENV)
 					 */
@@ -71,6 +74,9 @@ extern unsigned int armjit_opt;
  */
 extern u8 armjit_tc_abi;
 extern u8 armjit_stock_tc;
+
+/* debugfs armjit/no_inline: helpers called, never emitted in place */
+extern bool armjit_no_inline;
 
 /* Fault injection (debugfs armjit/fail_nth): the n-th point of a compile. */
 extern unsigned int armjit_fail_nth;

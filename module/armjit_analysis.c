@@ -534,6 +534,15 @@ static bool writes_r1(const struct bpf_insn *insn0)
 	return true;	/* LD_ABS/LD_IND are calls */
 }
 
+int armjit_count_inlined(const struct armjit_ctx *ctx)
+{
+	int i, n = 0;
+
+	for (i = 0; i < ctx->len; i++)
+		n += armjit_inline_kind(ctx, &ctx->insns[i]) != ARMJIT_INL_NONE;
+	return n;
+}
+
 int armjit_find_map_calls(struct armjit_ctx *ctx, struct armjit_site *sites,
 			  int max, u32 (*lookup_of)(u32 map))
 {

@@ -17,6 +17,7 @@
 #include <linux/random.h>
 #include <linux/spinlock.h>
 #include <linux/list.h>
+#include <linux/sched.h>
 #include <asm/cacheflush.h>
 #include <asm/hwcap.h>
 #include <asm/elf.h>
@@ -49,6 +50,39 @@ static u8 armjit_cpu_arch(void)
 	return 0;
 }
 
+/*
+ * The helpers JIT'ed code reads in place (armjit_inline_kind()): current
+ * is in TPIDRURO (CURRENT_POINTER_IN_TPIDRURO, ARMv6K and later), with
+ * its thread_info first (THREAD_INFO_IN_TASK), whose cpu is ARM's
+ * raw_smp_processor_id(). Another kernel calls them.
+ */
+static void armjit_inline_init(void)
+{
+#if defined(CONFIG_CURRENT_POINTER_IN_TPIDRURO) && \
+	defined(CONFIG_THREAD_INFO_IN_TASK)
+	static_assert(offsetof(struct task_struct, thread_info) == 0);
+	static_assert(offsetof(struct thread_info, cpu) < 4096);
+	static_assert(BPF_FUNC_get_smp_processor_id == ARMJIT_FUNC_CPU_ID &&
+		      BPF_FUNC_get_current_task == ARMJIT_FUNC_TASK &&
+		      BPF_FUNC_get_current_task_btf == ARMJIT_FUNC_TASK_BTF);
+
+	armjit_rt.cpu_off = offsetof(struct thread_info, cpu);
+	armjit_rt.cpu_up = !IS_ENABLED(CONFIG_SMP);
+	armjit_rt.fn_cpu_id = armjit_lookup_name("bpf_get_smp_processor_id");
+	armjit_rt.fn_task = armjit_lookup_name("bpf_get_current_task");
+	armjit_rt.fn_task_btf = armjit_lookup_name("bpf_get_current_task_btf");
+	if (armjit_rt.fn_cpu_id && armjit_rt.fn_task && armjit_rt.fn_task_btf) {
+		pr_info("helpers in place: the current task, its CPU%s\n",
+			armjit_rt.cpu_up ? " (0: uniprocessor)" : "");
+		return;
+	}
+	armjit_rt.fn_cpu_id = 0;
+	armjit_rt.fn_task = 0;
+	armjit_rt.fn_task_btf = 0;
+#endif
+	pr_info("helpers in place: none (calls)\n");
+}
+
 int armjit_rt_init(void)
 {
 	armjit_rt.call_base = (u32)__bpf_call_base;
@@ -67,6 +101,7 @@ int armjit_rt_init(void)
 	pr_info("architecture: %s\n", armjit_rt.arch == ARMJIT_ARCH_V7 ?
 		"ARMv7" : "ARMv6K");
 	pr_info("hardware divide: %s\n", armjit_rt.hwdiv ? "yes" : "no");
+	armjit_inline_init();
 	return 0;
 }
 
@@ -619,6 +654,8 @@ struct bpf_prog *armjit_jit_compile(struct bpf_prog *orig)
 	extra = armjit_pending_get(orig, &key, &ctx);
 	if (!extra) {
 		ctx.opt = armjit_opt_flags(READ_ONCE(armjit_opt));
+		if (READ_ONCE(armjit_no_inline))
+			ctx.opt &= ~ARMJIT_OPT_INLINE;
 		ctx.tc_abi = READ_ONCE(armjit_tc_abi);
 		ctx.stock_tc = READ_ONCE(armjit_stock_tc);
 	}
@@ -724,6 +761,8 @@ struct bpf_prog *armjit_jit_compile(struct bpf_prog *orig)
 	if (err)
 		goto fail_release;
 
+	if (!extra)
+		atomic_long_add(armjit_count_inlined(&ctx), &armjit_stats.inlined);
 	armjit_blinded_free(&bl);
 	if (prog != orig)
 		armjit_syms.bpf_jit_prog_release_other(prog, orig);

@@ -39,6 +39,7 @@ enum arm_kind {
 	ARM_K_STREXD,
 	ARM_K_DMB,	/* option in imm */
 	ARM_K_CP15_DMB,	/* arm_cp15_dmb(rt) */
+	ARM_K_MRC_TP,	/* arm_mrc_tpidruro(rt) */
 	ARM_K_PUSH,	/* register mask in imm */
 	ARM_K_POP,
 	ARM_K_B,	/* b: off in words from pc + 8 */
@@ -338,6 +339,11 @@ static inline bool arm_decode(u32 insn, struct arm_dec *d)
 	case 7:		/* the CP15 barrier */
 		if (ARM_IS(insn, ARM_OP_CP15_DMB, ARM_MASK_CP15_DMB)) {
 			d->kind = ARM_K_CP15_DMB;
+			d->rt = arm_field(insn, ARM_RD_SHIFT);
+			return true;
+		}
+		if (ARM_IS(insn, ARM_OP_MRC_TP, ARM_MASK_MRC_TP)) {
+			d->kind = ARM_K_MRC_TP;
 			d->rt = arm_field(insn, ARM_RD_SHIFT);
 			return true;
 		}

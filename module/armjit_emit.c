@@ -277,6 +277,11 @@ static bool arm_fx(u32 insn, const struct arm_dec *d, struct arm_fx *fx)
 		return true;
 	case ARM_K_LDST:
 		return fx_ldst(d, fx);
+	case ARM_K_MRC_TP:
+		if (sp_or_pc(d->rt))
+			return false;
+		fx->writes = 1U << d->rt;
+		return true;
 	case ARM_K_LDR_R:
 		fx->load = true;
 		fx->rt = d->rt;

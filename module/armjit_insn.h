@@ -113,6 +113,8 @@ enum arm_dp {
 #define ARM_DMB_ISH	0xb
 #define ARM_OP_CP15_DMB	0xee070fba	/* mcr p15, 0, rt, c7, c10, 5 */
 #define ARM_MASK_CP15_DMB 0xffff0fff
+#define ARM_OP_MRC_TP	0xee1d0f70	/* mrc p15, 0, rt, c13, c0, 3 */
+#define ARM_MASK_MRC_TP	0xffff0fff
 #define ARM_OP_PUSH	0xe92d0000	/* mask ARM_MASK_LDM */
 #define ARM_OP_POP	0xe8bd0000
 #define ARM_MASK_LDM	0x0fff0000
@@ -696,6 +698,17 @@ static inline u32 arm_cp15_dmb(u8 rt)
 	if (rt > 14)
 		return ARM_INSN_BAD;
 	return ARM_OP_CP15_DMB | rt << ARM_RD_SHIFT;
+}
+
+/*
+ * Read TPIDRURO, the user read-only thread ID register (ARMv6K and
+ * later): the kernel keeps current there (CURRENT_POINTER_IN_TPIDRURO).
+ */
+static inline u32 arm_mrc_tpidruro(u8 rt)
+{
+	if (rt > 14)
+		return ARM_INSN_BAD;
+	return ARM_OP_MRC_TP | rt << ARM_RD_SHIFT;
 }
 
 /* Stack: push/pop of a register mask (at least two registers). */

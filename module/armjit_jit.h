@@ -35,9 +35,34 @@ struct armjit_rt {
 	u8 arch;		/* enum armjit_arch: what JIT'ed code may use */
 	u32 map_lookup_elem;	/* the bpf_map_lookup_elem helper, or 0 */
 	bool tc_count_empty;	/* a tail call to an empty slot counts */
+	/*
+	 * Helpers emitted in place (armjit_inline_kind()): their functions
+	 * (0: called as any other), the CPU number's offset in the task
+	 * TPIDRURO holds (cpu_up: a uniprocessor kernel, the CPU is 0), and
+	 * whether a call's imm may be such a helper's id, left by a verifier
+	 * told that armjit inlines it (bpf_jit_inlines_helper_call(), 6.12+).
+	 */
+	u32 fn_cpu_id, fn_task, fn_task_btf;
+	u16 cpu_off;
+	bool cpu_up;
+	bool inline_ids;
 };
 
 extern struct armjit_rt armjit_rt;
+
+/* The helpers' ids (uapi enum bpf_func_id), as 6.12+ verifiers leave them. */
+#define ARMJIT_FUNC_CPU_ID	8	/* bpf_get_smp_processor_id */
+#define ARMJIT_FUNC_TASK	35	/* bpf_get_current_task */
+#define ARMJIT_FUNC_TASK_BTF	158	/* bpf_get_current_task_btf */
+
+/* A helper call whose imm is such an id (never a function's offset). */
+static inline bool armjit_inline_id(const struct bpf_insn *insn)
+{
+	return armjit_rt.inline_ids && insn->code == (BPF_JMP | BPF_CALL) &&
+	       !insn->src_reg && (insn->imm == ARMJIT_FUNC_CPU_ID ||
+				  insn->imm == ARMJIT_FUNC_TASK ||
+				  insn->imm == ARMJIT_FUNC_TASK_BTF);
+}
 
 /*
  * How to call a helper (from the helper metadata table). ARMJIT_CONV_U64 is
@@ -244,12 +269,17 @@ struct armjit_ctx {
  *   ARMJIT_OPT_LIVE     liveness and hi words known 0 (ctx->live,
  *                       ctx->hi0): dead results and hi words not
  *                       written, 64-bit compares of such values 32-bit
+ *   ARMJIT_OPT_INLINE   calls of the helpers armjit_rt names emitted in
+ *                       place (a call the verifier left as the helper's
+ *                       id always is)
  * /sys/kernel/armjit/opt 0 is none of them (a direct translation, one
  * BPF insn at a time), 1 all: armjit_opt_flags().
  */
 #define ARMJIT_OPT_TARGETS	0x1
 #define ARMJIT_OPT_LIVE		0x2
-#define ARMJIT_OPT_ALL		(ARMJIT_OPT_TARGETS | ARMJIT_OPT_LIVE)
+#define ARMJIT_OPT_INLINE	0x4
+#define ARMJIT_OPT_ALL		(ARMJIT_OPT_TARGETS | ARMJIT_OPT_LIVE | \
+				 ARMJIT_OPT_INLINE)
 #define ARMJIT_OPT_MAX_LEVEL	1
 
 static inline u8 armjit_opt_flags(unsigned int level)
@@ -421,6 +451,9 @@ int armjit_passes(struct armjit_ctx *ctx, const struct armjit_image_ops *ops);
  * (conventions, call sites, blinding key, ctx->opt).
  */
 int armjit_extra_passes(struct armjit_ctx *ctx, u32 *image, int words);
+
+/* The helper calls ctx's program has in place (armjit_inline_kind()). */
+int armjit_count_inlined(const struct armjit_ctx *ctx);
 
 /*
  * The calls of bpf_map_lookup_elem (armjit_rt.map_lookup_elem) where R1

@@ -19,6 +19,7 @@
 #include <linux/rcupdate_wait.h>
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
+#include <linux/kallsyms.h>
 #include "armjit.h"
 #include "armjit_jit.h"
 #include "armjit_insn.h"
@@ -120,6 +121,9 @@ static bool armjit_refuse_fallback(struct bpf_prog *prog)
 	return true;
 }
 
+static bool armjit_told_yes(void);
+static void armjit_restore_calls(struct bpf_prog *prog);
+
 /* A subprogram JIT'ed in the verifier's first pass, back for the extra. */
 static bool armjit_is_extra_pass(const struct bpf_prog *prog)
 {
@@ -130,6 +134,7 @@ static bool armjit_is_extra_pass(const struct bpf_prog *prog)
 static struct bpf_prog *armjit_entry(ARMJIT_JIT_PARAMS)
 {
 	struct bpf_prog *jited = NULL;
+	bool told = armjit_told_yes();
 
 	atomic_long_inc(&armjit_stats.seen);
 	if (armjit_is_extra_pass(prog) && !armjit_is_pending(prog)) {
@@ -140,6 +145,14 @@ static struct bpf_prog *armjit_entry(ARMJIT_JIT_PARAMS)
 		jited = armjit_jit_compile(prog);
 		if (jited)
 			atomic_long_inc(&armjit_stats.compiled);
+	}
+	/*
+	 * Its verifier was told armjit inlines helpers: never the stock
+	 * JIT (armjit_inline_handler()).
+	 */
+	if (!jited && told) {
+		armjit_restore_calls(prog);
+		jited = prog;
 	}
 	/* the stock JIT would run a taken-over program unblinded */
 	if (!jited && armjit_taken_over(prog))
@@ -169,7 +182,8 @@ static int armjit_pre_handler(struct kprobe *p, struct pt_regs *regs)
 	 * first, which armjit refuses cleanly.
 	 */
 	if (!READ_ONCE(armjit_enabled) && !armjit_is_pending(prog) &&
-	    !armjit_is_extra_pass(prog) && !armjit_taken_over(prog))
+	    !armjit_is_extra_pass(prog) && !armjit_taken_over(prog) &&
+	    !armjit_told_yes())
 		return 0;
 	atomic_inc(&armjit_inflight);
 	instruction_pointer_set(regs, (unsigned long)armjit_entry);
@@ -387,6 +401,177 @@ static struct kretprobe armjit_cap_krp = {
 	.maxactive	= 64,
 };
 
+/*
+ * 6.12 and later ask bpf_jit_inlines_helper_call(id); on a yes the
+ * verifier leaves the call with the helper's id for the JIT, and around
+ * bpf_get_smp_processor_id (bpf_fastcall) may drop the spills of R1-R5.
+ * armjit says yes for the helpers it emits in place (armjit_inline_id())
+ * while enabled. The answers of one load must agree, and its program be
+ * armjit's: the loading task is recorded at its first yes (holding a
+ * module reference), answered yes and its programs diverted to armjit
+ * until bpf_check() fails or bpf_prog_select_runtime() returns. A program
+ * armjit can't compile then gets its helpers' addresses back and is not
+ * given to the stock JIT (which would clobber R1-R5): 6.12 interprets it
+ * (the interpreter keeps them), 7.x refuses it (prog->jit_required).
+ */
+#define ARMJIT_MAX_TOLD	64
+static struct task_struct *armjit_told[ARMJIT_MAX_TOLD];
+static DEFINE_SPINLOCK(armjit_told_lock);
+/* the question is probed: "absent" if this kernel never asks */
+static int armjit_inline_err = -ENOENT;
+/* debugfs armjit/no_inline (tests, bench): answer no, call the helpers */
+bool armjit_no_inline;
+
+/* Under armjit_told_lock: current's slot, or -1. */
+static int armjit_told_slot(void)
+{
+	int i;
+
+	for (i = 0; i < ARMJIT_MAX_TOLD; i++)
+		if (armjit_told[i] == current)
+			return i;
+	return -1;
+}
+
+static bool armjit_told_yes(void)
+{
+	unsigned long flags;
+	bool ret;
+
+	if (!armjit_rt.inline_ids)
+		return false;
+	spin_lock_irqsave(&armjit_told_lock, flags);
+	ret = armjit_told_slot() >= 0;
+	spin_unlock_irqrestore(&armjit_told_lock, flags);
+	return ret;
+}
+
+/* Record current's first yes; false: no room, or the module is going. */
+static bool armjit_tell_yes(void)
+{
+	unsigned long flags;
+	int i;
+
+	spin_lock_irqsave(&armjit_told_lock, flags);
+	for (i = 0; i < ARMJIT_MAX_TOLD && armjit_told[i]; i++)
+		;
+	if (i == ARMJIT_MAX_TOLD || !try_module_get(THIS_MODULE))
+		i = -1;
+	else
+		armjit_told[i] = current;
+	spin_unlock_irqrestore(&armjit_told_lock, flags);
+	return i >= 0;
+}
+
+static void armjit_told_done(void)
+{
+	unsigned long flags;
+	int i;
+
+	spin_lock_irqsave(&armjit_told_lock, flags);
+	i = armjit_told_slot();
+	if (i >= 0)
+		armjit_told[i] = NULL;
+	spin_unlock_irqrestore(&armjit_told_lock, flags);
+	if (i >= 0)
+		module_put(THIS_MODULE);
+}
+
+/* The calls the verifier left as ids call their helpers again. */
+static void armjit_restore_calls(struct bpf_prog *prog)
+{
+	struct bpf_insn *insn = prog->insnsi;
+	u32 fn;
+	u32 i;
+
+	for (i = 0; i < prog->len; i++, insn++) {
+		if (!armjit_inline_id(insn))
+			continue;
+		fn = insn->imm == ARMJIT_FUNC_CPU_ID ? armjit_rt.fn_cpu_id :
+		     insn->imm == ARMJIT_FUNC_TASK ? armjit_rt.fn_task :
+						     armjit_rt.fn_task_btf;
+		insn->imm = fn - armjit_rt.call_base;
+	}
+	pr_warn_ratelimited("a program whose verifier armjit told it inlines helpers was not compiled: its helper calls restored, %s\n",
+			    prog->jit_requested ? "interpreted or refused" :
+						  "interpreted");
+}
+
+static int armjit_inline_entry(struct kretprobe_instance *ri,
+			       struct pt_regs *regs)
+{
+	*(s32 *)ri->data = regs->ARM_r0;
+	return 0;
+}
+
+static int armjit_inline_handler(struct kretprobe_instance *ri,
+				 struct pt_regs *regs)
+{
+	s32 id = *(s32 *)ri->data;
+
+	if (id != ARMJIT_FUNC_CPU_ID && id != ARMJIT_FUNC_TASK &&
+	    id != ARMJIT_FUNC_TASK_BTF)
+		return 0;
+	/* a task told yes stays told: its answers must agree */
+	if (armjit_told_yes() ||
+	    (READ_ONCE(armjit_enabled) && !READ_ONCE(armjit_no_inline) &&
+	     armjit_tell_yes())) {
+		regs->ARM_r0 = 1;
+		if (READ_ONCE(armjit_cap_then_off))
+			WRITE_ONCE(armjit_enabled, false);
+	}
+	return 0;
+}
+
+static struct kretprobe armjit_inline_krp = {
+	.kp.symbol_name	= "bpf_jit_inlines_helper_call",
+	.entry_handler	= armjit_inline_entry,
+	.handler	= armjit_inline_handler,
+	.data_size	= sizeof(s32),
+	.maxactive	= 64,
+};
+
+static int armjit_check_ret(struct kretprobe_instance *ri,
+			    struct pt_regs *regs)
+{
+	if ((long)regs->ARM_r0 < 0)
+		armjit_told_done();
+	return 0;
+}
+
+static int armjit_runtime_ret(struct kretprobe_instance *ri,
+			      struct pt_regs *regs)
+{
+	armjit_told_done();
+	return 0;
+}
+
+/* where a load told yes ends: bpf_check() failed, or the JIT is done */
+static struct kretprobe armjit_check_krp = {
+	.kp.symbol_name	= "bpf_check",
+	.handler	= armjit_check_ret,
+	.maxactive	= 64,
+};
+
+static struct kretprobe armjit_runtime_krp = {
+	.kp.symbol_name	= "bpf_prog_select_runtime",
+	.handler	= armjit_runtime_ret,
+	.maxactive	= 64,
+};
+
+static struct kretprobe *armjit_inline_krps[] = {
+	&armjit_check_krp, &armjit_runtime_krp, &armjit_inline_krp,
+};
+
+static const char *armjit_inline_state(void)
+{
+	if (armjit_inline_err == -ENOENT)
+		return "absent";
+	if (armjit_inline_err)
+		return "stock";
+	return READ_ONCE(armjit_enabled) && !READ_ONCE(armjit_no_inline) ?
+	       "yes" : "no";
+}
 
 static ssize_t enabled_show(struct kobject *kobj, struct kobj_attribute *attr,
 			    char *buf)
@@ -445,7 +630,7 @@ static ssize_t stats_show(struct kobject *kobj, struct kobj_attribute *attr,
 			  char *buf)
 {
 	return sysfs_emit(buf,
-			  "seen %ld\ncompiled %ld\nstock %ld\nfailed %ld\ncalls_default %ld\ncalls_direct %ld\ntail_call_abi %d\nstock_tail_calls %s\nsubprog_tailcalls %s\nblind_takeover %ld\n",
+			  "seen %ld\ncompiled %ld\nstock %ld\nfailed %ld\ncalls_default %ld\ncalls_direct %ld\ntail_call_abi %d\nstock_tail_calls %s\nsubprog_tailcalls %s\nblind_takeover %ld\ninline_helpers %s\ninlined %ld\n",
 			  atomic_long_read(&armjit_stats.seen),
 			  atomic_long_read(&armjit_stats.compiled),
 			  atomic_long_read(&armjit_stats.stock),
@@ -455,7 +640,9 @@ static ssize_t stats_show(struct kobject *kobj, struct kobj_attribute *attr,
 			  ARMJIT_TC_ABI, armjit_stock_tc_names[armjit_stock_tc],
 			  !armjit_cap_on ? "stock" :
 			  READ_ONCE(armjit_enabled) ? "yes" : "no",
-			  atomic_long_read(&armjit_stats.blind_takeover));
+			  atomic_long_read(&armjit_stats.blind_takeover),
+			  armjit_inline_state(),
+			  atomic_long_read(&armjit_stats.inlined));
 }
 
 static struct kobj_attribute enabled_attr = __ATTR_RW_MODE(enabled, 0644);
@@ -501,6 +688,8 @@ static void armjit_debugfs_init(void)
 	debugfs_create_u8("tc_abi", 0600, armjit_debugfs, &armjit_tc_abi);
 	debugfs_create_bool("cap_then_off", 0600, armjit_debugfs,
 			    &armjit_cap_then_off);
+	debugfs_create_bool("no_inline", 0600, armjit_debugfs,
+			    &armjit_no_inline);
 	debugfs_create_file("fault_points", 0400, armjit_debugfs, NULL,
 			    &fault_points_fops);
 }
@@ -527,7 +716,7 @@ MODULE_PARM_DESC(opt, "Optimisation level at load: 0 (direct translation) or 1 (
 /* For tests of init's error path: step N fails as if out of memory. */
 static unsigned int fail_init;
 module_param(fail_init, uint, 0444);
-MODULE_PARM_DESC(fail_init, "Tests only: fail init at step N (1: sysfs files, 2: helper table, 3: its sysfs files, 4: kprobes, 5: the capability kretprobe)");
+MODULE_PARM_DESC(fail_init, "Tests only: fail init at step N (1: sysfs files, 2: helper table, 3: its sysfs files, 4: kprobes, 5: the capability kretprobe, 6: the inlined helpers' kretprobes)");
 
 static int __init armjit_init_fault(unsigned int step)
 {
@@ -557,6 +746,49 @@ static void armjit_cap_exit(void)
 {
 	if (armjit_cap_on)
 		unregister_kretprobe(&armjit_cap_krp);
+	if (!armjit_inline_err)
+		unregister_kretprobes(armjit_inline_krps,
+				      ARRAY_SIZE(armjit_inline_krps));
+}
+
+/*
+ * The inlined helpers' question (6.12 and later), if armjit emits them
+ * in place here and a call's imm can't be both a function's offset and
+ * such an id: ids 35 and 158 are no ARM function's address, 8 must fall
+ * inside __bpf_call_base.
+ */
+static void __init armjit_inline_cap_init(void)
+{
+	char sym[KSYM_SYMBOL_LEN];
+	struct kprobe kp = { .symbol_name = "bpf_jit_inlines_helper_call" };
+	const char *why = NULL;
+	int err;
+
+	err = register_kprobe(&kp);
+	if (err == -ENOENT)
+		return;		/* the kernel never asks: "absent" */
+	if (!err)
+		unregister_kprobe(&kp);
+	sprint_symbol(sym, armjit_rt.call_base + ARMJIT_FUNC_CPU_ID);
+	if (!armjit_rt.fn_task)
+		why = "the helpers are called here";
+	else if (!strstarts(sym, "__bpf_call_base+"))
+		why = "__bpf_call_base + 8 is a function";
+	else if (fail_init == 6)
+		why = "fail_init=6 (tests)";
+	if (why) {
+		err = -EINVAL;
+	} else {
+		err = register_kretprobes(armjit_inline_krps,
+					  ARRAY_SIZE(armjit_inline_krps));
+		why = "cannot probe it, bpf_check or bpf_prog_select_runtime";
+	}
+	/* before the first yes: the translation takes ids from now on */
+	armjit_rt.inline_ids = !err;
+	armjit_inline_err = err;
+	if (err)
+		pr_warn("inline_helpers: stock answer (no): %s (%d)\n", why,
+			err);
 }
 
 static int __init armjit_init(void)
@@ -599,6 +831,7 @@ static int __init armjit_init(void)
 		goto err_group;
 	}
 	armjit_cap_init();
+	armjit_inline_cap_init();
 	armjit_debugfs_init();
 	WRITE_ONCE(armjit_enabled, enable_on_load);
 	pr_info("loaded, %s\n", enable_on_load ? "enabled" :

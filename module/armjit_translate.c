@@ -1904,6 +1904,32 @@ static int emit_call(struct armjit_ctx *ctx, u32 addr,
 }
 
 /*
+ * A helper in place (armjit_inline_kind()): R0 = current, or its CPU
+ * number (current_thread_info()->cpu, raw_smp_processor_id()). R1-R5 are
+ * kept: the verifier may have dropped their spills around
+ * bpf_get_smp_processor_id (bpf_fastcall).
+ */
+static bool emit_inline_helper(struct armjit_ctx *ctx,
+			       const struct bpf_insn *insn)
+{
+	int kind = armjit_inline_kind(ctx, insn);
+	u8 rd = bpf_dst_lo(ctx, BPF_REG_0, TMP_A_LO);
+
+	if (kind == ARMJIT_INL_NONE)
+		return false;
+	if (kind == ARMJIT_INL_CPU && armjit_rt.cpu_up) {
+		emit(arm_mov_i(rd, 0), ctx);
+	} else {
+		emit(arm_mrc_tpidruro(rd), ctx);
+		if (kind == ARMJIT_INL_CPU)
+			emit(arm_ldr_i(rd, rd, armjit_rt.cpu_off), ctx);
+	}
+	bpf_put_lo(ctx, BPF_REG_0, rd);
+	zero_hi(ctx, BPF_REG_0);
+	return true;
+}
+
+/*
  * bpf_tail_call(ctx, array, index), the kernel's semantics:
  *	if (index >= array->map.max_entries) goto out;
  *	if (*tcc >= MAX_TAIL_CALL_CNT) goto out;
@@ -2026,6 +2052,8 @@ static int emit_jmp(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 					 NULL, true);
 		if (insn->src_reg)	/* kfunc */
 			return -EOPNOTSUPP;
+		if (emit_inline_helper(ctx, insn))
+			return 0;
 		site = find_site(ctx, i);
 		if (site)
 			return emit_call(ctx, site->conv.addr, &site->conv,

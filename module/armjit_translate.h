@@ -32,6 +32,37 @@ static inline bool arm_v7(void)
 	return armjit_rt.arch >= ARMJIT_ARCH_V7;
 }
 
+/*
+ * A helper call emitted in place: the current task (TPIDRURO) or its CPU
+ * number. A call whose imm is the helper's id (the verifier left it for
+ * armjit, armjit_rt.inline_ids) must be; a call of the helper's function
+ * is when the level has ARMJIT_OPT_INLINE.
+ */
+enum armjit_inline {
+	ARMJIT_INL_NONE,
+	ARMJIT_INL_CPU,
+	ARMJIT_INL_TASK,
+};
+
+static inline int armjit_inline_kind(const struct armjit_ctx *ctx,
+				     const struct bpf_insn *insn)
+{
+	u32 addr = armjit_rt.call_base + insn->imm;
+
+	if (insn->code != (BPF_JMP | BPF_CALL) || insn->src_reg)
+		return ARMJIT_INL_NONE;
+	if (armjit_inline_id(insn))
+		return insn->imm == ARMJIT_FUNC_CPU_ID ? ARMJIT_INL_CPU :
+							 ARMJIT_INL_TASK;
+	if (!(ctx->opt & ARMJIT_OPT_INLINE) || !armjit_rt.fn_task)
+		return ARMJIT_INL_NONE;
+	if (addr == armjit_rt.fn_cpu_id)
+		return ARMJIT_INL_CPU;
+	if (addr == armjit_rt.fn_task || addr == armjit_rt.fn_task_btf)
+		return ARMJIT_INL_TASK;
+	return ARMJIT_INL_NONE;
+}
+
 /* ---- The register frame (armjit_regs.c) --------------------------------- */
 
 #define TMP_A_LO	ARM_R10		/* dst of a stacked register */

@@ -907,6 +907,96 @@ void cases_tailcall(void)
 	cases_stock_tailcall();
 }
 
+/*
+ * The helpers armjit emits in place (armjit_inline_kind()): the current
+ * task (bpf_get_current_task, _btf) and its CPU number
+ * (bpf_get_smp_processor_id), called by address (ARMJIT_OPT_INLINE) and
+ * as the id a 6.12+ verifier leaves for the JIT (armjit_rt.inline_ids),
+ * SMP and uniprocessor. R0 and R6-R8 after each call against the
+ * interpreter's calls of the same functions; with the id R1-R5 too (the
+ * verifier may have dropped their spills: bpf_fastcall). Inlined, the
+ * image has one mrc a call (none for the CPU on a uniprocessor) and no
+ * bl or blx.
+ */
+static void call_inline(void)
+{
+	static const char *const how[] = {
+		"by address", "by id", "by id, uniprocessor",
+	};
+	static const s32 ids[] = {
+		ARMJIT_FUNC_CPU_ID, ARMJIT_FUNC_TASK, ARMJIT_FUNC_TASK_BTF,
+	};
+	const u32 fns[] = {
+		armjit_rt.fn_cpu_id, armjit_rt.fn_task, armjit_rt.fn_task_btf,
+	};
+	int h;
+
+	for (h = 0; h < 3; h++) {
+		struct host_prog hp = { .zext = true };
+		struct noted_prog np;
+		struct test_case t;
+		static const u8 st_id[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8 };
+		static const u8 st_addr[] = { 0, 6, 7, 8 };
+		bool by_id = h > 0, inlined = by_id || peephole;
+		const u8 *st = by_id ? st_id : st_addr;
+		int nst = by_id ? ARRAY_SIZE(st_id) : ARRAY_SIZE(st_addr);
+		int k, i, w = 0, mrc = 0, calls = -1, mrcs = -1;
+		char name[160];
+
+		np_init(&np);
+		PB(&np.pb, MOV64_REG(R9, R1));
+		for (k = 0; k < 6; k++) {
+			int f = (k + h) % 3;
+
+			np_mark(&np);
+			for (i = 0; i <= 8; i++)
+				pb_ld64(&np.pb, i, argvals[(k + i) % ARRAY_SIZE(argvals)] ^ i);
+			PB(&np.pb, CALL_IMM(by_id ? ids[f] :
+				   (s32)(fns[f] - armjit_rt.call_base)));
+			for (i = 0; i < nst; i++)
+				PB(&np.pb, STX_MEM(BPF_DW, R9, st[i], 8 * (w + i)));
+			np_note(&np, 8 * w, 8 * nst, "call %d (helper %d): R0%s, R6-R8",
+				k, f, by_id ? ", R1-R5" : "");
+			w += nst;
+			mrc += f || h != 2;
+		}
+		PB(&np.pb, MOV64_IMM(R0, 5), EXIT());
+		armjit_rt.inline_ids = by_id;
+		armjit_rt.cpu_up = h == 2;
+		host_cpu = 3 + h;
+		snprintf(name, sizeof(name), "inlined helpers (current task, its CPU) %s",
+			 how[h]);
+		memset(&t, 0, sizeof(t));
+		t.name = name;
+		t.insns = np.pb.insns;
+		t.len = np.pb.len;
+		t.ctx_size = 8 * w;
+		t.stack_depth = 16;
+		t.priv = &np;
+		run_test(&t);
+		snprintf(name, sizeof(name), "inlined helpers %s: %d mrc, no call in the image",
+			 how[h], inlined ? mrc : 0);
+		if (want(name) && !counting) {
+			hp.insns = t.insns;
+			hp.len = t.len;
+			hp.stack_depth = t.stack_depth;
+			if (!host_prog_jit(&hp)) {
+				mrcs = count_words(&hp, ARM_MASK_MRC_TP, ARM_OP_MRC_TP);
+				calls = count_words(&hp, 0x0f000000, 0x0b000000) +
+					count_words(&hp, ARM_MASK_BX, ARM_OP_BLX_R & ARM_MASK_BX);
+				host_prog_free(&hp);
+			}
+			report(name, inlined ? mrcs == mrc && calls == 0 :
+				       mrcs == 0 && calls == 6);
+		} else {
+			report(name, true);
+		}
+		armjit_rt.inline_ids = false;
+		armjit_rt.cpu_up = false;
+		np_free(&np);
+	}
+}
+
 void cases_call(void)
 {
 	call_record();
@@ -914,4 +1004,5 @@ void cases_call(void)
 	call_aapcs();
 	call_u64_conv();
 	call_misc();
+	call_inline();
 }

@@ -451,7 +451,7 @@ static void map_lookup_case(int how)
 }
 
 /* ARM words of an image matching (w & mask) == val */
-static int count_words(const struct host_prog *hp, u32 mask, u32 val)
+int count_words(const struct host_prog *hp, u32 mask, u32 val)
 {
 	int j, n = 0;
 
@@ -466,8 +466,8 @@ static int count_words(const struct host_prog *hp, u32 mask, u32 val)
  * (mask, value) patterns into n[] (-1 when the JIT failed). False: the
  * check is not run (reported ok, as when counting).
  */
-static bool jit_count2(const struct test_case *t, const char *name,
-		       const u32 pat[2][2], int n[2])
+bool jit_count2(const struct test_case *t, const char *name,
+		const u32 pat[2][2], int n[2])
 {
 	struct host_prog hp = { .insns = t->insns, .len = t->len,
 				.stack_depth = t->stack_depth, .zext = true };

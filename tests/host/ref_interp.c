@@ -481,8 +481,19 @@ static int run(struct interp *in, int pc, u64 *reg)
 					break;
 				}
 				u32 addr = armjit_rt.call_base + (u32)insn->imm;
-				helper_fn fn = (helper_fn)(uintptr_t)addr;
+				helper_fn fn;
 				int c;
+
+				/* a helper's id the verifier left for the JIT */
+				if (armjit_rt.inline_ids && !insn->src_reg) {
+					if (insn->imm == ARMJIT_FUNC_CPU_ID)
+						addr = armjit_rt.fn_cpu_id;
+					else if (insn->imm == ARMJIT_FUNC_TASK)
+						addr = armjit_rt.fn_task;
+					else if (insn->imm == ARMJIT_FUNC_TASK_BTF)
+						addr = armjit_rt.fn_task_btf;
+				}
+				fn = (helper_fn)(uintptr_t)addr;
 
 				for (c = 0; c < in->hp->ncalls; c++)
 					if (in->hp->calls[c].addr == addr)

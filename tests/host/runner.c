@@ -67,6 +67,52 @@ static u64 host_call_base(u64 a, u64 b, u64 c, u64 d, u64 e)
 	return 0;
 }
 
+/*
+ * The helpers armjit emits in place (armjit_rt.fn_*): for the interpreter
+ * and for calls at opt 0. The thread pointer stands for the kernel's
+ * current, host_cpu (a TLS word) for its thread_info.cpu.
+ */
+__thread u32 host_cpu = 3;
+
+static __attribute__((noipa)) u64 host_get_smp_processor_id(u64 a, u64 b, u64 c, u64 d, u64 e)
+{
+	const u8 *tp = __builtin_thread_pointer();
+
+	(void)a; (void)b; (void)c; (void)d; (void)e;
+	return armjit_rt.cpu_up ? 0 : *(const u32 *)(tp + armjit_rt.cpu_off);
+}
+
+static __attribute__((noipa)) u64 host_get_current_task(u64 a, u64 b, u64 c, u64 d, u64 e)
+{
+	(void)a; (void)b; (void)c; (void)d; (void)e;
+	return (u32)(uintptr_t)__builtin_thread_pointer();
+}
+
+/* a function of its own, as the kernel's */
+static __attribute__((noipa)) u64 host_get_current_task_btf(u64 a, u64 b,
+							     u64 c, u64 d,
+							     u64 e)
+{
+	(void)a; (void)b; (void)c; (void)d; (void)e;
+	return (u32)(uintptr_t)__builtin_thread_pointer();
+}
+
+static void host_inline_init(void)
+{
+	long off = (const u8 *)&host_cpu -
+		   (const u8 *)__builtin_thread_pointer();
+
+	if (off < 0 || off > 4095) {
+		fprintf(stderr, "host_cpu at tp%+ld: helpers not inlined\n",
+			off);
+		return;
+	}
+	armjit_rt.cpu_off = off;
+	armjit_rt.fn_cpu_id = (u32)(uintptr_t)host_get_smp_processor_id;
+	armjit_rt.fn_task = (u32)(uintptr_t)host_get_current_task;
+	armjit_rt.fn_task_btf = (u32)(uintptr_t)host_get_current_task_btf;
+}
+
 u64 div64_u64(u64 dividend, u64 divisor);
 u64 div64_u64_rem(u64 dividend, u64 divisor, u64 *remainder);
 s64 div64_s64(s64 dividend, s64 divisor);
@@ -505,7 +551,7 @@ static u32 host_lookup_of(u32 map)
  */
 static void host_opt(struct armjit_ctx *ctx)
 {
-	ctx->opt = (peephole ? ARMJIT_OPT_TARGETS : 0) |
+	ctx->opt = (peephole ? ARMJIT_OPT_TARGETS | ARMJIT_OPT_INLINE : 0) |
 		   (liveness ? ARMJIT_OPT_LIVE : 0);
 	ctx->is_target = calloc(ctx->len + 1, 1);
 	ctx->live = calloc(ctx->len + 1, sizeof(u32));
@@ -1522,6 +1568,7 @@ int main(int argc, char **argv)
 	armjit_rt.arch = arch;
 	armjit_rt.tc_count_empty = true;	/* 6.1's order */
 	armjit_rt.map_lookup_elem = (u32)(uintptr_t)host_map_lookup_elem;
+	host_inline_init();
 
 	setup_signals();
 	if (fuzz_args)

@@ -212,6 +212,15 @@ extern int host_guard_bad;
 
 /* Tail-call support: JIT (hp->image) and interpreter use the same objects. */
 int host_prog_jit(struct host_prog *hp);
+/* ARM words of hp's image matching (w & mask) == val */
+int count_words(const struct host_prog *hp, u32 mask, u32 val);
+/*
+ * run_test(@t), then (when check @name is selected) its program JIT'ed
+ * alone: n[i] its words matching pattern i (-1: the JIT failed). False:
+ * not run (reported ok, as when counting).
+ */
+bool jit_count2(const struct test_case *t, const char *name,
+		const u32 pat[2][2], int n[2]);
 void host_prog_free(struct host_prog *hp);
 
 /* Random numbers with a fixed seed. */
@@ -256,6 +265,7 @@ extern bool peephole;
 extern bool ret32;		/* --ret32: ctx->ret32 for main programs */
 extern bool liveness;		/* ctx->live: dead words dropped */
 extern bool near_calls;
+extern __thread u32 host_cpu;	/* the CPU number inlined helpers read */
 extern bool counting;		/* first pass: only count tests */
 bool want(const char *name);
 

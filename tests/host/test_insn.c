@@ -97,6 +97,7 @@ static u32 reencode(const struct arm_dec *d)
 	case ARM_K_DMB:
 		return d->imm == ARM_DMB_ISH ? arm_dmb_ish() : ARM_INSN_BAD;
 	case ARM_K_CP15_DMB: w = arm_cp15_dmb(d->rt); break;
+	case ARM_K_MRC_TP: w = arm_mrc_tpidruro(d->rt); break;
 	case ARM_K_PUSH: w = arm_push(d->imm); break;
 	case ARM_K_POP: w = arm_pop(d->imm); break;
 	case ARM_K_B: w = arm_b(d->off); break;
@@ -450,6 +451,10 @@ static void test_excl(void)
 		out("arm_cp15_dmb", arm_cp15_dmb(regs[a]),
 		    "mcr p15, 0, %s, c7, c10, 5", r(regs[a]));
 	BAD("arm_cp15_dmb", arm_cp15_dmb(15), "rt = pc");
+	for (a = 0; a < NR; a++)
+		out("arm_mrc_tpidruro", arm_mrc_tpidruro(regs[a]),
+		    "mrc p15, 0, %s, c13, c0, 3", r(regs[a]));
+	BAD("arm_mrc_tpidruro", arm_mrc_tpidruro(15), "rt = pc");
 	BAD("arm_ldrexd", arm_ldrexd(1, 2), "odd rt");
 	BAD("arm_ldrexd", arm_ldrexd(14, 2), "rt = lr");
 	BAD("arm_strexd", arm_strexd(3, 2, 4), "rd == rt + 1");
