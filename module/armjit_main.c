@@ -409,7 +409,7 @@ static struct kretprobe armjit_cap_krp = {
  * while enabled. The answers of one load must agree, and its program be
  * armjit's: the loading task is recorded at its first yes (holding a
  * module reference), answered yes and its programs diverted to armjit
- * until bpf_check() fails or bpf_prog_select_runtime() returns. A program
+ * until its JIT is done or bpf_check() fails. A program
  * armjit can't compile then gets its helpers' addresses back and is not
  * given to the stock JIT (which would clobber R1-R5): 6.12 interprets it
  * (the interpreter keeps them), 7.x refuses it (prog->jit_required).
@@ -531,10 +531,11 @@ static struct kretprobe armjit_inline_krp = {
 	.maxactive	= 64,
 };
 
+/* 7.2 JITs inside bpf_check(), 6.x after it (bpf_prog_select_runtime()) */
 static int armjit_check_ret(struct kretprobe_instance *ri,
 			    struct pt_regs *regs)
 {
-	if ((long)regs->ARM_r0 < 0)
+	if (ARMJIT_JIT_ENV || (long)regs->ARM_r0 < 0)
 		armjit_told_done();
 	return 0;
 }
@@ -546,7 +547,7 @@ static int armjit_runtime_ret(struct kretprobe_instance *ri,
 	return 0;
 }
 
-/* where a load told yes ends: bpf_check() failed, or the JIT is done */
+/* where a load told yes ends: bpf_check() failed, or its JIT is done */
 static struct kretprobe armjit_check_krp = {
 	.kp.symbol_name	= "bpf_check",
 	.handler	= armjit_check_ret,
