@@ -69,6 +69,8 @@ static void armjit_inline_init(void)
 	armjit_rt.cpu_off = offsetof(struct thread_info, cpu);
 	armjit_rt.cpu_up = !IS_ENABLED(CONFIG_SMP);
 	armjit_rt.fn_cpu_id = armjit_lookup_name("bpf_get_smp_processor_id");
+	/* the socket filters' (bpf_get_raw_smp_processor_id_proto) */
+	armjit_rt.fn_raw_cpu_id = armjit_lookup_name("bpf_get_raw_cpu_id");
 	armjit_rt.fn_task = armjit_lookup_name("bpf_get_current_task");
 	armjit_rt.fn_task_btf = armjit_lookup_name("bpf_get_current_task_btf");
 	if (armjit_rt.fn_cpu_id && armjit_rt.fn_task && armjit_rt.fn_task_btf) {
@@ -77,6 +79,7 @@ static void armjit_inline_init(void)
 		return;
 	}
 	armjit_rt.fn_cpu_id = 0;
+	armjit_rt.fn_raw_cpu_id = 0;
 	armjit_rt.fn_task = 0;
 	armjit_rt.fn_task_btf = 0;
 #endif

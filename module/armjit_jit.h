@@ -42,7 +42,7 @@ struct armjit_rt {
 	 * whether a call's imm may be such a helper's id, left by a verifier
 	 * told that armjit inlines it (bpf_jit_inlines_helper_call(), 6.12+).
 	 */
-	u32 fn_cpu_id, fn_task, fn_task_btf;
+	u32 fn_cpu_id, fn_raw_cpu_id, fn_task, fn_task_btf;
 	u16 cpu_off;
 	bool cpu_up;
 	bool inline_ids;

@@ -477,7 +477,10 @@ static void armjit_told_done(void)
 		module_put(THIS_MODULE);
 }
 
-/* The calls the verifier left as ids call their helpers again. */
+/*
+ * The calls the verifier left as ids call their helpers again (a socket
+ * filter's id 8 is bpf_get_raw_cpu_id: the same CPU number).
+ */
 static void armjit_restore_calls(struct bpf_prog *prog)
 {
 	struct bpf_insn *insn = prog->insnsi;

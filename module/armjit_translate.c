@@ -1907,7 +1907,8 @@ static int emit_call(struct armjit_ctx *ctx, u32 addr,
  * A helper in place (armjit_inline_kind()): R0 = current, or its CPU
  * number (current_thread_info()->cpu, raw_smp_processor_id()). R1-R5 are
  * kept: the verifier may have dropped their spills around
- * bpf_get_smp_processor_id (bpf_fastcall).
+ * bpf_get_smp_processor_id (bpf_fastcall). bpf_get_current_task returns
+ * (long)current: its hi word is the lo word's sign.
  */
 static bool emit_inline_helper(struct armjit_ctx *ctx,
 			       const struct bpf_insn *insn)
@@ -1925,7 +1926,15 @@ static bool emit_inline_helper(struct armjit_ctx *ctx,
 			emit(arm_ldr_i(rd, rd, armjit_rt.cpu_off), ctx);
 	}
 	bpf_put_lo(ctx, BPF_REG_0, rd);
-	zero_hi(ctx, BPF_REG_0);
+	if (kind != ARMJIT_INL_TASK) {
+		zero_hi(ctx, BPF_REG_0);
+	} else if (word_live(ctx, BPF_REG_0, true)) {
+		u8 rh = bpf_dst_hi(ctx, BPF_REG_0, TMP_A_HI);
+
+		emit(arm_dp_rsi(ARM_DP_MOV, false, rh, 0, rd, ARM_ASR, 31),
+		     ctx);
+		bpf_put_hi(ctx, BPF_REG_0, rh);
+	}
 	return true;
 }
 

@@ -41,7 +41,8 @@ static inline bool arm_v7(void)
 enum armjit_inline {
 	ARMJIT_INL_NONE,
 	ARMJIT_INL_CPU,
-	ARMJIT_INL_TASK,
+	ARMJIT_INL_TASK,	/* (long)current: sign-extended */
+	ARMJIT_INL_TASK_BTF,	/* (unsigned long)current */
 };
 
 static inline int armjit_inline_kind(const struct armjit_ctx *ctx,
@@ -53,13 +54,16 @@ static inline int armjit_inline_kind(const struct armjit_ctx *ctx,
 		return ARMJIT_INL_NONE;
 	if (armjit_inline_id(insn))
 		return insn->imm == ARMJIT_FUNC_CPU_ID ? ARMJIT_INL_CPU :
-							 ARMJIT_INL_TASK;
+		       insn->imm == ARMJIT_FUNC_TASK ? ARMJIT_INL_TASK :
+						       ARMJIT_INL_TASK_BTF;
 	if (!(ctx->opt & ARMJIT_OPT_INLINE) || !armjit_rt.fn_task)
 		return ARMJIT_INL_NONE;
-	if (addr == armjit_rt.fn_cpu_id)
+	if (addr == armjit_rt.fn_cpu_id || addr == armjit_rt.fn_raw_cpu_id)
 		return ARMJIT_INL_CPU;
-	if (addr == armjit_rt.fn_task || addr == armjit_rt.fn_task_btf)
+	if (addr == armjit_rt.fn_task)
 		return ARMJIT_INL_TASK;
+	if (addr == armjit_rt.fn_task_btf)
+		return ARMJIT_INL_TASK_BTF;
 	return ARMJIT_INL_NONE;
 }
 

@@ -86,10 +86,14 @@ while [ $n -le 40 ]; do
 	done
 	echo 0 >$SYS/bpf_jit_harden
 	if [ -x "$ST/run.sh" ]; then
+		# --faults: subprogram tail calls may be refused; a load
+		# the fault sent to the stock JIT is judged as that JIT
+		# runs it alone (7.2's counts tailcall_3 to 32: XFAIL)
 		sh "$ST/run.sh" --mode armjit --rnd-hi32 off --repeat 1 \
-			>/tmp/st.out 2>&1
-		if grep -q 'got .*, want' /tmp/st.out; then
-			grep 'got .*, want' /tmp/st.out | sed "s/^/# n=$n: /"
+			--faults >/tmp/st.out 2>&1
+		if grep -q '^not ok' /tmp/st.out; then
+			grep -E 'got .*, want|^not ok' /tmp/st.out |
+				sed "s/^/# n=$n: /"
 			bad=$((bad + 1))
 		fi
 	fi

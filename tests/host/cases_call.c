@@ -915,8 +915,9 @@ void cases_tailcall(void)
  * SMP and uniprocessor. R0 and R6-R8 after each call against the
  * interpreter's calls of the same functions; with the id R1-R5 too (the
  * verifier may have dropped their spills: bpf_fastcall). Inlined, the
- * image has one mrc a call (none for the CPU on a uniprocessor) and no
- * bl or blx.
+ * image has one mrc a call (none for the CPU on a uniprocessor), an asr
+ * #31 for each bpf_get_current_task (it returns (long)current) and no bl
+ * or blx.
  */
 static void call_inline(void)
 {
@@ -940,7 +941,8 @@ static void call_inline(void)
 		bool by_id = h > 0, inlined = by_id || peephole;
 		const u8 *st = by_id ? st_id : st_addr;
 		int nst = by_id ? ARRAY_SIZE(st_id) : ARRAY_SIZE(st_addr);
-		int k, i, w = 0, mrc = 0, calls = -1, mrcs = -1;
+		int k, i, w = 0, mrc = 0, calls = -1, mrcs = -1, asr = 0;
+		int asrs = -1;
 		char name[160];
 
 		np_init(&np);
@@ -959,6 +961,7 @@ static void call_inline(void)
 				k, f, by_id ? ", R1-R5" : "");
 			w += nst;
 			mrc += f || h != 2;
+			asr += f == 1;
 		}
 		PB(&np.pb, MOV64_IMM(R0, 5), EXIT());
 		armjit_rt.inline_ids = by_id;
@@ -974,8 +977,8 @@ static void call_inline(void)
 		t.stack_depth = 16;
 		t.priv = &np;
 		run_test(&t);
-		snprintf(name, sizeof(name), "inlined helpers %s: %d mrc, no call in the image",
-			 how[h], inlined ? mrc : 0);
+		snprintf(name, sizeof(name), "inlined helpers %s: %d mrc, %d asr #31, no call in the image",
+			 how[h], inlined ? mrc : 0, inlined ? asr : 0);
 		if (want(name) && !counting) {
 			hp.insns = t.insns;
 			hp.len = t.len;
@@ -984,9 +987,12 @@ static void call_inline(void)
 				mrcs = count_words(&hp, ARM_MASK_MRC_TP, ARM_OP_MRC_TP);
 				calls = count_words(&hp, 0x0f000000, 0x0b000000) +
 					count_words(&hp, ARM_MASK_BX, ARM_OP_BLX_R & ARM_MASK_BX);
+				/* mov rh, rl, asr #31: the task's hi word */
+				asrs = count_words(&hp, 0xffff0ff0, 0xe1a00fc0);
 				host_prog_free(&hp);
 			}
-			report(name, inlined ? mrcs == mrc && calls == 0 :
+			report(name, inlined ? mrcs == mrc && calls == 0 &&
+						asrs == asr :
 				       mrcs == 0 && calls == 6);
 		} else {
 			report(name, true);

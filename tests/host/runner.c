@@ -82,13 +82,14 @@ static __attribute__((noipa)) u64 host_get_smp_processor_id(u64 a, u64 b, u64 c,
 	return armjit_rt.cpu_up ? 0 : *(const u32 *)(tp + armjit_rt.cpu_off);
 }
 
+/* (long)current, as the kernel's: sign-extended */
 static __attribute__((noipa)) u64 host_get_current_task(u64 a, u64 b, u64 c, u64 d, u64 e)
 {
 	(void)a; (void)b; (void)c; (void)d; (void)e;
-	return (u32)(uintptr_t)__builtin_thread_pointer();
+	return (s64)(s32)(uintptr_t)__builtin_thread_pointer();
 }
 
-/* a function of its own, as the kernel's */
+/* a function of its own, as the kernel's: (unsigned long)current */
 static __attribute__((noipa)) u64 host_get_current_task_btf(u64 a, u64 b,
 							     u64 c, u64 d,
 							     u64 e)
