@@ -5,7 +5,11 @@
 # lines on stdout:
 #	# bench prog=... mode=... ns=... load_ns=...	(the runner's)
 #	tbench idx=N mode=M jited=0|1 ns=A[,B...] res=PASS|FAIL|NOLOAD seen=+S stock=+K failed=+F
+#	ibench prog=smp8 mode=M sites=8 jited=0|1 len=B xlated=N ns=A res=PASS|FAIL inlined=+I ...
 # idx is the line number of the test in tests.txt (comments excluded).
+# ibench: eight bpf_get_smp_processor_id calls (inline_helpers --bench) in
+# the modes interp, stock, armjit and armjit-noinline (armjit with debugfs
+# no_inline=1: the same JIT calling the helper), so the saving shows.
 # REPEAT (default 100000) is the runner's repeat count; SAMPLES (default 64)
 # the calls of xdp, which runs once a call, averaged.
 dir=$(cd "$(dirname "$0")" && pwd)
@@ -52,5 +56,19 @@ for mode in interp stock armjit; do
 			"failed=+$(( $(stat failed || echo 0) - ${f0:-0} ))"
 		[ $res = PASS ] || echo "tbench-log idx=$idx mode=$mode $line"
 	done
+done
+NI=/sys/kernel/debug/armjit/no_inline
+for mode in interp stock armjit armjit-noinline; do
+	[ -x "$dir/inline_helpers" ] || { echo "bench: no inline_helpers"; break; }
+	case $mode in
+	armjit*) [ -d $A ] || continue ;;
+	esac
+	if [ $mode = armjit-noinline ]; then
+		[ -w $NI ] || { echo "bench: no $NI"; continue; }
+		echo 1 >$NI
+	fi
+	setmode ${mode%-noinline}
+	"$dir/inline_helpers" --bench "${REPEAT:-100000}" $mode
+	[ $mode != armjit-noinline ] || echo 0 >$NI
 done
 setmode interp

@@ -2,7 +2,8 @@
 """bench/report.py [--kernel K] results-K.txt: the table of `make bench`.
 
 Reads the guest's lines (bench/guest.sh): the selftest runner's
-"# bench ..." lines and "tbench ..." lines of the test_bpf tests. Prints a
+"# bench ..." lines, "tbench ..." lines of the test_bpf tests and the
+"ibench ..." lines of the inlined helpers (a section of their own). Prints a
 table, writes results-K.md next to the input, and plots instructions per run
 (results-K.png, gnuplot). Under icount a guest ns is one guest instruction.
 """
@@ -103,6 +104,58 @@ def parse(path):
             elif line.startswith("not ok") or line.startswith("# FAIL"):
                 failures.append("selftests: " + line)
     return [rows[k] for k in order], failures
+
+
+IMODES = ("interp", "stock", "armjit-noinline", "armjit")
+
+
+def inline_bench(path):
+    """The ibench lines (inline_helpers --bench): mode -> its fields."""
+    ib = {}
+    with open(path) as f:
+        for line in f:
+            if line.startswith("ibench "):
+                d = kv(line)
+                ib[d["mode"]] = d
+    return ib
+
+
+def inline_table(ib):
+    """Instructions per run of eight bpf_get_smp_processor_id calls per
+    mode, and what emitting them in place saves."""
+    head = ["mode", "instructions per run", "jited B", "xlated insns",
+            "calls in place", "result", "armjit fallback"]
+    body, fails = [], []
+    ns = {}
+    for m in IMODES:
+        d = ib.get(m)
+        if d is None:
+            continue
+        ok = d.get("res") == "PASS"
+        if ok:
+            ns[m] = int(d["ns"])
+        else:
+            fails.append("inlined helpers %s: %s (load error %s)" % (
+                m, d.get("res"), d.get("load")))
+        jited = d.get("jited") == "1"
+        fallback = "-"
+        if m.startswith("armjit"):
+            fallback = "yes" if d.get("stock", "+0") != "+0" or \
+                d.get("failed", "+0") != "+0" or not jited else "no"
+        body.append([m, fmt(ns.get(m)), d["len"] if jited else "n/a",
+                     d.get("xlated", "?"), d.get("inlined", "?").lstrip("+"),
+                     d.get("res", "?"), fallback])
+    lines = []
+    a, n = ns.get("armjit"), ns.get("armjit-noinline")
+    sites = int(ib.get("armjit", {}).get("sites", "8"))
+    if a is not None and n:
+        lines.append("armjit/armjit-noinline %.3f: %d instructions a run "
+                     "fewer, %.1f a call site (%d sites)" % (
+                         a / n, n - a, (n - a) / sites, sites))
+    for other in ("stock", "interp"):
+        if a is not None and ns.get(other):
+            lines.append("armjit/%s %.3f" % (other, a / ns[other]))
+    return head, body, lines, fails
 
 
 def ratio(a, b):
@@ -317,6 +370,15 @@ def main():
         print("target: " + t)
     for t in floor_lines(rows):
         print("floor: " + t)
+    ib = inline_bench(a.results)
+    ihead, ibody, ilines, ifails = inline_table(ib)
+    failures += ifails
+    if ibody:
+        print()
+        print("inlined helpers (eight bpf_get_smp_processor_id calls):")
+        print(text_table(ihead, ibody))
+        for t in ilines:
+            print("inlined: " + t)
     for x in failures:
         print("FAILED: " + x)
     if a.runtime is not None:
@@ -360,6 +422,24 @@ def main():
            "instructions for an empty program on 6.1): that part is the "
            "same in every mode, so on short programs it bounds the ratios "
            "from below."]
+    if ibody:
+        md += ["", "## Inlined helpers", "",
+               "Eight `bpf_get_smp_processor_id` calls in a straight line, "
+               "each between a `bpf_fastcall` spill and fill of r1, summed "
+               "(`tests/guest/inline_helpers --bench`, a sched_cls program "
+               "run by BPF_PROG_TEST_RUN %s times): instructions per run "
+               "in each mode. `armjit` emits the helper in place (the "
+               "current task from TPIDRURO, the CPU number from it); "
+               "where the verifier asks (6.10 and later) armjit's yes also "
+               "drops the spill/fill pairs (`xlated insns`). "
+               "`armjit-noinline` is the same JIT with debugfs "
+               "`armjit/no_inline` = 1: it answers no and calls the "
+               "helper. `calls in place`: armjit's `inlined` counter over "
+               "the load; `armjit fallback`: armjit handed it to the stock JIT or "
+               "failed." % ib.get("armjit", ib.get("interp", {})).get(
+                   "repeat", "?"), "",
+               md_table(ihead, ibody), ""]
+        md += ["- " + t for t in ilines]
     fls = floor_lines(rows)
     if fls:
         md += ["", "## Floor", ""] + ["- " + t for t in fls]
