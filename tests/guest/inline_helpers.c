@@ -11,7 +11,8 @@
  * helper is bpf_fastcall, the verifier drops the spill/fill pairs around
  * it; without it (6.1: "absent") the xlated programs are the same. Then
  * debugfs no_inline, cap_then_off, fail_nth, another kretprobe on the
- * question, and bpf_jit_enable=0 beside an enabled armjit.
+ * question, bpf_jit_enable=0 beside an enabled armjit, and no module
+ * reference left once every load has ended.
  *
  * inline_helpers --bench REPEAT MODE: one "ibench" line for make bench
  * (bench/guest.sh), eight calls of bpf_get_smp_processor_id run REPEAT
@@ -189,7 +190,7 @@ static int get_int(const char *path)
 	if (read(fd, buf, sizeof(buf) - 1) < 0)
 		buf[0] = 0;
 	close(fd);
-	return buf[0] == 'Y' ? 1 : buf[0] == 'N' ? 0 : atoi(buf);
+	return atoi(buf);
 }
 
 /* the value of stats line @name ("" if none) */
@@ -256,9 +257,27 @@ static int is_inlined_id(int imm)
 	return imm == CPU_ID || imm == TASK || imm == TASK_BTF;
 }
 
+static int load(const struct prog *p, char *log, unsigned int log_size)
+{
+	union bpf_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.prog_type = p->type;
+	a.insns = (unsigned long)p->insns;
+	a.insn_cnt = p->len;
+	a.license = (unsigned long)"GPL";
+	if (log) {
+		a.log_buf = (unsigned long)log;
+		a.log_size = log_size;
+		a.log_level = 1;
+		log[0] = 0;
+	}
+	return sys_bpf(BPF_PROG_LOAD, &a);
+}
+
 static void run_n(const struct prog *p, struct outcome *o, unsigned int repeat)
 {
-	static char log[4096];
+	static char log[1 << 16];
 	unsigned char pkt[64] = { 0 };
 	struct bpf_prog_info info;
 	struct counters before;
@@ -266,23 +285,18 @@ static void run_n(const struct prog *p, struct outcome *o, unsigned int repeat)
 	int fd, i;
 
 	memset(o, 0, sizeof(*o));
-	memset(&a, 0, sizeof(a));
-	a.prog_type = p->type;
-	a.insns = (unsigned long)p->insns;
-	a.insn_cnt = p->len;
-	a.license = (unsigned long)"GPL";
-	a.log_buf = (unsigned long)log;
-	a.log_size = sizeof(log);
-	a.log_level = 1;
-	log[0] = 0;
 	counters(&before);
-	fd = sys_bpf(BPF_PROG_LOAD, &a);
+	fd = load(p, NULL, 0);
 	counters(&o->d);
 	delta(&o->d, &before);
 	if (fd < 0) {
 		char *nl, *line = log;
 
 		o->load_err = errno;
+		/* the same load again for the verifier's log */
+		i = load(p, log, sizeof(log));
+		if (i >= 0)
+			close(i);
 		/* the verifier's reason: its last line before the summary */
 		while ((nl = strrchr(log, '\n'))) {
 			*nl = 0;
@@ -760,6 +774,25 @@ static void test_jit_disabled(void)
 	       "%s", "bpf_jit_enable=0, armjit enabled: loads and returns what the interpreter does");
 }
 
+/*
+ * Every load has ended and every program is closed: once their images are
+ * freed (after RCU grace periods), armjit holds no module reference, in
+ * particular none for a load it told yes (its end was seen).
+ */
+static void test_refcnt(void)
+{
+	int i, refs = -1;
+
+	for (i = 0; i < 60; i++) {
+		refs = get_int("/sys/module/armjit/refcnt");
+		if (refs == 0)
+			break;
+		sleep(1);
+	}
+	printf("# /sys/module/armjit/refcnt %d after %d s\n", refs, i);
+	result(refs == 0, "%s", "armjit holds no module reference afterwards");
+}
+
 int main(int argc, char **argv)
 {
 	static const struct prog * const progs[] = { &p1, &p1_sk, &p2, &p3, &p4 };
@@ -769,7 +802,7 @@ int main(int argc, char **argv)
 		return bench_main(strtoul(argv[2], NULL, 0), argv[3]);
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("TAP version 13\n1..21\n");
+	printf("TAP version 13\n1..22\n");
 	kmsg_start();
 	cpu = pin_cpu();
 	put(JIT_ENABLE, "1");
@@ -789,6 +822,7 @@ int main(int argc, char **argv)
 	put(D "no_inline", "0");
 	put(D "fail_nth", "0");
 	put(D "cap_then_off", "0");
+	test_refcnt();
 	result(kmsg_count(NULL) == 0, "%s",
 	       "no warning, BUG or oops in the kernel log");
 	printf("# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:%d error:0\n",
