@@ -409,13 +409,17 @@ static struct kretprobe armjit_cap_krp = {
  * while enabled. The answers of one load must agree, and its program be
  * armjit's: the loading task is recorded at its first yes (holding a
  * module reference), answered yes and its programs diverted to armjit
- * until its JIT is done or bpf_check() fails. A program
+ * until its JIT is done or bpf_check() fails (a load no JIT will see is
+ * recorded as told no at bpf_check()'s entry). A program
  * armjit can't compile then gets its helpers' addresses back and is not
  * given to the stock JIT (which would clobber R1-R5): 6.12 interprets it
  * (the interpreter keeps them), 7.x refuses it (prog->jit_required).
  */
 #define ARMJIT_MAX_TOLD	64
-static struct task_struct *armjit_told[ARMJIT_MAX_TOLD];
+static struct {
+	struct task_struct *task;
+	bool yes;	/* told yes; false: its program is not for a JIT */
+} armjit_told[ARMJIT_MAX_TOLD];
 static DEFINE_SPINLOCK(armjit_told_lock);
 /* the question is probed: "absent" if this kernel never asks */
 static int armjit_inline_err = -ENOENT;
@@ -428,37 +432,55 @@ static int armjit_told_slot(void)
 	int i;
 
 	for (i = 0; i < ARMJIT_MAX_TOLD; i++)
-		if (armjit_told[i] == current)
+		if (armjit_told[i].task == current)
 			return i;
 	return -1;
 }
 
-static bool armjit_told_yes(void)
+/* current's record: 1 told yes, 0 told no for good, -1 none */
+static int armjit_told_state(void)
 {
 	unsigned long flags;
-	bool ret;
+	int i, ret = -1;
 
 	if (!armjit_rt.inline_ids)
-		return false;
+		return -1;
 	spin_lock_irqsave(&armjit_told_lock, flags);
-	ret = armjit_told_slot() >= 0;
+	i = armjit_told_slot();
+	if (i >= 0)
+		ret = armjit_told[i].yes;
 	spin_unlock_irqrestore(&armjit_told_lock, flags);
 	return ret;
 }
 
-/* Record current's first yes; false: no room, or the module is going. */
-static bool armjit_tell_yes(void)
+static bool armjit_told_yes(void)
+{
+	return armjit_told_state() == 1;
+}
+
+/*
+ * Record current's first answer; false: no room, the module is going,
+ * or a record is there already.
+ */
+static bool armjit_tell(bool yes)
 {
 	unsigned long flags;
 	int i;
 
 	spin_lock_irqsave(&armjit_told_lock, flags);
-	for (i = 0; i < ARMJIT_MAX_TOLD && armjit_told[i]; i++)
-		;
-	if (i == ARMJIT_MAX_TOLD || !try_module_get(THIS_MODULE))
+	i = armjit_told_slot();
+	if (i < 0) {
+		for (i = 0; i < ARMJIT_MAX_TOLD && armjit_told[i].task; i++)
+			;
+		if (i == ARMJIT_MAX_TOLD || !try_module_get(THIS_MODULE)) {
+			i = -1;
+		} else {
+			armjit_told[i].task = current;
+			armjit_told[i].yes = yes;
+		}
+	} else {
 		i = -1;
-	else
-		armjit_told[i] = current;
+	}
 	spin_unlock_irqrestore(&armjit_told_lock, flags);
 	return i >= 0;
 }
@@ -471,7 +493,7 @@ static void armjit_told_done(void)
 	spin_lock_irqsave(&armjit_told_lock, flags);
 	i = armjit_told_slot();
 	if (i >= 0)
-		armjit_told[i] = NULL;
+		armjit_told[i].task = NULL;
 	spin_unlock_irqrestore(&armjit_told_lock, flags);
 	if (i >= 0)
 		module_put(THIS_MODULE);
@@ -511,14 +533,16 @@ static int armjit_inline_handler(struct kretprobe_instance *ri,
 				 struct pt_regs *regs)
 {
 	s32 id = *(s32 *)ri->data;
+	int told;
 
 	if (id != ARMJIT_FUNC_CPU_ID && id != ARMJIT_FUNC_TASK &&
 	    id != ARMJIT_FUNC_TASK_BTF)
 		return 0;
-	/* a task told yes stays told: its answers must agree */
-	if (armjit_told_yes() ||
-	    (READ_ONCE(armjit_enabled) && !READ_ONCE(armjit_no_inline) &&
-	     armjit_tell_yes())) {
+	/* a task told stays told: its answers must agree */
+	told = armjit_told_state();
+	if (told == 1 ||
+	    (told < 0 && READ_ONCE(armjit_enabled) &&
+	     !READ_ONCE(armjit_no_inline) && armjit_tell(true))) {
 		regs->ARM_r0 = 1;
 		if (READ_ONCE(armjit_cap_then_off))
 			WRITE_ONCE(armjit_enabled, false);
@@ -533,6 +557,21 @@ static struct kretprobe armjit_inline_krp = {
 	.data_size	= sizeof(s32),
 	.maxactive	= 64,
 };
+
+/*
+ * A program no JIT will see (bpf_jit_enable 0): the answer is no for
+ * its whole load, or 7.2 would refuse it (jit_required) where the kernel
+ * alone interprets it.
+ */
+static int armjit_check_entry(struct kretprobe_instance *ri,
+			      struct pt_regs *regs)
+{
+	struct bpf_prog **prog = (struct bpf_prog **)regs->ARM_r0;
+
+	if (!(*prog)->jit_requested)
+		armjit_tell(false);
+	return 0;
+}
 
 /* 7.2 JITs inside bpf_check(), 6.x after it (bpf_prog_select_runtime()) */
 static int armjit_check_ret(struct kretprobe_instance *ri,
@@ -553,6 +592,7 @@ static int armjit_runtime_ret(struct kretprobe_instance *ri,
 /* where a load told yes ends: bpf_check() failed, or its JIT is done */
 static struct kretprobe armjit_check_krp = {
 	.kp.symbol_name	= "bpf_check",
+	.entry_handler	= armjit_check_entry,
 	.handler	= armjit_check_ret,
 	.maxactive	= 64,
 };
