@@ -26,6 +26,6 @@ calls=$(echo "$sum" | sed -n "s/.* \([0-9][0-9]*\) of them with bpf-to-bpf calls
 oops=$(dmesg | grep -E "$BAD" | grep -v 'NOT YET' | grep -cE 'Oops|BUG|Internal error|Unable to handle|Kernel panic')
 complaints=$(dmesg | grep -E "$BAD" | grep -v 'NOT YET' | grep -c .)
 dmesg | grep -E "$BAD" | grep -v 'NOT YET' | head -n 20 | sed 's/^/# dmesg: /'
-echo "@@fuzz seed=$S n=$N programs=${progs:-?} rejected=${rej:-?} notjited=${decl:-?} compared=${cmp:-?} with_calls=${calls:-0} mismatches=${diffs:-?} oopses=$oops complaints=$complaints calls_default=$(sed -n "s/^calls_default //p" /sys/kernel/armjit/stats 2>/dev/null) exit=$st guest_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')"
+echo "@@fuzz seed=$S n=$N programs=${progs:-?} rejected=${rej:-?} notjited=${decl:-?} compared=${cmp:-?} with_calls=${calls:-0} mismatches=${diffs:-?} oopses=$oops complaints=$complaints calls_default=$(sed -n "s/^calls_default //p" /sys/kernel/armjit/stats 2>/dev/null) inlined=$(sed -n "s/^inlined //p" /sys/kernel/armjit/stats 2>/dev/null) exit=$st guest_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')"
 [ "$st" = 0 ] && [ -n "$diffs" ] && [ "$diffs" = 0 ] && [ "$decl" = 0 ] &&
 	[ "$complaints" = 0 ]
