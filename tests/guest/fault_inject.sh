@@ -136,8 +136,14 @@ while [ "$(images)" -gt "$base" ] && [ $i -lt 60 ]; do
 	i=$((i + 1))
 done
 ktap_diag "images: $(images) now, $base before"
-[ "$(images)" -le "$base" ] && [ "$live" != - ] && [ "$live" -gt "$base" ]
-ktap_result $? "every image freed (vmalloc back to baseline)"
+if [ "$live" = - ] || [ "$live" -le "$base" ]; then
+	# 6.1-rt: vmallocinfo names no JIT allocator for a running image
+	ktap_skip "every image freed (vmalloc back to baseline)" \
+		"the image count does not see a running program's image here"
+else
+	[ "$(images)" -le "$base" ]
+	ktap_result $? "every image freed (vmalloc back to baseline)"
+fi
 
 [ "$(cat /sys/module/armjit/refcnt)" = 0 ]
 ktap_result $? "armjit holds no module reference"
