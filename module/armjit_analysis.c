@@ -217,6 +217,29 @@ static u32 live_in(const struct armjit_ctx *ctx, int i)
 }
 
 /*
+ * Does a jump go back (to itself or an earlier insn)? Without one every
+ * insn's successors come after it: one backward sweep settles liveness
+ * and one forward sweep the hi words known 0, no sweep to confirm.
+ */
+static bool has_back_jump(const struct armjit_ctx *ctx)
+{
+	int i;
+
+	for (i = 0; i < ctx->len; i++) {
+		const struct bpf_insn *insn = &ctx->insns[i];
+		u8 cls = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
+
+		if ((cls == BPF_JMP || cls == BPF_JMP32) && op != BPF_EXIT &&
+		    op != BPF_CALL && op != BPF_TAIL_CALL &&
+		    armjit_jmp_target(ctx, insn, i) <= i)
+			return true;
+		if (insn->code == (BPF_LD | BPF_IMM | BPF_DW))
+			i++;
+	}
+	return false;
+}
+
+/*
  * ctx->live[i]: the words read after insn i on some path, by iterating
  * backwards to the fixed point (loops). live[len] is the end.
  */
@@ -224,7 +247,7 @@ void armjit_compute_live(struct armjit_ctx *ctx)
 {
 	u32 end = ctx->ret32 ? LIVE_LO(BPF_REG_0) : LIVE_64(BPF_REG_0);
 	struct armjit_use_def *ud = ctx->use_def;
-	bool changed = true, known = true;
+	bool changed = true, known = true, once;
 	int i, sweeps = 0;
 
 	if (!armjit_live(ctx))
@@ -251,6 +274,7 @@ void armjit_compute_live(struct armjit_ctx *ctx)
 		return;
 	}
 	memset(ctx->live, 0, (ctx->len + 1) * sizeof(u32));
+	once = !has_back_jump(ctx);
 	while (changed) {
 		/* live_in() of the insn done last: the next one, mostly */
 		int last = -1;
@@ -294,6 +318,7 @@ void armjit_compute_live(struct armjit_ctx *ctx)
 			last = i;
 			last_in = live_in(ctx, i);
 		}
+		changed &= !once;
 	}
 	for (i = 0; i + 1 < ctx->len; i++)
 		if (ctx->insns[i].code == (BPF_LD | BPF_IMM | BPF_DW)) {
@@ -369,7 +394,7 @@ static u16 hi0_after(const struct armjit_ctx *ctx, int i, u16 in)
  */
 void armjit_compute_hi0(struct armjit_ctx *ctx)
 {
-	bool changed = true;
+	bool changed = true, once;
 	int i, sweeps = 0;
 
 	if (!armjit_hi0(ctx))
@@ -381,6 +406,7 @@ void armjit_compute_hi0(struct armjit_ctx *ctx)
 		ctx->hi0[i] = 0xfff;
 	ctx->hi0[0] = !ctx->is_subprog && (ctx->flags & FLAG_R1_LIVE) ?
 		      1U << BPF_REG_1 : 0;
+	once = !has_back_jump(ctx);
 	while (changed) {
 		if (++sweeps > ARMJIT_SWEEPS) {
 			/* not settled: nothing known */
@@ -416,6 +442,7 @@ void armjit_compute_hi0(struct armjit_ctx *ctx)
 			if (insn->code == (BPF_LD | BPF_IMM | BPF_DW))
 				i++;
 		}
+		changed &= !once;
 	}
 }
 
