@@ -826,6 +826,8 @@ static void __init armjit_inline_cap_init(void)
 		err = register_kretprobes(armjit_inline_krps,
 					  ARRAY_SIZE(armjit_inline_krps));
 		why = "cannot probe it, bpf_check or bpf_prog_select_runtime";
+		if (err == -ENOENT)
+			err = -ENODEV;	/* "stock": the kernel does ask */
 	}
 	/* before the first yes: the translation takes ids from now on */
 	armjit_rt.inline_ids = !err;
