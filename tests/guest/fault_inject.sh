@@ -10,7 +10,8 @@
 # At the end every fault point has failed at least once, images are back
 # to the baseline count, and armjit holds no module reference.
 # First, init's error path: loading with fail_init=N (each step of init)
-# fails and leaves no sysfs directory or module behind.
+# fails and leaves no sysfs directory or module behind; fail_init=6 (the
+# inlined helpers' kretprobes) loads with the stock answer, said once.
 # Needs $ARMJIT_KO, debugfs, and the selftests build in /root/selftests.
 . "$(dirname "$0")/ktap.sh"
 . "$(dirname "$0")/lib.sh"
@@ -26,7 +27,7 @@ images() { grep -c -E "bpf_jit_alloc_exec|bpf_jit_binary_alloc" /proc/vmallocinf
 	echo "1..0 # SKIP no armjit.ko or no debugfs"
 	exit 4
 }
-ktap_plan 8
+ktap_plan 9
 
 [ ! -d /sys/module/armjit ] || rmmod armjit
 bad=
@@ -40,6 +41,16 @@ done
 [ -n "$bad" ] && ktap_diag "init steps not failing cleanly:$bad"
 [ -z "$bad" ]
 ktap_result $? "init fails cleanly at each step (fail_init=1..4)"
+dmesg -c >>"$KMSG_SAVED"
+kmodload "$ARMJIT_KO" fail_init=6 >/dev/null 2>&1
+echo 1 >$A/enabled
+st6=$(armjit_stat inline_helpers)
+line6=$(dmesg | grep -c 'inline_helpers: stock answer')
+rmmod armjit
+ktap_diag "fail_init=6: inline_helpers $st6, log lines $line6"
+{ [ "$st6" = stock ] && [ "$line6" = 1 ]; } ||
+	{ [ "$st6" = absent ] && [ "$line6" = 0 ]; }
+ktap_result $? "fail_init=6: the inlined helpers keep the stock answer, one log line (absent where the kernel never asks)"
 kmodload "$ARMJIT_KO"
 [ -w $D/fail_nth ]
 ktap_result $? "armjit loads after them, $D/fail_nth present"
