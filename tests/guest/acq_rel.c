@@ -21,6 +21,7 @@
 #include <sys/syscall.h>
 #include <linux/bpf.h>
 #include "../host/bpf_insn.h"
+#include "guest_ktap.h"
 
 #define ENABLED	"/sys/kernel/armjit/enabled"
 #define STATS	"/sys/kernel/armjit/stats"
@@ -61,21 +62,6 @@ static const struct prog progs[] = {
 
 #define ARRAY_LEN	(sizeof(progs) / sizeof(progs[0]))
 
-static int nr, failed;
-
-static void result(int ok, const char *fmt, const char *name)
-{
-	printf("%sok %d ", ok ? "" : "not ", ++nr);
-	printf(fmt, name);
-	printf("\n");
-	if (!ok)
-		failed++;
-}
-
-static int sys_bpf(int cmd, union bpf_attr *attr)
-{
-	return syscall(__NR_bpf, cmd, attr, sizeof(*attr));
-}
 
 static void put(const char *path, const char *val)
 {

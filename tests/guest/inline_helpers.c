@@ -34,6 +34,7 @@
 #include <sys/wait.h>
 #include <linux/bpf.h>
 #include "../host/bpf_insn.h"
+#include "guest_ktap.h"
 
 #define A		"/sys/kernel/armjit/"
 #define D		"/sys/kernel/debug/armjit/"
@@ -144,29 +145,7 @@ static const struct prog bench = {
 	"bench: eight cpu id calls",
 	BPF_PROG_TYPE_SCHED_CLS, INSNS(bench_insns), 8, 8, CPU_8 };
 
-static int nr, failed, skipped, cpu;
-
-static void result(int ok, const char *fmt, const char *name)
-{
-	printf("%sok %d ", ok ? "" : "not ", ++nr);
-	printf(fmt, name);
-	printf("\n");
-	if (!ok)
-		failed++;
-}
-
-static void skip(const char *what, const char *name, const char *why)
-{
-	printf("ok %d ", ++nr);
-	printf(what, name);
-	printf(" # SKIP %s\n", why);
-	skipped++;
-}
-
-static int sys_bpf(int cmd, union bpf_attr *attr)
-{
-	return syscall(__NR_bpf, cmd, attr, sizeof(*attr));
-}
+static int cpu;
 
 static int put(const char *path, const char *val)
 {
