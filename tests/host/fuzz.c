@@ -138,6 +138,13 @@ static const char *const helper_names[] = {
 	"tail-call target's mark",
 };
 
+/*
+ * bpf_get_smp_processor_id as a seed's program calls it (fuzz_prog()):
+ * a plain stand-in, the inlined helper's function (in place at opt 1), or
+ * the id a 6.12+ verifier leaves for armjit (in place at every level).
+ */
+static int cpu_how;
+
 static struct bpf_insn host_call(int func)
 {
 	switch (func) {
@@ -150,6 +157,10 @@ static struct bpf_insn host_call(int func)
 	case BPF_FUNC_get_prandom_u32:
 		return CALL_IMM(helper_imm(h_prandom));
 	case BPF_FUNC_get_smp_processor_id:
+		if (cpu_how == 1 && armjit_rt.fn_cpu_id)
+			return CALL_IMM(armjit_rt.fn_cpu_id - armjit_rt.call_base);
+		if (cpu_how == 2 && armjit_rt.inline_ids)
+			return CALL_IMM(ARMJIT_FUNC_CPU_ID);
 		return CALL_IMM(helper_imm(h_cpu));
 	case BPF_FUNC_skb_load_bytes:
 		return CALL_IMM(helper_imm(h_load_bytes));
@@ -158,6 +169,14 @@ static struct bpf_insn host_call(int func)
 	}
 	fprintf(stderr, "fuzz: helper %d has no stand-in\n", func);
 	exit(2);
+}
+
+/* seed's program (its first @groups groups; -1: all) into fp */
+static int fuzz_prog(const struct fuzz_env *e, u64 seed, int groups,
+		     struct fuzz_prog *out)
+{
+	cpu_how = seed % 3;
+	return fuzz_gen(e, seed, groups, out);
 }
 
 static struct bpf_array *progs;
@@ -402,16 +421,16 @@ static void print_diff(void)
 /* The smallest prefix of the seed's groups that differs at @opt. */
 static void shrink(u64 seed, int opt, const struct fuzz_cfg *c)
 {
-	int k, groups = fuzz_gen(&env, seed, 0, &fp);
+	int k, groups = fuzz_prog(&env, seed, 0, &fp);
 
 	for (k = 0; k < groups; k++) {
-		fuzz_gen(&env, seed, k, &fp);
+		fuzz_prog(&env, seed, k, &fp);
 		run_ref(false);
 		if (!ref.err && run_jit(opt, c))
 			break;
 	}
 	if (k == groups) {
-		fuzz_gen(&env, seed, -1, &fp);
+		fuzz_prog(&env, seed, -1, &fp);
 		run_ref(false);
 		run_jit(opt, c);
 		printf("# seed %llu: no smaller prefix differs; the whole program (%d insns):\n",
@@ -642,6 +661,8 @@ int fuzz_main(int argc, char **argv)
 			return 2;
 		}
 	}
+	/* calls a 6.12+ verifier leaves as ids (fuzz_prog(), cpu_how 2) */
+	armjit_rt.inline_ids = true;
 	env_init();
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (i = 0; i < n; i++) {
@@ -655,7 +676,7 @@ int fuzz_main(int argc, char **argv)
 
 		s = seed + i;
 		c = cfg_of(s);
-		fuzz_gen(&env, s, -1, &fp);
+		fuzz_prog(&env, s, -1, &fp);
 		tc_taken = 0;
 		run_ref(true);
 		if (ref.err) {
@@ -688,7 +709,7 @@ int fuzz_main(int argc, char **argv)
 			print_diff();
 			if (shown++ < 3 || verbose)
 				shrink(s, opt, &c);
-			fuzz_gen(&env, s, -1, &fp);
+			fuzz_prog(&env, s, -1, &fp);
 			run_ref(false);
 		}
 		if (verbose)
