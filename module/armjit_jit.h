@@ -55,13 +55,25 @@ extern struct armjit_rt armjit_rt;
 #define ARMJIT_FUNC_TASK	35	/* bpf_get_current_task */
 #define ARMJIT_FUNC_TASK_BTF	158	/* bpf_get_current_task_btf */
 
+/* The function of helper id @id that armjit compiles in place, or 0. */
+static inline u32 armjit_inline_fn(s32 id)
+{
+	switch (id) {
+	case ARMJIT_FUNC_CPU_ID:
+		return armjit_rt.fn_cpu_id;
+	case ARMJIT_FUNC_TASK:
+		return armjit_rt.fn_task;
+	case ARMJIT_FUNC_TASK_BTF:
+		return armjit_rt.fn_task_btf;
+	}
+	return 0;
+}
+
 /* A helper call whose imm is such an id (never a function's offset). */
 static inline bool armjit_inline_id(const struct bpf_insn *insn)
 {
 	return armjit_rt.inline_ids && insn->code == (BPF_JMP | BPF_CALL) &&
-	       !insn->src_reg && (insn->imm == ARMJIT_FUNC_CPU_ID ||
-				  insn->imm == ARMJIT_FUNC_TASK ||
-				  insn->imm == ARMJIT_FUNC_TASK_BTF);
+	       !insn->src_reg && armjit_inline_fn(insn->imm);
 }
 
 /*

@@ -506,17 +506,12 @@ static void armjit_told_done(void)
 static void armjit_restore_calls(struct bpf_prog *prog)
 {
 	struct bpf_insn *insn = prog->insnsi;
-	u32 fn;
 	u32 i;
 
-	for (i = 0; i < prog->len; i++, insn++) {
-		if (!armjit_inline_id(insn))
-			continue;
-		fn = insn->imm == ARMJIT_FUNC_CPU_ID ? armjit_rt.fn_cpu_id :
-		     insn->imm == ARMJIT_FUNC_TASK ? armjit_rt.fn_task :
-						     armjit_rt.fn_task_btf;
-		insn->imm = fn - armjit_rt.call_base;
-	}
+	for (i = 0; i < prog->len; i++, insn++)
+		if (armjit_inline_id(insn))
+			insn->imm = armjit_inline_fn(insn->imm) -
+				    armjit_rt.call_base;
 	pr_warn_ratelimited("a program whose verifier armjit told it inlines helpers was not compiled: its helper calls restored, %s\n",
 			    prog->jit_requested ? "interpreted or refused" :
 						  "interpreted");
@@ -535,8 +530,7 @@ static int armjit_inline_handler(struct kretprobe_instance *ri,
 	s32 id = *(s32 *)ri->data;
 	int told;
 
-	if (id != ARMJIT_FUNC_CPU_ID && id != ARMJIT_FUNC_TASK &&
-	    id != ARMJIT_FUNC_TASK_BTF)
+	if (!armjit_inline_fn(id))
 		return 0;
 	/* a task told stays told: its answers must agree */
 	told = armjit_told_state();

@@ -1914,10 +1914,11 @@ static bool emit_inline_helper(struct armjit_ctx *ctx,
 			       const struct bpf_insn *insn)
 {
 	int kind = armjit_inline_kind(ctx, insn);
-	u8 rd = bpf_dst_lo(ctx, BPF_REG_0, TMP_A_LO);
+	u8 rd;
 
 	if (kind == ARMJIT_INL_NONE)
 		return false;
+	rd = bpf_dst_lo(ctx, BPF_REG_0, TMP_A_LO);
 	if (kind == ARMJIT_INL_CPU && armjit_rt.cpu_up) {
 		emit(arm_mov_i(rd, 0), ctx);
 	} else {

@@ -48,15 +48,15 @@ enum armjit_inline {
 static inline int armjit_inline_kind(const struct armjit_ctx *ctx,
 				     const struct bpf_insn *insn)
 {
-	u32 addr = armjit_rt.call_base + insn->imm;
+	u32 addr;
 
 	if (insn->code != (BPF_JMP | BPF_CALL) || insn->src_reg)
 		return ARMJIT_INL_NONE;
 	if (armjit_inline_id(insn))
-		return insn->imm == ARMJIT_FUNC_CPU_ID ? ARMJIT_INL_CPU :
-		       insn->imm == ARMJIT_FUNC_TASK ? ARMJIT_INL_TASK :
-						       ARMJIT_INL_TASK_BTF;
-	if (!(ctx->opt & ARMJIT_OPT_INLINE) || !armjit_rt.fn_task)
+		addr = armjit_inline_fn(insn->imm);
+	else if ((ctx->opt & ARMJIT_OPT_INLINE) && armjit_rt.fn_task)
+		addr = armjit_rt.call_base + insn->imm;
+	else
 		return ARMJIT_INL_NONE;
 	if (addr == armjit_rt.fn_cpu_id || addr == armjit_rt.fn_raw_cpu_id)
 		return ARMJIT_INL_CPU;

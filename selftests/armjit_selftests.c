@@ -1024,7 +1024,7 @@ static bool tc_refused(const char *log)
  * or cap_then_off), if the stock JIT alone fails it too (tc_quiet: run
  * for the result only).
  */
-static bool tc_interp_ok[64];
+static bool tc_interp_ok[NR_TC_TESTS];
 static bool tc_quiet, tc_quiet_failed;
 
 /* One KTAP line: @t in @mode. */
@@ -1137,14 +1137,13 @@ report:
 		return;
 	}
 	if (!failed) {
-		if (mode == MODE_INTERP && idx < (int)ARRAY_SIZE(tc_interp_ok))
+		if (mode == MODE_INTERP)
 			tc_interp_ok[idx] = true;
 		ksft_test_result_pass("%s%s\n", name,
 				      refuse ? " (refused)" : "");
 		return;
 	}
-	if (mode == MODE_STOCK && idx < (int)ARRAY_SIZE(tc_interp_ok) &&
-	    tc_interp_ok[idx]) {
+	if (mode == MODE_STOCK && tc_interp_ok[idx]) {
 		ksft_test_result_xfail("%s (the stock JIT's result differs from the interpreter's and upstream's: the stock JIT's bug)\n",
 				       name);
 		return;

@@ -485,14 +485,8 @@ static int run(struct interp *in, int pc, u64 *reg)
 				int c;
 
 				/* a helper's id the verifier left for the JIT */
-				if (armjit_rt.inline_ids && !insn->src_reg) {
-					if (insn->imm == ARMJIT_FUNC_CPU_ID)
-						addr = armjit_rt.fn_cpu_id;
-					else if (insn->imm == ARMJIT_FUNC_TASK)
-						addr = armjit_rt.fn_task;
-					else if (insn->imm == ARMJIT_FUNC_TASK_BTF)
-						addr = armjit_rt.fn_task_btf;
-				}
+				if (armjit_inline_id(insn))
+					addr = armjit_inline_fn(insn->imm);
 				fn = (helper_fn)(uintptr_t)addr;
 
 				for (c = 0; c < in->hp->ncalls; c++)
