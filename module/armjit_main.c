@@ -371,60 +371,52 @@ static struct kprobe *armjit_kps[] = {
 #endif
 };
 
+
 /*
  * The verifier's questions to the architecture's JIT (weak functions in
- * kernel/bpf/core.c, which arm32 leaves answering no): a kretprobe turns
- * the answer to yes while armjit is enabled, for what armjit implements.
- * A kretprobe changes no pc: other probes on the same function (perf,
- * bpftrace) run as they would without armjit. Only subprogram tail calls
- * (6.1 and later); every other question keeps the stock answer (README,
- * "Capabilities"). If the probe can't be installed, the stock answer, and
- * one line in the kernel log.
- */
-/* debugfs armjit/cap_then_off (tests): after a yes, armjit is disabled */
-static bool armjit_cap_then_off;
-
-static int armjit_cap_handler(struct kretprobe_instance *ri,
-			      struct pt_regs *regs)
-{
-	if (READ_ONCE(armjit_enabled)) {
-		regs->ARM_r0 = 1;
-		if (READ_ONCE(armjit_cap_then_off))
-			WRITE_ONCE(armjit_enabled, false);
-	}
-	return 0;
-}
-
-static struct kretprobe armjit_cap_krp = {
-	.kp.symbol_name	= "bpf_jit_supports_subprog_tailcalls",
-	.handler	= armjit_cap_handler,
-	.maxactive	= 64,
-};
-
-/*
- * 6.12 and later ask bpf_jit_inlines_helper_call(id); on a yes the
- * verifier leaves the call with the helper's id for the JIT, and around
- * bpf_get_smp_processor_id (bpf_fastcall) may drop the spills of R1-R5.
- * armjit says yes for the helpers it emits in place (armjit_inline_id())
- * while enabled. The answers of one load must agree, and its program be
- * armjit's: the loading task is recorded at its first yes (holding a
- * module reference), answered yes and its programs diverted to armjit
- * until its JIT is done or bpf_check() fails (a load no JIT will see is
- * recorded as told no at bpf_check()'s entry). A program
- * armjit can't compile then gets its helpers' addresses back and is not
- * given to the stock JIT (which would clobber R1-R5): 6.12 interprets it
- * (the interpreter keeps them), 7.x refuses it (prog->jit_required).
+ * kernel/bpf/core.c, which arm32 leaves answering no): kretprobes turn
+ * the answer to yes while armjit is enabled, for what armjit implements:
+ * subprogram tail calls (6.1 and later) and the helpers armjit emits in
+ * place (6.12 and later); every other question keeps the stock answer
+ * (README, "Capabilities"). A kretprobe changes no pc: other probes on
+ * the same function (perf, bpftrace) run as they would without armjit.
+ * If a probe can't be installed, the stock answer and one log line.
+ *
+ * The answers of one load agree, and what they promise holds: each load
+ * is recorded from bpf_check()'s entry until its JIT is done (6.x:
+ * bpf_prog_select_runtime()'s return; 7.x JITs inside bpf_check()) or
+ * bpf_check() fails; a load that began before armjit's probe is told no.
+ * A yes takes a module reference: armjit can't go away before the JIT.
+ * On bpf_jit_inlines_helper_call(id)'s yes the verifier leaves the call
+ * with the helper's id for the JIT, and around bpf_get_smp_processor_id
+ * (bpf_fastcall) may drop the spills of R1-R5: that load's programs are
+ * armjit's whatever "enabled" says. One armjit can't compile gets its
+ * helpers' addresses back and is not given to the stock JIT (which would
+ * clobber R1-R5): 6.12 interprets it (the interpreter keeps them), 7.x
+ * refuses it (prog->jit_required). After the subprogram tail calls' yes
+ * a program armjit does not compile is refused (armjit_refuse_fallback()).
  */
 #define ARMJIT_MAX_TOLD	64
+enum armjit_told_kind {
+	ARMJIT_TOLD_NO,		/* its program is not for a JIT */
+	ARMJIT_TOLD_SEEN,	/* in a bpf_check() armjit saw begin */
+	ARMJIT_TOLD_HOLD,	/* subprogram tail calls: armjit stays loaded */
+	ARMJIT_TOLD_YES,	/* helpers in place: its programs are armjit's */
+};
 static struct {
 	struct task_struct *task;
-	bool yes;	/* told yes; false: its program is not for a JIT */
+	u8 kind;
+	bool ref;	/* holds a module reference */
 } armjit_told[ARMJIT_MAX_TOLD];
 static DEFINE_SPINLOCK(armjit_told_lock);
+/* the kretprobes where a load ends are in place: records can be kept */
+static bool armjit_told_on;
 /* the question is probed: "absent" if this kernel never asks */
 static int armjit_inline_err = -ENOENT;
 /* debugfs armjit/no_inline (tests, bench): answer no, call the helpers */
 bool armjit_no_inline;
+/* debugfs armjit/cap_then_off (tests): after a yes, armjit is disabled */
+static bool armjit_cap_then_off;
 
 /* Under armjit_told_lock: current's slot, or -1. */
 static int armjit_told_slot(void)
@@ -437,65 +429,87 @@ static int armjit_told_slot(void)
 	return -1;
 }
 
-/* current's record: 1 told yes, 0 told no for good, -1 none */
+/* current's record: an enum armjit_told_kind, or -1 for none */
 static int armjit_told_state(void)
 {
 	unsigned long flags;
 	int i, ret = -1;
 
-	if (!armjit_rt.inline_ids)
+	if (!READ_ONCE(armjit_told_on))
 		return -1;
 	spin_lock_irqsave(&armjit_told_lock, flags);
 	i = armjit_told_slot();
 	if (i >= 0)
-		ret = armjit_told[i].yes;
+		ret = armjit_told[i].kind;
 	spin_unlock_irqrestore(&armjit_told_lock, flags);
 	return ret;
 }
 
 static bool armjit_told_yes(void)
 {
-	return armjit_told_state() == 1;
+	return armjit_told_state() == ARMJIT_TOLD_YES;
 }
 
 /*
- * Record current's first answer; false: no room, the module is going,
- * or a record is there already.
+ * A load armjit saw enter bpf_check() (SEEN) is told yes (HOLD, YES,
+ * taking a module reference), a hold becomes a yes; false: no record
+ * (its bpf_check() began before armjit's probe), the module is going,
+ * or it was told otherwise.
  */
-static bool armjit_tell(bool yes)
+static bool armjit_tell(enum armjit_told_kind kind)
+{
+	unsigned long flags;
+	bool ok = false;
+	int i;
+
+	spin_lock_irqsave(&armjit_told_lock, flags);
+	i = armjit_told_slot();
+	if (i >= 0 && (armjit_told[i].kind == ARMJIT_TOLD_SEEN ||
+		       armjit_told[i].kind == ARMJIT_TOLD_HOLD)) {
+		ok = armjit_told[i].ref || try_module_get(THIS_MODULE);
+		if (ok) {
+			armjit_told[i].ref = true;
+			armjit_told[i].kind = max_t(u8, armjit_told[i].kind,
+						    kind);
+		}
+	}
+	spin_unlock_irqrestore(&armjit_told_lock, flags);
+	return ok;
+}
+
+/* At bpf_check()'s entry; no room: no capability for this load. */
+static void armjit_told_begin(enum armjit_told_kind kind)
 {
 	unsigned long flags;
 	int i;
 
 	spin_lock_irqsave(&armjit_told_lock, flags);
-	i = armjit_told_slot();
-	if (i < 0) {
+	if (armjit_told_slot() < 0) {
 		for (i = 0; i < ARMJIT_MAX_TOLD && armjit_told[i].task; i++)
 			;
-		if (i == ARMJIT_MAX_TOLD || !try_module_get(THIS_MODULE)) {
-			i = -1;
-		} else {
+		if (i < ARMJIT_MAX_TOLD) {
 			armjit_told[i].task = current;
-			armjit_told[i].yes = yes;
+			armjit_told[i].kind = kind;
+			armjit_told[i].ref = false;
 		}
-	} else {
-		i = -1;
 	}
 	spin_unlock_irqrestore(&armjit_told_lock, flags);
-	return i >= 0;
 }
 
 static void armjit_told_done(void)
 {
 	unsigned long flags;
+	bool ref = false;
 	int i;
 
 	spin_lock_irqsave(&armjit_told_lock, flags);
 	i = armjit_told_slot();
-	if (i >= 0)
+	if (i >= 0) {
 		armjit_told[i].task = NULL;
+		ref = armjit_told[i].ref;
+	}
 	spin_unlock_irqrestore(&armjit_told_lock, flags);
-	if (i >= 0)
+	if (ref)
 		module_put(THIS_MODULE);
 }
 
@@ -534,9 +548,9 @@ static int armjit_inline_handler(struct kretprobe_instance *ri,
 		return 0;
 	/* a task told stays told: its answers must agree */
 	told = armjit_told_state();
-	if (told == 1 ||
-	    (told < 0 && READ_ONCE(armjit_enabled) &&
-	     !READ_ONCE(armjit_no_inline) && armjit_tell(true))) {
+	if (told == ARMJIT_TOLD_YES ||
+	    (told > ARMJIT_TOLD_NO && READ_ONCE(armjit_enabled) &&
+	     !READ_ONCE(armjit_no_inline) && armjit_tell(ARMJIT_TOLD_YES))) {
 		regs->ARM_r0 = 1;
 		if (READ_ONCE(armjit_cap_then_off))
 			WRITE_ONCE(armjit_enabled, false);
@@ -552,18 +566,43 @@ static struct kretprobe armjit_inline_krp = {
 	.maxactive	= 64,
 };
 
+static int armjit_cap_handler(struct kretprobe_instance *ri,
+			      struct pt_regs *regs)
+{
+	int told = armjit_told_state();
+
+	/*
+	 * Were armjit gone before the JIT, 6.12 and later would interpret
+	 * a program whose main part alone tail-calls: a yes holds armjit.
+	 */
+	if (told == ARMJIT_TOLD_YES || told == ARMJIT_TOLD_HOLD ||
+	    (told == ARMJIT_TOLD_SEEN && READ_ONCE(armjit_enabled) &&
+	     armjit_tell(ARMJIT_TOLD_HOLD))) {
+		regs->ARM_r0 = 1;
+		if (READ_ONCE(armjit_cap_then_off))
+			WRITE_ONCE(armjit_enabled, false);
+	}
+	return 0;
+}
+
+static struct kretprobe armjit_cap_krp = {
+	.kp.symbol_name	= "bpf_jit_supports_subprog_tailcalls",
+	.handler	= armjit_cap_handler,
+	.maxactive	= 64,
+};
+
 /*
- * A program no JIT will see (bpf_jit_enable 0): the answer is no for
- * its whole load, or 7.2 would refuse it (jit_required) where the kernel
- * alone interprets it.
+ * A load's record begins. A program no JIT will see (bpf_jit_enable 0)
+ * is told no for its whole load, or 7.2 would refuse it (jit_required)
+ * where the kernel alone interprets it.
  */
 static int armjit_check_entry(struct kretprobe_instance *ri,
 			      struct pt_regs *regs)
 {
 	struct bpf_prog **prog = (struct bpf_prog **)regs->ARM_r0;
 
-	if (!(*prog)->jit_requested)
-		armjit_tell(false);
+	armjit_told_begin((*prog)->jit_requested ? ARMJIT_TOLD_SEEN :
+						     ARMJIT_TOLD_NO);
 	return 0;
 }
 
@@ -597,8 +636,8 @@ static struct kretprobe armjit_runtime_krp = {
 	.maxactive	= 64,
 };
 
-static struct kretprobe *armjit_inline_krps[] = {
-	&armjit_check_krp, &armjit_runtime_krp, &armjit_inline_krp,
+static struct kretprobe *armjit_told_krps[] = {
+	&armjit_check_krp, &armjit_runtime_krp,
 };
 
 static const char *armjit_inline_state(void)
@@ -754,7 +793,7 @@ MODULE_PARM_DESC(opt, "Optimisation level at load: 0 (direct translation) or 1 (
 /* For tests of init's error path: step N fails as if out of memory. */
 static unsigned int fail_init;
 module_param(fail_init, uint, 0444);
-MODULE_PARM_DESC(fail_init, "Tests only: fail init at step N (1: sysfs files, 2: helper table, 3: its sysfs files, 4: kprobes, 5: the capability kretprobe, 6: the inlined helpers' kretprobes)");
+MODULE_PARM_DESC(fail_init, "Tests only: fail init at step N (1: sysfs files, 2: helper table, 3: its sysfs files, 4: kprobes, 5: the capability kretprobes, 6: the inlined helpers' kretprobe)");
 
 static int __init armjit_init_fault(unsigned int step)
 {
@@ -772,21 +811,30 @@ static int __init armjit_init_fault_cap(void)
 
 static void __init armjit_cap_init(void)
 {
-	int err = armjit_init_fault_cap() ?: register_kretprobe(&armjit_cap_krp);
+	int err = armjit_init_fault_cap() ?:
+		  register_kretprobes(armjit_told_krps,
+				      ARRAY_SIZE(armjit_told_krps));
 
-	armjit_cap_on = !err;
+	/* before the first question: records begin from now on */
+	WRITE_ONCE(armjit_told_on, !err);
+	if (!err) {
+		err = register_kretprobe(&armjit_cap_krp);
+		armjit_cap_on = !err;
+	}
 	if (err)
-		pr_warn("subprog_tailcalls: stock answer (no): cannot probe bpf_jit_supports_subprog_tailcalls (%d)\n",
+		pr_warn("subprog_tailcalls: stock answer (no): cannot probe bpf_jit_supports_subprog_tailcalls, bpf_check or bpf_prog_select_runtime (%d)\n",
 			err);
 }
 
 static void armjit_cap_exit(void)
 {
+	if (!armjit_inline_err)
+		unregister_kretprobe(&armjit_inline_krp);
 	if (armjit_cap_on)
 		unregister_kretprobe(&armjit_cap_krp);
-	if (!armjit_inline_err)
-		unregister_kretprobes(armjit_inline_krps,
-				      ARRAY_SIZE(armjit_inline_krps));
+	if (armjit_told_on)
+		unregister_kretprobes(armjit_told_krps,
+				      ARRAY_SIZE(armjit_told_krps));
 }
 
 /*
@@ -808,7 +856,9 @@ static void __init armjit_inline_cap_init(void)
 	if (!err)
 		unregister_kprobe(&kp);
 	sprint_symbol(sym, armjit_rt.call_base + ARMJIT_FUNC_CPU_ID);
-	if (!armjit_rt.fn_task)
+	if (!armjit_told_on)
+		why = "cannot probe bpf_check or bpf_prog_select_runtime";
+	else if (!armjit_rt.fn_task)
 		why = "the helpers are called here";
 	else if (!strstarts(sym, "__bpf_call_base+"))
 		why = "__bpf_call_base + 8 is a function";
@@ -817,9 +867,8 @@ static void __init armjit_inline_cap_init(void)
 	if (why) {
 		err = -EINVAL;
 	} else {
-		err = register_kretprobes(armjit_inline_krps,
-					  ARRAY_SIZE(armjit_inline_krps));
-		why = "cannot probe it, bpf_check or bpf_prog_select_runtime";
+		err = register_kretprobe(&armjit_inline_krp);
+		why = "cannot probe it";
 		if (err == -ENOENT)
 			err = -ENODEV;	/* "stock": the kernel does ask */
 	}

@@ -14,7 +14,8 @@
 static int nr, failed, skipped;
 
 /* "ok N <fmt with name>" or "not ok ..." */
-static void result(int ok, const char *fmt, const char *name)
+static __attribute__((unused)) void result(int ok, const char *fmt,
+					   const char *name)
 {
 	printf("%sok %d ", ok ? "" : "not ", ++nr);
 	printf(fmt, name);
