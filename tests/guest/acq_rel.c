@@ -103,7 +103,6 @@ static void run(const struct prog *p, struct outcome *o)
 {
 	static char log[4096];
 	static unsigned int image[1024];
-	unsigned char pkt[64] = { 0 };
 	struct bpf_prog_info info;
 	union bpf_attr a;
 	unsigned int i;
@@ -125,14 +124,7 @@ static void run(const struct prog *p, struct outcome *o)
 		printf("# %s: load: %s; %.200s\n", p->name, strerror(errno), log);
 		return;
 	}
-	memset(&a, 0, sizeof(a));
-	a.test.prog_fd = fd;
-	a.test.data_in = (unsigned long)pkt;
-	a.test.data_size_in = sizeof(pkt);
-	a.test.repeat = 1;
-	if (sys_bpf(BPF_PROG_TEST_RUN, &a))
-		o->run_err = errno;
-	o->retval = a.test.retval;
+	o->run_err = test_run_once(fd, &o->retval);
 	memset(&info, 0, sizeof(info));
 	memset(image, 0, sizeof(image));
 	info.jited_prog_len = sizeof(image);

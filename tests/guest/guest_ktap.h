@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * What the guest tests' static C programs share: KTAP result lines
- * (nr, failed, skipped count them) and bpf(2).
+ * (nr, failed, skipped count them), bpf(2) and a test run.
  */
 #ifndef GUEST_KTAP_H
 #define GUEST_KTAP_H
 
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 #include <sys/syscall.h>
 #include <linux/bpf.h>
@@ -36,6 +38,23 @@ static __attribute__((unused)) void skip(const char *what, const char *name,
 static int sys_bpf(int cmd, union bpf_attr *attr)
 {
 	return syscall(__NR_bpf, cmd, attr, sizeof(*attr));
+}
+
+/* One BPF_PROG_TEST_RUN of fd on a zeroed 64-byte packet: 0 or errno. */
+static __attribute__((unused)) int test_run_once(int fd, unsigned int *retval)
+{
+	unsigned char pkt[64] = { 0 };
+	union bpf_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.test.prog_fd = fd;
+	a.test.data_in = (unsigned long)pkt;
+	a.test.data_size_in = sizeof(pkt);
+	a.test.repeat = 1;
+	if (sys_bpf(BPF_PROG_TEST_RUN, &a))
+		return errno;
+	*retval = a.test.retval;
+	return 0;
 }
 
 #endif /* GUEST_KTAP_H */

@@ -106,9 +106,9 @@ static int map_put(int map, unsigned int key, int value)
 /* the run's return value, the image's length; -1 on error */
 static int run(int fd, unsigned int *jited_len)
 {
-	unsigned char pkt[64] = { 0 };
 	struct bpf_prog_info info;
 	union bpf_attr a;
+	unsigned int ret = 0;
 
 	memset(&info, 0, sizeof(info));
 	memset(&a, 0, sizeof(a));
@@ -117,14 +117,7 @@ static int run(int fd, unsigned int *jited_len)
 	a.info.info = (unsigned long)&info;
 	*jited_len = sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &a) ? 0 :
 		     info.jited_prog_len;
-	memset(&a, 0, sizeof(a));
-	a.test.prog_fd = fd;
-	a.test.data_in = (unsigned long)pkt;
-	a.test.data_size_in = sizeof(pkt);
-	a.test.repeat = 1;
-	if (sys_bpf(BPF_PROG_TEST_RUN, &a))
-		return -1;
-	return a.test.retval;
+	return test_run_once(fd, &ret) ? -1 : (int)ret;
 }
 
 /* rounds for a walk of about WALK_S seconds; 0 if a walk fails */
