@@ -5,6 +5,9 @@
 # lines on stdout:
 #	# bench prog=... mode=... ns=... load_ns=...	(the runner's)
 #	tbench idx=N mode=M jited=0|1 ns=A[,B...] res=PASS|FAIL|NOLOAD seen=+S stock=+K failed=+F
+#	# bench-img prog=... snap=S runs=R	(the runner's --img-marks)
+#	timg idx=N mode=M snap=S mods=NAME@ADDR+SIZE,... init=ADDR	(image counts)
+#	timg-mods mods=...	(the modules loaded while the runner ran)
 #	ibench prog=smp8 mode=M sites=8 jited=0|1 len=B xlated=N ns=A res=PASS|FAIL inlined=+I ...
 # idx is the line number of the test in tests.txt (comments excluded).
 # ibench: eight bpf_get_smp_processor_id calls (inline_helpers --bench) in
@@ -17,9 +20,15 @@ A=/sys/kernel/armjit
 SYS=/proc/sys/net/core
 
 echo "bench: kernel $(uname -r), armjit ${ARMJIT_LOAD_ERR:-loaded}"
+echo 0 >/proc/sys/kernel/kptr_restrict	# module addresses for imgcount.py
+mods() { awk '{ printf "%s@%s+%s,", $1, $6, $2 }' /proc/modules; }
 "$dir/armjit-selftests" --dir "$dir" --rnd-hi32 off --samples "${SAMPLES:-64}" \
-	--prog pkt_access,xdp,l4lb,l4lb_noinline --repeat "${REPEAT:-100000}"
-echo "bench: selftests exit $?"
+	--prog pkt_access,xdp,l4lb,l4lb_noinline --repeat "${REPEAT:-100000}" \
+	--img-marks >/tmp/selftests.out
+rc=$?
+cat /tmp/selftests.out
+echo "bench: selftests exit $rc"
+echo "timg-mods mods=$(mods)"
 
 stat() { sed -n "s/^$1 //p" $A/stats 2>/dev/null; }
 setmode() {
@@ -30,6 +39,27 @@ setmode() {
 	esac
 }
 
+# The instructions of the JIT'ed code alone (bench/imgcount.py): with
+# bench/ccount.c loaded, each marker the runner executes (--img-marks, --mark)
+# writes the counts since the last one to counts.N, N counted here. A stock
+# or armjit test_bpf run lies between two markers; its "timg" line names the
+# window and the modules then loaded (their code is not the JIT's: test_bpf's
+# run loop, armjit's compiler), so what else ran in the module area is the
+# images. Without the plugin the markers cost nothing.
+# the runner's --img-marks: two markers around each "# bench-img" line
+echo $(( $(grep -c '^# bench-img ' /tmp/selftests.out) * 2 )) >/tmp/marks
+mark() {
+	"$dir/armjit-selftests" --mark
+	echo $(( $(cat /tmp/marks) + 1 )) >/tmp/marks
+}
+image_window() {
+	grep -q '^test_bpf ' /proc/modules || return 0
+	echo "timg idx=$1 mode=$2 snap=$(cat /tmp/marks)" \
+		"mods=$(mods)" \
+		"init=$(cat /sys/module/test_bpf/sections/.init.text 2>/dev/null)"
+	mark
+}
+
 for mode in interp stock armjit; do
 	[ $mode != armjit ] || [ -d $A ] || { echo "bench: no armjit"; continue; }
 	setmode $mode
@@ -38,8 +68,10 @@ for mode in interp stock armjit; do
 		idx=$((idx + 1))
 		s0=$(stat seen) k0=$(stat stock) f0=$(stat failed)
 		dmesg -c >/dev/null
+		[ $mode = interp ] || mark
 		kmodload "$TEST_BPF_KO" test_suite="$suite" "test_name=\"$name\"" \
 			>/dev/null 2>&1
+		[ $mode = interp ] || image_window $idx $mode
 		rmmod test_bpf 2>/dev/null
 		line=$(dmesg | sed -n 's/^\[[ 0-9.]*\] //; /test_bpf: #[0-9]* /p' | head -n 1)
 		jited=$(echo "$line" | sed -n 's/.* jited:\([01]\) .*/\1/p')

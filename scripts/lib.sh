@@ -130,6 +130,14 @@ SRC_PATHS="scripts/checkpatch.pl scripts/spelling.txt
 	tools/testing/selftests/kselftest.h tools/lib/bpf tools/include
 	tools/scripts include/uapi/linux/bpf.h lib/test_bpf.c arch/arm/net"
 
+# build_plugin SRC SO: builds a QEMU TCG plugin of bench/ (pcount.c,
+# ccount.c: the QEMU 7.2 API declared by hand) if SO is older than SRC.
+build_plugin() {
+	[ -f "$2" ] && [ "$2" -nt "$1" ] && [ "$2" -nt bench/qemu_plugin_api.h ] ||
+		gcc -shared -fPIC -O2 -Wall -Wextra -Wno-unused-parameter \
+			-o "$2" "$1"
+}
+
 # Sources the env file of KERNEL (run scripts/fetch-kernel first).
 load_kenv() {
 	[ -f "$KCACHE/env" ] || die "no $KCACHE/env: run scripts/fetch-kernel"

@@ -297,6 +297,7 @@ static int last_jited = -1;
 static bool verbose;
 static const char *dump_dir;
 static unsigned int nr_samples = 1;
+static bool img_marks;		/* --img-marks: a marker around each run */
 static unsigned int nr_loads;		/* --loads: extra loads for a profile */
 static unsigned int nr_marks;		/* markers executed so far */
 
@@ -454,6 +455,8 @@ static int print_libbpf(enum libbpf_print_level level, const char *fmt,
 	return 0;
 }
 
+static void mark(void);
+
 static void run_family(const struct prog_test *t, enum mode mode, bool hi32,
 		       int prog_fd, const struct bpf_prog_info *info,
 		       long long load_ns, enum family fam, unsigned int repeat)
@@ -479,14 +482,22 @@ static void run_family(const struct prog_test *t, enum mode mode, bool hi32,
 	 * head) is called @samples times, each on a fresh copy of the packet:
 	 * the mean of the durations, each quantized to the clock's tick.
 	 */
-	for (i = 0; i < samples; i++) {
-		err = bpf_prog_test_run_opts(prog_fd, &topts);
-		if (err) {
-			fail("%s test_run: %s", fam_names[fam],
-			     strerror(errno));
-			return;
-		}
+	if (img_marks)
+		mark();
+	for (i = 0, err = 0; i < samples && !err; i++) {
+		err = bpf_prog_test_run_opts(prog_fd, &topts) ? errno : 0;
 		sum += topts.duration;
+	}
+	if (img_marks) {
+		/* bench/imgcount.py: counts.SNAP holds these runs */
+		mark();
+		printf("# bench-img prog=%s fam=%s mode=%s hi32=%d snap=%u runs=%u\n",
+		       t->name, fam_names[fam], mode_names[mode], hi32,
+		       nr_marks - 1, err ? 0 : (repeat ? repeat : 1) * samples);
+	}
+	if (err) {
+		fail("%s test_run: %s", fam_names[fam], strerror(err));
+		return;
 	}
 	printf("# %s: retval=%u size_out=%u duration=%uns repeat=%u\n",
 	       fam_names[fam], topts.retval, topts.data_size_out,
@@ -1219,6 +1230,10 @@ static void usage(const char *argv0, int status)
 	       "                          function addresses to DIR/PROG.MODE.{jited,xlated,syms}\n"
 	       "      --loads N           N more loads of each program between two markers of\n"
 	       "                          bench/ccount.c (make compile-profile-guest)\n"
+	       "      --mark              execute one ccount marker and exit (make bench:\n"
+	       "                          the counts of a test_bpf run, bench/guest.sh)\n"
+	       "      --img-marks         a ccount marker before and after each program's\n"
+	       "                          test runs (make bench: bench/imgcount.py)\n"
 	       "      --tail-calls        the tail-call tests only (with --prog: those too)\n"
 	       "      --faults            armjit's fail_nth is set: the tail-call tests with\n"
 	       "                          subprograms may be refused, never loaded un-JIT'ed\n"
@@ -1243,6 +1258,8 @@ static void parse_args(int argc, char **argv)
 		{ "dump", required_argument, NULL, 'D' },
 		{ "samples", required_argument, NULL, 's' },
 		{ "loads", required_argument, NULL, 'L' },
+		{ "mark", no_argument, NULL, 'M' },
+		{ "img-marks", no_argument, NULL, 'I' },
 		{ "faults", no_argument, NULL, 'F' },
 		{ "tail-calls", no_argument, NULL, 'T' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -1317,6 +1334,12 @@ static void parse_args(int argc, char **argv)
 				fprintf(stderr, "--loads: bad count '%s'\n", optarg);
 				exit(KSFT_FAIL);
 			}
+			break;
+		case 'M':
+			mark();
+			exit(0);
+		case 'I':
+			img_marks = true;
 			break;
 		case 'F':
 			tc_faults = true;
