@@ -333,6 +333,24 @@ def image_table(rows):
     return head, body
 
 
+def image_checks(rows):
+    """bench/imgcount.py's figures against the whole runs': a JIT'ed
+    program has instructions in its image, never more than the run's."""
+    out = []
+    for r in measured(rows):
+        for m in ("stock", "armjit"):
+            if not r.jited.get(m) or r.ns.get(m) is None:
+                continue
+            x = r.img.get(m)
+            if not x:
+                out.append("image: %s %s: no instructions counted in its "
+                           "image" % (r.label, m))
+            elif x > r.ns[m]:
+                out.append("image: %s %s: %.1f in the image, above the "
+                           "whole run's %d" % (r.label, m, x, r.ns[m]))
+    return out
+
+
 def image_target(rows):
     rr = image_rows(rows)
     if not rr:
@@ -400,6 +418,8 @@ def main():
     ap.add_argument("results")
     a = ap.parse_args()
     rows, failures = parse(a.results)
+    if any(r.img for r in rows):
+        failures += image_checks(rows)
     base = a.results[:-4] if a.results.endswith(".txt") else a.results
     head, body = table(rows)
     summ = summary(rows)
