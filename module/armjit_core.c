@@ -463,6 +463,17 @@ static void armjit_image_free(void *priv, u32 *image)
 	}
 }
 
+/* The recording pass's scratch memory (freed before the compile ends) */
+static void *armjit_scratch(void *priv, size_t bytes)
+{
+	return kvmalloc(bytes, GFP_KERNEL);
+}
+
+static void armjit_unscratch(void *priv, void *p)
+{
+	kvfree(p);
+}
+
 static int armjit_publish(struct bpf_prog *prog, struct armjit_ctx *ctx,
 			  const struct armjit_blinded *b,
 			  struct armjit_fault *f)
@@ -495,6 +506,8 @@ static int armjit_emit_image(struct bpf_prog *prog, struct armjit_ctx *ctx,
 	const struct armjit_image_ops ops = {
 		.alloc = armjit_image_alloc,
 		.free = armjit_image_free,
+		.scratch = armjit_scratch,
+		.unscratch = armjit_unscratch,
 		.priv = &ki,
 	};
 	struct armjit_pending *p;

@@ -430,7 +430,8 @@ static void emit_raw(u32 insn, struct armjit_ctx *ctx)
 	if (insn == ARM_INSN_BAD)
 		ctx->flags |= FLAG_BAD_INSN;
 	if (ctx->image) {
-		if (ctx->idx < ctx->image_words)
+		if (ctx->idx < ctx->image_words ||
+		    (ctx->rec && armjit_rec_grow(ctx)))
 			ctx->image[ctx->idx] = insn;
 		else
 			ctx->flags |= FLAG_OVERFLOW;
@@ -528,6 +529,19 @@ int armjit_emit_b(struct armjit_ctx *ctx, u8 cond, int target)
 	else if (off < -(1 << 23) || off >= (1 << 23))
 		return -EFBIG;
 	emit(arm_cond(cond, arm_b(off)), ctx);
+	return 0;
+}
+
+/*
+ * b<cond> to BPF insn j's code (j == ctx->len: the epilogue). The
+ * recording pass lists it, its target final only once the pass ends.
+ */
+int armjit_emit_jump(struct armjit_ctx *ctx, u8 cond, int j)
+{
+	if (!ctx->rec)
+		return armjit_emit_b(ctx, cond, ctx->offsets[j]);
+	emit(arm_cond(cond, arm_b(0)), ctx);
+	armjit_rec_fix(ctx, j);
 	return 0;
 }
 

@@ -102,6 +102,17 @@ struct armjit_call_conv {
 #define ARMJIT_NR_CACHED	8
 
 /*
+ * A word the recording pass wrote before it could know it (the word at
+ * fix.at says which): a b to BPF insn val's code (val == len: the
+ * epilogue), a bl of the kernel routine at address val, a leaf's push or
+ * pop of the registers it turns out to write.
+ */
+struct armjit_fixup {
+	int at;
+	u32 val;
+};
+
+/*
  * A call site with a callee of its own: bpf_map_lookup_elem with R1 a
  * known map (armjit_find_map_calls()) calls that map's lookup directly,
  * void *(*)(struct bpf_map *, void *), as the verifier patches the call
@@ -123,6 +134,8 @@ struct armjit_reg {
 	s8 lo, hi;	/* ARM registers, or -1 */
 	s8 slot;	/* else stack slot offset from sp, or -1 for FP */
 };
+
+struct armjit_image_ops;
 
 struct armjit_ctx {
 	/* input */
@@ -263,6 +276,24 @@ struct armjit_ctx {
 	u16 written_last;
 	bool written_ok;
 	u16 saved;
+	/*
+	 * The recording pass (armjit_passes()): the code goes into a
+	 * scratch buffer (ctx->image, grown as it fills), and every word
+	 * that needs what only the image's address or the whole pass
+	 * knows is listed in fix[] (struct armjit_fixup). saved_next: what
+	 * a pass after this one would save (a leaf: what this one wrote).
+	 */
+	bool rec;
+	struct armjit_fixup *fix;
+	int fix_n, fix_room;
+	int push_at;			/* the prologue's push, or -1 */
+	const struct armjit_image_ops *rec_ops;
+	u16 saved_next;
+	/* a test's check: after a recorded compile, one more pass at the
+	 * image's address must write the same words
+	 */
+	bool check_rec;
+	bool recorded;			/* out: the image came that way */
 	/* a str/strd to [sp, #pend_off] not emitted yet (0: none) */
 	u32 pend;
 	s32 pend_off;
@@ -443,8 +474,19 @@ int armjit_build(struct armjit_ctx *ctx);
 struct armjit_image_ops {
 	u32 *(*alloc)(void *priv, int words, int *room);
 	void (*free)(void *priv, u32 *image);
+	/* scratch memory for the recording pass (NULL: none, two passes) */
+	void *(*scratch)(void *priv, size_t bytes);
+	void (*unscratch)(void *priv, void *p);
 	void *priv;
 };
+
+/*
+ * The recording pass's buffers, grown (doubled) as they fill: false if no
+ * memory (the pass then overflows). armjit_rec_fix() lists the word just
+ * emitted (ctx->idx - 1) with @val.
+ */
+bool armjit_rec_grow(struct armjit_ctx *ctx);
+void armjit_rec_fix(struct armjit_ctx *ctx, u32 val);
 
 /*
  * A program's passes (armjit_passes.c): size, allocate, write at the

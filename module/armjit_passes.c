@@ -20,7 +20,8 @@
  * code ended, so its moving counts as moved. No pass writes past the
  * words the allocation holds (the emitter checks every word: -ENOSPC).
  */
-#include "armjit_jit.h"
+#include "armjit_translate.h"
+#include "armjit_decode.h"
 
 /* One pass: sizing while @image is NULL, else writing into @room words. */
 static int armjit_pass(struct armjit_ctx *ctx, u32 *image, int room)
@@ -31,6 +32,248 @@ static int armjit_pass(struct armjit_ctx *ctx, u32 *image, int room)
 	return armjit_build(ctx);
 }
 
+/* ---- The recording pass -------------------------------------------------- */
+
+/* @p's @used bytes into a new buffer of @bytes, @p freed; NULL: no memory */
+static void *rec_realloc(struct armjit_ctx *ctx, void *p, size_t used,
+			 size_t bytes)
+{
+	const struct armjit_image_ops *ops = ctx->rec_ops;
+	void *q = ops->scratch(ops->priv, bytes);
+
+	if (!q)
+		return NULL;
+	if (p) {
+		memcpy(q, p, used);
+		ops->unscratch(ops->priv, p);
+	}
+	return q;
+}
+
+bool armjit_rec_grow(struct armjit_ctx *ctx)
+{
+	int n = 2 * ctx->image_words;
+	u32 *p;
+
+	p = rec_realloc(ctx, ctx->image, ctx->image_words * sizeof(u32),
+			n * sizeof(u32));
+	if (!p)
+		return false;
+	ctx->image = p;
+	ctx->image_words = n;
+	return true;
+}
+
+void armjit_rec_fix(struct armjit_ctx *ctx, u32 val)
+{
+	if (ctx->fix_n == ctx->fix_room) {
+		int n = 2 * ctx->fix_room;
+		struct armjit_fixup *p;
+
+		p = rec_realloc(ctx, ctx->fix, ctx->fix_n * sizeof(*p),
+				n * sizeof(*p));
+		if (!p) {
+			ctx->flags |= FLAG_OVERFLOW;
+			return;
+		}
+		ctx->fix = p;
+		ctx->fix_room = n;
+	}
+	ctx->fix[ctx->fix_n].at = ctx->idx - 1;
+	ctx->fix[ctx->fix_n].val = val;
+	ctx->fix_n++;
+}
+
+static void rec_free(struct armjit_ctx *ctx)
+{
+	const struct armjit_image_ops *ops = ctx->rec_ops;
+
+	if (ctx->rec && ctx->image)
+		ops->unscratch(ops->priv, ctx->image);
+	if (ctx->fix)
+		ops->unscratch(ops->priv, ctx->fix);
+	ctx->image = NULL;
+	ctx->fix = NULL;
+	ctx->rec = false;
+}
+
+/*
+ * A leaf that writes no callee-saved register saves none: its push goes
+ * (every word after it one back), its pops become bx lr.
+ */
+static void rec_drop_push(struct armjit_ctx *ctx)
+{
+	int i, at = ctx->push_at;
+
+	memmove(&ctx->image[at], &ctx->image[at + 1],
+		(ctx->idx - at - 1) * sizeof(u32));
+	ctx->idx--;
+	for (i = 0; i <= ctx->len; i++)
+		if (ctx->offsets[i] > at)
+			ctx->offsets[i]--;
+	if (ctx->epilogue_offset > at)
+		ctx->epilogue_offset--;
+	for (i = 0; i < ctx->fix_n; i++)
+		if (ctx->fix[i].at > at)
+			ctx->fix[i].at--;
+	ctx->push_at = -1;
+}
+
+/*
+ * What a leaf saves, known once its pass wrote everything: its push and
+ * pops with those registers (none: no push, bx lr). -EFAULT: not a leaf.
+ */
+static int rec_saved(struct armjit_ctx *ctx)
+{
+	u16 saved = ctx->saved_next;
+	int i;
+
+	if (saved == ctx->saved)
+		return 0;
+	if (ctx->push_at < 0)
+		return -EFAULT;		/* only a leaf's push changes */
+	if (saved)
+		ctx->image[ctx->push_at] = arm_push(saved);
+	else
+		rec_drop_push(ctx);
+	ctx->saved = saved;
+	for (i = 0; i < ctx->fix_n; i++) {
+		u32 *w = &ctx->image[ctx->fix[i].at];
+
+		if (ARM_IS(*w, ARM_OP_POP, ARM_MASK_LDM))
+			*w = saved ? arm_pop((saved & ~(1 << ARM_LR)) |
+					     1 << ARM_PC) : arm_bx(ARM_LR);
+	}
+	return 0;
+}
+
+/* b, bl: bits 27:25 101 */
+static bool is_branch(u32 insn)
+{
+	return ((insn >> 25) & 7) == 5;
+}
+
+/*
+ * The recorded branches and calls as the image at @addr wants them.
+ * -ENOSPC: a kernel routine out of bl reach; -EFBIG: a branch out of
+ * range.
+ */
+static int rec_patch(struct armjit_ctx *ctx, u32 addr)
+{
+	int i;
+
+	for (i = 0; i < ctx->fix_n; i++) {
+		const struct armjit_fixup *f = &ctx->fix[i];
+		u32 *w = &ctx->image[f->at];
+		s32 off;
+
+		if (!is_branch(*w))
+			continue;	/* a leaf's pop: rec_saved() */
+		if (*w & ARM_LINK_BIT) {
+			off = (s32)(f->val - (addr + 4 * f->at + 8));
+			if ((off & 3) || off < -(1 << 25) || off >= (1 << 25))
+				return -ENOSPC;
+			*w = arm_b_retarget(*w, off >> 2);
+		} else {
+			off = ctx->offsets[f->val] - (f->at + 2);
+			if (off < -(1 << 23) || off >= (1 << 23))
+				return -EFBIG;
+			*w = arm_b_retarget(*w, off);
+		}
+	}
+	return 0;
+}
+
+/*
+ * A test's check of the recorded image: one more pass at its address, as
+ * without recording, writes the same words and comes out settled.
+ */
+static int rec_check(struct armjit_ctx *ctx, const struct armjit_image_ops *ops,
+		     u32 *image, int words)
+{
+	u32 *again = ops->scratch(ops->priv, words * sizeof(u32));
+	int err;
+
+	if (!again)
+		return -ENOMEM;
+	ctx->image = again;
+	ctx->image_words = words;
+	ctx->idx = 0;
+	err = armjit_build(ctx);
+	if (!err && (ctx->idx != words || !ctx->settled ||
+		     memcmp(again, image, words * sizeof(u32))))
+		err = -EFAULT;
+	ops->unscratch(ops->priv, again);
+	ctx->image = image;
+	ctx->idx = words;
+	return err;
+}
+
+/*
+ * One pass into scratch memory, then the image: the pass's words copied
+ * with the few it couldn't know patched in. 1: not this way (the caller
+ * runs the passes without recording), else 0 or an error.
+ */
+static int rec_passes(struct armjit_ctx *ctx, const struct armjit_image_ops *ops)
+{
+	int words, room = 0, err;
+	u32 *image;
+
+	/* ARMv6K's literal pool, a compile that found a routine out of reach */
+	if (!ops->scratch || ctx->lit || ctx->calls_far)
+		return 1;
+	ctx->rec_ops = ops;
+	ctx->fix_n = 0;
+	ctx->fix_room = 16 + ctx->len / 4;
+	ctx->image_words = 64 + 4 * ctx->len;
+	ctx->fix = ops->scratch(ops->priv, ctx->fix_room * sizeof(*ctx->fix));
+	ctx->image = ops->scratch(ops->priv, ctx->image_words * sizeof(u32));
+	ctx->rec = true;
+	if (!ctx->fix || !ctx->image) {
+		rec_free(ctx);
+		return 1;
+	}
+	ctx->image_addr = 0;
+	ctx->near_guess = false;
+	ctx->written_ok = false;	/* a leaf pushes all, patched after */
+	ctx->idx = 0;
+	err = armjit_build(ctx);
+	if (err == -ENOSPC)
+		err = 1;		/* out of scratch memory */
+	if (!err && rec_saved(ctx))
+		err = 1;
+	if (err) {
+		rec_free(ctx);
+		return err;
+	}
+	words = ctx->idx;
+	image = ops->alloc(ops->priv, words, &room);
+	if (!image) {
+		rec_free(ctx);
+		return -ENOMEM;
+	}
+	ctx->image_addr = (u32)(uintptr_t)image;
+	err = room < words ? -ENOSPC : rec_patch(ctx, ctx->image_addr);
+	if (!err)
+		memcpy(image, ctx->image, words * sizeof(u32));
+	rec_free(ctx);
+	ctx->image = image;
+	ctx->image_words = room;
+	ctx->idx = words;
+	if (!err && ctx->check_rec)
+		err = rec_check(ctx, ops, image, words);
+	ctx->recorded = !err;
+	if (err) {
+		ops->free(ops->priv, image);
+		ctx->image = NULL;
+		/* a routine out of reach: every call through ip */
+		if (err == -ENOSPC && room >= words && ctx->near_guess)
+			ctx->calls_far = true;
+		return err == -EFBIG || ctx->calls_far ? 1 : err;
+	}
+	return 0;
+}
+
 int armjit_passes(struct armjit_ctx *ctx, const struct armjit_image_ops *ops)
 {
 	int room = 0, sized, err;
@@ -39,6 +282,10 @@ int armjit_passes(struct armjit_ctx *ctx, const struct armjit_image_ops *ops)
 
 	/* ARMv6K: constants from a literal pool, if ldr reaches it */
 	ctx->lit = armjit_rt.arch < ARMJIT_ARCH_V7;
+	ctx->recorded = false;
+	err = rec_passes(ctx, ops);
+	if (err <= 0)
+		return err;
 	ctx->image_addr = 0;
 	ctx->near_guess = false;
 	err = armjit_pass(ctx, NULL, 0);	/* the size to allocate */

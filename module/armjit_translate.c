@@ -411,8 +411,10 @@ static void build_prologue(struct armjit_ctx *ctx)
 	 * an older frame that outlives this one; SLOT_TCC gets a pointer,
 	 * to the count kept in its high word if it came by value.
 	 */
-	if (ctx->saved)
+	if (ctx->saved) {
 		emit(arm_push(ctx->saved), ctx);
+		ctx->push_at = ctx->idx - 1;
+	}
 	if (ctx->frame_size)
 		emit_dp_imm(ctx, ARM_DP_SUB, false, ARM_SP, ARM_SP,
 			    ctx->frame_size, ARM_IP);
@@ -456,6 +458,9 @@ static void build_epilogue(struct armjit_ctx *ctx)
 		     ctx);
 	else
 		emit(arm_bx(ARM_LR), ctx);
+	/* a leaf's: the registers it writes are known at the pass's end */
+	if (ctx->rec && (ctx->flags & FLAG_LEAF))
+		armjit_rec_fix(ctx, 0);
 }
 
 /*
@@ -575,6 +580,8 @@ static void emit_call_addr(struct armjit_ctx *ctx, u32 addr)
 	if (!ctx->image_addr && !ctx->calls_far) {
 		ctx->near_guess = true;
 		emit(arm_bl(0), ctx);
+		if (ctx->rec)
+			armjit_rec_fix(ctx, addr);
 		return;
 	}
 
@@ -2084,7 +2091,7 @@ static int emit_jmp(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 			build_epilogue(ctx);
 			return 0;
 		}
-		return armjit_emit_b(ctx, ARM_COND_AL, ctx->epilogue_offset);
+		return armjit_emit_jump(ctx, ARM_COND_AL, ctx->len);
 	}
 
 	if (target < 0 || target > ctx->len)
@@ -2092,7 +2099,7 @@ static int emit_jmp(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 	if (op == BPF_JA) {
 		if (target == i + 1)
 			return 0;
-		return armjit_emit_b(ctx, ARM_COND_AL, ctx->offsets[target]);
+		return armjit_emit_jump(ctx, ARM_COND_AL, target);
 	}
 	if (is64 && hi_zero(ctx, insn->dst_reg) &&
 	    (BPF_SRC(insn->code) == BPF_K ? insn->imm >= 0 :
@@ -2107,7 +2114,7 @@ static int emit_jmp(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 	}
 	if (cond < 0)
 		return cond;
-	return armjit_emit_b(ctx, cond, ctx->offsets[target]);
+	return armjit_emit_jump(ctx, cond, target);
 }
 
 /* ---- Two insns as one -------------------------------------------------- */
@@ -2348,6 +2355,7 @@ int armjit_build(struct armjit_ctx *ctx)
 	ctx->sp_adj = 0;
 	ctx->lit_n = 0;
 	ctx->lit_bad = false;
+	ctx->push_at = -1;
 	armjit_emit_begin(ctx);
 	ctx->saved = pass_saved(ctx, ctx->written_ok, ctx->written_last);
 	ctx->frame_size = !(ctx->flags & FLAG_FRAME) ? 0 :
@@ -2394,6 +2402,7 @@ int armjit_build(struct armjit_ctx *ctx)
 	 */
 	ctx->settled = !moved && !ctx->lit_bad &&
 		       pass_saved(ctx, true, ctx->written) == ctx->saved;
+	ctx->saved_next = pass_saved(ctx, true, ctx->written);
 	ctx->written_last = ctx->written;
 	ctx->written_ok = true;
 	return 0;

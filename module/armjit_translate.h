@@ -258,6 +258,8 @@ void armjit_emit_restore(struct armjit_ctx *ctx,
 
 /* b<cond> to ARM index target; -EFBIG out of range (final pass only) */
 int armjit_emit_b(struct armjit_ctx *ctx, u8 cond, int target);
+/* b<cond> to BPF insn j's code (ctx->len: the epilogue) */
+int armjit_emit_jump(struct armjit_ctx *ctx, u8 cond, int j);
 /* Forward branch inside one BPF insn: emit now, armjit_fix_fwd() there. */
 int armjit_emit_fwd(struct armjit_ctx *ctx, u8 cond);
 void armjit_fix_fwd(struct armjit_ctx *ctx, int at);
