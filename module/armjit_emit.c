@@ -476,6 +476,47 @@ static void pending_before(struct armjit_ctx *ctx, const struct arm_word *w)
 		flush_pending(ctx);
 }
 
+/*
+ * The words emit() needs no decode for: b (the kept-back store before
+ * it), and data processing that writes a register other than sp and pc
+ * or only the flags, but a constant's mov or mvn (what cache_decode()
+ * remembers). What the decode would find, from the fields: true if
+ * emitted.
+ */
+static bool emit_plain(u32 insn, struct armjit_ctx *ctx)
+{
+	u8 op, rd;
+
+	if ((insn >> ARM_COND_SHIFT) == 0xf)
+		return false;
+	if ((insn & 0x0f000000) == 0x0a000000) {	/* b<cond> */
+		flush_pending(ctx);
+		emit_raw(insn, ctx);
+		return true;
+	}
+	/* data processing: bits 27:26 00, not the multiplies' and extra
+	 * loads' space, not movw/movt/bx (arm_dp_misc())
+	 */
+	if ((insn & 0x0c000000) ||
+	    (!(insn & 0x02000000) && (insn & 0x90) == 0x90) ||
+	    arm_dp_misc(insn))
+		return false;
+	op = (insn >> ARM_DP_OP_SHIFT) & 15;
+	rd = arm_field(insn, ARM_RD_SHIFT);
+	if (op >= ARM_DP_TST && op <= ARM_DP_CMN) {
+		emit_raw(insn, ctx);		/* flags only */
+		return true;
+	}
+	if (sp_or_pc(rd) ||
+	    ((op == ARM_DP_MOV || op == ARM_DP_MVN) && (insn & 0x02000000)))
+		return false;
+	if (ctx->pend && (ctx->pend_regs & 1U << rd))
+		flush_pending(ctx);
+	emit_raw(insn, ctx);
+	cache_forget(ctx, rd);
+	return true;
+}
+
 void armjit_emit(u32 insn, struct armjit_ctx *ctx)
 {
 	/*
@@ -485,6 +526,8 @@ void armjit_emit(u32 insn, struct armjit_ctx *ctx)
 	struct arm_word w __uninitialized;
 	int n;
 
+	if (emit_plain(insn, ctx))
+		return;
 	word_decode(ctx, &w, insn);	/* once: every question below reads it */
 	if (cache_hit(ctx, &w))
 		return;		/* the register holds that word already */
