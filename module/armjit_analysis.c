@@ -195,18 +195,6 @@ bool armjit_insn_use_def(const struct armjit_ctx *ctx,
 	return false;
 }
 
-/* insn i's use and def: from the compile's cache once it is filled */
-void armjit_use_def_at(const struct armjit_ctx *ctx, int i, u32 *use,
-		       u32 *def)
-{
-	if (ctx->use_def) {
-		*use = ctx->use_def[i].use;
-		*def = ctx->use_def[i].def;
-		return;
-	}
-	armjit_insn_use_def(ctx, &ctx->insns[i], use, def);
-}
-
 /* the words read from insn i on (live[i] holds those after it) */
 static u32 live_in(const struct armjit_ctx *ctx, int i)
 {
@@ -274,7 +262,8 @@ void armjit_compute_live(struct armjit_ctx *ctx)
 		return;
 	}
 	memset(ctx->live, 0, (ctx->len + 1) * sizeof(u32));
-	once = !has_back_jump(ctx);
+	ctx->back_jump = has_back_jump(ctx);	/* hi0's sweeps ask too */
+	once = !ctx->back_jump;
 	while (changed) {
 		/* live_in() of the insn done last: the next one, mostly */
 		int last = -1;
@@ -406,7 +395,7 @@ void armjit_compute_hi0(struct armjit_ctx *ctx)
 		ctx->hi0[i] = 0xfff;
 	ctx->hi0[0] = !ctx->is_subprog && (ctx->flags & FLAG_R1_LIVE) ?
 		      1U << BPF_REG_1 : 0;
-	once = !has_back_jump(ctx);
+	once = !ctx->back_jump;		/* armjit_compute_live()'s */
 	while (changed) {
 		if (++sweeps > ARMJIT_SWEEPS) {
 			/* not settled: nothing known */

@@ -173,8 +173,11 @@ static inline bool arm_decode_misc(u32 insn, struct arm_dec *d)
 	return false;
 }
 
-/* Loads and stores with an immediate offset, no writeback. */
-static inline bool arm_decode_ldst(u32 insn, struct arm_dec *d)
+/*
+ * Loads and stores with an immediate offset, no writeback: word and byte
+ * (bits 27:25 010) or, @extra, halfword, signed and dual (000).
+ */
+static inline bool arm_decode_ldst(u32 insn, struct arm_dec *d, bool extra)
 {
 	static const struct {
 		u32 op, mask;
@@ -195,7 +198,7 @@ static inline bool arm_decode_ldst(u32 insn, struct arm_dec *d)
 	};
 	int i;
 
-	for (i = 0; ops[i].mask; i++) {
+	for (i = extra ? 4 : 0; ops[i].mask; i++) {
 		if (!ARM_IS(insn, ops[i].op, ops[i].mask))
 			continue;
 		d->kind = ARM_K_LDST;
@@ -276,10 +279,13 @@ static inline bool arm_decode(u32 insn, struct arm_dec *d)
 			d->rs = 0;
 			return true;
 		}
-		/* multiplies, exclusives, halfword and dual loads, stores */
+		/*
+		 * multiplies, exclusives (bits 6:5 00), halfword and dual
+		 * loads, stores
+		 */
 		if ((insn & 0x90) == 0x90 &&
-		    (arm_decode_mul(insn, d) || arm_decode_misc(insn, d) ||
-		     arm_decode_ldst(insn, d)))
+		    ((insn & 0x60) ? arm_decode_ldst(insn, d, true) :
+		     arm_decode_mul(insn, d) || arm_decode_misc(insn, d)))
 			return true;
 		if (arm_decode_dp(insn, d))
 			return true;
@@ -299,7 +305,7 @@ static inline bool arm_decode(u32 insn, struct arm_dec *d)
 		break;
 	case 2:		/* word and byte loads, stores */
 		arm_decode_regs(insn, d);
-		if (arm_decode_ldst(insn, d))
+		if (arm_decode_ldst(insn, d, false))
 			return true;
 		break;
 	case 3:		/* udf, divides, rev and extends, ldr (register) */

@@ -425,16 +425,23 @@ static int kept_store(const struct armjit_ctx *ctx, const struct arm_word *w)
  * The one place words go into the image: never past the words it holds
  * (a pass that came out longer than its sizing fails the compile).
  */
-static void emit_raw(u32 insn, struct armjit_ctx *ctx)
+static noinline void emit_raw_full(u32 insn, struct armjit_ctx *ctx)
 {
-	if (insn == ARM_INSN_BAD)
+	if (ctx->rec && armjit_rec_grow(ctx))
+		ctx->image[ctx->idx] = insn;
+	else
+		ctx->flags |= FLAG_OVERFLOW;
+}
+
+static inline void emit_raw(u32 insn, struct armjit_ctx *ctx)
+{
+	if (unlikely(insn == ARM_INSN_BAD))
 		ctx->flags |= FLAG_BAD_INSN;
 	if (ctx->image) {
-		if (ctx->idx < ctx->image_words ||
-		    (ctx->rec && armjit_rec_grow(ctx)))
+		if (likely(ctx->idx < ctx->image_words))
 			ctx->image[ctx->idx] = insn;
 		else
-			ctx->flags |= FLAG_OVERFLOW;
+			emit_raw_full(insn, ctx);
 	}
 	ctx->idx++;
 }
@@ -517,7 +524,71 @@ static bool emit_plain(u32 insn, struct armjit_ctx *ctx)
 	return true;
 }
 
-void armjit_emit(u32 insn, struct armjit_ctx *ctx)
+/*
+ * mov/mvn rd, #imm (S clear), movw, movt with rd not sp or pc: the
+ * constant's value, as const_result() finds it; false if not such a word.
+ * *k: rd's value is known after it (a movt of an rd not known isn't).
+ */
+static bool const_mov(const struct armjit_ctx *ctx, u32 insn, u8 *rd,
+		      u32 *val, bool *k)
+{
+	u8 op = (insn >> ARM_DP_OP_SHIFT) & 15;
+
+	if ((insn & 0x0e000000) != 0x02000000 || (insn & ARM_S_BIT) ||
+	    (insn >> ARM_COND_SHIFT) == 0xf)
+		return false;
+	*rd = arm_field(insn, ARM_RD_SHIFT);
+	if (sp_or_pc(*rd))
+		return false;
+	*k = true;
+	switch (op) {
+	case ARM_DP_MOV:
+		*val = arm_imm12_value(insn & 0xfff);
+		return true;
+	case ARM_DP_MVN:
+		*val = ~arm_imm12_value(insn & 0xfff);
+		return true;
+	case ARM_DP_TST:	/* movw: op 1000, S clear */
+		*val = ((insn >> 4) & 0xf000) | (insn & 0xfff);
+		return true;
+	case ARM_DP_CMP:	/* movt: op 1010, S clear */
+		*k = ctx->kmask & 1U << *rd;
+		*val = (((insn >> 4) & 0xf000) | (insn & 0xfff)) << 16 |
+		       (ctx->kval[*rd] & 0xffff);
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * A constant's mov without the generic decode: dropped if rd holds the
+ * value already, else rd's value known after it (unconditional ones).
+ */
+static bool emit_const(u32 insn, struct armjit_ctx *ctx)
+{
+	bool al = (insn >> ARM_COND_SHIFT) == ARM_COND_AL, k;
+	u32 val;
+	u8 rd;
+
+	if (!const_mov(ctx, insn, &rd, &val, &k))
+		return false;
+	k &= al;
+	if (k && armjit_emit_known(ctx, rd, val))
+		return true;	/* rd holds it already */
+	if (ctx->pend && (ctx->pend_regs & 1U << rd))
+		flush_pending(ctx);
+	emit_raw(insn, ctx);
+	cache_forget(ctx, rd);
+	if (k) {
+		ctx->kmask |= 1U << rd;
+		ctx->kval[rd] = val;
+	}
+	return true;
+}
+
+/* Any other word: decoded once, every question below reads it. */
+static noinline void emit_decoded(u32 insn, struct armjit_ctx *ctx)
 {
 	/*
 	 * word_decode() writes every field; INIT_STACK_ALL_ZERO would add
@@ -526,9 +597,7 @@ void armjit_emit(u32 insn, struct armjit_ctx *ctx)
 	struct arm_word w __uninitialized;
 	int n;
 
-	if (emit_plain(insn, ctx))
-		return;
-	word_decode(ctx, &w, insn);	/* once: every question below reads it */
+	word_decode(ctx, &w, insn);
 	if (cache_hit(ctx, &w))
 		return;		/* the register holds that word already */
 	pending_before(ctx, &w);
@@ -550,6 +619,13 @@ void armjit_emit(u32 insn, struct armjit_ctx *ctx)
 		ctx->written |= undecoded_writes(&w);
 		cache_flush(ctx);
 	}
+}
+
+/* The common words from their fields (a small frame), others decoded. */
+void armjit_emit(u32 insn, struct armjit_ctx *ctx)
+{
+	if (!emit_plain(insn, ctx) && !emit_const(insn, ctx))
+		emit_decoded(insn, ctx);
 }
 
 /* A branch lands here: the kept-back store before it, nothing known. */
@@ -636,14 +712,20 @@ void armjit_emit_lit(struct armjit_ctx *ctx, u8 rd, u32 val, bool fixed)
 		flush_pending(ctx);
 	off = 4 * (at - (ctx->idx + 2));
 
-	if (ctx->image && at < ctx->image_words)
-		ctx->image[at] = val;
-	if (off < -4095 || off > 4095) {
-		ctx->lit_bad = true;	/* a sizing pass, or the pool moved */
-		off = 0;
+	if (ctx->rec) {
+		off = 0;	/* the pool's place is known at the end */
+	} else {
+		if (ctx->image && at < ctx->image_words)
+			ctx->image[at] = val;
+		if (off < -4095 || off > 4095) {
+			ctx->lit_bad = true;	/* sizing, or the pool moved */
+			off = 0;
+		}
 	}
 	ctx->kmask &= ~(1U << rd);
 	emit(arm_ldr_i(rd, ARM_PC, off), ctx);
+	if (ctx->rec)
+		armjit_rec_fix(ctx, val);
 	if (!fixed) {
 		ctx->kmask |= 1U << rd;
 		ctx->kval[rd] = val;
@@ -662,7 +744,8 @@ void armjit_emit_lit_pool(struct armjit_ctx *ctx)
 		ctx->lit_bad = true;
 	ctx->lit_base = base;
 	for (i = 0; i < ctx->lit_n; i++) {
-		if (ctx->image && ctx->idx >= ctx->image_words)
+		if (ctx->image && ctx->idx >= ctx->image_words &&
+		    !(ctx->rec && armjit_rec_grow(ctx)))
 			ctx->flags |= FLAG_OVERFLOW;
 		ctx->idx++;
 	}

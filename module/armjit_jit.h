@@ -256,6 +256,7 @@ struct armjit_ctx {
 	 */
 	const struct bpf_insn *analysed;
 	int analysed_len;
+	bool back_jump;			/* a jump goes back (compute_live) */
 	u32 prog_flags;			/* its FLAG_LEAF, _FRAME, _TAIL_CALL,
 					 * _R1_LIVE
 					 */
@@ -458,7 +459,8 @@ enum armjit_stock_tc {
  * While ctx->image is NULL only counts instructions (ctx->idx) and records
  * ctx->offsets; once image is set writes the code, at most
  * ctx->image_words words, forward branches to the previous pass's offsets
- * (final when ctx->settled says so). Returns 0, or -EOPNOTSUPP for
+ * (final when ctx->settled says so), or with ctx->rec into scratch
+ * memory, listing what needs patching (armjit_passes.c). Returns 0, or -EOPNOTSUPP for
  * anything armjit can't translate (the caller then hands the program to
  * the stock JIT), -EINVAL for malformed input, -EFBIG when a branch is out
  * of range, -ENOSPC when the code needs more than ctx->image_words.

@@ -19,6 +19,14 @@
  * code: the ldrs of a pass find their words where the previous pass's
  * code ended, so its moving counts as moved. No pass writes past the
  * words the allocation holds (the emitter checks every word: -ENOSPC).
+ *
+ * Those passes are the fallback. First comes one recording pass
+ * (rec_passes()): it writes into scratch memory and lists the words that
+ * need what only the image's address or the pass's end tells (struct
+ * armjit_fixup); the image gets the words with those patched, which are
+ * the words a pass at its address would write (the host tests check each
+ * compile against one). A routine out of bl reach or a branch out of
+ * range leaves it to the passes.
  */
 #include "armjit_translate.h"
 #include "armjit_decode.h"
@@ -116,6 +124,7 @@ static void rec_drop_push(struct armjit_ctx *ctx)
 	for (i = 0; i < ctx->fix_n; i++)
 		if (ctx->fix[i].at > at)
 			ctx->fix[i].at--;
+	ctx->lit_base--;		/* the pool follows the code */
 	ctx->push_at = -1;
 }
 
@@ -153,20 +162,37 @@ static bool is_branch(u32 insn)
 	return ((insn >> 25) & 7) == 5;
 }
 
+/* ldr rt, [pc, #off]: a literal pool word's */
+static bool is_lit_ldr(u32 insn)
+{
+	return ARM_IS(insn, ARM_OP_LDR_I, ARM_MASK_LS) &&
+	       arm_field(insn, ARM_RN_SHIFT) == ARM_PC;
+}
+
 /*
- * The recorded branches and calls as the image at @addr wants them.
- * -ENOSPC: a kernel routine out of bl reach; -EFBIG: a branch out of
- * range.
+ * The recorded branches, calls and literal loads as the image at @addr
+ * wants them (ARMv6K's pool after the code, a word per ldr in order).
+ * -ENOSPC: a kernel routine out of bl reach; -EFBIG: a branch or a
+ * literal out of range.
  */
 static int rec_patch(struct armjit_ctx *ctx, u32 addr)
 {
-	int i;
+	int i, lit = ctx->lit_base;
 
 	for (i = 0; i < ctx->fix_n; i++) {
 		const struct armjit_fixup *f = &ctx->fix[i];
 		u32 *w = &ctx->image[f->at];
 		s32 off;
 
+		if (is_lit_ldr(*w)) {
+			off = 4 * (lit - (f->at + 2));
+			if (off < 0 || off > 4095)
+				return -EFBIG;
+			ctx->image[lit++] = f->val;
+			*w = arm_ldr_i(arm_field(*w, ARM_RD_SHIFT), ARM_PC,
+				       off);
+			continue;
+		}
 		if (!is_branch(*w))
 			continue;	/* a leaf's pop: rec_saved() */
 		if (*w & ARM_LINK_BIT) {
@@ -219,8 +245,8 @@ static int rec_passes(struct armjit_ctx *ctx, const struct armjit_image_ops *ops
 	int words, room = 0, err;
 	u32 *image;
 
-	/* ARMv6K's literal pool, a compile that found a routine out of reach */
-	if (!ops->scratch || ctx->lit || ctx->calls_far)
+	/* a compile that found a routine out of reach */
+	if (!ops->scratch || ctx->calls_far)
 		return 1;
 	ctx->rec_ops = ops;
 	ctx->fix_n = 0;
@@ -238,6 +264,13 @@ static int rec_passes(struct armjit_ctx *ctx, const struct armjit_image_ops *ops
 	ctx->written_ok = false;	/* a leaf pushes all, patched after */
 	ctx->idx = 0;
 	err = armjit_build(ctx);
+	if (!err && ctx->lit && ctx->idx > ARMJIT_LIT_WORDS) {
+		/* the pool out of ldr's reach: constants from movs */
+		ctx->lit = false;
+		ctx->fix_n = 0;
+		ctx->idx = 0;
+		err = armjit_build(ctx);
+	}
 	if (err == -ENOSPC)
 		err = 1;		/* out of scratch memory */
 	if (!err && rec_saved(ctx))

@@ -165,8 +165,19 @@ s64 armjit_jmp_target(const struct armjit_ctx *ctx,
 		      const struct bpf_insn *insn, int i);
 bool armjit_insn_use_def(const struct armjit_ctx *ctx,
 			 const struct bpf_insn *insn, u32 *use, u32 *def);
-void armjit_use_def_at(const struct armjit_ctx *ctx, int i, u32 *use,
-		       u32 *def);
+
+/* insn i's use and def: from the compile's cache once it is filled */
+static inline void armjit_use_def_at(const struct armjit_ctx *ctx, int i,
+				     u32 *use, u32 *def)
+{
+	if (ctx->use_def) {
+		*use = ctx->use_def[i].use;
+		*def = ctx->use_def[i].def;
+		return;
+	}
+	armjit_insn_use_def(ctx, &ctx->insns[i], use, def);
+}
+
 void armjit_mark_targets(struct armjit_ctx *ctx);
 void armjit_compute_live(struct armjit_ctx *ctx);
 void armjit_compute_hi0(struct armjit_ctx *ctx);

@@ -20,12 +20,12 @@
 static u64 rec[8];
 static u32 counter;
 
-static __attribute__((noinline)) u64 h_mix(u64 a, u64 b, u64 c, u64 d, u64 e)
+static __attribute__((__noinline__)) u64 h_mix(u64 a, u64 b, u64 c, u64 d, u64 e)
 {
 	return a + 3 * b + 5 * c + 7 * d + 11 * e;
 }
 
-static __attribute__((noinline)) u64 h_record(u64 a, u64 b, u64 c, u64 d, u64 e)
+static __attribute__((__noinline__)) u64 h_record(u64 a, u64 b, u64 c, u64 d, u64 e)
 {
 	rec[0] = a;
 	rec[1] = b;
@@ -35,12 +35,12 @@ static __attribute__((noinline)) u64 h_record(u64 a, u64 b, u64 c, u64 d, u64 e)
 	return ~a ^ (e << 1);
 }
 
-static __attribute__((noinline)) u64 h_counter(u64 a, u64 b, u64 c, u64 d, u64 e)
+static __attribute__((__noinline__)) u64 h_counter(u64 a, u64 b, u64 c, u64 d, u64 e)
 {
 	return ++counter + (a << 32);
 }
 
-static __attribute__((noinline)) u64 h_sum_mem(u64 p, u64 len, u64 c, u64 d, u64 e)
+static __attribute__((__noinline__)) u64 h_sum_mem(u64 p, u64 len, u64 c, u64 d, u64 e)
 {
 	const u8 *m = (const u8 *)(uintptr_t)(u32)p;
 	u64 s = 0;
@@ -52,7 +52,7 @@ static __attribute__((noinline)) u64 h_sum_mem(u64 p, u64 len, u64 c, u64 d, u64
 }
 
 /* Real AAPCS prototypes, and their 5 x u64 twins for the interpreter. */
-static __attribute__((noinline)) u64 a_mixed(u32 a, u64 b, u32 c, u64 d, u32 e)
+static __attribute__((__noinline__)) u64 a_mixed(u32 a, u64 b, u32 c, u64 d, u32 e)
 {
 	rec[0] = a;
 	rec[1] = b;
@@ -67,7 +67,7 @@ static u64 w_mixed(u64 a, u64 b, u64 c, u64 d, u64 e)
 	return a_mixed(a, b, c, d, e);
 }
 
-static __attribute__((noinline)) u32 a_small(u32 a, u32 b, u32 c, u32 d, u32 e)
+static __attribute__((__noinline__)) u32 a_small(u32 a, u32 b, u32 c, u32 d, u32 e)
 {
 	rec[0] = a;
 	rec[1] = b;
@@ -82,7 +82,7 @@ static u64 w_small(u64 a, u64 b, u64 c, u64 d, u64 e)
 	return a_small(a, b, c, d, e);
 }
 
-static __attribute__((noinline)) u64 a_pair(u64 a, u32 b)
+static __attribute__((__noinline__)) u64 a_pair(u64 a, u32 b)
 {
 	rec[0] = a;
 	rec[1] = b;
@@ -94,7 +94,7 @@ static u64 w_pair(u64 a, u64 b, u64 c, u64 d, u64 e)
 	return a_pair(a, b);
 }
 
-static __attribute__((noinline)) void a_void(u32 a, u64 b, u64 c)
+static __attribute__((__noinline__)) void a_void(u32 a, u64 b, u64 c)
 {
 	rec[0] = a;
 	rec[1] = b;
@@ -108,7 +108,7 @@ static u64 w_void(u64 a, u64 b, u64 c, u64 d, u64 e)
 }
 
 /* The AAPCS example pair: a 64-bit argument takes r2:r3, d the stack. */
-static __attribute__((noinline)) int foo(int a, int b, long long c, int d)
+static __attribute__((__noinline__)) int foo(int a, int b, long long c, int d)
 {
 	rec[0] = (u32)a;
 	rec[1] = (u32)b;
@@ -123,7 +123,7 @@ static u64 w_foo(u64 a, u64 b, u64 c, u64 d, u64 e)
 	return (u32)foo(a, b, c, d);
 }
 
-static __attribute__((noinline)) int bar(int a, int b, int c, int d)
+static __attribute__((__noinline__)) int bar(int a, int b, int c, int d)
 {
 	rec[0] = (u32)a;
 	rec[1] = (u32)b;
@@ -301,7 +301,7 @@ static void call_aapcs(void)
 }
 
 /* Explicit ARMJIT_CONV_U64 entries with fewer than 5 arguments. */
-static __attribute__((noinline)) u64 h_two(u64 a, u64 b, u64 c, u64 d, u64 e)
+static __attribute__((__noinline__)) u64 h_two(u64 a, u64 b, u64 c, u64 d, u64 e)
 {
 	rec[0] = a;
 	rec[1] = b;

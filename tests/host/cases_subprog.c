@@ -134,12 +134,12 @@ static void reset_globals(const struct test_case *t)
 	memset(g_counts, 0, sizeof(g_counts));
 }
 
-static __attribute__((noinline)) u64 h_mix5(u64 a, u64 b, u64 c, u64 d, u64 e)
+static __attribute__((__noinline__)) u64 h_mix5(u64 a, u64 b, u64 c, u64 d, u64 e)
 {
 	return a + 3 * b + 5 * c + 7 * d + 11 * e + (a >> 32) * 13;
 }
 
-static __attribute__((noinline)) u64 h_rec5(u64 a, u64 b, u64 c, u64 d, u64 e)
+static __attribute__((__noinline__)) u64 h_rec5(u64 a, u64 b, u64 c, u64 d, u64 e)
 {
 	g_rec[0] = a;
 	g_rec[1] = b;
@@ -152,7 +152,7 @@ static __attribute__((noinline)) u64 h_rec5(u64 a, u64 b, u64 c, u64 d, u64 e)
 typedef u64 (*cb_t)(u64, u64, u64, u64, u64);
 
 /* bpf_loop()-like: calls the subprogram @cb @n times, sums. */
-static __attribute__((noinline)) u64 h_loop(u64 cb, u64 n, u64 a, u64 b, u64 c)
+static __attribute__((__noinline__)) u64 h_loop(u64 cb, u64 n, u64 a, u64 b, u64 c)
 {
 	cb_t fn = (cb_t)(uintptr_t)(u32)cb;
 	u64 sum = 0, i;

@@ -3,10 +3,10 @@
  * Compile cost of armjit's translation, on the build machine: the JIT's
  * pure sources built natively (x86_64 or whatever cc makes), fed
  * generated programs of a given length and compiled as the kernel module
- * does it (armjit_core.c: map sites, one sizing pass, one at the image's
- * address, the final pass), without running the code. Prints the time
- * per compile and per BPF insn for each length, so growth in program
- * length shows; --profile LEN only compiles, for perf.
+ * does it (armjit_core.c: map sites, armjit_passes(): one recording pass,
+ * the image patched at its address), without running the code. Prints
+ * the time per compile and per BPF insn for each length, so growth in
+ * program length shows; --profile LEN only compiles, for perf.
  *
  *   compile-bench [--shape mix|alu|jumps|loops] [--min-time SEC]
  *                 [LEN...]
@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/mman.h>
 
 #include "armjit_jit.h"
 
@@ -273,14 +274,71 @@ static double now(void)
 }
 
 /*
+ * The images (struct armjit_image_ops): one buffer, grown as needed, at
+ * IMAGE_ADDR when the host lets us map there (kernel routines then in
+ * bl reach, as in the module area), else anywhere (calls through ip).
+ */
+static u32 *bench_alloc(void *priv, int words, int *room)
+{
+	struct buffers *b = priv;
+
+	if (words > b->image_words) {
+		size_t size = ((size_t)words * 4 + 0xfffff) & ~0xfffffUL;
+		void *p = MAP_FAILED;
+
+		if (b->image)
+			munmap(b->image, (size_t)b->image_words * 4);
+		p = mmap((void *)(uintptr_t)IMAGE_ADDR, size,
+			 PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
+			 -1, 0);
+		if (p == MAP_FAILED)
+			p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED) {
+			b->image = NULL;
+			b->image_words = 0;
+			return NULL;
+		}
+		b->image = p;
+		b->image_words = size / 4;
+	}
+	*room = words;
+	return b->image;
+}
+
+static void bench_free(void *priv, u32 *image)
+{
+}
+
+/* the recording pass's scratch memory (the kernel's kvmalloc()) */
+static void *bench_scratch(void *priv, size_t bytes)
+{
+	return malloc(bytes);
+}
+
+static void bench_unscratch(void *priv, void *p)
+{
+	free(p);
+}
+
+/*
  * One compile, as armjit_jit_compile() makes it (allocation of the
- * per-program arrays included: the kernel's kvcalloc()s); the image's
- * words, or a negative error.
+ * per-program arrays included: the kernel's kvcalloc()s; armjit_passes():
+ * one recording pass, the image patched); the image's words, or a
+ * negative error.
  */
 static int compile(const struct bpf_insn *insns, int len, struct buffers *b)
 {
+	const struct armjit_image_ops ops = {
+		.alloc = bench_alloc,
+		.free = bench_free,
+		.scratch = bench_scratch,
+		.unscratch = bench_unscratch,
+		.priv = b,
+	};
 	struct armjit_ctx ctx = { 0 };
-	int i, max = 0, err, words;
+	int i, max = 0, err;
 
 	ctx.insns = insns;
 	ctx.len = len;
@@ -297,33 +355,13 @@ static int compile(const struct bpf_insn *insns, int len, struct buffers *b)
 	ctx.nsites = max ? armjit_find_map_calls(&ctx, b->sites, max,
 						 lookup_of) : 0;
 	ctx.sites = b->sites;
-	err = armjit_build(&ctx);	/* the size to allocate */
-	if (err)
-		goto out;
-	if (ctx.idx > b->image_words) {
-		free(b->image);
-		b->image_words = ctx.idx;
-		b->image = malloc(ctx.idx * sizeof(u32));
-	}
-	ctx.image_addr = IMAGE_ADDR;
-	ctx.idx = 0;
-	err = armjit_build(&ctx);	/* sized at its address */
-	words = ctx.idx;
-	if (err)
-		goto out;
-	ctx.image = b->image;
-	ctx.image_words = b->image_words;
-	ctx.idx = 0;
-	err = armjit_build(&ctx);
-	if (!err && ctx.idx != words)
-		err = -EDOM;
-out:
+	err = armjit_passes(&ctx, &ops);
 	free(ctx.offsets);
 	free(ctx.is_target);
 	free(ctx.live);
 	free(ctx.hi0);
 	free(b->sites);
-	return err ? err : words;
+	return err ? err : ctx.idx;
 }
 
 static int usage(void)
@@ -381,7 +419,7 @@ int main(int argc, char **argv)
 		memcpy(lens, def_lens, sizeof(def_lens));
 		nlens = sizeof(def_lens) / sizeof(def_lens[0]);
 	}
-	printf("# shape %s: compile = find_map_calls + 3 x armjit_build (as armjit_core.c)\n",
+	printf("# shape %s: compile = find_map_calls + armjit_passes (as armjit_core.c)\n",
 	       shape);
 	printf("# %8s %8s %8s %12s %12s %10s %10s\n", "insns", "words",
 	       "compiles", "us/compile", "us (mean)", "ns/insn", "image");
@@ -410,6 +448,7 @@ int main(int argc, char **argv)
 		       image_hash(b.image, words));
 		free(p);
 	}
-	free(b.image);
+	if (b.image)
+		munmap(b.image, (size_t)b.image_words * 4);
 	return 0;
 }

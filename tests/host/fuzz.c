@@ -64,7 +64,7 @@ static void *arr_lookup(struct host_map *map, void *key)
 
 static struct host_map fuzz_map = { .lookup = arr_lookup };
 
-static __attribute__((noinline)) u64 h_update(u64 map, u64 key, u64 value,
+static __attribute__((__noinline__)) u64 h_update(u64 map, u64 key, u64 value,
 					      u64 flags, u64 e)
 {
 	u32 k = *(u32 *)(uintptr_t)key;
@@ -75,25 +75,25 @@ static __attribute__((noinline)) u64 h_update(u64 map, u64 key, u64 value,
 	return 0;
 }
 
-static __attribute__((noinline)) u64 h_ktime(u64 a, u64 b, u64 c, u64 d,
+static __attribute__((__noinline__)) u64 h_ktime(u64 a, u64 b, u64 c, u64 d,
 					     u64 e)
 {
 	return 0x0000123456789abcull;
 }
 
-static __attribute__((noinline)) u64 h_prandom(u64 a, u64 b, u64 c, u64 d,
+static __attribute__((__noinline__)) u64 h_prandom(u64 a, u64 b, u64 c, u64 d,
 					       u64 e)
 {
 	return 0x9e3779b9;
 }
 
-static __attribute__((noinline)) u64 h_cpu(u64 a, u64 b, u64 c, u64 d, u64 e)
+static __attribute__((__noinline__)) u64 h_cpu(u64 a, u64 b, u64 c, u64 d, u64 e)
 {
 	return 1;
 }
 
 /* bpf_skb_load_bytes(): the packet's bytes, or -EFAULT and zeroes */
-static __attribute__((noinline)) u64 h_load_bytes(u64 skb, u64 off, u64 to,
+static __attribute__((__noinline__)) u64 h_load_bytes(u64 skb, u64 off, u64 to,
 						  u64 len, u64 e)
 {
 	void *p = (void *)(uintptr_t)to;
@@ -107,7 +107,7 @@ static __attribute__((noinline)) u64 h_load_bytes(u64 skb, u64 off, u64 to,
 }
 
 /* the tail-call target's: counts the interpreter's arrivals */
-static __attribute__((noinline)) u64 h_tc_mark(u64 a, u64 b, u64 c, u64 d,
+static __attribute__((__noinline__)) u64 h_tc_mark(u64 a, u64 b, u64 c, u64 d,
 					       u64 e)
 {
 	tc_taken += in_ref;

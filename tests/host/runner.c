@@ -120,19 +120,19 @@ s64 div64_s64(s64 dividend, s64 divisor);
 extern void __aeabi_uidivmod(void);
 extern void __aeabi_idivmod(void);
 
-__attribute__((noinline)) u64 div64_u64(u64 dividend, u64 divisor)
+__attribute__((__noinline__)) u64 div64_u64(u64 dividend, u64 divisor)
 {
 	return dividend / divisor;
 }
 
-__attribute__((noinline)) u64 div64_u64_rem(u64 dividend, u64 divisor,
+__attribute__((__noinline__)) u64 div64_u64_rem(u64 dividend, u64 divisor,
 					    u64 *remainder)
 {
 	*remainder = dividend % divisor;
 	return dividend / divisor;
 }
 
-__attribute__((noinline)) s64 div64_s64(s64 dividend, s64 divisor)
+__attribute__((__noinline__)) s64 div64_s64(s64 dividend, s64 divisor)
 {
 	return dividend / divisor;
 }
@@ -1019,7 +1019,7 @@ static int zext_map_len;
 
 typedef u64 (*jit_fn)(void *ctx, const void *insn);
 
-static __attribute__((noinline)) u64 call_jit(void *image, void *ctx)
+static __attribute__((__noinline__)) u64 call_jit(void *image, void *ctx)
 {
 	return ((jit_fn)image)(ctx, NULL);
 }
@@ -1527,24 +1527,21 @@ int host_run_image(void *image, void *ctx, u64 *r0, char *msg, int n)
 /* ---- main --------------------------------------------------------------- */
 
 /*
- * ARMv7 compiles are one recording pass (armjit_passes.c), each checked
- * against one more pass at the image's address (ctx->check_rec): all of
- * them but those that found a routine out of bl reach, or the recording
- * fell back unseen. ARMv6K's literal pool never records.
+ * Compiles are one recording pass (armjit_passes.c), each checked against
+ * one more pass at the image's address (ctx->check_rec): all of them but
+ * those that found a routine out of bl reach, or the recording fell back
+ * unseen.
  */
 static void recorded_check(void)
 {
 	int all = host_recorded + host_far + host_unrecorded;
 	bool ok;
 
-	if (armjit_rt.arch >= ARMJIT_ARCH_V7)
-		ok = host_recorded && !host_unrecorded;
-	else
-		ok = !host_recorded;
+	ok = host_recorded && !host_unrecorded;
 	if (!counting)
 		printf("# %d of %d compiles recorded, %d with a routine out of bl reach\n",
 		       host_recorded, all, host_far);
-	report("recording pass: every ARMv7 compile recorded (but a routine out of bl reach), each as a pass at its address writes it; none on ARMv6K",
+	report("recording pass: every compile recorded (but a routine out of bl reach), each as a pass at its address writes it",
 	       ok);
 }
 
