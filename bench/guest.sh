@@ -103,4 +103,11 @@ for mode in interp stock armjit armjit-noinline; do
 	"$dir/inline_helpers" --bench "${REPEAT:-100000}" $mode
 	[ $mode != armjit-noinline ] || echo 0 >$NI
 done
+# compile cost by program length: generated straight-line programs
+# ("# bench-gen" lines), after every count the image windows take
+if [ -n "${GEN_LENS:-}" ]; then
+	"$dir/armjit-selftests" --gen-lens "$GEN_LENS" \
+		--mode interp,stock$([ -d $A ] && echo ,armjit)
+	echo "bench: gen-lens exit $?"
+fi
 setmode interp

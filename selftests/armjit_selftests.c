@@ -299,6 +299,9 @@ static const char *dump_dir;
 static unsigned int nr_samples = 1;
 static bool img_marks;		/* --img-marks: a marker around each run */
 static unsigned int nr_loads;		/* --loads: extra loads for a profile */
+/* --gen-lens: loads of generated programs of these lengths, timed */
+#define MAX_GEN_LENS	16
+static unsigned int gen_lens[MAX_GEN_LENS], nr_gen_lens;
 static unsigned int nr_marks;		/* markers executed so far */
 
 /* Mode switching: sysctl and sysfs files, with their values to restore. */
@@ -603,6 +606,192 @@ static void profile_loads(const struct prog_test *t, enum mode mode,
 	free(fds);
 	if (bad)
 		fail("--loads: %u of %u loads failed", bad, nr_loads);
+}
+
+/* ---- Generated programs, for compile cost by length (--gen-lens) ---- */
+
+static struct bpf_insn gen_insn(__u8 code, __u8 dst, __u8 src, __s16 off,
+				__s32 imm)
+{
+	struct bpf_insn insn = {
+		.code = code, .dst_reg = dst, .src_reg = src,
+		.off = off, .imm = imm,
+	};
+
+	return insn;
+}
+
+/*
+ * A socket filter of exactly @len insns the verifier takes in one linear
+ * walk: straight-line 64-bit ALU on R0 and R2-R9 (R1, the context, is
+ * never touched), multiplies, shifts, stores and loads of eight stack
+ * slots, ld_imm64 and helper calls (bpf_get_prandom_u32, R2-R5 set again
+ * after each), as compilers emit packet code without its branches. The
+ * same program for a length on every boot (a fixed LCG). No 32-bit ops:
+ * the verifier inserts a zext after each for 32-bit JITs, one
+ * bpf_patch_insn_data() (a copy of the program) apiece, which makes a
+ * 100k-insn load take minutes; no divides: 6.1's stock JIT has no 64-bit
+ * ones.
+ */
+static void gen_prog(struct bpf_insn *p, unsigned int len)
+{
+	static const __u8 regs[] = { 0, 2, 3, 4, 5, 6, 7, 8, 9 };
+	static const __u8 alu[] = { BPF_ADD, BPF_SUB, BPF_XOR, BPF_OR,
+				    BPF_AND, BPF_MUL };
+	unsigned int n = 0, i;
+	__u32 seed = 1, x;
+
+	for (i = 0; i < sizeof(regs); i++)
+		p[n++] = gen_insn(BPF_ALU64 | BPF_MOV | BPF_K, regs[i], 0, 0,
+				  7 * i + 1);
+	for (i = 0; i < 8; i++)
+		p[n++] = gen_insn(BPF_STX | BPF_MEM | BPF_DW, BPF_REG_10,
+				  regs[1 + i], -8 * (i + 1), 0);
+	while (n + 8 < len) {
+		__u8 dst, src;
+		__s16 slot;
+
+		seed = seed * 1103515245 + 12345;
+		x = seed >> 8;
+		dst = regs[x % 9];
+		src = regs[(x >> 4) % 9];
+		slot = -8 * ((x >> 8) % 8 + 1);
+		switch ((x >> 12) % 16) {
+		case 0: case 1: case 2: case 3: case 4:
+			p[n++] = gen_insn(BPF_ALU64 | alu[(x >> 16) % 5] | BPF_K,
+					  dst, 0, 0, x & 0xfff);
+			break;
+		case 5: case 6: case 7:
+			p[n++] = gen_insn(BPF_ALU64 | alu[(x >> 16) % 6] | BPF_X,
+					  dst, src, 0, 0);
+			break;
+		case 8:
+			p[n++] = gen_insn(BPF_ALU64 | BPF_MOV | BPF_X, dst, src,
+					  0, 0);
+			break;
+		case 9:
+			p[n++] = gen_insn(BPF_ALU64 | ((x >> 16) % 3 == 0 ? BPF_LSH :
+					  (x >> 16) % 3 == 1 ? BPF_RSH : BPF_ARSH) |
+					  BPF_K, dst, 0, 0, (x >> 18) % 63 + 1);
+			break;
+		case 10: case 11:
+			p[n++] = gen_insn(BPF_STX | BPF_MEM | BPF_DW, BPF_REG_10,
+					  src, slot, 0);
+			break;
+		case 12: case 13:
+			p[n++] = gen_insn(BPF_LDX | BPF_MEM | BPF_DW, dst,
+					  BPF_REG_10, slot, 0);
+			break;
+		case 14:
+			p[n++] = gen_insn(BPF_ALU64 | BPF_MUL | BPF_K, dst, 0, 0,
+					  (x & 0xff) + 1);
+			break;
+		default:
+			if ((x >> 16) & 1) {
+				p[n++] = gen_insn(BPF_LD | BPF_IMM | BPF_DW, dst,
+						  0, 0, x);
+				p[n++] = gen_insn(0, 0, 0, 0, x >> 4);
+				break;
+			}
+			p[n++] = gen_insn(BPF_JMP | BPF_CALL, 0, 0, 0,
+					  BPF_FUNC_get_prandom_u32);
+			for (i = 2; i <= 5; i++)
+				p[n++] = gen_insn(BPF_ALU64 | BPF_MOV | BPF_K,
+						  i, 0, 0, x >> i);
+			break;
+		}
+	}
+	while (n + 1 < len)
+		p[n++] = gen_insn(BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_0, 0, 0,
+				  1);
+	p[n] = gen_insn(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+}
+
+/* Why the verifier refused a generated program: its log's last lines. */
+static void gen_log(const struct bpf_insn *p, unsigned int len)
+{
+	size_t size = 1 << 20;
+	char *log = calloc(1, size), *tail;
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .log_buf = log,
+		    .log_size = size, .log_level = 1);
+	int fd, lines = 0;
+
+	if (!log)
+		return;
+	fd = bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, NULL, "GPL", p, len,
+			   &opts);
+	if (fd >= 0)
+		close(fd);
+	tail = log + strlen(log);
+	while (tail > log && lines < 6)
+		if (*--tail == '\n')
+			lines++;
+	for (char *l = strtok(tail, "\n"); l; l = strtok(NULL, "\n"))
+		printf("# verifier: %s\n", l);
+	free(log);
+}
+
+/*
+ * Load the generated program of @len insns in @mode, timed as time_load()
+ * does (guest instructions under icount), and report it:
+ * "# bench-gen len= mode= jited= jited_len= load_ns=".
+ */
+static void gen_load(unsigned int len, enum mode mode, const char *why,
+		     bool skip)
+{
+	struct timespec t0, t1, settle = { .tv_nsec = 200000000 };
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .log_level = 0);
+	struct bpf_prog_info info = {};
+	__u32 info_len = sizeof(info);
+	struct bpf_insn *p;
+	long long ns;
+	int fd;
+
+	if (why) {
+		if (skip)
+			ksft_test_result_skip("generated %u insns, %s: %s\n",
+					      len, mode_names[mode], why);
+		else
+			ksft_test_result_fail("generated %u insns, %s: %s\n",
+					      len, mode_names[mode], why);
+		return;
+	}
+	p = calloc(len, sizeof(*p));
+	if (!p) {
+		ksft_test_result_fail("generated %u insns: out of memory\n",
+				      len);
+		return;
+	}
+	gen_prog(p, len);
+	nanosleep(&settle, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	fd = bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, NULL, "GPL", p, len,
+			   &opts);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (fd < 0) {
+		int err = errno;
+
+		gen_log(p, len);
+		free(p);
+		ksft_test_result_fail("generated %u insns, %s: load: %s\n",
+				      len, mode_names[mode], strerror(err));
+		return;
+	}
+	free(p);
+	ns = (t1.tv_sec - t0.tv_sec) * 1000000000LL + t1.tv_nsec - t0.tv_nsec;
+	if (bpf_obj_get_info_by_fd(fd, &info, &info_len))
+		memset(&info, 0, sizeof(info));
+	close(fd);
+	printf("# bench-gen len=%u mode=%s jited=%d jited_len=%u load_ns=%lld\n",
+	       len, mode_names[mode], info.jited_prog_len > 0,
+	       info.jited_prog_len, ns);
+	if (mode != MODE_INTERP && !info.jited_prog_len)
+		ksft_test_result_fail("generated %u insns, %s: not JIT'ed\n",
+				      len, mode_names[mode]);
+	else
+		ksft_test_result_pass("generated %u insns, %s: loaded%s\n",
+				      len, mode_names[mode],
+				      mode == MODE_INTERP ? "" : ", JIT'ed");
 }
 
 /* One test: load @t in @mode (with or without RND_HI32), run, check. */
@@ -1234,6 +1423,8 @@ static void usage(const char *argv0, int status)
 	       "                          the counts of a test_bpf run, bench/guest.sh)\n"
 	       "      --img-marks         a ccount marker before and after each program's\n"
 	       "                          test runs (make bench: bench/imgcount.py)\n"
+	       "      --gen-lens N[,N...] only loads of generated straight-line programs of\n"
+	       "                          these lengths, timed (make bench: compile cost)\n"
 	       "      --tail-calls        the tail-call tests only (with --prog: those too)\n"
 	       "      --faults            armjit's fail_nth is set: the tail-call tests with\n"
 	       "                          subprograms may be refused, never loaded un-JIT'ed\n"
@@ -1262,6 +1453,7 @@ static void parse_args(int argc, char **argv)
 		{ "img-marks", no_argument, NULL, 'I' },
 		{ "faults", no_argument, NULL, 'F' },
 		{ "tail-calls", no_argument, NULL, 'T' },
+		{ "gen-lens", required_argument, NULL, 'G' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "list", no_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
@@ -1347,6 +1539,26 @@ static void parse_args(int argc, char **argv)
 		case 'T':
 			tc_only = true;
 			break;
+		case 'G': {
+			char *tok, *save = NULL, *copy = strdup(optarg);
+
+			for (tok = strtok_r(copy, ",", &save); tok;
+			     tok = strtok_r(NULL, ",", &save)) {
+				errno = 0;
+				if (nr_gen_lens == MAX_GEN_LENS)
+					break;
+				gen_lens[nr_gen_lens] = strtoul(tok, &end, 0);
+				if (errno || *end || gen_lens[nr_gen_lens] < 32 ||
+				    gen_lens[nr_gen_lens] > 1000000) {
+					fprintf(stderr, "--gen-lens: bad length '%s' (32..1000000)\n",
+						tok);
+					exit(KSFT_FAIL);
+				}
+				nr_gen_lens++;
+			}
+			free(copy);
+			break;
+		}
 		case 'v':
 			verbose = true;
 			break;
@@ -1368,6 +1580,10 @@ static void parse_args(int argc, char **argv)
 		sel_progs = 0;
 	if (tc_only)
 		run_tail_calls = true;
+	if (nr_gen_lens) {
+		sel_progs = 0;		/* the generated programs alone */
+		run_tail_calls = false;
+	}
 }
 
 /* The objects' default place: the runner's own directory. */
@@ -1418,6 +1634,9 @@ int main(int argc, char **argv)
 				plan += NR_TC_TESTS;
 		plan += ARRAY_SIZE(tc_trampoline_tests);
 	}
+	for (mode = 0; mode < NR_MODES; mode++)
+		if (sel_modes & (1u << mode))
+			plan += nr_gen_lens;
 
 	ksft_print_header();
 	ksft_set_plan(plan);
@@ -1448,6 +1667,8 @@ int main(int argc, char **argv)
 			if (hi32_on)
 				report_test(t, mode, true, why, skip);
 		}
+		for (p = 0; p < (int)nr_gen_lens; p++)
+			gen_load(gen_lens[p], mode, why, skip);
 		if (run_tail_calls)
 			for (p = 0; p < NR_TC_TESTS; p++) {
 				/* debugfs cap_then_off disables armjit */
