@@ -31,7 +31,11 @@ struct armjit_rt armjit_rt;
 
 #define CALL_BASE	0xc0100000U
 #define IMAGE_ADDR	0xbf000000U
-#define MAP_LOOKUP	1	/* helper id of bpf_map_lookup_elem */
+/*
+ * Helper calls: imm is the helper's offset from __bpf_call_base, as the
+ * verifier leaves it; word-aligned, as kernel functions are (else no bl)
+ */
+#define MAP_LOOKUP	4	/* bpf_map_lookup_elem's */
 
 static u64 seed;
 
@@ -217,7 +221,8 @@ static struct bpf_insn *gen_prog(const char *shape, int len, int *lenp)
 			n += gen_lookup(p + n, left);
 		else if (k < 94)
 			/* another helper, R1-R5 as arguments */
-			p[n++] = mk(BPF_JMP | BPF_CALL, 0, 0, 0, 2 + rnd(30));
+			p[n++] = mk(BPF_JMP | BPF_CALL, 0, 0, 0,
+				    4 * (2 + rnd(30)));
 		else if (k < 96)
 			p[n++] = mk(BPF_ALU64 | (rnd(2) ? BPF_DIV : BPF_MOD) |
 				    BPF_K, rreg(), 0, 0, 3 + rnd(1000));
@@ -349,6 +354,7 @@ static int compile(const struct bpf_insn *insns, int len, struct buffers *b)
 	ctx.is_target = calloc(len + 1, 1);
 	ctx.live = calloc(len + 1, sizeof(*ctx.live));
 	ctx.hi0 = calloc(len + 1, sizeof(*ctx.hi0));
+	ctx.use_def = calloc(len + 1, sizeof(*ctx.use_def));
 	for (i = 0; i < len; i++)
 		max += insns[i].code == (BPF_JMP | BPF_CALL);
 	b->sites = max ? calloc(max, sizeof(*b->sites)) : NULL;
@@ -360,6 +366,7 @@ static int compile(const struct bpf_insn *insns, int len, struct buffers *b)
 	free(ctx.is_target);
 	free(ctx.live);
 	free(ctx.hi0);
+	free(ctx.use_def);
 	free(b->sites);
 	return err ? err : ctx.idx;
 }
