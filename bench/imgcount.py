@@ -34,9 +34,13 @@ are. Prints a line a window:
 """
 import argparse
 import lzma
+import os
 import re
 import struct
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from report import kv, read_tests  # noqa: E402  (bench/report.py)
 
 AREA_LO, AREA_HI = 0xbf000000, 0xc0000000
 
@@ -60,25 +64,34 @@ def elf_section_size(path, name):
     return 0
 
 
-def test_runs(src, name, suite):
-    """test_bpf's run count of the test NAME (run_one(), test_tail_calls())."""
-    text = open(src).read()
-    defs = dict(re.findall(r'^#define\s+(\w+)\s+(\d+)\s*$', text, re.M))
-    maxruns = int(defs['MAX_TESTRUNS'])
-    if suite != 'test_bpf':
-        return maxruns
-    lit = '"' + name.replace('\\', '\\\\').replace('"', '\\"') + '",'
-    pos = text.find('\t\t' + lit)
-    if pos < 0:
-        sys.exit(f'imgcount: test "{name}" not in {src}')
-    # the test's initializer ends at the next "\t}," line
-    end = text.find('\n\t},', pos)
-    m = re.search(r'\.nr_testruns\s*=\s*(\w+)', text[pos:end])
-    if not m:
-        return maxruns
-    v = m.group(1)
-    v = int(defs[v]) if v in defs else int(v, 0)
-    return min(v, maxruns)
+class TestRuns:
+    """test_bpf's run counts (run_one(), test_tail_calls()), from the
+    kernel's lib/test_bpf.c, read once."""
+
+    def __init__(self, src):
+        self.src = src
+        self.text = open(src).read()
+        self.defs = dict(re.findall(r'^#define\s+(\w+)\s+(\d+)\s*$',
+                                    self.text, re.M))
+        self.maxruns = int(self.defs['MAX_TESTRUNS'])
+
+    def runs(self, name, suite):
+        """The run count of the test NAME of SUITE."""
+        if suite != 'test_bpf':
+            return self.maxruns
+        text = self.text
+        lit = '"' + name.replace('\\', '\\\\').replace('"', '\\"') + '",'
+        pos = text.find('\t\t' + lit)
+        if pos < 0:
+            sys.exit(f'imgcount: test "{name}" not in {self.src}')
+        # the test's initializer ends at the next "\t}," line
+        end = text.find('\n\t},', pos)
+        m = re.search(r'\.nr_testruns\s*=\s*(\w+)', text[pos:end])
+        if not m:
+            return self.maxruns
+        v = m.group(1)
+        v = int(self.defs[v]) if v in self.defs else int(v, 0)
+        return min(v, self.maxruns)
 
 
 def parse_mods(text):
@@ -112,10 +125,6 @@ def window(counts, snap, skip):
     return total
 
 
-def kv(line):
-    return dict(re.findall(r'(\w+)=(\S+)', line))
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--counts', required=True, help="ccount's out= prefix")
@@ -125,8 +134,8 @@ def main():
     ap.add_argument('txt', help='the guest lines (results-K.txt)')
     a = ap.parse_args()
 
-    tests = [l.rstrip('\n').split('|', 3) for l in open(a.tests)
-             if l.strip() and not l.startswith('#')]
+    tests = read_tests(a.tests)
+    test_runs = TestRuns(a.src)
     init_size = elf_section_size(a.ko, '.init.text')
     lines = open(a.txt).read().splitlines()
     runner_mods = []
@@ -147,13 +156,13 @@ def main():
         elif line.startswith('timg '):
             d = kv(line)
             idx = int(d['idx'])
-            suite, _, _, name = tests[idx - 1]
+            suite, name = tests[idx - 1]['suite'], tests[idx - 1]['name']
             skip = parse_mods(d.get('mods', ''))
             if d.get('init'):
                 ia = int(d['init'], 16)
                 skip.append((ia, ia + init_size))
             total = window(a.counts, d['snap'], skip)
-            runs = test_runs(a.src, name, suite)
+            runs = test_runs.runs(name, suite)
             print(f"timgrun idx={idx} mode={d['mode']} insns={total} "
                   f"runs={runs} per_run={total / runs:.2f}")
 

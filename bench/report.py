@@ -22,9 +22,10 @@ def kv(line):
     return dict(re.findall(r"(\w+)=(\S+)", line))
 
 
-def read_tests():
+def read_tests(path=None):
+    """bench/tests.txt (or PATH): [{suite, group, label, name}]"""
     tests = []
-    with open(os.path.join(HERE, "tests.txt")) as f:
+    with open(path or os.path.join(HERE, "tests.txt")) as f:
         for line in f:
             line = line.rstrip("\n")
             if not line or line.startswith("#"):
