@@ -129,6 +129,7 @@ enum armjit_fault_point {
 	FP_HI0,
 	FP_USE_DEF,
 	FP_MAP_SITES,
+	FP_SCRATCH,
 	FP_PENDING,
 	FP_IMAGE,
 	FP_LOCK_RO,
@@ -146,6 +147,7 @@ const char * const armjit_fault_sites[] = {
 	[FP_HI0] = "hi0",
 	[FP_USE_DEF] = "use_def",
 	[FP_MAP_SITES] = "map_sites",
+	[FP_SCRATCH] = "scratch",
 	[FP_PENDING] = "pending",
 	[FP_IMAGE] = "image",
 	[FP_LOCK_RO] = "lock_ro",
@@ -463,9 +465,16 @@ static void armjit_image_free(void *priv, u32 *image)
 	}
 }
 
-/* The recording pass's scratch memory (freed before the compile ends) */
+/*
+ * The recording pass's scratch memory (freed before the compile ends);
+ * without it the passes run as before.
+ */
 static void *armjit_scratch(void *priv, size_t bytes)
 {
+	struct armjit_kimage *ki = priv;
+
+	if (armjit_fault(ki->f, FP_SCRATCH))
+		return NULL;
 	return kvmalloc(bytes, GFP_KERNEL);
 }
 

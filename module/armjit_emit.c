@@ -587,6 +587,66 @@ static bool emit_const(u32 insn, struct armjit_ctx *ctx)
 	return true;
 }
 
+/*
+ * ldr/str rt, [sp, #+-imm12] and ldrd/strd rt, [sp, #+-imm8], rt not sp
+ * or pc: the stacked registers' loads and stores, most of the words
+ * emit() decodes. What word_decode() finds, from the fields.
+ */
+static bool sp_word(u32 insn, struct arm_word *w)
+{
+	struct arm_dec *d = &w->d;
+	struct arm_fx *fx = &w->fx;
+	u8 rt = arm_field(insn, ARM_RD_SHIFT), size;
+	bool load;
+	s32 off;
+
+	if ((insn >> ARM_COND_SHIFT) == 0xf ||
+	    arm_field(insn, ARM_RN_SHIFT) != ARM_SP)
+		return false;
+	if (ARM_IS(insn, ARM_OP_LDR_I, ARM_MASK_LS) ||
+	    ARM_IS(insn, ARM_OP_STR_I, ARM_MASK_LS)) {
+		size = 4;
+		load = ARM_IS(insn, ARM_OP_LDR_I, ARM_MASK_LS);
+		off = insn & 0xfff;
+		if (sp_or_pc(rt))
+			return false;
+	} else if (ARM_IS(insn, ARM_OP_LDRD_I, ARM_MASK_LSH) ||
+		   ARM_IS(insn, ARM_OP_STRD_I, ARM_MASK_LSH)) {
+		size = 8;
+		load = ARM_IS(insn, ARM_OP_LDRD_I, ARM_MASK_LSH);
+		off = ((insn >> 4) & 0xf0) | (insn & 0xf);
+		if (sp_or_pc(rt) || sp_or_pc(rt + 1))
+			return false;
+	} else {
+		return false;
+	}
+	if (!(insn & ARM_U_BIT))
+		off = -off;
+	memset(d, 0, sizeof(*d));
+	d->kind = ARM_K_LDST;
+	d->cond = insn >> ARM_COND_SHIFT;
+	d->rt = rt;
+	d->rn = ARM_SP;
+	d->off = off;
+	d->size = size;
+	d->load = load;
+	memset(fx, 0, sizeof(*fx));
+	fx->load = load;
+	fx->store = !load;
+	fx->rt = rt;
+	if (load)
+		fx->writes = 1U << rt | (size == 8 ? 1U << (rt + 1) : 0);
+	fx->at_sp = true;
+	fx->sp = true;
+	fx->off = off;
+	fx->n = size;
+	fx->word = true;
+	w->ok = true;
+	w->k = false;
+	w->val = 0;
+	return true;
+}
+
 /* Any other word: decoded once, every question below reads it. */
 static noinline void emit_decoded(u32 insn, struct armjit_ctx *ctx)
 {
@@ -597,7 +657,8 @@ static noinline void emit_decoded(u32 insn, struct armjit_ctx *ctx)
 	struct arm_word w __uninitialized;
 	int n;
 
-	word_decode(ctx, &w, insn);
+	if (!sp_word(insn, &w))
+		word_decode(ctx, &w, insn);
 	if (cache_hit(ctx, &w))
 		return;		/* the register holds that word already */
 	pending_before(ctx, &w);
