@@ -122,15 +122,15 @@ def parse(path):
 IMODES = ("interp", "stock", "armjit-noinline", "armjit")
 
 
+def fields_of(path, prefix):
+    """The key=value fields of each line of PATH that starts with PREFIX."""
+    with open(path) as f:
+        return [kv(line) for line in f if line.startswith(prefix)]
+
+
 def inline_bench(path):
     """The ibench lines (inline_helpers --bench): mode -> its fields."""
-    ib = {}
-    with open(path) as f:
-        for line in f:
-            if line.startswith("ibench "):
-                d = kv(line)
-                ib[d["mode"]] = d
-    return ib
+    return {d["mode"]: d for d in fields_of(path, "ibench ")}
 
 
 def inline_table(ib):
@@ -380,6 +380,16 @@ def md_table(head, body):
     return "\n".join(out)
 
 
+def gnuplot(script, dat):
+    """Run gnuplot on SCRIPT (a failure only warns), then remove DAT."""
+    try:
+        subprocess.run(["gnuplot"], input=script.encode(), check=True)
+    except (OSError, subprocess.CalledProcessError) as e:
+        print("report: gnuplot failed: %s" % e, file=sys.stderr)
+    finally:
+        os.unlink(dat)
+
+
 def plot(rows, png, kernel):
     dat = png[:-4] + ".dat"
     with open(dat, "w") as f:
@@ -404,22 +414,14 @@ set grid ytics
 set key top left
 plot '%s' using 2:xtic(1) title 'interp', '' using 3 title 'stock JIT', '' using 4 title 'armjit'
 """ % (png, kernel, dat)
-    try:
-        subprocess.run(["gnuplot"], input=script.encode(), check=True)
-    except (OSError, subprocess.CalledProcessError) as e:
-        print("report: gnuplot failed: %s" % e, file=sys.stderr)
-    finally:
-        os.unlink(dat)
+    gnuplot(script, dat)
 
 
 def gen_loads(path):
     """The generated programs' loads ("# bench-gen"): {len: {mode: d}}."""
     gen = {}
-    with open(path) as f:
-        for line in f:
-            if line.startswith("# bench-gen "):
-                d = kv(line)
-                gen.setdefault(int(d["len"]), {})[d["mode"]] = d
+    for d in fields_of(path, "# bench-gen "):
+        gen.setdefault(int(d["len"]), {})[d["mode"]] = d
     return gen
 
 
@@ -493,12 +495,18 @@ set grid
 set key top left
 plot '%s' using 1:2 with linespoints title 'stock JIT', '' using 1:3 with linespoints title 'armjit'
 """ % (png, kernel, dat)
-    try:
-        subprocess.run(["gnuplot"], input=script.encode(), check=True)
-    except (OSError, subprocess.CalledProcessError) as e:
-        print("report: gnuplot failed: %s" % e, file=sys.stderr)
-    finally:
-        os.unlink(dat)
+    gnuplot(script, dat)
+
+
+def print_section(title, head, body, lines, tag):
+    """A table on stdout under TITLE, then its LINES as "TAG: ..."."""
+    if not body:
+        return
+    print()
+    print(title)
+    print(text_table(head, body))
+    for t in lines:
+        print("%s: %s" % (tag, t))
 
 
 def main():
@@ -535,21 +543,13 @@ def main():
     ib = inline_bench(a.results)
     ihead, ibody, ilines, ifails = inline_table(ib)
     failures += ifails
-    if ibody:
-        print()
-        print("inlined helpers (eight bpf_get_smp_processor_id calls):")
-        print(text_table(ihead, ibody))
-        for t in ilines:
-            print("inlined: " + t)
+    print_section("inlined helpers (eight bpf_get_smp_processor_id calls):",
+                  ihead, ibody, ilines, "inlined")
     gen = gen_loads(a.results)
     ghd, gbd, glines, gfails, gpts = gen_table(gen)
     failures += gfails
-    if gbd:
-        print()
-        print("compile cost by program length (generated programs):")
-        print(text_table(ghd, gbd))
-        for t in glines:
-            print("compile: " + t)
+    print_section("compile cost by program length (generated programs):",
+                  ghd, gbd, glines, "compile")
     for x in failures:
         print("FAILED: " + x)
     if a.runtime is not None:
