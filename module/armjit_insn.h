@@ -252,33 +252,40 @@ static inline u32 arm_movt(u8 rd, u16 imm)
 	       (imm & 0xfff);
 }
 
+/* v rotated right by s (0..31) */
+static inline u32 arm_ror32(u32 v, int s)
+{
+	return s ? v >> s | v << (32 - s) : v;
+}
+
 /*
  * ARMv6 (no movw/movt): val as the fewest modified immediates whose OR it
  * is, into parts[] (at most 4: one per byte); their count, 0 for val 0.
  * A mov of the first and an orr of each other loads val (arm_imm_seq()).
  * Greedy from every even bit position: the best of those is the fewest.
+ * From a start, val rotated right by it: the lowest set bit's even pair
+ * begins each part (the bits below it are clear by then, so a part that
+ * runs past bit 31 takes nothing there). A start whose pair is clear
+ * gives what the next one gives; a start stops once it can't beat the
+ * best so far (emit() asks this of every ARMv6K constant).
  */
 static inline int arm_imm_split(u32 val, u32 parts[4])
 {
 	int start, best = 5;
 
 	for (start = 0; start < 32 && best > 1; start += 2) {
-		u32 v = val, p[4];
-		int pos, n = 0;
+		u32 r = arm_ror32(val, start), p[4];
+		int n = 0;
 
-		for (pos = start; v && pos < start + 32 && n < 4; ) {
-			int sh = pos & 31;
-			u32 m = 0xffU << sh | (sh > 24 ? 0xffU >> (32 - sh) : 0);
+		if (!(r & 3) && val)
+			continue;
+		while (r && n < best - 1) {
+			u32 part = r & 0xffU << (__builtin_ctz(r) & ~1);
 
-			if (!(v & 3U << sh)) {
-				pos += 2;
-				continue;
-			}
-			p[n++] = v & m;
-			v &= ~m;
-			pos += 8;
+			p[n++] = arm_ror32(part, (32 - start) & 31);
+			r &= ~part;
 		}
-		if (!v && n < best) {
+		if (!r && n < best) {
 			best = n;
 			memcpy(parts, p, n * sizeof(*p));
 		}

@@ -264,7 +264,7 @@ static int rec_passes(struct armjit_ctx *ctx, const struct armjit_image_ops *ops
 	ctx->written_ok = false;	/* a leaf pushes all, patched after */
 	ctx->idx = 0;
 	err = armjit_build(ctx);
-	if (!err && ctx->lit && ctx->idx > ARMJIT_LIT_WORDS) {
+	if (err == -E2BIG || (!err && ctx->lit && ctx->idx > ARMJIT_LIT_WORDS)) {
 		/* the pool out of ldr's reach: constants from movs */
 		ctx->lit = false;
 		ctx->fix_n = 0;

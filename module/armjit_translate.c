@@ -2372,6 +2372,9 @@ int armjit_build(struct armjit_ctx *ctx)
 		ret = build_insn(ctx, &ctx->insns[i], i);
 		if (ret < 0)
 			return ret;
+		/* recording: past the literal pool's reach, stop early */
+		if (ctx->rec && ctx->lit && ctx->idx > ARMJIT_LIT_WORDS)
+			return -E2BIG;
 		if (ret) {
 			i++;
 			moved |= ctx->offsets[i] ^ ctx->idx;

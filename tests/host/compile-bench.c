@@ -406,7 +406,7 @@ int main(int argc, char **argv)
 	armjit_rt.div64_u64_rem = CALL_BASE + 0x4000;
 	armjit_rt.div64_s64 = CALL_BASE + 0x5000;
 	armjit_rt.hwdiv = true;
-	armjit_rt.arch = ARMJIT_ARCH_V7;
+	armjit_rt.arch = getenv("CB_V6") ? ARMJIT_ARCH_V6K : ARMJIT_ARCH_V7;
 	armjit_rt.tc_count_empty = true;
 	armjit_rt.map_lookup_elem = CALL_BASE + MAP_LOOKUP;
 

@@ -532,6 +532,29 @@ static void test_cond(void)
 	    "of an already conditional insn");
 }
 
+/* arm_ror32 against a 64-bit rotate, every shift of a few values. */
+static void test_ror32(void)
+{
+	static const u32 vals[] = { 0, 1, 0x80000000, 0x12345678, 0xff,
+				    0xdeadbeef, 0xffffffff, 0x0ff00ff0 };
+	unsigned int i;
+	bool fail = false;
+	int s;
+
+	for (i = 0; i < sizeof(vals) / 4; i++)
+		for (s = 0; s < 32; s++) {
+			u32 want = (u32)((((u64)vals[i] << 32) | vals[i]) >> s);
+
+			if (arm_ror32(vals[i], s) != want) {
+				printf("bad\tarm_ror32\tFAIL\t0x%x ror %d: 0x%x, want 0x%x\n",
+				       vals[i], s, arm_ror32(vals[i], s), want);
+				fail = true;
+			}
+		}
+	printf("bad\tarm_ror32\t%s\tevery shift of %u values\n",
+	       fail ? "FAIL" : "ok", (unsigned int)(sizeof(vals) / 4));
+}
+
 /* arm_imm12 / arm_imm_ok against a brute force over all 4096 encodings. */
 static void test_imm12(void)
 {
@@ -672,6 +695,7 @@ int main(void)
 	test_stack_branch();
 	test_cond();
 	test_imm12();
+	test_ror32();
 	test_imm_seq();
 	return 0;
 }
