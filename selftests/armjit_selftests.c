@@ -610,6 +610,10 @@ static void profile_loads(const struct prog_test *t, enum mode mode,
 
 /* ---- Generated programs, for compile cost by length (--gen-lens) ---- */
 
+#ifndef ENOTSUPP
+#define ENOTSUPP	524	/* the kernel's: a JIT refused the program */
+#endif
+
 static struct bpf_insn gen_insn(__u8 code, __u8 dst, __u8 src, __s16 off,
 				__s32 imm)
 {
