@@ -271,8 +271,9 @@ static int rec_passes(struct armjit_ctx *ctx, const struct armjit_image_ops *ops
 		ctx->idx = 0;
 		err = armjit_build(ctx);
 	}
-	if (err == -ENOSPC)
-		err = 1;		/* out of scratch memory */
+	/* out of scratch memory; a loop's branch out of range */
+	if (err == -ENOSPC || err == -EFBIG)
+		err = 1;
 	if (!err && rec_saved(ctx))
 		err = 1;
 	if (err) {
