@@ -425,12 +425,10 @@ static int kept_store(const struct armjit_ctx *ctx, const struct arm_word *w)
  * The one place words go into the image: never past the words it holds
  * (a pass that came out longer than its sizing fails the compile).
  */
-static noinline void emit_raw_full(u32 insn, struct armjit_ctx *ctx)
+/* The image full at ctx->idx: the recording pass's scratch grows. */
+static noinline bool image_grow(struct armjit_ctx *ctx)
 {
-	if (ctx->rec && armjit_rec_grow(ctx))
-		ctx->image[ctx->idx] = insn;
-	else
-		ctx->flags |= FLAG_OVERFLOW;
+	return ctx->rec && armjit_rec_grow(ctx);
 }
 
 static inline void emit_raw(u32 insn, struct armjit_ctx *ctx)
@@ -438,10 +436,10 @@ static inline void emit_raw(u32 insn, struct armjit_ctx *ctx)
 	if (unlikely(insn == ARM_INSN_BAD))
 		ctx->flags |= FLAG_BAD_INSN;
 	if (ctx->image) {
-		if (likely(ctx->idx < ctx->image_words))
+		if (likely(ctx->idx < ctx->image_words) || image_grow(ctx))
 			ctx->image[ctx->idx] = insn;
 		else
-			emit_raw_full(insn, ctx);
+			ctx->flags |= FLAG_OVERFLOW;
 	}
 	ctx->idx++;
 }
@@ -484,6 +482,18 @@ static void pending_before(struct armjit_ctx *ctx, const struct arm_word *w)
 }
 
 /*
+ * A word whose one effect is writing rd (not sp or pc): the kept-back
+ * store goes out first if it stores rd, and what rd held is forgotten.
+ */
+static void emit_writing(u32 insn, struct armjit_ctx *ctx, u8 rd)
+{
+	if (ctx->pend && (ctx->pend_regs & 1U << rd))
+		flush_pending(ctx);
+	emit_raw(insn, ctx);
+	cache_forget(ctx, rd);
+}
+
+/*
  * The words emit() needs no decode for: b (the kept-back store before
  * it), and data processing that writes a register other than sp and pc
  * or only the flags, but a constant's mov or mvn (what cache_decode()
@@ -517,10 +527,7 @@ static bool emit_plain(u32 insn, struct armjit_ctx *ctx)
 	if (sp_or_pc(rd) ||
 	    ((op == ARM_DP_MOV || op == ARM_DP_MVN) && (insn & 0x02000000)))
 		return false;
-	if (ctx->pend && (ctx->pend_regs & 1U << rd))
-		flush_pending(ctx);
-	emit_raw(insn, ctx);
-	cache_forget(ctx, rd);
+	emit_writing(insn, ctx, rd);
 	return true;
 }
 
@@ -576,10 +583,7 @@ static bool emit_const(u32 insn, struct armjit_ctx *ctx)
 	k &= al;
 	if (k && armjit_emit_known(ctx, rd, val))
 		return true;	/* rd holds it already */
-	if (ctx->pend && (ctx->pend_regs & 1U << rd))
-		flush_pending(ctx);
-	emit_raw(insn, ctx);
-	cache_forget(ctx, rd);
+	emit_writing(insn, ctx, rd);
 	if (k) {
 		ctx->kmask |= 1U << rd;
 		ctx->kval[rd] = val;
@@ -631,17 +635,7 @@ static bool sp_word(u32 insn, struct arm_word *w)
 	d->size = size;
 	d->load = load;
 	memset(fx, 0, sizeof(*fx));
-	fx->load = load;
-	fx->store = !load;
-	fx->rt = rt;
-	if (load)
-		fx->writes = 1U << rt | (size == 8 ? 1U << (rt + 1) : 0);
-	fx->at_sp = true;
-	fx->sp = true;
-	fx->off = off;
-	fx->n = size;
-	fx->word = true;
-	w->ok = true;
+	w->ok = fx_ldst(d, fx);		/* true: rt isn't sp or pc */
 	w->k = false;
 	w->val = 0;
 	return true;
@@ -806,7 +800,7 @@ void armjit_emit_lit_pool(struct armjit_ctx *ctx)
 	ctx->lit_base = base;
 	for (i = 0; i < ctx->lit_n; i++) {
 		if (ctx->image && ctx->idx >= ctx->image_words &&
-		    !(ctx->rec && armjit_rec_grow(ctx)))
+		    !image_grow(ctx))
 			ctx->flags |= FLAG_OVERFLOW;
 		ctx->idx++;
 	}

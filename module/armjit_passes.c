@@ -222,10 +222,7 @@ static int rec_check(struct armjit_ctx *ctx, const struct armjit_image_ops *ops,
 
 	if (!again)
 		return -ENOMEM;
-	ctx->image = again;
-	ctx->image_words = words;
-	ctx->idx = 0;
-	err = armjit_build(ctx);
+	err = armjit_pass(ctx, again, words);
 	if (!err && (ctx->idx != words || !ctx->settled ||
 		     memcmp(again, image, words * sizeof(u32))))
 		err = -EFAULT;

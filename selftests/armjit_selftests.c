@@ -519,18 +519,13 @@ static void run_family(const struct prog_test *t, enum mode mode, bool hi32,
 }
 
 /*
- * The cost of loading @prog (verifier and JIT): one more BPF_PROG_LOAD of
- * its relocated instructions, timed with CLOCK_MONOTONIC (guest
- * instructions under icount). -1 when that load fails (no func_info is
- * passed, so global subprograms are verified as static ones).
+ * One BPF_PROG_LOAD (verifier and JIT) timed with CLOCK_MONOTONIC (guest
+ * instructions under icount) into *ns: the program's fd, or < 0.
  */
-static long long time_load(struct bpf_object *obj, struct bpf_program *prog,
-			   bool hi32)
+static int timed_load(enum bpf_prog_type type, const struct bpf_insn *insns,
+		      size_t cnt, const struct bpf_prog_load_opts *opts,
+		      long long *ns)
 {
-	LIBBPF_OPTS(bpf_prog_load_opts, opts,
-		.expected_attach_type = bpf_program__expected_attach_type(prog),
-		.prog_flags = hi32 ? BPF_F_TEST_RND_HI32 : 0,
-	);
 	/*
 	 * Let the deferred frees of programs closed before (RCU, then a
 	 * work item: 0.1-0.3 M instructions of TLB flushes each) run
@@ -541,14 +536,33 @@ static long long time_load(struct bpf_object *obj, struct bpf_program *prog,
 
 	nanosleep(&settle, NULL);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	fd = bpf_prog_load(bpf_program__type(prog), NULL, "GPL",
-			   bpf_program__insns(prog),
-			   bpf_program__insn_cnt(prog), &opts);
+	fd = bpf_prog_load(type, NULL, "GPL", insns, cnt, opts);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
+	*ns = (t1.tv_sec - t0.tv_sec) * 1000000000LL + t1.tv_nsec - t0.tv_nsec;
+	return fd;
+}
+
+/*
+ * The cost of loading @prog: one more load of its relocated instructions
+ * (timed_load()). -1 when that load fails (no func_info is passed, so
+ * global subprograms are verified as static ones).
+ */
+static long long time_load(struct bpf_object *obj, struct bpf_program *prog,
+			   bool hi32)
+{
+	LIBBPF_OPTS(bpf_prog_load_opts, opts,
+		.expected_attach_type = bpf_program__expected_attach_type(prog),
+		.prog_flags = hi32 ? BPF_F_TEST_RND_HI32 : 0,
+	);
+	long long ns;
+	int fd;
+
+	fd = timed_load(bpf_program__type(prog), bpf_program__insns(prog),
+			bpf_program__insn_cnt(prog), &opts, &ns);
 	if (fd < 0)
 		return -1;
 	close(fd);
-	return (t1.tv_sec - t0.tv_sec) * 1000000000LL + t1.tv_nsec - t0.tv_nsec;
+	return ns;
 }
 
 /*
@@ -736,14 +750,13 @@ static void gen_log(const struct bpf_insn *p, unsigned int len)
 }
 
 /*
- * Load the generated program of @len insns in @mode, timed as time_load()
- * does (guest instructions under icount), and report it:
+ * Load the generated program of @len insns in @mode, timed (timed_load():
+ * guest instructions under icount), and report it:
  * "# bench-gen len= mode= jited= jited_len= load_ns=".
  */
 static void gen_load(unsigned int len, enum mode mode, const char *why,
 		     bool skip)
 {
-	struct timespec t0, t1, settle = { .tv_nsec = 200000000 };
 	LIBBPF_OPTS(bpf_prog_load_opts, opts, .log_level = 0);
 	struct bpf_prog_info info = {};
 	__u32 info_len = sizeof(info);
@@ -767,11 +780,7 @@ static void gen_load(unsigned int len, enum mode mode, const char *why,
 		return;
 	}
 	gen_prog(p, len);
-	nanosleep(&settle, NULL);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	fd = bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, NULL, "GPL", p, len,
-			   &opts);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
+	fd = timed_load(BPF_PROG_TYPE_SOCKET_FILTER, p, len, &opts, &ns);
 	if (fd < 0) {
 		int err = errno;
 
@@ -789,7 +798,6 @@ static void gen_load(unsigned int len, enum mode mode, const char *why,
 		return;
 	}
 	free(p);
-	ns = (t1.tv_sec - t0.tv_sec) * 1000000000LL + t1.tv_nsec - t0.tv_nsec;
 	if (bpf_obj_get_info_by_fd(fd, &info, &info_len))
 		memset(&info, 0, sizeof(info));
 	close(fd);
