@@ -26,41 +26,6 @@
  */
 #include "armjit_translate.h"
 
-/*
- * A main program that calls nothing (no helper, bpf-to-bpf or tail call,
- * no divide, which may call a routine): r0-r3 need not hold R1, R2.
- */
-bool armjit_is_leaf(const struct armjit_ctx *ctx)
-{
-	int i;
-
-	if (ctx->is_subprog)
-		return false;
-	for (i = 0; i < ctx->len; i++) {
-		const struct bpf_insn *insn = &ctx->insns[i];
-		u8 op = BPF_OP(insn->code);
-
-		switch (BPF_CLASS(insn->code)) {
-		case BPF_ALU:
-		case BPF_ALU64:
-			if (op == BPF_DIV || op == BPF_MOD)
-				return false;
-			break;
-		case BPF_JMP:
-		case BPF_JMP32:
-			if (op == BPF_CALL || op == BPF_TAIL_CALL)
-				return false;
-			break;
-		case BPF_LD:
-			if (insn->code != (BPF_LD | BPF_IMM | BPF_DW))
-				return false;
-			i++;
-			break;
-		}
-	}
-	return true;
-}
-
 /* Does insn name BPF register r (as an operand it uses)? */
 bool armjit_names_reg(const struct bpf_insn *insn, u8 r)
 {
@@ -195,133 +160,249 @@ bool armjit_insn_use_def(const struct armjit_ctx *ctx,
 	return false;
 }
 
-/* the words read from insn i on (live[i] holds those after it) */
-static u32 live_in(const struct armjit_ctx *ctx, int i)
+/*
+ * What the register map counts of one insn (its plain form): a stacked
+ * register costs a load for each read and a store for each write; a
+ * base loaded for the insn before stays (the scratch cache keeps it).
+ */
+static void count_gain(struct armjit_scan *s, const struct bpf_insn *insn,
+		       u8 *prev_base)
 {
-	u32 use, def;
+	u8 cls = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
+	u8 d = insn->dst_reg, sr = insn->src_reg, base;
+	bool x = BPF_SRC(insn->code) == BPF_X;
 
-	armjit_use_def_at(ctx, i, &use, &def);
-	return use | (ctx->live[i] & ~def);
+	switch (cls) {
+	case BPF_JMP:
+	case BPF_JMP32:
+		if (op == BPF_CALL) {
+			s->gain[BPF_REG_0]--;
+			s->gain[BPF_REG_3]--;
+			s->gain[BPF_REG_4]--;
+			s->gain[BPF_REG_5]--;
+		} else if (op == BPF_EXIT) {
+			s->exits++;	/* armjit_choose_map() counts them */
+		} else if (op != BPF_JA && op != BPF_TAIL_CALL) {
+			s->gain[d]++;
+			if (x)
+				s->gain[sr]++;
+		}
+		break;
+	case BPF_ALU:
+	case BPF_ALU64:
+		/* mov writes only; the others read and write dst */
+		s->gain[d] += op == BPF_MOV ? 1 : 2;
+		if (x)
+			s->gain[sr]++;
+		break;
+	case BPF_LD:
+		s->gain[d]++;
+		break;
+	default:	/* BPF_LDX, BPF_STX, BPF_ST */
+		base = cls == BPF_LDX ? sr : d;
+		if (base != *prev_base)
+			s->gain[base]++;
+		s->gain[cls == BPF_LDX ? d : sr] += cls != BPF_ST;
+		*prev_base = cls == BPF_LDX && d == base ? MAX_BPF_JIT_REG :
+							   base;
+		return;
+	}
+	*prev_base = MAX_BPF_JIT_REG;
+}
+
+/* R1 and R2 as insn's operands (armjit_names_reg()) */
+static u16 names_r1_r2(const struct bpf_insn *insn)
+{
+	u8 cls = BPF_CLASS(insn->code);
+	u16 m = 1U << insn->dst_reg;
+
+	if (cls == BPF_LDX || cls == BPF_STX ||
+	    ((cls == BPF_ALU || cls == BPF_ALU64 || cls == BPF_JMP ||
+	      cls == BPF_JMP32) && BPF_SRC(insn->code) == BPF_X))
+		m |= 1U << insn->src_reg;
+	return m & (1U << BPF_REG_1 | 1U << BPF_REG_2);
+}
+
+/* valid dst and src fields (build_insn() rejects the others) */
+static u16 fields_of(const struct bpf_insn *insn)
+{
+	if (insn->dst_reg >= MAX_BPF_JIT_REG ||
+	    insn->src_reg >= MAX_BPF_JIT_REG)
+		return 0;
+	return 1U << insn->dst_reg | 1U << insn->src_reg;
 }
 
 /*
- * Does a jump go back (to itself or an earlier insn)? Without one every
- * insn's successors come after it: one backward sweep settles liveness
- * and one forward sweep the hi words known 0, no sweep to confirm.
+ * One walk over the program for what each analysis asks of every insn:
+ * an indirect jump (JA | X through an insn array, which 7.2's verifier
+ * may hand a 32-bit JIT and armjit leaves to the kernel, as the stock JIT
+ * does: -EOPNOTSUPP), a leaf (FLAG_LEAF: a main program that calls
+ * nothing: no helper, bpf-to-bpf or tail call, no divide, which may call
+ * a routine), a jump back (ctx->back_jump), the jump targets
+ * (is_target[]), each insn's use, def and successors (use_def[], with
+ * liveness on) and what the register map and the frame count (*s).
  */
-static bool has_back_jump(const struct armjit_ctx *ctx)
+int armjit_scan(struct armjit_ctx *ctx, struct armjit_scan *s)
+{
+	struct armjit_use_def *ud = armjit_live(ctx) ? ctx->use_def : NULL;
+	u8 *tg = armjit_targets(ctx);
+	u8 prev_base = MAX_BPF_JIT_REG;
+	bool leaf = !ctx->is_subprog;
+	int i;
+
+	memset(s, 0, sizeof(*s));
+	ctx->back_jump = false;
+	ctx->ud_known = true;
+	if (tg)
+		memset(tg, 0, ctx->len + 1);
+	for (i = 0; i < ctx->len; i++) {
+		const struct bpf_insn *insn = &ctx->insns[i], *p;
+		u8 cls = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
+		bool jmp = cls == BPF_JMP || cls == BPF_JMP32;
+		u16 fields = fields_of(insn);
+		struct bpf_insn plain;
+		u8 fl = UD_NEXT;
+		s32 tgt = -1;
+
+		s->fields |= fields;
+		s->named |= names_r1_r2(insn);
+		if (jmp && op == BPF_JA && BPF_SRC(insn->code) == BPF_X)
+			return -EOPNOTSUPP;
+		p = armjit_plain_insn(insn, &plain);
+		if (fields)
+			count_gain(s, p, &prev_base);
+		switch (cls) {
+		case BPF_ALU:
+		case BPF_ALU64:
+			leaf &= op != BPF_DIV && op != BPF_MOD;
+			break;
+		case BPF_LD:
+			if (insn->code != (BPF_LD | BPF_IMM | BPF_DW))
+				leaf = false;	/* LD_ABS, LD_IND: calls */
+			else
+				fl |= UD_WIDE;
+			break;
+		case BPF_JMP:
+		case BPF_JMP32:
+			if (op == BPF_CALL || op == BPF_TAIL_CALL) {
+				leaf = false;
+				s->calls = true;
+				s->tail_call |= insn->code ==
+						(BPF_JMP | BPF_TAIL_CALL);
+			} else if (op == BPF_EXIT) {
+				fl = 0;
+			} else {
+				s64 t = armjit_jmp_target(ctx, insn, i);
+
+				fl = op == BPF_JA ? UD_JMP : UD_NEXT | UD_JMP;
+				if (t <= i)
+					ctx->back_jump = true;
+				if (tg && t >= 0 && t <= ctx->len)
+					tg[t] = 1;
+				if (t >= 0 && t < ctx->len)
+					tgt = t;
+			}
+			break;
+		}
+		if (ud) {
+			struct armjit_use_def *u = &ud[i];
+
+			if (!armjit_insn_use_def(ctx, p, &u->use, &u->def)) {
+				fl |= UD_UNKNOWN;
+				ctx->ud_known = false;
+			}
+			u->in = u->use;
+			u->tgt = tgt;
+			u->fl = fl;
+		}
+		if (!(fl & UD_WIDE))
+			continue;
+		/* ld_imm64's second half: its fields, nothing else */
+		if (++i >= ctx->len)
+			break;
+		s->fields |= fields_of(&ctx->insns[i]);
+		s->named |= names_r1_r2(&ctx->insns[i]);
+		if (ud) {
+			memset(&ud[i], 0, sizeof(ud[i]));
+			ud[i].fl = UD_HALF;
+		}
+	}
+	ctx->flags = leaf ? FLAG_LEAF : 0;
+	return 0;
+}
+
+/* every word live after every insn: what the translation may not drop */
+static void live_all(struct armjit_ctx *ctx)
 {
 	int i;
 
-	for (i = 0; i < ctx->len; i++) {
-		const struct bpf_insn *insn = &ctx->insns[i];
-		u8 cls = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
-
-		if ((cls == BPF_JMP || cls == BPF_JMP32) && op != BPF_EXIT &&
-		    op != BPF_CALL && op != BPF_TAIL_CALL &&
-		    armjit_jmp_target(ctx, insn, i) <= i)
-			return true;
-		if (insn->code == (BPF_LD | BPF_IMM | BPF_DW))
-			i++;
-	}
-	return false;
+	for (i = 0; i <= ctx->len; i++)
+		ctx->live[i] = LIVE_ALL;
 }
 
 /*
  * ctx->live[i]: the words read after insn i on some path, by iterating
- * backwards to the fixed point (loops). live[len] is the end.
+ * backwards to the fixed point (loops) over use_def[] (armjit_scan()).
+ * live[len] is the end.
  */
 void armjit_compute_live(struct armjit_ctx *ctx)
 {
 	u32 end = ctx->ret32 ? LIVE_LO(BPF_REG_0) : LIVE_64(BPF_REG_0);
 	struct armjit_use_def *ud = ctx->use_def;
-	bool changed = true, known = true, once;
+	bool changed = true, once = !ctx->back_jump;
 	int i, sweeps = 0;
 
 	if (!armjit_live(ctx))
 		return;
-	/* every insn's words once: the sweeps and each pass ask again */
-	for (i = 0; i < ctx->len; i++) {
-		bool half = i && ctx->insns[i - 1].code ==
-				 (BPF_LD | BPF_IMM | BPF_DW);
-		u32 use, def;
-
-		/* ld_imm64's second half: nothing asks what it does */
-		if (!armjit_insn_use_def(ctx, &ctx->insns[i], &use, &def) &&
-		    !half)
-			known = false;
-		if (ud) {
-			ud[i].use = use;
-			ud[i].def = def;
-		}
-	}
-	if (!known) {
-		/* unknown insn: all live everywhere */
-		for (i = 0; i <= ctx->len; i++)
-			ctx->live[i] = LIVE_ALL;
+	if (!ud || !ctx->ud_known) {
+		live_all(ctx);	/* an insn it doesn't know, or no table */
 		return;
 	}
 	memset(ctx->live, 0, (ctx->len + 1) * sizeof(u32));
-	ctx->back_jump = has_back_jump(ctx);	/* hi0's sweeps ask too */
-	once = !ctx->back_jump;
+	/* without a jump back one sweep settles it, none to confirm */
 	while (changed) {
-		/* live_in() of the insn done last: the next one, mostly */
-		int last = -1;
-		u32 last_in = 0;
-
 		if (++sweeps > ARMJIT_SWEEPS) {
-			for (i = 0; i <= ctx->len; i++)
-				ctx->live[i] = LIVE_ALL;
+			live_all(ctx);
 			return;
 		}
 		changed = false;
 		for (i = ctx->len - 1; i >= 0; i--) {
-			const struct bpf_insn *insn = &ctx->insns[i];
-			u8 cls = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
-			bool jmp = cls == BPF_JMP || cls == BPF_JMP32;
-			int next = i + 1;
+			struct armjit_use_def *u = &ud[i];
 			u32 out = 0;
-			s64 t;
+			int next;
 
-			if (i && ctx->insns[i - 1].code ==
-				 (BPF_LD | BPF_IMM | BPF_DW))
-				continue;	/* ld_imm64's second half */
-			if (insn->code == (BPF_LD | BPF_IMM | BPF_DW))
-				next = i + 2;
-			if (!(jmp && (op == BPF_JA || op == BPF_EXIT)))
-				out = next >= ctx->len ? end :
-				      next == last ? last_in :
-						     live_in(ctx, next);
-			if (jmp && op != BPF_EXIT && op != BPF_CALL &&
-			    op != BPF_TAIL_CALL) {
-				t = armjit_jmp_target(ctx, insn, i);
-				if (t >= 0 && t < ctx->len)
-					out |= live_in(ctx, t);
-				else
-					out |= end;	/* the epilogue */
+			if (u->fl & UD_HALF)
+				continue;
+			if (u->fl & UD_NEXT) {
+				next = i + 1 + !!(u->fl & UD_WIDE);
+				out = next < ctx->len ? ud[next].in : end;
 			}
+			if (u->fl & UD_JMP)
+				out |= u->tgt >= 0 ? ud[u->tgt].in : end;
 			if (out != ctx->live[i]) {
 				ctx->live[i] = out;
+				u->in = u->use | (out & ~u->def);
 				changed = true;
 			}
-			last = i;
-			last_in = live_in(ctx, i);
 		}
 		changed &= !once;
 	}
 	for (i = 0; i + 1 < ctx->len; i++)
-		if (ctx->insns[i].code == (BPF_LD | BPF_IMM | BPF_DW)) {
+		if (ud[i].fl & UD_WIDE)
 			ctx->live[i + 1] = ctx->live[i];
-			i++;
-		}
 }
 
+/* use_def[]'s cp: kill's register is 0 after the insn only where r's is */
+#define HI0_CP		0x10
+#define HI0_CP_AND	0x20	/* ... and where it was 0 before */
+
 /*
- * Which hi words are 0 after insn i, from @in before it. A hi word is
- * known 0 after a write of 0 that liveness kept, or when it was 0 and
- * the insn doesn't write it (or writes 0, dropped as dead).
+ * How insn i changes the hi words known 0 (*u's kill, gen, cp). A hi
+ * word is known 0 after a write of 0 that liveness kept, or when it was
+ * 0 and the insn doesn't write it (or writes 0, dropped as dead).
  */
-static u16 hi0_after(const struct armjit_ctx *ctx, int i, u16 in)
+static void hi0_rule(const struct armjit_ctx *ctx, int i,
+		     struct armjit_use_def *u)
 {
 	struct bpf_insn plain;
 	const struct bpf_insn *insn = armjit_plain_insn(&ctx->insns[i],
@@ -329,8 +410,12 @@ static u16 hi0_after(const struct armjit_ctx *ctx, int i, u16 in)
 	u8 cls = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
 	u8 d = insn->dst_reg, sr = insn->src_reg;
 	bool x = BPF_SRC(insn->code) == BPF_X, zero;
+	bool dead = !(ctx->live[i] & LIVE_HI(d));
 	u16 bit = 1U << d;
 
+	u->kill = 0;
+	u->gen = 0;
+	u->cp = 0;
 	switch (cls) {
 	case BPF_ALU:
 		/* the zext of a register onto itself, or any op's zext32 */
@@ -339,18 +424,22 @@ static u16 hi0_after(const struct armjit_ctx *ctx, int i, u16 in)
 			!(op == BPF_MOV && insn->off));
 		break;
 	case BPF_ALU64:
-		if (insn->off)
+		if (insn->off) {
 			zero = false;
-		else if (op == BPF_MOV)
-			zero = x ? sr == BPF_REG_FP || (in & 1U << sr) :
-				   insn->imm >= 0;
-		else
-			zero = x ? false :
-			       (op == BPF_AND && insn->imm >= 0) ||
-			       (op == BPF_RSH && (insn->imm & 63) >= 32);
+		} else if (op == BPF_MOV && x && sr != BPF_REG_FP) {
+			/* 0 where R<sr>'s is (dead: and where it was) */
+			u->kill = bit;
+			u->cp = HI0_CP | sr | (dead ? HI0_CP_AND : 0);
+			return;
+		} else if (op == BPF_MOV) {
+			zero = x || insn->imm >= 0;
+		} else {
+			zero = !x && ((op == BPF_AND && insn->imm >= 0) ||
+				      (op == BPF_RSH && (insn->imm & 63) >= 32));
+		}
 		break;
 	case BPF_LD:
-		zero = !ctx->insns[i + 1].imm;
+		zero = i + 1 < ctx->len && !ctx->insns[i + 1].imm;
 		break;
 	case BPF_LDX:
 		zero = BPF_MODE(insn->code) == BPF_MEM &&
@@ -358,44 +447,58 @@ static u16 hi0_after(const struct armjit_ctx *ctx, int i, u16 in)
 		break;
 	case BPF_STX:
 		if (BPF_MODE(insn->code) != BPF_ATOMIC)
-			return in;
+			return;
 		if (insn->imm == BPF_CMPXCHG)
-			return in & ~1U;
-		return insn->imm & BPF_FETCH ? in & ~(1U << sr) : in;
+			u->kill = 1U << BPF_REG_0;
+		else if (insn->imm & BPF_FETCH)
+			u->kill = 1U << sr;
+		return;
 	case BPF_JMP:
 	case BPF_JMP32:
 		if (op == BPF_CALL || op == BPF_TAIL_CALL)
-			return in & ~0x3fU;	/* R0-R5 */
-		return in;
+			u->kill = 0x3f;	/* R0-R5 */
+		return;
 	default:
-		return in;
+		return;
 	}
 	if (!zero)
-		return in & ~bit;
-	/* a 0 written, or left out where it was 0 or nothing reads it */
-	return armjit_live(ctx) && !(ctx->live[i] & LIVE_HI(d)) ? in : in | bit;
+		u->kill = bit;
+	else if (!dead)
+		u->gen = bit;	/* a 0 written; dead: left out, as it was */
+}
+
+/* the hi words known 0 after insn *u, from @in before it */
+static inline u16 hi0_after(const struct armjit_use_def *u, u16 in)
+{
+	u16 out = (in & ~u->kill) | u->gen;
+
+	if (u->cp && (in & 1U << (u->cp & 15)) &&
+	    (!(u->cp & HI0_CP_AND) || (in & u->kill)))
+		out |= u->kill;
+	return out;
 }
 
 /*
  * ctx->hi0[]: forward, each insn's hi words known 0 on every path to it
  * (the meet of its predecessors), from the prologue's (R1's when it sets
- * it) at insn 0. Needs ctx->live (the words liveness drops).
+ * it) at insn 0. Needs ctx->live (the words liveness drops) and
+ * use_def[] (the first sweep adds each insn's rule).
  */
 void armjit_compute_hi0(struct armjit_ctx *ctx)
 {
-	bool changed = true, once;
+	struct armjit_use_def *ud = ctx->use_def;
+	bool changed = true, once = !ctx->back_jump;
 	int i, sweeps = 0;
 
 	if (!armjit_hi0(ctx))
 		return;
 	memset(ctx->hi0, 0, (ctx->len + 1) * sizeof(u16));
-	if (!armjit_live(ctx) || ctx->live[0] == LIVE_ALL)
+	if (!armjit_live(ctx) || !ud || ctx->live[0] == LIVE_ALL)
 		return;		/* no liveness, or an insn it doesn't know */
 	for (i = 1; i <= ctx->len; i++)
 		ctx->hi0[i] = 0xfff;
 	ctx->hi0[0] = !ctx->is_subprog && (ctx->flags & FLAG_R1_LIVE) ?
 		      1U << BPF_REG_1 : 0;
-	once = !ctx->back_jump;		/* armjit_compute_live()'s */
 	while (changed) {
 		if (++sweeps > ARMJIT_SWEEPS) {
 			/* not settled: nothing known */
@@ -404,32 +507,26 @@ void armjit_compute_hi0(struct armjit_ctx *ctx)
 		}
 		changed = false;
 		for (i = 0; i < ctx->len; i++) {
-			const struct bpf_insn *insn = &ctx->insns[i];
-			u8 cls = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
-			bool jmp = cls == BPF_JMP || cls == BPF_JMP32;
-			int next = i + 1;
+			struct armjit_use_def *u = &ud[i];
+			int next;
 			u16 out;
-			s64 t;
 
-			if (insn->code == (BPF_LD | BPF_IMM | BPF_DW))
-				next = i + 2;
-			out = hi0_after(ctx, i, ctx->hi0[i]);
-			if (!(jmp && (op == BPF_JA || op == BPF_EXIT)) &&
-			    next < ctx->len && (ctx->hi0[next] & ~out)) {
+			if (u->fl & UD_HALF)
+				continue;
+			if (sweeps == 1)
+				hi0_rule(ctx, i, u);
+			out = hi0_after(u, ctx->hi0[i]);
+			next = i + 1 + !!(u->fl & UD_WIDE);
+			if ((u->fl & UD_NEXT) && next < ctx->len &&
+			    (ctx->hi0[next] & ~out)) {
 				ctx->hi0[next] &= out;
 				changed = true;
 			}
-			if (jmp && op != BPF_EXIT && op != BPF_CALL &&
-			    op != BPF_TAIL_CALL) {
-				t = armjit_jmp_target(ctx, insn, i);
-				if (t >= 0 && t < ctx->len &&
-				    (ctx->hi0[t] & ~out)) {
-					ctx->hi0[t] &= out;
-					changed = true;
-				}
+			if ((u->fl & UD_JMP) && u->tgt >= 0 &&
+			    (ctx->hi0[u->tgt] & ~out)) {
+				ctx->hi0[u->tgt] &= out;
+				changed = true;
 			}
-			if (insn->code == (BPF_LD | BPF_IMM | BPF_DW))
-				i++;
 		}
 		changed &= !once;
 	}

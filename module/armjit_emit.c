@@ -676,10 +676,88 @@ static noinline void emit_decoded(u32 insn, struct armjit_ctx *ctx)
 	}
 }
 
+/*
+ * ldr/str rt, [sp, #+imm12] and ldrd/strd rt, [sp, #+imm8],
+ * unconditional, rt not sp or pc: the stacked registers' loads and
+ * stores, most of the words emit() gets. What emit_decoded() does with
+ * them (cache_hit(), pending_before(), kept_store(), cache_decode()),
+ * from their fields; false if not such a word.
+ */
+static bool emit_sp(u32 insn, struct armjit_ctx *ctx)
+{
+	u8 rt = arm_field(insn, ARM_RD_SHIFT);
+	bool load;
+	u16 regs;
+	s32 off;
+	int n;
+
+	if ((insn >> ARM_COND_SHIFT) != ARM_COND_AL || !(insn & ARM_U_BIT) ||
+	    arm_field(insn, ARM_RN_SHIFT) != ARM_SP || sp_or_pc(rt))
+		return false;
+	if (ARM_IS(insn, ARM_OP_LDR_I, ARM_MASK_LS) ||
+	    ARM_IS(insn, ARM_OP_STR_I, ARM_MASK_LS)) {
+		n = 4;
+		load = ARM_IS(insn, ARM_OP_LDR_I, ARM_MASK_LS);
+		off = insn & 0xfff;
+		regs = 1U << rt;
+	} else if (ARM_IS(insn, ARM_OP_LDRD_I, ARM_MASK_LSH) ||
+		   ARM_IS(insn, ARM_OP_STRD_I, ARM_MASK_LSH)) {
+		if (sp_or_pc(rt + 1))
+			return false;
+		n = 8;
+		load = ARM_IS(insn, ARM_OP_LDRD_I, ARM_MASK_LSH);
+		off = ((insn >> 4) & 0xf0) | (insn & 0xf);
+		regs = 3U << rt;
+	} else {
+		return false;
+	}
+	if (armjit_emit_holds(ctx, rt, off) &&
+	    (n == 4 || armjit_emit_holds(ctx, rt + 1, off + 4)))
+		return true;	/* the register holds that word already */
+	if (ctx->pend) {
+		bool kept_over = !load && !ctx->sp_adj &&
+				 off + n <= SLOT_TCC &&
+				 off == ctx->pend_off && n >= ctx->pend_n;
+
+		if (load && (regs & ctx->pend_regs))
+			flush_pending(ctx);
+		else if (off >= ctx->pend_off + ctx->pend_n ||
+			 ctx->pend_off >= off + n)
+			;	/* another slot */
+		else if (kept_over)
+			ctx->pend = 0;	/* stored over before anything read it */
+		else
+			flush_pending(ctx);
+	}
+	if (!load && armjit_targets(ctx) && !ctx->sp_adj &&
+	    off + n <= SLOT_TCC) {
+		/* kept back: a stacked register written again soon */
+		flush_pending(ctx);	/* one at a time */
+		ctx->pend = insn;
+		ctx->pend_off = off;
+		ctx->pend_n = n;
+		ctx->pend_regs = regs;
+	} else {
+		emit_raw(insn, ctx);
+	}
+	if (load) {
+		cache_forget(ctx, rt);
+		if (n == 8)
+			cache_forget(ctx, rt + 1);
+	} else {
+		cache_forget_range(ctx, off, n);
+	}
+	cache_set(ctx, rt, off);
+	if (n == 8)
+		cache_set(ctx, rt + 1, off + 4);
+	return true;
+}
+
 /* The common words from their fields (a small frame), others decoded. */
 void armjit_emit(u32 insn, struct armjit_ctx *ctx)
 {
-	if (!emit_plain(insn, ctx) && !emit_const(insn, ctx))
+	if (!emit_plain(insn, ctx) && !emit_const(insn, ctx) &&
+	    !emit_sp(insn, ctx))
 		emit_decoded(insn, ctx);
 }
 

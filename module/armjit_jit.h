@@ -124,10 +124,26 @@ struct armjit_site {
 	struct armjit_call_conv conv;	/* the callee (conv.addr) */
 };
 
-/* The words of BPF registers an insn reads and writes (live[]'s bits). */
+/*
+ * What the analyses know of an insn (armjit_scan() fills it): the words
+ * of BPF registers it reads and writes (live[]'s bits), where control
+ * goes after it, its live-in words while liveness sweeps, and how it
+ * changes the hi words known 0 (hi0's rule: kill, gen, cp).
+ */
 struct armjit_use_def {
 	u32 use, def;
+	u32 in;		/* use | (live & ~def), as the sweeps go */
+	s32 tgt;	/* UD_JMP: the insn it jumps to, -1 past the program */
+	u16 kill, gen;	/* hi0 after: (in & ~kill) | gen, and cp's */
+	u8 fl;		/* UD_* */
+	u8 cp;		/* HI0_CP | r: kill's register 0 only where r's is */
 };
+
+#define UD_NEXT		0x1	/* control may go on to the next insn */
+#define UD_WIDE		0x2	/* ld_imm64: that next insn is 2 on */
+#define UD_HALF		0x4	/* ld_imm64's second half: no insn */
+#define UD_JMP		0x8	/* a jump (to tgt) */
+#define UD_UNKNOWN	0x10	/* use and def not known */
 
 /* Where a BPF register lives: ARM registers lo:hi, or a stack slot. */
 struct armjit_reg {
@@ -211,9 +227,9 @@ struct armjit_ctx {
 	 * ARMJIT_OPT_LIVE off): none
 	 */
 	u16 *hi0;
-	/* len entries armjit_compute_live() fills, once per compile: what
-	 * each insn reads and writes (armjit_insn_use_def()); NULL: asked
-	 * again each time
+	/* len + 1 entries armjit_scan() fills, once per compile: what
+	 * each insn reads and writes (armjit_insn_use_def()), its jumps,
+	 * hi0's rule; NULL: liveness unknown (every word live)
 	 */
 	struct armjit_use_def *use_def;
 
@@ -256,7 +272,8 @@ struct armjit_ctx {
 	 */
 	const struct bpf_insn *analysed;
 	int analysed_len;
-	bool back_jump;			/* a jump goes back (compute_live) */
+	bool back_jump;			/* a jump goes back (armjit_scan()) */
+	bool ud_known;			/* use_def[] knows every insn */
 	u32 prog_flags;			/* its FLAG_LEAF, _FRAME, _TAIL_CALL,
 					 * _R1_LIVE
 					 */

@@ -46,7 +46,8 @@ static const s8 armjit_slot[MAX_BPF_JIT_REG] = {
  * gets r0:r1 (the return value is there already), R1 the next (ctx
  * arrives in r0, copied by the prologue).
  */
-static void choose_leaf_map(struct armjit_ctx *ctx, const s32 *gain)
+static void choose_leaf_map(struct armjit_ctx *ctx, u16 named,
+			    const s32 *gain)
 {
 	static const u8 regs[] = { BPF_REG_0, BPF_REG_1, BPF_REG_2,
 				   BPF_REG_6, BPF_REG_7, BPF_REG_8,
@@ -54,14 +55,13 @@ static void choose_leaf_map(struct armjit_ctx *ctx, const s32 *gain)
 				   BPF_REG_5, BPF_REG_AX };
 	static const u8 pairs[] = { ARM_R0, ARM_R2, ARM_R8, ARM_R4, ARM_R6 };
 	bool want[MAX_BPF_JIT_REG] = { false };
-	int i, j, n = 0, p = 0;
+	int j, n = 0, p = 0;
 
-	for (i = 0; i < ctx->len; i++)
-		for (j = BPF_REG_1; j <= BPF_REG_2; j++)
-			if (!want[j] && armjit_names_reg(&ctx->insns[i], j)) {
-				want[j] = true;
-				n++;
-			}
+	for (j = BPF_REG_1; j <= BPF_REG_2; j++)
+		if (named & 1U << j) {
+			want[j] = true;
+			n++;
+		}
 	for (; n < (int)sizeof(pairs); n++) {
 		int best = -1;
 
@@ -100,81 +100,26 @@ s32 armjit_arg_slot(u8 r)
  * instead of one strd or ldrd), R3-R5 one more at each call (stored into
  * the outgoing argument slots, where a stacked one already is).
  */
-void armjit_choose_map(struct armjit_ctx *ctx)
+void armjit_choose_map(struct armjit_ctx *ctx, const struct armjit_scan *s)
 {
 	static const u8 order[] = { BPF_REG_0, BPF_REG_6, BPF_REG_7,
 				    BPF_REG_8, BPF_REG_9, BPF_REG_3,
 				    BPF_REG_4, BPF_REG_5, BPF_REG_AX };
 	static const u8 pairs[] = { ARM_R8, ARM_R4, ARM_R6 };
-	s32 gain[MAX_BPF_JIT_REG] = { 0 };
 	bool taken[MAX_BPF_JIT_REG] = { false };
-	u8 base, prev_base = MAX_BPF_JIT_REG;
+	s32 gain[MAX_BPF_JIT_REG];
 	int i, j, p, n = sizeof(pairs);
 
-	for (i = 0; i < ctx->len; i++) {
-		struct bpf_insn plain;
-		const struct bpf_insn *insn = armjit_plain_insn(&ctx->insns[i],
-								&plain);
-		u8 cls = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
-		bool x = BPF_SRC(insn->code) == BPF_X;
-
-		if (insn->dst_reg >= MAX_BPF_JIT_REG ||
-		    insn->src_reg >= MAX_BPF_JIT_REG)
-			continue;	/* rejected by build_insn */
-		switch (cls) {
-		case BPF_JMP:
-		case BPF_JMP32:
-			if (op == BPF_CALL) {
-				gain[BPF_REG_0]--;
-				gain[BPF_REG_3]--;
-				gain[BPF_REG_4]--;
-				gain[BPF_REG_5]--;
-			} else if (op == BPF_EXIT) {
-				/* r0:r1 in a leaf, else two movs or one ldrd */
-				gain[BPF_REG_0] += ctx->flags & FLAG_LEAF ?
-						   1 : -1;
-			} else if (op != BPF_JA && op != BPF_TAIL_CALL) {
-				gain[insn->dst_reg]++;
-				if (x)
-					gain[insn->src_reg]++;
-			}
-			break;
-		case BPF_ALU:
-		case BPF_ALU64:
-			/* mov writes only; the others read and write dst */
-			gain[insn->dst_reg] += op == BPF_MOV ? 1 : 2;
-			if (x)
-				gain[insn->src_reg]++;
-			break;
-		case BPF_LD:
-			gain[insn->dst_reg]++;
-			i++;	/* ld_imm64 */
-			break;
-		case BPF_LDX:
-		case BPF_STX:
-		case BPF_ST:
-			/*
-			 * the base: a load only where the insn before had
-			 * another (the scratch cache keeps it)
-			 */
-			base = cls == BPF_LDX ? insn->src_reg : insn->dst_reg;
-			if (base != prev_base)
-				gain[base]++;
-			gain[cls == BPF_LDX ? insn->dst_reg : insn->src_reg] +=
-				cls != BPF_ST;
-			prev_base = cls == BPF_LDX && insn->dst_reg == base ?
-				    MAX_BPF_JIT_REG : base;
-			continue;
-		}
-		prev_base = MAX_BPF_JIT_REG;
-	}
+	/* R0 at an exit: r0:r1 in a leaf, else two movs or one ldrd */
+	memcpy(gain, s->gain, sizeof(gain));
+	gain[BPF_REG_0] += ctx->flags & FLAG_LEAF ? s->exits : -s->exits;
 	for (i = 0; i < MAX_BPF_JIT_REG; i++) {
 		ctx->map[i].lo = -1;
 		ctx->map[i].hi = -1;
 		ctx->map[i].slot = armjit_slot[i];
 	}
 	if (ctx->flags & FLAG_LEAF) {
-		choose_leaf_map(ctx, gain);
+		choose_leaf_map(ctx, s->named, gain);
 		return;
 	}
 	ctx->map[BPF_REG_1] = (struct armjit_reg){ ARM_R0, ARM_R1, -1 };
@@ -199,29 +144,20 @@ void armjit_choose_map(struct armjit_ctx *ctx)
  * fields an insn doesn't use are 0 (the verifier checks): R0, which must
  * be in a pair anyway.
  */
-void armjit_scan_frame(struct armjit_ctx *ctx)
+void armjit_scan_frame(struct armjit_ctx *ctx, const struct armjit_scan *s)
 {
-	int i;
+	int r;
 
 	/* R0 is read by every exit and by cmpxchg without being named */
-	if (ctx->stack_depth || ctx->is_subprog || !is_mapped(ctx, BPF_REG_0))
+	if (ctx->stack_depth || ctx->is_subprog || s->calls ||
+	    !is_mapped(ctx, BPF_REG_0))
 		ctx->flags |= FLAG_FRAME;
-	for (i = 0; i < ctx->len; i++) {
-		const struct bpf_insn *insn = &ctx->insns[i];
-		u8 cls = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
-		u8 d = insn->dst_reg, s = insn->src_reg;
-
-		if (insn->code == (BPF_JMP | BPF_TAIL_CALL))
-			ctx->flags |= FLAG_TAIL_CALL;
-		if ((cls == BPF_JMP || cls == BPF_JMP32) &&
-		    (op == BPF_CALL || op == BPF_TAIL_CALL))
+	if (s->tail_call)
+		ctx->flags |= FLAG_TAIL_CALL;
+	for (r = 0; r < MAX_BPF_JIT_REG; r++)
+		if ((s->fields & 1U << r) && r != BPF_REG_FP &&
+		    !is_mapped(ctx, r))
 			ctx->flags |= FLAG_FRAME;
-		if (d >= MAX_BPF_JIT_REG || s >= MAX_BPF_JIT_REG)
-			continue;	/* build_insn() rejects it */
-		if ((d != BPF_REG_FP && !is_mapped(ctx, d)) ||
-		    (s != BPF_REG_FP && !is_mapped(ctx, s)))
-			ctx->flags |= FLAG_FRAME;
-	}
 	/* a tail call, or a call on the way to one (the verifier says) */
 	if ((ctx->flags & FLAG_TAIL_CALL) || ctx->tc_reach)
 		ctx->flags |= FLAG_TCC | FLAG_FRAME;

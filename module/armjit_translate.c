@@ -2289,41 +2289,21 @@ static int build_insn(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 }
 
 /*
- * Instructions newer verifiers (7.2) hand a 32-bit JIT that armjit leaves
- * to the kernel, found before any analysis models them wrongly:
- * indirect jumps (JA | X through an insn array, whose jitted offsets the
- * JIT must also fill in). The stock JIT refuses them too, so the kernel
- * does as it would without armjit.
- */
-static bool insns_known(const struct armjit_ctx *ctx)
-{
-	const struct bpf_insn *insn;
-	int i;
-
-	for (i = 0; i < ctx->len; i++) {
-		insn = &ctx->insns[i];
-		if ((BPF_CLASS(insn->code) == BPF_JMP ||
-		     BPF_CLASS(insn->code) == BPF_JMP32) &&
-		    BPF_OP(insn->code) == BPF_JA && BPF_SRC(insn->code) == BPF_X)
-			return false;
-	}
-	return true;
-}
-
-/*
  * What a pass needs of the program alone, once per compile (not each
  * pass): leaf, jump targets, liveness, the register map, the frame, R1
  * read at entry, hi words known 0. ctx->prog_flags keeps the flags.
  */
 static int analyse(struct armjit_ctx *ctx)
 {
-	if (!insns_known(ctx))
-		return -EOPNOTSUPP;
-	ctx->flags = armjit_is_leaf(ctx) ? FLAG_LEAF : 0;
-	armjit_mark_targets(ctx);
+	struct armjit_scan s;
+	int ret;
+
+	ret = armjit_scan(ctx, &s);
+	if (ret)
+		return ret;
 	armjit_compute_live(ctx);
-	armjit_choose_map(ctx);
-	armjit_scan_frame(ctx);
+	armjit_choose_map(ctx, &s);
+	armjit_scan_frame(ctx, &s);
 	if (is_mapped(ctx, BPF_REG_1) && armjit_r1_live_in(ctx))
 		ctx->flags |= FLAG_R1_LIVE;
 	armjit_compute_hi0(ctx);

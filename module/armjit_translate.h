@@ -84,9 +84,23 @@ static inline int hweight_saved(void)
 }
 
 /* ctx->map[] and ctx->flags' FLAG_LEAF, for this pass */
-void armjit_choose_map(struct armjit_ctx *ctx);
+/*
+ * What one walk over the program finds for the register map and the
+ * frame (armjit_scan()): each register's gain from a pair, the exits,
+ * the registers named.
+ */
+struct armjit_scan {
+	s32 gain[MAX_BPF_JIT_REG];
+	int exits;
+	u16 fields;	/* every dst and src field (valid ones) */
+	u16 named;	/* R1, R2 as operands (armjit_names_reg()) */
+	bool calls;	/* a helper, bpf-to-bpf or tail call */
+	bool tail_call;
+};
+
+void armjit_choose_map(struct armjit_ctx *ctx, const struct armjit_scan *s);
 /* FLAG_FRAME, FLAG_TAIL_CALL, FLAG_TCC (after armjit_choose_map()) */
-void armjit_scan_frame(struct armjit_ctx *ctx);
+void armjit_scan_frame(struct armjit_ctx *ctx, const struct armjit_scan *s);
 /* sp offset of a call's stack argument R3-R5 (5 x u64) */
 s32 armjit_arg_slot(u8 r);
 /* what a leaf program that writes @written saves (0: no push) */
@@ -159,7 +173,7 @@ static inline bool armjit_is_acq_rel(const struct bpf_insn *insn)
 
 	return armjit_plain_insn(insn, &tmp) != insn;
 }
-bool armjit_is_leaf(const struct armjit_ctx *ctx);
+int armjit_scan(struct armjit_ctx *ctx, struct armjit_scan *s);
 bool armjit_names_reg(const struct bpf_insn *insn, u8 r);
 s64 armjit_jmp_target(const struct armjit_ctx *ctx,
 		      const struct bpf_insn *insn, int i);
