@@ -317,11 +317,9 @@ int armjit_scan(struct armjit_ctx *ctx, struct armjit_scan *s)
 		}
 		if (!(fl & UD_WIDE))
 			continue;
-		/* ld_imm64's second half: its fields, nothing else */
+		/* ld_imm64's second half: no insn (its fields are 0) */
 		if (++i >= ctx->len)
 			break;
-		s->fields |= fields_of(&ctx->insns[i]);
-		s->named |= names_r1_r2(&ctx->insns[i]);
 		if (ud) {
 			memset(&ud[i], 0, sizeof(ud[i]));
 			ud[i].fl = UD_HALF;
@@ -664,7 +662,8 @@ int armjit_find_map_calls(struct armjit_ctx *ctx, struct armjit_site *sites,
 
 	if (!armjit_targets(ctx) || !armjit_rt.map_lookup_elem)
 		return 0;
-	armjit_mark_targets(ctx);
+	if (ctx->analysed != ctx->insns || ctx->analysed_len != ctx->len)
+		armjit_mark_targets(ctx);
 	for (i = 0; i < ctx->len && n < max; i++) {
 		if (p[i].code != (BPF_JMP | BPF_CALL) || p[i].src_reg ||
 		    armjit_rt.call_base + p[i].imm != armjit_rt.map_lookup_elem)

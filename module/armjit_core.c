@@ -770,6 +770,8 @@ struct bpf_prog *armjit_jit_compile(struct bpf_prog *orig)
 		armjit_extra_pass(prog, &ctx, &bl, &f);
 		err = 0;
 	} else {
+		/* a program it can't analyse fails its first pass the same */
+		armjit_analyse(&ctx);
 		ctx.nsites = armjit_map_sites(&ctx, &sites, &f);
 		ctx.sites = sites;
 		err = armjit_emit_image(prog, &ctx, &bl, &key, &f, &owned);

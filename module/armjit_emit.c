@@ -753,11 +753,59 @@ static bool emit_sp(u32 insn, struct armjit_ctx *ctx)
 	return true;
 }
 
+/*
+ * An unconditional load or store with an immediate offset from another
+ * base than sp (packet and ctx loads, the BPF stack through a pointer,
+ * ARMv6K's literals): a load writes rt (and rt + 1), a store may write
+ * the BPF stack. What emit_decoded() does with it, without the questions
+ * that only sp's words answer; false if not such a word.
+ */
+static bool emit_mem(u32 insn, struct armjit_ctx *ctx)
+{
+	struct arm_dec d;
+	bool extra;
+	u16 regs;
+
+	if ((insn >> ARM_COND_SHIFT) != ARM_COND_AL ||
+	    arm_field(insn, ARM_RN_SHIFT) == ARM_SP)
+		return false;
+	switch ((insn >> 25) & 7) {
+	case 0:		/* halfword, signed and dual: bits 7, 4 set */
+		if ((insn & 0x90) != 0x90 || !(insn & 0x60))
+			return false;
+		extra = true;
+		break;
+	case 2:		/* word and byte */
+		extra = false;
+		break;
+	default:
+		return false;
+	}
+	d.rd = arm_field(insn, ARM_RD_SHIFT);
+	if (!arm_decode_ldst(insn, &d, extra))
+		return false;
+	if (!d.load) {
+		emit_raw(insn, ctx);
+		cache_forget_bpf_stack(ctx);
+		return true;
+	}
+	if (sp_or_pc(d.rt) || (d.size == 8 && sp_or_pc(d.rt + 1)))
+		return false;
+	regs = 1U << d.rt | (d.size == 8 ? 2U << d.rt : 0);
+	if (ctx->pend && (ctx->pend_regs & regs))
+		flush_pending(ctx);
+	emit_raw(insn, ctx);
+	cache_forget(ctx, d.rt);
+	if (d.size == 8)
+		cache_forget(ctx, d.rt + 1);
+	return true;
+}
+
 /* The common words from their fields (a small frame), others decoded. */
 void armjit_emit(u32 insn, struct armjit_ctx *ctx)
 {
 	if (!emit_plain(insn, ctx) && !emit_const(insn, ctx) &&
-	    !emit_sp(insn, ctx))
+	    !emit_sp(insn, ctx) && !emit_mem(insn, ctx))
 		emit_decoded(insn, ctx);
 }
 

@@ -425,10 +425,11 @@ void armjit_helpers_exit(void)
 }
 
 /* A call of a helper by address: not one left as its id for armjit. */
-static bool is_helper_call(const struct bpf_insn *insn)
+static inline bool is_helper_call(const struct bpf_insn *insn)
 {
-	return insn->code == (BPF_JMP | BPF_CALL) && insn->src_reg == 0 &&
-	       !armjit_inline_id(insn);
+	if (insn->code != (BPF_JMP | BPF_CALL))
+		return false;	/* most insns: no call asked about */
+	return insn->src_reg == 0 && !armjit_inline_id(insn);
 }
 
 bool armjit_helper_overridden(u32 addr)

@@ -483,6 +483,11 @@ enum armjit_stock_tc {
  * of range, -ENOSPC when the code needs more than ctx->image_words.
  */
 int armjit_build(struct armjit_ctx *ctx);
+/*
+ * The analyses of ctx->insns (armjit_build() runs them once a program):
+ * early, they give armjit_find_map_calls() the jump targets too.
+ */
+int armjit_analyse(struct armjit_ctx *ctx);
 
 /*
  * Where an image comes from (armjit_passes.c asks; armjit_core.c answers
@@ -533,7 +538,7 @@ int armjit_count_inlined(const struct armjit_ctx *ctx);
  * holds a ld_imm64 constant: the ld_imm64 and the call on one path (no
  * jump lands between) and nothing between writes R1; the verifier made
  * sure R1 there is a map. Fills sites[] (at most @max) for ctx->insns,
- * ctx->len (needs ctx->is_target), each callee the map's lookup as
+ * ctx->len (marks ctx->is_target unless armjit_analyse() did), each callee the map's lookup as
  * @lookup_of() (the environment's: map->ops->map_lookup_elem) gives it,
  * or 0; returns how many.
  */

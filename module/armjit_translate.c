@@ -2293,7 +2293,7 @@ static int build_insn(struct armjit_ctx *ctx, const struct bpf_insn *insn,
  * pass): leaf, jump targets, liveness, the register map, the frame, R1
  * read at entry, hi words known 0. ctx->prog_flags keeps the flags.
  */
-static int analyse(struct armjit_ctx *ctx)
+int armjit_analyse(struct armjit_ctx *ctx)
 {
 	struct armjit_scan s;
 	int ret;
@@ -2325,7 +2325,7 @@ int armjit_build(struct armjit_ctx *ctx)
 	int i, ret, moved = 0;
 
 	if (ctx->analysed != ctx->insns || ctx->analysed_len != ctx->len) {
-		ret = analyse(ctx);
+		ret = armjit_analyse(ctx);
 		if (ret)
 			return ret;
 	}

@@ -355,6 +355,7 @@ static int compile(const struct bpf_insn *insns, int len, struct buffers *b)
 	ctx.live = calloc(len + 1, sizeof(*ctx.live));
 	ctx.hi0 = calloc(len + 1, sizeof(*ctx.hi0));
 	ctx.use_def = calloc(len + 1, sizeof(*ctx.use_def));
+	armjit_analyse(&ctx);	/* as armjit_core.c: the targets too */
 	for (i = 0; i < len; i++)
 		max += insns[i].code == (BPF_JMP | BPF_CALL);
 	b->sites = max ? calloc(max, sizeof(*b->sites)) : NULL;

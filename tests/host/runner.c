@@ -607,6 +607,7 @@ static void host_sites(struct armjit_ctx *ctx)
 
 	ctx->sites = NULL;
 	ctx->nsites = 0;
+	armjit_analyse(ctx);	/* as armjit_core.c: the targets too */
 	for (i = 0; i < ctx->len; i++)
 		max += ctx->insns[i].code == (BPF_JMP | BPF_CALL);
 	if (!max || !armjit_targets(ctx))
