@@ -592,50 +592,51 @@ static bool emit_const(u32 insn, struct armjit_ctx *ctx)
 }
 
 /*
- * ldr/str rt, [sp, #+-imm12] and ldrd/strd rt, [sp, #+-imm8], rt not sp
- * or pc: the stacked registers' loads and stores, most of the words
- * emit() decodes. What word_decode() finds, from the fields.
+ * ldr/str rt, [sp, #+-imm12] and ldrd/strd rt, [sp, #+-imm8], any
+ * condition, rt (and rt + 1) not sp or pc: the stacked registers' loads
+ * and stores, most of the words emit() gets. What arm_decode() finds,
+ * from the fields (the other fields of *d left as they are); false if
+ * not such a word.
  */
-static bool sp_word(u32 insn, struct arm_word *w)
+static __always_inline bool sp_fields(u32 insn, struct arm_dec *d)
 {
-	struct arm_dec *d = &w->d;
-	struct arm_fx *fx = &w->fx;
-	u8 rt = arm_field(insn, ARM_RD_SHIFT), size;
-	bool load;
-	s32 off;
+	u8 rt = arm_field(insn, ARM_RD_SHIFT);
 
 	if ((insn >> ARM_COND_SHIFT) == 0xf ||
-	    arm_field(insn, ARM_RN_SHIFT) != ARM_SP)
+	    arm_field(insn, ARM_RN_SHIFT) != ARM_SP || sp_or_pc(rt))
 		return false;
 	if (ARM_IS(insn, ARM_OP_LDR_I, ARM_MASK_LS) ||
 	    ARM_IS(insn, ARM_OP_STR_I, ARM_MASK_LS)) {
-		size = 4;
-		load = ARM_IS(insn, ARM_OP_LDR_I, ARM_MASK_LS);
-		off = insn & 0xfff;
-		if (sp_or_pc(rt))
-			return false;
+		d->size = 4;
+		d->load = ARM_IS(insn, ARM_OP_LDR_I, ARM_MASK_LS);
+		d->off = insn & 0xfff;
 	} else if (ARM_IS(insn, ARM_OP_LDRD_I, ARM_MASK_LSH) ||
 		   ARM_IS(insn, ARM_OP_STRD_I, ARM_MASK_LSH)) {
-		size = 8;
-		load = ARM_IS(insn, ARM_OP_LDRD_I, ARM_MASK_LSH);
-		off = ((insn >> 4) & 0xf0) | (insn & 0xf);
-		if (sp_or_pc(rt) || sp_or_pc(rt + 1))
+		if (sp_or_pc(rt + 1))
 			return false;
+		d->size = 8;
+		d->load = ARM_IS(insn, ARM_OP_LDRD_I, ARM_MASK_LSH);
+		d->off = ((insn >> 4) & 0xf0) | (insn & 0xf);
 	} else {
 		return false;
 	}
 	if (!(insn & ARM_U_BIT))
-		off = -off;
-	memset(d, 0, sizeof(*d));
+		d->off = -d->off;
 	d->kind = ARM_K_LDST;
 	d->cond = insn >> ARM_COND_SHIFT;
 	d->rt = rt;
 	d->rn = ARM_SP;
-	d->off = off;
-	d->size = size;
-	d->load = load;
-	memset(fx, 0, sizeof(*fx));
-	w->ok = fx_ldst(d, fx);		/* true: rt isn't sp or pc */
+	return true;
+}
+
+/* sp_fields()'s words, for emit_decoded(): what word_decode() finds */
+static bool sp_word(u32 insn, struct arm_word *w)
+{
+	memset(&w->d, 0, sizeof(w->d));
+	if (!sp_fields(insn, &w->d))
+		return false;
+	memset(&w->fx, 0, sizeof(w->fx));
+	w->ok = fx_ldst(&w->d, &w->fx);	/* true: rt isn't sp or pc */
 	w->k = false;
 	w->val = 0;
 	return true;
@@ -685,32 +686,21 @@ static noinline void emit_decoded(u32 insn, struct armjit_ctx *ctx)
  */
 static bool emit_sp(u32 insn, struct armjit_ctx *ctx)
 {
-	u8 rt = arm_field(insn, ARM_RD_SHIFT);
+	struct arm_dec d __uninitialized;	/* sp_fields() fills it */
 	bool load;
 	u16 regs;
 	s32 off;
 	int n;
+	u8 rt;
 
 	if ((insn >> ARM_COND_SHIFT) != ARM_COND_AL || !(insn & ARM_U_BIT) ||
-	    arm_field(insn, ARM_RN_SHIFT) != ARM_SP || sp_or_pc(rt))
+	    !sp_fields(insn, &d))
 		return false;
-	if (ARM_IS(insn, ARM_OP_LDR_I, ARM_MASK_LS) ||
-	    ARM_IS(insn, ARM_OP_STR_I, ARM_MASK_LS)) {
-		n = 4;
-		load = ARM_IS(insn, ARM_OP_LDR_I, ARM_MASK_LS);
-		off = insn & 0xfff;
-		regs = 1U << rt;
-	} else if (ARM_IS(insn, ARM_OP_LDRD_I, ARM_MASK_LSH) ||
-		   ARM_IS(insn, ARM_OP_STRD_I, ARM_MASK_LSH)) {
-		if (sp_or_pc(rt + 1))
-			return false;
-		n = 8;
-		load = ARM_IS(insn, ARM_OP_LDRD_I, ARM_MASK_LSH);
-		off = ((insn >> 4) & 0xf0) | (insn & 0xf);
-		regs = 3U << rt;
-	} else {
-		return false;
-	}
+	rt = d.rt;
+	n = d.size;
+	load = d.load;
+	off = d.off;
+	regs = n == 8 ? 3U << rt : 1U << rt;
 	if (armjit_emit_holds(ctx, rt, off) &&
 	    (n == 4 || armjit_emit_holds(ctx, rt + 1, off + 4)))
 		return true;	/* the register holds that word already */
@@ -762,7 +752,7 @@ static bool emit_sp(u32 insn, struct armjit_ctx *ctx)
  */
 static bool emit_mem(u32 insn, struct armjit_ctx *ctx)
 {
-	struct arm_dec d;
+	struct arm_dec d __uninitialized;	/* arm_decode_ldst() fills it */
 	bool extra;
 	u16 regs;
 
