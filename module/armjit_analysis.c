@@ -63,25 +63,29 @@ s64 armjit_jmp_target(const struct armjit_ctx *ctx,
 #define ARMJIT_SWEEPS	16
 
 /*
- * The words insn reads (*use) and writes whole (*def); false for what
- * the analysis doesn't know (then everything is live). Reads may be
- * more than the insn needs, writes never: a 32-bit op writes the hi
- * word too (0; with verifier_zext undefined until the verifier's zext,
- * which nothing reads before).
+ * The words insn (a plain one: armjit_plain_insn()) reads (*use) and
+ * writes whole (*def); false for what the analysis doesn't know (then
+ * everything is live). Reads may be more than the insn needs, writes
+ * never: a 32-bit op writes the hi word too (0; with verifier_zext
+ * undefined until the verifier's zext, which nothing reads before).
  */
-bool armjit_insn_use_def(const struct armjit_ctx *ctx,
-			 const struct bpf_insn *insn, u32 *use, u32 *def)
+/* LIVE_64(r) of a register with words (not FP, not past AX), else 0 */
+static const u32 live64[16] = {
+	LIVE_64(0), LIVE_64(1), LIVE_64(2), LIVE_64(3), LIVE_64(4),
+	LIVE_64(5), LIVE_64(6), LIVE_64(7), LIVE_64(8), LIVE_64(9),
+	[BPF_REG_AX] = LIVE_64(BPF_REG_AX),
+};
+
+static __always_inline bool use_def_of(const struct armjit_ctx *ctx,
+				       const struct bpf_insn *insn,
+				       u32 *use, u32 *def)
 {
-	struct bpf_insn plain;
 	u8 cls = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
 	u8 d = insn->dst_reg, sr = insn->src_reg;
 	bool x = BPF_SRC(insn->code) == BPF_X;
-	u32 sw = sr < MAX_BPF_JIT_REG && sr != BPF_REG_FP ? LIVE_64(sr) : 0;
-	u32 dw = d < MAX_BPF_JIT_REG && d != BPF_REG_FP ? LIVE_64(d) : 0;
+	u32 sw = live64[sr], dw = live64[d];
 	int r;
 
-	if (armjit_plain_insn(insn, &plain) != insn)
-		return armjit_insn_use_def(ctx, &plain, use, def);
 	*use = 0;
 	*def = 0;
 	if (d >= MAX_BPF_JIT_REG || sr >= MAX_BPF_JIT_REG)
@@ -160,6 +164,15 @@ bool armjit_insn_use_def(const struct armjit_ctx *ctx,
 	return false;
 }
 
+/* use_def_of() of insn's plain form (armjit_plain_insn()) */
+bool armjit_insn_use_def(const struct armjit_ctx *ctx,
+			 const struct bpf_insn *insn, u32 *use, u32 *def)
+{
+	struct bpf_insn plain;
+
+	return use_def_of(ctx, armjit_plain_insn(insn, &plain), use, def);
+}
+
 /*
  * What the register map counts of one insn (its plain form): a stacked
  * register costs a load for each read and a store for each write; a
@@ -232,6 +245,82 @@ static u16 fields_of(const struct bpf_insn *insn)
 	return 1U << insn->dst_reg | 1U << insn->src_reg;
 }
 
+/* use_def[]'s cp: kill's register is 0 after the insn only where r's is */
+#define HI0_CP		0x10
+#define HI0_CP_AND	0x20	/* ... and where it was 0 before */
+
+/*
+ * How insn i (@insn, its plain form) changes the hi words known 0 (*u's
+ * kill, gen, cp). A hi word is known 0 after a write of 0 that liveness
+ * kept, or when it was 0 and the insn doesn't write it (or writes 0,
+ * dropped as dead): UD_HI0_LIVE, armjit_compute_hi0() asks liveness.
+ */
+static __always_inline void hi0_rule(const struct armjit_ctx *ctx,
+				     const struct bpf_insn *insn, int i,
+				     struct armjit_use_def *u)
+{
+	u8 cls = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
+	u8 d = insn->dst_reg, sr = insn->src_reg;
+	bool x = BPF_SRC(insn->code) == BPF_X, zero;
+	u16 bit = 1U << d;
+
+	u->kill = 0;
+	u->gen = 0;
+	u->cp = 0;
+	switch (cls) {
+	case BPF_ALU:
+		/* the zext of a register onto itself, or any op's zext32 */
+		zero = (op == BPF_MOV && x && d == sr && insn->imm == 1) ||
+		       (op != BPF_END && !ctx->verifier_zext &&
+			!(op == BPF_MOV && insn->off));
+		break;
+	case BPF_ALU64:
+		if (insn->off) {
+			zero = false;
+		} else if (op == BPF_MOV && x && sr != BPF_REG_FP) {
+			/* 0 where R<sr>'s is (dead: and where it was) */
+			u->kill = bit;
+			u->cp = HI0_CP | sr;
+			u->fl |= UD_HI0_LIVE;
+			return;
+		} else if (op == BPF_MOV) {
+			zero = x || insn->imm >= 0;
+		} else {
+			zero = !x && ((op == BPF_AND && insn->imm >= 0) ||
+				      (op == BPF_RSH && (insn->imm & 63) >= 32));
+		}
+		break;
+	case BPF_LD:
+		zero = i + 1 < ctx->len && !ctx->insns[i + 1].imm;
+		break;
+	case BPF_LDX:
+		zero = BPF_MODE(insn->code) == BPF_MEM &&
+		       BPF_SIZE(insn->code) != BPF_DW && !ctx->verifier_zext;
+		break;
+	case BPF_STX:
+		if (BPF_MODE(insn->code) != BPF_ATOMIC)
+			return;
+		if (insn->imm == BPF_CMPXCHG)
+			u->kill = 1U << BPF_REG_0;
+		else if (insn->imm & BPF_FETCH)
+			u->kill = 1U << sr;
+		return;
+	case BPF_JMP:
+	case BPF_JMP32:
+		if (op == BPF_CALL || op == BPF_TAIL_CALL)
+			u->kill = 0x3f;	/* R0-R5 */
+		return;
+	default:
+		return;
+	}
+	if (!zero) {
+		u->kill = bit;
+	} else {
+		u->gen = bit;	/* a 0 written; dead: left out, as it was */
+		u->fl |= UD_HI0_LIVE;
+	}
+}
+
 /*
  * One walk over the program for what each analysis asks of every insn:
  * an indirect jump (JA | X through an insn array, which 7.2's verifier
@@ -248,7 +337,8 @@ int armjit_scan(struct armjit_ctx *ctx, struct armjit_scan *s)
 	u8 *tg = armjit_targets(ctx);
 	u8 prev_base = MAX_BPF_JIT_REG;
 	bool leaf = !ctx->is_subprog;
-	int i;
+	u16 all_fields = 0, named = 0;
+	int i, inlined = 0;
 
 	memset(s, 0, sizeof(*s));
 	ctx->back_jump = false;
@@ -256,7 +346,8 @@ int armjit_scan(struct armjit_ctx *ctx, struct armjit_scan *s)
 	if (tg)
 		memset(tg, 0, ctx->len + 1);
 	for (i = 0; i < ctx->len; i++) {
-		const struct bpf_insn *insn = &ctx->insns[i], *p;
+		/* a copy: the stores below can't alias it, no field reread */
+		const struct bpf_insn cur = ctx->insns[i], *insn = &cur, *p;
 		u8 cls = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
 		bool jmp = cls == BPF_JMP || cls == BPF_JMP32;
 		u16 fields = fields_of(insn);
@@ -264,8 +355,8 @@ int armjit_scan(struct armjit_ctx *ctx, struct armjit_scan *s)
 		u8 fl = UD_NEXT;
 		s32 tgt = -1;
 
-		s->fields |= fields;
-		s->named |= names_r1_r2(insn);
+		all_fields |= fields;
+		named |= names_r1_r2(insn);
 		if (jmp && op == BPF_JA && BPF_SRC(insn->code) == BPF_X)
 			return -EOPNOTSUPP;
 		p = armjit_plain_insn(insn, &plain);
@@ -287,6 +378,8 @@ int armjit_scan(struct armjit_ctx *ctx, struct armjit_scan *s)
 			if (op == BPF_CALL || op == BPF_TAIL_CALL) {
 				leaf = false;
 				s->calls = true;
+				inlined += armjit_inline_kind(ctx, insn) !=
+					   ARMJIT_INL_NONE;
 				s->tail_call |= insn->code ==
 						(BPF_JMP | BPF_TAIL_CALL);
 			} else if (op == BPF_EXIT) {
@@ -307,13 +400,14 @@ int armjit_scan(struct armjit_ctx *ctx, struct armjit_scan *s)
 		if (ud) {
 			struct armjit_use_def *u = &ud[i];
 
-			if (!armjit_insn_use_def(ctx, p, &u->use, &u->def)) {
+			if (!use_def_of(ctx, p, &u->use, &u->def)) {
 				fl |= UD_UNKNOWN;
 				ctx->ud_known = false;
 			}
 			u->in = u->use;
 			u->tgt = tgt;
 			u->fl = fl;
+			hi0_rule(ctx, p, i, u);
 		}
 		if (!(fl & UD_WIDE))
 			continue;
@@ -325,7 +419,10 @@ int armjit_scan(struct armjit_ctx *ctx, struct armjit_scan *s)
 			ud[i].fl = UD_HALF;
 		}
 	}
+	s->fields = all_fields;
+	s->named = named;
 	ctx->flags = leaf ? FLAG_LEAF : 0;
+	ctx->inlined = inlined;
 	return 0;
 }
 
@@ -381,88 +478,13 @@ void armjit_compute_live(struct armjit_ctx *ctx)
 				ctx->live[i] = out;
 				u->in = u->use | (out & ~u->def);
 				changed = true;
+				/* ld_imm64's second half: the same */
+				if ((u->fl & UD_WIDE) && i + 1 < ctx->len)
+					ctx->live[i + 1] = out;
 			}
 		}
 		changed &= !once;
 	}
-	for (i = 0; i + 1 < ctx->len; i++)
-		if (ud[i].fl & UD_WIDE)
-			ctx->live[i + 1] = ctx->live[i];
-}
-
-/* use_def[]'s cp: kill's register is 0 after the insn only where r's is */
-#define HI0_CP		0x10
-#define HI0_CP_AND	0x20	/* ... and where it was 0 before */
-
-/*
- * How insn i changes the hi words known 0 (*u's kill, gen, cp). A hi
- * word is known 0 after a write of 0 that liveness kept, or when it was
- * 0 and the insn doesn't write it (or writes 0, dropped as dead).
- */
-static void hi0_rule(const struct armjit_ctx *ctx, int i,
-		     struct armjit_use_def *u)
-{
-	struct bpf_insn plain;
-	const struct bpf_insn *insn = armjit_plain_insn(&ctx->insns[i],
-							&plain);
-	u8 cls = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
-	u8 d = insn->dst_reg, sr = insn->src_reg;
-	bool x = BPF_SRC(insn->code) == BPF_X, zero;
-	bool dead = !(ctx->live[i] & LIVE_HI(d));
-	u16 bit = 1U << d;
-
-	u->kill = 0;
-	u->gen = 0;
-	u->cp = 0;
-	switch (cls) {
-	case BPF_ALU:
-		/* the zext of a register onto itself, or any op's zext32 */
-		zero = (op == BPF_MOV && x && d == sr && insn->imm == 1) ||
-		       (op != BPF_END && !ctx->verifier_zext &&
-			!(op == BPF_MOV && insn->off));
-		break;
-	case BPF_ALU64:
-		if (insn->off) {
-			zero = false;
-		} else if (op == BPF_MOV && x && sr != BPF_REG_FP) {
-			/* 0 where R<sr>'s is (dead: and where it was) */
-			u->kill = bit;
-			u->cp = HI0_CP | sr | (dead ? HI0_CP_AND : 0);
-			return;
-		} else if (op == BPF_MOV) {
-			zero = x || insn->imm >= 0;
-		} else {
-			zero = !x && ((op == BPF_AND && insn->imm >= 0) ||
-				      (op == BPF_RSH && (insn->imm & 63) >= 32));
-		}
-		break;
-	case BPF_LD:
-		zero = i + 1 < ctx->len && !ctx->insns[i + 1].imm;
-		break;
-	case BPF_LDX:
-		zero = BPF_MODE(insn->code) == BPF_MEM &&
-		       BPF_SIZE(insn->code) != BPF_DW && !ctx->verifier_zext;
-		break;
-	case BPF_STX:
-		if (BPF_MODE(insn->code) != BPF_ATOMIC)
-			return;
-		if (insn->imm == BPF_CMPXCHG)
-			u->kill = 1U << BPF_REG_0;
-		else if (insn->imm & BPF_FETCH)
-			u->kill = 1U << sr;
-		return;
-	case BPF_JMP:
-	case BPF_JMP32:
-		if (op == BPF_CALL || op == BPF_TAIL_CALL)
-			u->kill = 0x3f;	/* R0-R5 */
-		return;
-	default:
-		return;
-	}
-	if (!zero)
-		u->kill = bit;
-	else if (!dead)
-		u->gen = bit;	/* a 0 written; dead: left out, as it was */
 }
 
 /* the hi words known 0 after insn *u, from @in before it */
@@ -480,7 +502,7 @@ static inline u16 hi0_after(const struct armjit_use_def *u, u16 in)
  * ctx->hi0[]: forward, each insn's hi words known 0 on every path to it
  * (the meet of its predecessors), from the prologue's (R1's when it sets
  * it) at insn 0. Needs ctx->live (the words liveness drops) and
- * use_def[] (the first sweep adds each insn's rule).
+ * use_def[]'s rules (the first sweep drops the 0s liveness left out).
  */
 void armjit_compute_hi0(struct armjit_ctx *ctx)
 {
@@ -490,9 +512,11 @@ void armjit_compute_hi0(struct armjit_ctx *ctx)
 
 	if (!armjit_hi0(ctx))
 		return;
-	memset(ctx->hi0, 0, (ctx->len + 1) * sizeof(u16));
-	if (!armjit_live(ctx) || !ud || ctx->live[0] == LIVE_ALL)
-		return;		/* no liveness, or an insn it doesn't know */
+	if (!armjit_live(ctx) || !ud || ctx->live[0] == LIVE_ALL) {
+		/* no liveness, or an insn it doesn't know: nothing known */
+		memset(ctx->hi0, 0, (ctx->len + 1) * sizeof(u16));
+		return;
+	}
 	for (i = 1; i <= ctx->len; i++)
 		ctx->hi0[i] = 0xfff;
 	ctx->hi0[0] = !ctx->is_subprog && (ctx->flags & FLAG_R1_LIVE) ?
@@ -511,8 +535,13 @@ void armjit_compute_hi0(struct armjit_ctx *ctx)
 
 			if (u->fl & UD_HALF)
 				continue;
-			if (sweeps == 1)
-				hi0_rule(ctx, i, u);
+			/* a 0 left out where nothing reads it: as it was */
+			if (sweeps == 1 && (u->fl & UD_HI0_LIVE) &&
+			    !(ctx->live[i] & (u32)(u->gen | u->kill) << 16)) {
+				u->gen = 0;
+				if (u->cp)
+					u->cp |= HI0_CP_AND;
+			}
 			out = hi0_after(u, ctx->hi0[i]);
 			next = i + 1 + !!(u->fl & UD_WIDE);
 			if ((u->fl & UD_NEXT) && next < ctx->len &&
@@ -648,6 +677,9 @@ static bool writes_r1(const struct bpf_insn *insn0)
 int armjit_count_inlined(const struct armjit_ctx *ctx)
 {
 	int i, n = 0;
+
+	if (ctx->analysed == ctx->insns && ctx->analysed_len == ctx->len)
+		return ctx->inlined;	/* armjit_scan() counted them */
 
 	for (i = 0; i < ctx->len; i++)
 		n += armjit_inline_kind(ctx, &ctx->insns[i]) != ARMJIT_INL_NONE;

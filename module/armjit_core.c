@@ -663,6 +663,14 @@ static void *armjit_zalloc(size_t n, size_t size, struct armjit_fault *f,
 	return armjit_fault(f, fp) ? NULL : kvcalloc(n, size, GFP_KERNEL);
 }
 
+/* An analysis's buffer: it writes every entry before any is read. */
+static void *armjit_alloc(size_t n, size_t size, struct armjit_fault *f,
+			  enum armjit_fault_point fp)
+{
+	return armjit_fault(f, fp) ? NULL :
+				     kvmalloc_array(n, size, GFP_KERNEL);
+}
+
 struct bpf_prog *armjit_jit_compile(struct bpf_prog *orig)
 {
 	struct armjit_ctx ctx = {};
@@ -744,17 +752,17 @@ struct bpf_prog *armjit_jit_compile(struct bpf_prog *orig)
 	 * register word written)
 	 */
 	if (ctx.opt & ARMJIT_OPT_TARGETS)
-		ctx.is_target = armjit_zalloc(ctx.len + 1, 1, &f,
-					      FP_IS_TARGET);
+		ctx.is_target = armjit_alloc(ctx.len + 1, 1, &f,
+					     FP_IS_TARGET);
 	if (ctx.opt & ARMJIT_OPT_LIVE) {
-		ctx.live = armjit_zalloc(ctx.len + 1, sizeof(*ctx.live), &f,
-					 FP_LIVE);
-		ctx.hi0 = armjit_zalloc(ctx.len + 1, sizeof(*ctx.hi0), &f,
-					FP_HI0);
-		/* without it only slower: each insn asked again */
-		ctx.use_def = armjit_zalloc(ctx.len + 1,
-					    sizeof(*ctx.use_def), &f,
-					    FP_USE_DEF);
+		ctx.live = armjit_alloc(ctx.len + 1, sizeof(*ctx.live), &f,
+					FP_LIVE);
+		ctx.hi0 = armjit_alloc(ctx.len + 1, sizeof(*ctx.hi0), &f,
+				       FP_HI0);
+		/* without it every word counts as live */
+		ctx.use_def = armjit_alloc(ctx.len + 1,
+					   sizeof(*ctx.use_def), &f,
+					   FP_USE_DEF);
 	}
 	if (!ctx.offsets) {
 		kvfree(ctx.use_def);

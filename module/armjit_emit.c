@@ -500,7 +500,7 @@ static void emit_writing(u32 insn, struct armjit_ctx *ctx, u8 rd)
  * remembers). What the decode would find, from the fields: true if
  * emitted.
  */
-static bool emit_plain(u32 insn, struct armjit_ctx *ctx)
+static __always_inline bool emit_plain(u32 insn, struct armjit_ctx *ctx)
 {
 	u8 op, rd;
 
@@ -572,7 +572,7 @@ static bool const_mov(const struct armjit_ctx *ctx, u32 insn, u8 *rd,
  * A constant's mov without the generic decode: dropped if rd holds the
  * value already, else rd's value known after it (unconditional ones).
  */
-static bool emit_const(u32 insn, struct armjit_ctx *ctx)
+static __always_inline bool emit_const(u32 insn, struct armjit_ctx *ctx)
 {
 	bool al = (insn >> ARM_COND_SHIFT) == ARM_COND_AL, k;
 	u32 val;
@@ -684,7 +684,7 @@ static noinline void emit_decoded(u32 insn, struct armjit_ctx *ctx)
  * them (cache_hit(), pending_before(), kept_store(), cache_decode()),
  * from their fields; false if not such a word.
  */
-static bool emit_sp(u32 insn, struct armjit_ctx *ctx)
+static __always_inline bool emit_sp(u32 insn, struct armjit_ctx *ctx)
 {
 	struct arm_dec d __uninitialized;	/* sp_fields() fills it */
 	bool load;
@@ -750,7 +750,7 @@ static bool emit_sp(u32 insn, struct armjit_ctx *ctx)
  * the BPF stack. What emit_decoded() does with it, without the questions
  * that only sp's words answer; false if not such a word.
  */
-static bool emit_mem(u32 insn, struct armjit_ctx *ctx)
+static __always_inline bool emit_mem(u32 insn, struct armjit_ctx *ctx)
 {
 	struct arm_dec d __uninitialized;	/* arm_decode_ldst() fills it */
 	bool extra;
@@ -791,11 +791,33 @@ static bool emit_mem(u32 insn, struct armjit_ctx *ctx)
 	return true;
 }
 
-/* The common words from their fields (a small frame), others decoded. */
+/*
+ * The common words from their fields (a small frame), each asked of the
+ * paths its bits 27:25 may take; others decoded.
+ */
 void armjit_emit(u32 insn, struct armjit_ctx *ctx)
 {
-	if (!emit_plain(insn, ctx) && !emit_const(insn, ctx) &&
-	    !emit_sp(insn, ctx) && !emit_mem(insn, ctx))
+	bool done;
+
+	switch ((insn >> 25) & 7) {
+	case 0:		/* data processing, ldrd/strd and the like */
+		done = emit_plain(insn, ctx) || emit_sp(insn, ctx) ||
+		       emit_mem(insn, ctx);
+		break;
+	case 1:		/* data processing (immediate), movw, movt */
+		done = emit_plain(insn, ctx) || emit_const(insn, ctx);
+		break;
+	case 2:		/* ldr/str (immediate) */
+		done = emit_sp(insn, ctx) || emit_mem(insn, ctx);
+		break;
+	case 5:		/* b, bl */
+		done = emit_plain(insn, ctx);
+		break;
+	default:
+		done = false;
+		break;
+	}
+	if (!done)
 		emit_decoded(insn, ctx);
 }
 

@@ -144,6 +144,7 @@ struct armjit_use_def {
 #define UD_HALF		0x4	/* ld_imm64's second half: no insn */
 #define UD_JMP		0x8	/* a jump (to tgt) */
 #define UD_UNKNOWN	0x10	/* use and def not known */
+#define UD_HI0_LIVE	0x20	/* hi0's rule holds if dst's hi word is live */
 
 /* Where a BPF register lives: ARM registers lo:hi, or a stack slot. */
 struct armjit_reg {
@@ -274,6 +275,7 @@ struct armjit_ctx {
 	int analysed_len;
 	bool back_jump;			/* a jump goes back (armjit_scan()) */
 	bool ud_known;			/* use_def[] knows every insn */
+	int inlined;			/* helper calls in place (scan) */
 	u32 prog_flags;			/* its FLAG_LEAF, _FRAME, _TAIL_CALL,
 					 * _R1_LIVE
 					 */

@@ -2322,6 +2322,7 @@ static u16 pass_saved(const struct armjit_ctx *ctx, bool known, u16 written)
 
 int armjit_build(struct armjit_ctx *ctx)
 {
+	bool lit_stop;
 	int i, ret, moved = 0;
 
 	if (ctx->analysed != ctx->insns || ctx->analysed_len != ctx->len) {
@@ -2342,6 +2343,8 @@ int armjit_build(struct armjit_ctx *ctx)
 			  FRAME_FIXED + ((ctx->stack_depth + 7) & ~7U);
 
 	build_prologue(ctx);
+	/* recording: past the literal pool's reach, stop early */
+	lit_stop = ctx->rec && ctx->lit;
 	for (i = 0; i < ctx->len; i++) {
 		if (is_target(ctx, i))
 			armjit_land(ctx);	/* a jump lands here */
@@ -2352,8 +2355,7 @@ int armjit_build(struct armjit_ctx *ctx)
 		ret = build_insn(ctx, &ctx->insns[i], i);
 		if (ret < 0)
 			return ret;
-		/* recording: past the literal pool's reach, stop early */
-		if (ctx->rec && ctx->lit && ctx->idx > ARMJIT_LIT_WORDS)
+		if (lit_stop && ctx->idx > ARMJIT_LIT_WORDS)
 			return -E2BIG;
 		if (ret) {
 			i++;

@@ -351,10 +351,10 @@ static int compile(const struct bpf_insn *insns, int len, struct buffers *b)
 	ctx.ret32 = true;
 	ctx.opt = armjit_opt_flags(1);	/* the default level */
 	ctx.offsets = calloc(len + 1, sizeof(*ctx.offsets));
-	ctx.is_target = calloc(len + 1, 1);
-	ctx.live = calloc(len + 1, sizeof(*ctx.live));
-	ctx.hi0 = calloc(len + 1, sizeof(*ctx.hi0));
-	ctx.use_def = calloc(len + 1, sizeof(*ctx.use_def));
+	ctx.is_target = malloc(len + 1);
+	ctx.live = malloc((len + 1) * sizeof(*ctx.live));
+	ctx.hi0 = malloc((len + 1) * sizeof(*ctx.hi0));
+	ctx.use_def = malloc((len + 1) * sizeof(*ctx.use_def));
 	armjit_analyse(&ctx);	/* as armjit_core.c: the targets too */
 	for (i = 0; i < len; i++)
 		max += insns[i].code == (BPF_JMP | BPF_CALL);

@@ -575,6 +575,19 @@ static u32 host_lookup_of(u32 map)
 }
 
 /*
+ * An analysis's buffer as armjit_core.c allocates it (not zeroed), full
+ * of a pattern: an entry read before the analysis wrote it shows.
+ */
+static void *garbage(size_t n, size_t size)
+{
+	void *p = malloc(n * size);
+
+	if (p)
+		memset(p, 0xa5, n * size);
+	return p;
+}
+
+/*
  * ctx->opt from peephole and liveness, and its buffers (allocated
  * whatever the level: the translation asks ctx->opt, as the kernel's
  * allocations may fail)
@@ -583,10 +596,10 @@ static void host_opt(struct armjit_ctx *ctx)
 {
 	ctx->opt = (peephole ? ARMJIT_OPT_TARGETS | ARMJIT_OPT_INLINE : 0) |
 		   (liveness ? ARMJIT_OPT_LIVE : 0);
-	ctx->is_target = calloc(ctx->len + 1, 1);
-	ctx->live = calloc(ctx->len + 1, sizeof(u32));
-	ctx->hi0 = calloc(ctx->len + 1, sizeof(u16));
-	ctx->use_def = calloc(ctx->len + 1, sizeof(*ctx->use_def));
+	ctx->is_target = garbage(ctx->len + 1, 1);
+	ctx->live = garbage(ctx->len + 1, sizeof(u32));
+	ctx->hi0 = garbage(ctx->len + 1, sizeof(u16));
+	ctx->use_def = garbage(ctx->len + 1, sizeof(*ctx->use_def));
 }
 
 /* a ctx's per-pass buffers (not its sites: a pending record's) */
