@@ -485,7 +485,8 @@ static void pending_before(struct armjit_ctx *ctx, const struct arm_word *w)
  * A word whose one effect is writing rd (not sp or pc): the kept-back
  * store goes out first if it stores rd, and what rd held is forgotten.
  */
-static void emit_writing(u32 insn, struct armjit_ctx *ctx, u8 rd)
+static __always_inline void emit_writing(u32 insn, struct armjit_ctx *ctx,
+					 u8 rd)
 {
 	if (ctx->pend && (ctx->pend_regs & 1U << rd))
 		flush_pending(ctx);
