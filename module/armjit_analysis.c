@@ -223,28 +223,6 @@ static void count_gain(struct armjit_scan *s, const struct bpf_insn *insn,
 	*prev_base = MAX_BPF_JIT_REG;
 }
 
-/* R1 and R2 as insn's operands (armjit_names_reg()) */
-static u16 names_r1_r2(const struct bpf_insn *insn)
-{
-	u8 cls = BPF_CLASS(insn->code);
-	u16 m = 1U << insn->dst_reg;
-
-	if (cls == BPF_LDX || cls == BPF_STX ||
-	    ((cls == BPF_ALU || cls == BPF_ALU64 || cls == BPF_JMP ||
-	      cls == BPF_JMP32) && BPF_SRC(insn->code) == BPF_X))
-		m |= 1U << insn->src_reg;
-	return m & (1U << BPF_REG_1 | 1U << BPF_REG_2);
-}
-
-/* valid dst and src fields (build_insn() rejects the others) */
-static u16 fields_of(const struct bpf_insn *insn)
-{
-	if (insn->dst_reg >= MAX_BPF_JIT_REG ||
-	    insn->src_reg >= MAX_BPF_JIT_REG)
-		return 0;
-	return 1U << insn->dst_reg | 1U << insn->src_reg;
-}
-
 /* use_def[]'s cp: kill's register is 0 after the insn only where r's is */
 #define HI0_CP		0x10
 #define HI0_CP_AND	0x20	/* ... and where it was 0 before */
@@ -337,7 +315,6 @@ int armjit_scan(struct armjit_ctx *ctx, struct armjit_scan *s)
 	u8 *tg = armjit_targets(ctx);
 	u8 prev_base = MAX_BPF_JIT_REG;
 	bool leaf = !ctx->is_subprog;
-	u16 all_fields = 0, named = 0;
 	int i, inlined = 0;
 
 	memset(s, 0, sizeof(*s));
@@ -350,17 +327,16 @@ int armjit_scan(struct armjit_ctx *ctx, struct armjit_scan *s)
 		const struct bpf_insn cur = ctx->insns[i], *insn = &cur, *p;
 		u8 cls = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
 		bool jmp = cls == BPF_JMP || cls == BPF_JMP32;
-		u16 fields = fields_of(insn);
+		bool ok = insn->dst_reg < MAX_BPF_JIT_REG &&
+			  insn->src_reg < MAX_BPF_JIT_REG;
 		struct bpf_insn plain;
 		u8 fl = UD_NEXT;
 		s32 tgt = -1;
 
-		all_fields |= fields;
-		named |= names_r1_r2(insn);
 		if (jmp && op == BPF_JA && BPF_SRC(insn->code) == BPF_X)
 			return -EOPNOTSUPP;
 		p = armjit_plain_insn(insn, &plain);
-		if (fields)
+		if (ok)		/* else build_insn() rejects it */
 			count_gain(s, p, &prev_base);
 		switch (cls) {
 		case BPF_ALU:
@@ -419,8 +395,6 @@ int armjit_scan(struct armjit_ctx *ctx, struct armjit_scan *s)
 			ud[i].fl = UD_HALF;
 		}
 	}
-	s->fields = all_fields;
-	s->named = named;
 	ctx->flags = leaf ? FLAG_LEAF : 0;
 	ctx->inlined = inlined;
 	return 0;

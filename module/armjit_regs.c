@@ -46,8 +46,7 @@ static const s8 armjit_slot[MAX_BPF_JIT_REG] = {
  * gets r0:r1 (the return value is there already), R1 the next (ctx
  * arrives in r0, copied by the prologue).
  */
-static void choose_leaf_map(struct armjit_ctx *ctx, u16 named,
-			    const s32 *gain)
+static void choose_leaf_map(struct armjit_ctx *ctx, const s32 *gain)
 {
 	static const u8 regs[] = { BPF_REG_0, BPF_REG_1, BPF_REG_2,
 				   BPF_REG_6, BPF_REG_7, BPF_REG_8,
@@ -55,13 +54,14 @@ static void choose_leaf_map(struct armjit_ctx *ctx, u16 named,
 				   BPF_REG_5, BPF_REG_AX };
 	static const u8 pairs[] = { ARM_R0, ARM_R2, ARM_R8, ARM_R4, ARM_R6 };
 	bool want[MAX_BPF_JIT_REG] = { false };
-	int j, n = 0, p = 0;
+	int i, j, n = 0, p = 0;
 
-	for (j = BPF_REG_1; j <= BPF_REG_2; j++)
-		if (named & 1U << j) {
-			want[j] = true;
-			n++;
-		}
+	for (i = 0; i < ctx->len; i++)
+		for (j = BPF_REG_1; j <= BPF_REG_2; j++)
+			if (!want[j] && armjit_names_reg(&ctx->insns[i], j)) {
+				want[j] = true;
+				n++;
+			}
 	for (; n < (int)sizeof(pairs); n++) {
 		int best = -1;
 
@@ -119,7 +119,7 @@ void armjit_choose_map(struct armjit_ctx *ctx, const struct armjit_scan *s)
 		ctx->map[i].slot = armjit_slot[i];
 	}
 	if (ctx->flags & FLAG_LEAF) {
-		choose_leaf_map(ctx, s->named, gain);
+		choose_leaf_map(ctx, gain);
 		return;
 	}
 	ctx->map[BPF_REG_1] = (struct armjit_reg){ ARM_R0, ARM_R1, -1 };
@@ -146,7 +146,7 @@ void armjit_choose_map(struct armjit_ctx *ctx, const struct armjit_scan *s)
  */
 void armjit_scan_frame(struct armjit_ctx *ctx, const struct armjit_scan *s)
 {
-	int r;
+	int i;
 
 	/* R0 is read by every exit and by cmpxchg without being named */
 	if (ctx->stack_depth || ctx->is_subprog || s->calls ||
@@ -154,10 +154,16 @@ void armjit_scan_frame(struct armjit_ctx *ctx, const struct armjit_scan *s)
 		ctx->flags |= FLAG_FRAME;
 	if (s->tail_call)
 		ctx->flags |= FLAG_TAIL_CALL;
-	for (r = 0; r < MAX_BPF_JIT_REG; r++)
-		if ((s->fields & 1U << r) && r != BPF_REG_FP &&
-		    !is_mapped(ctx, r))
+	/* else one if a stacked register is named (no calls, no stack) */
+	for (i = 0; i < ctx->len && !(ctx->flags & FLAG_FRAME); i++) {
+		u8 d = ctx->insns[i].dst_reg, sr = ctx->insns[i].src_reg;
+
+		if (d >= MAX_BPF_JIT_REG || sr >= MAX_BPF_JIT_REG)
+			continue;	/* build_insn() rejects it */
+		if ((d != BPF_REG_FP && !is_mapped(ctx, d)) ||
+		    (sr != BPF_REG_FP && !is_mapped(ctx, sr)))
 			ctx->flags |= FLAG_FRAME;
+	}
 	/* a tail call, or a call on the way to one (the verifier says) */
 	if ((ctx->flags & FLAG_TAIL_CALL) || ctx->tc_reach)
 		ctx->flags |= FLAG_TCC | FLAG_FRAME;

@@ -87,13 +87,11 @@ static inline int hweight_saved(void)
 /*
  * What one walk over the program finds for the register map and the
  * frame (armjit_scan()): each register's gain from a pair, the exits,
- * the registers named.
+ * the calls.
  */
 struct armjit_scan {
 	s32 gain[MAX_BPF_JIT_REG];
 	int exits;
-	u16 fields;	/* every dst and src field (valid ones) */
-	u16 named;	/* R1, R2 as operands (armjit_names_reg()) */
 	bool calls;	/* a helper, bpf-to-bpf or tail call */
 	bool tail_call;
 };
