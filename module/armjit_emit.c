@@ -40,6 +40,7 @@ static void cache_flush(struct armjit_ctx *ctx)
 
 	for (i = 0; i < ARMJIT_NR_CACHED; i++)
 		ctx->cached[i] = -1;
+	ctx->cvalid = 0;
 	ctx->kmask = 0;
 	ctx->ip_sp_ok = false;
 }
@@ -57,12 +58,14 @@ static int cache_idx(u8 r)
 	return r < 16 ? cache_slot[r] : -1;
 }
 
-static void cache_forget(struct armjit_ctx *ctx, u8 r)
+static __always_inline void cache_forget(struct armjit_ctx *ctx, u8 r)
 {
 	int i = cache_idx(r);
 
-	if (i >= 0)
+	if (i >= 0) {
 		ctx->cached[i] = -1;
+		ctx->cvalid &= ~(1U << i);
+	}
 	ctx->kmask &= ~(1U << r);
 	ctx->written |= 1U << r;
 	if (r == ARM_IP)
@@ -114,12 +117,17 @@ static bool const_result(const struct armjit_ctx *ctx,
 /* a store to [sp + off, sp + off + n) */
 static void cache_forget_range(struct armjit_ctx *ctx, s32 off, s32 n)
 {
-	int i;
+	u8 m = ctx->cvalid;
 
-	for (i = 0; i < ARMJIT_NR_CACHED; i++)
-		if (ctx->cached[i] >= 0 && ctx->cached[i] < off + n &&
-		    off < ctx->cached[i] + 4)
+	while (m) {
+		int i = __builtin_ctz(m);
+
+		m &= m - 1;
+		if (ctx->cached[i] < off + n && off < ctx->cached[i] + 4) {
 			ctx->cached[i] = -1;
+			ctx->cvalid &= ~(1U << i);
+		}
+	}
 }
 
 /*
@@ -129,19 +137,27 @@ static void cache_forget_range(struct armjit_ctx *ctx, s32 off, s32 n)
  */
 static void cache_forget_bpf_stack(struct armjit_ctx *ctx)
 {
-	int i;
+	u8 m = ctx->cvalid;
 
-	for (i = 0; i < ARMJIT_NR_CACHED; i++)
-		if (ctx->sp_adj || ctx->cached[i] >= SLOT_TCC)
+	while (m) {
+		int i = __builtin_ctz(m);
+
+		m &= m - 1;
+		if (ctx->sp_adj || ctx->cached[i] >= SLOT_TCC) {
 			ctx->cached[i] = -1;
+			ctx->cvalid &= ~(1U << i);
+		}
+	}
 }
 
-static void cache_set(struct armjit_ctx *ctx, u8 r, s32 off)
+static __always_inline void cache_set(struct armjit_ctx *ctx, u8 r, s32 off)
 {
 	int i = cache_idx(r);
 
-	if (i >= 0 && off >= 0)
+	if (i >= 0 && off >= 0) {
 		ctx->cached[i] = off;
+		ctx->cvalid |= 1U << i;
+	}
 }
 
 /* sp and pc: no BPF code writes them but the prologue and epilogue */
@@ -431,16 +447,25 @@ static noinline bool image_grow(struct armjit_ctx *ctx)
 	return ctx->rec && armjit_rec_grow(ctx);
 }
 
+/* A word where the image is full, or none (a sizing pass: image_words 0) */
+static noinline void emit_full(u32 insn, struct armjit_ctx *ctx)
+{
+	if (!ctx->image)
+		return;
+	if (image_grow(ctx))
+		ctx->image[ctx->idx] = insn;
+	else
+		ctx->flags |= FLAG_OVERFLOW;
+}
+
 static inline void emit_raw(u32 insn, struct armjit_ctx *ctx)
 {
 	if (unlikely(insn == ARM_INSN_BAD))
 		ctx->flags |= FLAG_BAD_INSN;
-	if (ctx->image) {
-		if (likely(ctx->idx < ctx->image_words) || image_grow(ctx))
-			ctx->image[ctx->idx] = insn;
-		else
-			ctx->flags |= FLAG_OVERFLOW;
-	}
+	if (likely(ctx->idx < ctx->image_words))
+		ctx->image[ctx->idx] = insn;
+	else
+		emit_full(insn, ctx);
 	ctx->idx++;
 }
 
@@ -1014,6 +1039,10 @@ void armjit_emit_restore(struct armjit_ctx *ctx,
 	int r;
 
 	memcpy(ctx->cached, st->cached, sizeof(ctx->cached));
+	ctx->cvalid = 0;
+	for (r = 0; r < ARMJIT_NR_CACHED; r++)
+		if (ctx->cached[r] >= 0)
+			ctx->cvalid |= 1U << r;
 	memcpy(ctx->kval, st->kval, sizeof(ctx->kval));
 	ctx->kmask = st->kmask;
 	for (r = 0; r < 16; r++)

@@ -281,6 +281,7 @@ struct armjit_ctx {
 					 */
 	/* sp offset of the stack word r10, r11, ip, lr, r0-r3 hold, or -1 */
 	s32 cached[ARMJIT_NR_CACHED];
+	u8 cvalid;			/* bit i: cached[i] holds one */
 	/* ARM registers r0-r12, lr known to hold kval[] (bit per register) */
 	u16 kmask;
 	u32 kval[16];

@@ -35,7 +35,7 @@
 static int armjit_pass(struct armjit_ctx *ctx, u32 *image, int room)
 {
 	ctx->image = image;
-	ctx->image_words = room;
+	ctx->image_words = image ? room : 0;	/* emit()'s one check */
 	ctx->idx = 0;
 	return armjit_build(ctx);
 }
