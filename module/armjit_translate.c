@@ -2322,6 +2322,7 @@ static u16 pass_saved(const struct armjit_ctx *ctx, bool known, u16 written)
 
 int armjit_build(struct armjit_ctx *ctx)
 {
+	const u8 *tg;
 	bool lit_stop;
 	int i, ret, moved = 0;
 
@@ -2345,8 +2346,9 @@ int armjit_build(struct armjit_ctx *ctx)
 	build_prologue(ctx);
 	/* recording: past the literal pool's reach, stop early */
 	lit_stop = ctx->rec && ctx->lit;
+	tg = armjit_targets(ctx);	/* is_target()'s, once */
 	for (i = 0; i < ctx->len; i++) {
-		if (is_target(ctx, i))
+		if (!tg || tg[i])
 			armjit_land(ctx);	/* a jump lands here */
 		moved |= ctx->offsets[i] ^ ctx->idx;
 		ctx->offsets[i] = ctx->idx;
