@@ -617,6 +617,12 @@ static __always_inline bool emit_const(u32 insn, struct armjit_ctx *ctx)
 	return true;
 }
 
+/* Does [off, off + n) meet the kept-back store's slot? */
+static bool meets_pending(const struct armjit_ctx *ctx, s32 off, int n)
+{
+	return off < ctx->pend_off + ctx->pend_n && ctx->pend_off < off + n;
+}
+
 /*
  * ldr/str rt, [sp, #+-imm12] and ldrd/strd rt, [sp, #+-imm8], any
  * condition, rt (and rt + 1) not sp or pc: the stacked registers' loads
@@ -737,8 +743,7 @@ static __always_inline bool emit_sp(u32 insn, struct armjit_ctx *ctx)
 
 		if (load && (regs & ctx->pend_regs))
 			flush_pending(ctx);
-		else if (off >= ctx->pend_off + ctx->pend_n ||
-			 ctx->pend_off >= off + n)
+		else if (!meets_pending(ctx, off, n))
 			;	/* another slot */
 		else if (kept_over)
 			ctx->pend = 0;	/* stored over before anything read it */
@@ -772,18 +777,18 @@ static __always_inline bool emit_sp(u32 insn, struct armjit_ctx *ctx)
 /*
  * An unconditional load or store with an immediate offset from another
  * base than sp (packet and ctx loads, the BPF stack through a pointer,
- * ARMv6K's literals): a load writes rt (and rt + 1), a store may write
- * the BPF stack. What emit_decoded() does with it, without the questions
- * that only sp's words answer; false if not such a word.
+ * ARMv6K's literals), or of a byte or halfword at sp (the BPF stack): a
+ * load writes rt (and rt + 1), a store may write the BPF stack (at sp:
+ * the bytes it names). What emit_decoded() does with it, without the
+ * questions that only sp's words answer; false if not such a word.
  */
 static __always_inline bool emit_mem(u32 insn, struct armjit_ctx *ctx)
 {
 	struct arm_dec d __uninitialized;	/* arm_decode_ldst() fills it */
-	bool extra;
+	bool extra, sp;
 	u16 regs;
 
-	if ((insn >> ARM_COND_SHIFT) != ARM_COND_AL ||
-	    arm_field(insn, ARM_RN_SHIFT) == ARM_SP)
+	if ((insn >> ARM_COND_SHIFT) != ARM_COND_AL)
 		return false;
 	switch ((insn >> 25) & 7) {
 	case 0:		/* halfword, signed and dual: bits 7, 4 set */
@@ -800,15 +805,24 @@ static __always_inline bool emit_mem(u32 insn, struct armjit_ctx *ctx)
 	d.rd = arm_field(insn, ARM_RD_SHIFT);
 	if (!arm_decode_ldst(insn, &d, extra))
 		return false;
+	sp = arm_field(insn, ARM_RN_SHIFT) == ARM_SP;
+	if (sp && d.size >= 4)
+		return false;	/* emit_sp()'s, or decoded */
 	if (!d.load) {
+		if (sp && ctx->pend && meets_pending(ctx, d.off, d.size))
+			flush_pending(ctx);
 		emit_raw(insn, ctx);
-		cache_forget_bpf_stack(ctx);
+		if (sp)
+			cache_forget_range(ctx, d.off, d.size);
+		else
+			cache_forget_bpf_stack(ctx);
 		return true;
 	}
 	if (sp_or_pc(d.rt) || (d.size == 8 && sp_or_pc(d.rt + 1)))
 		return false;
 	regs = 1U << d.rt | (d.size == 8 ? 2U << d.rt : 0);
-	if (ctx->pend && (ctx->pend_regs & regs))
+	if (ctx->pend && ((ctx->pend_regs & regs) ||
+			  (sp && meets_pending(ctx, d.off, d.size))))
 		flush_pending(ctx);
 	emit_raw(insn, ctx);
 	cache_forget(ctx, d.rt);
