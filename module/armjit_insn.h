@@ -138,14 +138,22 @@ static inline u32 arm_cond(enum arm_cond cond, u32 insn)
 
 /*
  * Modified immediate (imm8 rotated right by an even amount): the 12-bit
- * field for val, or -1 if val has no such form.
+ * field for val with the smallest rotation, or -1 if val has no such
+ * form. Its 8-bit window starts at bit s = 32 - 2 * rot: the highest s
+ * wins. One that doesn't wrap past bit 31 can start no higher than the
+ * lowest set bit's pair; only s = 26, 28, 30 (rot 3, 2, 1) wrap.
  */
 static inline int arm_imm12(u32 val)
 {
-	int rot;
+	int rot, s;
 
-	for (rot = 0; rot < 16; rot++) {
-		u32 v = rot ? val << (2 * rot) | val >> (32 - 2 * rot) : val;
+	if (val <= 0xff)
+		return val;
+	s = __builtin_ctz(val) & ~1;
+	if (!(val >> s >> 8))
+		return (32 - s) << 7 | val >> s;	/* rot (32 - s) / 2 */
+	for (rot = 1; rot <= 3; rot++) {
+		u32 v = val << (2 * rot) | val >> (32 - 2 * rot);
 
 		if (v <= 0xff)
 			return rot << 8 | v;

@@ -555,6 +555,20 @@ static void test_ror32(void)
 	       fail ? "FAIL" : "ok", (unsigned int)(sizeof(vals) / 4));
 }
 
+/* The encoding with the smallest rotation, by trying each (or -1). */
+static int imm12_ref(u32 val)
+{
+	int rot;
+
+	for (rot = 0; rot < 16; rot++) {
+		u32 v = rot ? val << (2 * rot) | val >> (32 - 2 * rot) : val;
+
+		if (v <= 0xff)
+			return rot << 8 | v;
+	}
+	return -1;
+}
+
 /* arm_imm12 / arm_imm_ok against a brute force over all 4096 encodings. */
 static void test_imm12(void)
 {
@@ -600,6 +614,29 @@ static void test_imm12(void)
 			printf("bad\tarm_imm12\tFAIL\t0x%x: encodable %d, arm_imm_ok %d\n",
 			       probe[i], enc, arm_imm_ok(probe[i]));
 			fail = true;
+		}
+	}
+	/* the same encoding as trying each rotation (the images depend on it) */
+	{
+		u32 x = 12345, val;
+		unsigned int n;
+
+		for (n = 0; n < 4096 + 2000000; n++) {
+			if (n < 4096)	/* every encodable value, once more */
+				val = (n >> 8) ? (n & 0xff) >> (2 * (n >> 8)) |
+						 (n & 0xff) << (32 - 2 * (n >> 8)) :
+						 n & 0xff;
+			else if (n & 1)	/* 9..16 set bits somewhere */
+				val = ((x = x * 1103515245u + 12345u) >> 7 &
+				       0xffff) << (x >> 27);
+			else
+				val = (x = x * 1103515245u + 12345u) ^ n << 16;
+			if (arm_imm12(val) != imm12_ref(val)) {
+				printf("bad\tarm_imm12\tFAIL\t0x%x: 0x%x, trying each rotation 0x%x\n",
+				       val, arm_imm12(val), imm12_ref(val));
+				fail = true;
+				break;
+			}
 		}
 	}
 	printf("bad\tarm_imm12\t%s\tall 4096 encodings and probes\n", fail ? "FAIL" : "ok");
