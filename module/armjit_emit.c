@@ -710,32 +710,19 @@ static noinline void emit_decoded(u32 insn, struct armjit_ctx *ctx)
 }
 
 /*
- * ldr/str rt, [sp, #+imm12] and ldrd/strd rt, [sp, #+imm8],
- * unconditional, rt not sp or pc: the stacked registers' loads and
- * stores, most of the words emit() gets. What emit_decoded() does with
- * them (cache_hit(), pending_before(), kept_store(), cache_decode()),
- * from their fields; false if not such a word.
+ * The stacked register's word @insn, ldr/str/ldrd/strd rt, [sp, #off]
+ * (n bytes, off >= 0), unconditional, rt (and rt + 1) not sp or pc:
+ * dropped if the register holds that word already, kept back if a store
+ * to a register slot, the scratch cache told.
  */
-static __always_inline bool emit_sp(u32 insn, struct armjit_ctx *ctx)
+static __always_inline void sp_word_emit(struct armjit_ctx *ctx, u32 insn,
+					 u8 rt, s32 off, int n, bool load)
 {
-	struct arm_dec d __uninitialized;	/* sp_fields() fills it */
-	bool load;
-	u16 regs;
-	s32 off;
-	int n;
-	u8 rt;
+	u16 regs = n == 8 ? 3U << rt : 1U << rt;
 
-	if ((insn >> ARM_COND_SHIFT) != ARM_COND_AL || !(insn & ARM_U_BIT) ||
-	    !sp_fields(insn, &d))
-		return false;
-	rt = d.rt;
-	n = d.size;
-	load = d.load;
-	off = d.off;
-	regs = n == 8 ? 3U << rt : 1U << rt;
 	if (armjit_emit_holds(ctx, rt, off) &&
 	    (n == 4 || armjit_emit_holds(ctx, rt + 1, off + 4)))
-		return true;	/* the register holds that word already */
+		return;	/* the register holds that word already */
 	if (ctx->pend) {
 		bool kept_over = !load && !ctx->sp_adj &&
 				 off + n <= SLOT_TCC &&
@@ -771,7 +758,41 @@ static __always_inline bool emit_sp(u32 insn, struct armjit_ctx *ctx)
 	cache_set(ctx, rt, off);
 	if (n == 8)
 		cache_set(ctx, rt + 1, off + 4);
+}
+
+/*
+ * ldr/str rt, [sp, #+imm12] and ldrd/strd rt, [sp, #+imm8],
+ * unconditional, rt not sp or pc: the stacked registers' loads and
+ * stores, most of the words emit() gets. What emit_decoded() does with
+ * them (cache_hit(), pending_before(), kept_store(), cache_decode()),
+ * from their fields; false if not such a word.
+ */
+static __always_inline bool emit_sp(u32 insn, struct armjit_ctx *ctx)
+{
+	struct arm_dec d __uninitialized;	/* sp_fields() fills it */
+
+	if ((insn >> ARM_COND_SHIFT) != ARM_COND_AL || !(insn & ARM_U_BIT) ||
+	    !sp_fields(insn, &d))
+		return false;
+	sp_word_emit(ctx, insn, d.rt, d.off, d.size, d.load);
 	return true;
+}
+
+/*
+ * What emit_sp() does with a stacked register's word whose fields the
+ * translation knows (armjit_translate.h's emit_ldr_sp() and the like):
+ * the same, without finding them. Anything else (an offset out of
+ * range: ARM_INSN_BAD) goes the whole way.
+ */
+void armjit_emit_sp_word(struct armjit_ctx *ctx, u32 insn, u8 rt, s32 off,
+			 int n, bool load)
+{
+	if (unlikely(insn == ARM_INSN_BAD || off < 0 || sp_or_pc(rt) ||
+		     (n == 8 && sp_or_pc(rt + 1)))) {
+		armjit_emit(insn, ctx);
+		return;
+	}
+	sp_word_emit(ctx, insn, rt, off, n, load);
 }
 
 /*

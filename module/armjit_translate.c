@@ -179,7 +179,7 @@ static u8 bpf_get_lo(struct armjit_ctx *ctx, u8 r, u8 tmp)
 	if (r == BPF_REG_FP)
 		emit_add_imm(ctx, tmp, ARM_SP, fp_off(ctx), tmp);
 	else
-		emit(arm_ldr_i(tmp, ARM_SP, slot_off(ctx, r, false)), ctx);
+		emit_ldr_sp(ctx, tmp, slot_off(ctx, r, false));
 	return tmp;
 }
 
@@ -190,7 +190,7 @@ static u8 bpf_get_hi(struct armjit_ctx *ctx, u8 r, u8 tmp)
 	if (r == BPF_REG_FP)
 		emit(arm_mov_i(tmp, 0), ctx);
 	else
-		emit(arm_ldr_i(tmp, ARM_SP, slot_off(ctx, r, true)), ctx);
+		emit_ldr_sp(ctx, tmp, slot_off(ctx, r, true));
 	return tmp;
 }
 
@@ -213,7 +213,7 @@ static void bpf_put_half(struct armjit_ctx *ctx, u8 r, bool hi, u8 src)
 		if (own != src)
 			emit(arm_mov_r(own, src), ctx);
 	} else {
-		emit(arm_str_i(src, ARM_SP, slot_off(ctx, r, hi)), ctx);
+		emit_str_sp(ctx, src, slot_off(ctx, r, hi));
 	}
 }
 
@@ -265,7 +265,7 @@ static void bpf_get_reg64(struct armjit_ctx *ctx, u8 r, u8 *lo, u8 *hi, u8 tlo,
 	s32 off = slot_d(ctx, r);
 
 	if (off >= 0 && is_pair(tlo, thi)) {
-		emit(arm_ldrd_i(tlo, ARM_SP, off), ctx);
+		emit_ldrd_sp(ctx, tlo, off);
 		*lo = tlo;
 		*hi = thi;
 		return;
@@ -280,7 +280,7 @@ static void bpf_put_reg64(struct armjit_ctx *ctx, u8 r, u8 lo, u8 hi)
 	s32 off = slot_d(ctx, r);
 
 	if (off >= 0 && is_pair(lo, hi)) {
-		emit(arm_strd_i(lo, ARM_SP, off), ctx);
+		emit_strd_sp(ctx, lo, off);
 		return;
 	}
 	bpf_put_lo(ctx, r, lo);
@@ -1346,7 +1346,7 @@ static int emit_ldx(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 	dl = bpf_dst_lo(ctx, dst, TMP_A_LO);
 	dh = bpf_dst_hi(ctx, dst, TMP_A_HI);
 	if (sp_pair_ok(base, off, dl, dh)) {
-		emit(arm_ldrd_i(dl, ARM_SP, off), ctx);
+		emit_ldrd_sp(ctx, dl, off);
 	} else if (dl == base) {
 		emit(arm_ldr_i(dh, base, off + 4), ctx);
 		emit(arm_ldr_i(dl, base, off), ctx);
@@ -1377,7 +1377,7 @@ static bool emit_st_dw_fp(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 		if (!is_pair(sl, sh))
 			return false;	/* nothing emitted: mapped */
 	}
-	emit(arm_strd_i(sl, ARM_SP, off), ctx);
+	emit_strd_sp(ctx, sl, off);
 	return true;
 }
 

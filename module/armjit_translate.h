@@ -234,6 +234,36 @@ static inline void emit(u32 insn, struct armjit_ctx *ctx)
 }
 
 /*
+ * A stacked register's word at [sp, #off], n bytes, the fields told (what
+ * emit() would find in the word)
+ */
+void armjit_emit_sp_word(struct armjit_ctx *ctx, u32 insn, u8 rt, s32 off,
+			 int n, bool load);
+
+static inline void emit_ldr_sp(struct armjit_ctx *ctx, u8 rt, s32 off)
+{
+	armjit_emit_sp_word(ctx, arm_ldr_i(rt, ARM_SP, off), rt, off, 4, true);
+}
+
+static inline void emit_str_sp(struct armjit_ctx *ctx, u8 rt, s32 off)
+{
+	armjit_emit_sp_word(ctx, arm_str_i(rt, ARM_SP, off), rt, off, 4,
+			    false);
+}
+
+static inline void emit_ldrd_sp(struct armjit_ctx *ctx, u8 rt, s32 off)
+{
+	armjit_emit_sp_word(ctx, arm_ldrd_i(rt, ARM_SP, off), rt, off, 8,
+			    true);
+}
+
+static inline void emit_strd_sp(struct armjit_ctx *ctx, u8 rt, s32 off)
+{
+	armjit_emit_sp_word(ctx, arm_strd_i(rt, ARM_SP, off), rt, off, 8,
+			    false);
+}
+
+/*
  * An insn whose constant in rd must be neither dropped nor remembered
  * (an address the extra pass patches in).
  */

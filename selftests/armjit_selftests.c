@@ -583,12 +583,12 @@ __attribute__((target("arm"), noinline)) static void mark(void)
  * second and a third marker (the free: RCU, then a work item, run in the
  * pause), for a profile of each.
  */
-static void profile_loads(const struct prog_test *t, enum mode mode,
-			  struct bpf_object *obj, struct bpf_program *prog,
-			  bool hi32)
+static void profile_insns(const char *name, enum mode mode, bool hi32,
+			  enum bpf_prog_type type, enum bpf_attach_type eat,
+			  const struct bpf_insn *insns, size_t cnt)
 {
 	LIBBPF_OPTS(bpf_prog_load_opts, opts,
-		.expected_attach_type = bpf_program__expected_attach_type(prog),
+		.expected_attach_type = eat,
 		.prog_flags = hi32 ? BPF_F_TEST_RND_HI32 : 0,
 	);
 	struct timespec pause = { .tv_sec = 1 };
@@ -602,24 +602,32 @@ static void profile_loads(const struct prog_test *t, enum mode mode,
 	nanosleep(&pause, NULL);	/* earlier frees out of the window */
 	mark();
 	for (i = 0; i < nr_loads; i++) {
-		fds[i] = bpf_prog_load(bpf_program__type(prog), NULL, "GPL",
-				       bpf_program__insns(prog),
-				       bpf_program__insn_cnt(prog), &opts);
+		fds[i] = bpf_prog_load(type, NULL, "GPL", insns, cnt, &opts);
 		bad += fds[i] < 0;
 	}
 	mark();
 	printf("# cprofile snapshot=%u phase=load prog=%s mode=%s hi32=%d loads=%u failed=%u\n",
-	       nr_marks - 1, t->name, mode_names[mode], hi32, nr_loads, bad);
+	       nr_marks - 1, name, mode_names[mode], hi32, nr_loads, bad);
 	for (i = 0; i < nr_loads; i++)
 		if (fds[i] >= 0)
 			close(fds[i]);
 	nanosleep(&pause, NULL);
 	mark();
 	printf("# cprofile snapshot=%u phase=free prog=%s mode=%s hi32=%d loads=%u failed=%u\n",
-	       nr_marks - 1, t->name, mode_names[mode], hi32, nr_loads, bad);
+	       nr_marks - 1, name, mode_names[mode], hi32, nr_loads, bad);
 	free(fds);
 	if (bad)
 		fail("--loads: %u of %u loads failed", bad, nr_loads);
+}
+
+/* profile_insns() of a selftest program, relocated */
+static void profile_loads(const struct prog_test *t, enum mode mode,
+			  struct bpf_object *obj, struct bpf_program *prog,
+			  bool hi32)
+{
+	profile_insns(t->name, mode, hi32, bpf_program__type(prog),
+		      bpf_program__expected_attach_type(prog),
+		      bpf_program__insns(prog), bpf_program__insn_cnt(prog));
 }
 
 /* ---- Generated programs, for compile cost by length (--gen-lens) ---- */
@@ -796,6 +804,13 @@ static void gen_load(unsigned int len, enum mode mode, const char *why,
 		ksft_test_result_fail("generated %u insns, %s: load: %s\n",
 				      len, mode_names[mode], strerror(err));
 		return;
+	}
+	if (nr_loads) {		/* --loads: a profile of it too */
+		char name[32];
+
+		snprintf(name, sizeof(name), "gen%u", len);
+		profile_insns(name, mode, false, BPF_PROG_TYPE_SOCKET_FILTER,
+			      0, p, len);
 	}
 	free(p);
 	if (bpf_obj_get_info_by_fd(fd, &info, &info_len))
@@ -1437,7 +1452,8 @@ static void usage(const char *argv0, int status)
 	       "      --dump DIR          write each JIT'ed program's image, xlated insns and\n"
 	       "                          function addresses to DIR/PROG.MODE.{jited,xlated,syms}\n"
 	       "      --loads N           N more loads of each program between two markers of\n"
-	       "                          bench/ccount.c (make compile-profile-guest)\n"
+	       "                          bench/ccount.c (make compile-profile-guest; with\n"
+	       "                          --gen-lens: of each generated program, gen<LEN>)\n"
 	       "      --mark              execute one ccount marker and exit (make bench:\n"
 	       "                          the counts of a test_bpf run, bench/guest.sh)\n"
 	       "      --img-marks         a ccount marker before and after each program's\n"
