@@ -315,7 +315,7 @@ int armjit_scan(struct armjit_ctx *ctx, struct armjit_scan *s)
 	u8 *tg = armjit_targets(ctx);
 	u8 prev_base = MAX_BPF_JIT_REG;
 	bool leaf = !ctx->is_subprog;
-	int i, inlined = 0;
+	int i, inlined = 0, lookups = 0;
 
 	memset(s, 0, sizeof(*s));
 	ctx->back_jump = false;
@@ -356,6 +356,10 @@ int armjit_scan(struct armjit_ctx *ctx, struct armjit_scan *s)
 				s->calls = true;
 				inlined += armjit_inline_kind(ctx, insn) !=
 					   ARMJIT_INL_NONE;
+				lookups += insn->code == (BPF_JMP | BPF_CALL) &&
+					   !insn->src_reg &&
+					   armjit_rt.call_base + insn->imm ==
+					   armjit_rt.map_lookup_elem;
 				s->tail_call |= insn->code ==
 						(BPF_JMP | BPF_TAIL_CALL);
 			} else if (op == BPF_EXIT) {
@@ -397,6 +401,7 @@ int armjit_scan(struct armjit_ctx *ctx, struct armjit_scan *s)
 	}
 	ctx->flags = leaf ? FLAG_LEAF : 0;
 	ctx->inlined = inlined;
+	ctx->lookups = lookups;
 	return 0;
 }
 
@@ -670,6 +675,8 @@ int armjit_find_map_calls(struct armjit_ctx *ctx, struct armjit_site *sites,
 		return 0;
 	if (ctx->analysed != ctx->insns || ctx->analysed_len != ctx->len)
 		armjit_mark_targets(ctx);
+	else if (!ctx->lookups)
+		return 0;	/* armjit_scan() found none */
 	for (i = 0; i < ctx->len && n < max; i++) {
 		if (p[i].code != (BPF_JMP | BPF_CALL) || p[i].src_reg ||
 		    armjit_rt.call_base + p[i].imm != armjit_rt.map_lookup_elem)

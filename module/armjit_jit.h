@@ -276,6 +276,7 @@ struct armjit_ctx {
 	bool back_jump;			/* a jump goes back (armjit_scan()) */
 	bool ud_known;			/* use_def[] knows every insn */
 	int inlined;			/* helper calls in place (scan) */
+	int lookups;			/* bpf_map_lookup_elem calls (scan) */
 	u32 prog_flags;			/* its FLAG_LEAF, _FRAME, _TAIL_CALL,
 					 * _R1_LIVE
 					 */
