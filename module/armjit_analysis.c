@@ -2,20 +2,21 @@
 /*
  * armjit's analyses: facts about the BPF program the translation reads,
  * computed from the program alone (never from the emitted code), once
- * per compile (armjit_build() runs them when ctx->insns changes).
+ * per compile (armjit_analyse() runs them when ctx->insns changes).
+ * armjit_scan() walks the program once for what each asks of an insn:
  *
- *   is_target[i]  a jump lands on insn i (armjit_mark_targets();
+ *   use_def[i]    its use/def words, successors and hi0's rule, for the
+ *                 sweeps below and the passes (armjit_insn_use_def())
+ *   is_target[i]  a jump lands on insn i (also armjit_mark_targets();
  *                 peepholes across two insns and the scratch cache
  *                 across insns need it)
+ *   leaf          FLAG_LEAF: a main program that calls nothing
  *   live[i]       bit r (lo) and 16 + r (hi): that word of BPF register r
  *                 may be read after insn i (armjit_compute_live():
- *                 backwards to the fixed point; needs ctx->ret32). It
- *                 fills use_def[i] (if there) first: each insn's
- *                 armjit_insn_use_def() once, for the sweeps and passes
+ *                 backwards to the fixed point; needs ctx->ret32)
  *   hi0[i]        bit r: R<r>'s hi word is 0 on every path to insn i,
  *                 counting the writes liveness drops as not made
  *                 (armjit_compute_hi0(): needs live[] and FLAG_R1_LIVE)
- *   leaf          armjit_is_leaf(): a main program that calls nothing
  *   R1 read       armjit_r1_live_in(): ctx may be read before written
  *   map sites     armjit_find_map_calls(): lookups of a known map
  *
@@ -62,6 +63,13 @@ s64 armjit_jmp_target(const struct armjit_ctx *ctx,
  */
 #define ARMJIT_SWEEPS	16
 
+/* LIVE_64(r) of a register with words (not FP, not past AX), else 0 */
+static const u32 live64[16] = {
+	LIVE_64(0), LIVE_64(1), LIVE_64(2), LIVE_64(3), LIVE_64(4),
+	LIVE_64(5), LIVE_64(6), LIVE_64(7), LIVE_64(8), LIVE_64(9),
+	[BPF_REG_AX] = LIVE_64(BPF_REG_AX),
+};
+
 /*
  * The words insn (a plain one: armjit_plain_insn()) reads (*use) and
  * writes whole (*def); false for what the analysis doesn't know (then
@@ -69,12 +77,6 @@ s64 armjit_jmp_target(const struct armjit_ctx *ctx,
  * never: a 32-bit op writes the hi word too (0; with verifier_zext
  * undefined until the verifier's zext, which nothing reads before).
  */
-/* LIVE_64(r) of a register with words (not FP, not past AX), else 0 */
-static const u32 live64[16] = {
-	LIVE_64(0), LIVE_64(1), LIVE_64(2), LIVE_64(3), LIVE_64(4),
-	LIVE_64(5), LIVE_64(6), LIVE_64(7), LIVE_64(8), LIVE_64(9),
-	[BPF_REG_AX] = LIVE_64(BPF_REG_AX),
-};
 
 static __always_inline bool use_def_of(const struct armjit_ctx *ctx,
 				       const struct bpf_insn *insn,

@@ -3,9 +3,11 @@
  * armjit's emitter: owns the image, the index, the scratch cache (which
  * stack words and constants scratch registers hold), the kept-back store
  * and what the code wrote (ctx->written). Every word goes through
- * armjit_emit(), which decodes it (armjit_decode.h) to drop what is
- * there already and to keep a store back; a word no encoder makes, a
- * call, push/pop or a change of sp makes it forget everything. Branches
+ * armjit_emit(), which reads the common ones' fields and decodes the
+ * others (armjit_decode.h), to drop what is there already and to keep a
+ * store back (a stacked register's word may come with its fields:
+ * armjit_emit_sp_word()); a word no encoder makes, a call, push/pop or
+ * a change of sp makes it forget everything. Branches
  * and calls take their index through armjit_emit_index() (the kept-back
  * store goes out first); a place a branch lands calls armjit_land().
  */
