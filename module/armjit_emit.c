@@ -855,6 +855,46 @@ static __always_inline bool emit_mem(u32 insn, struct armjit_ctx *ctx)
 }
 
 /*
+ * mul, mla, mls, umull (S clear): they write the registers in bits 15:12
+ * (and the one after) and 19:16, as arm_fx() counts them; bl: a call
+ * (the kept-back store out first, the scratch registers and lr written,
+ * everything forgotten). What emit_decoded() does with them; false for
+ * anything else.
+ */
+static __always_inline bool emit_mul_bl(u32 insn, struct armjit_ctx *ctx)
+{
+	u8 f12 = arm_field(insn, ARM_RD_SHIFT);
+	u8 f16 = arm_field(insn, ARM_RN_SHIFT);
+	u16 writes;
+
+	if ((insn >> ARM_COND_SHIFT) == 0xf)
+		return false;
+	if ((insn & 0x0f000000) == 0x0b000000) {	/* bl */
+		flush_pending(ctx);
+		emit_raw(insn, ctx);
+		ctx->written |= 0x100f | 1U << ARM_LR;
+		cache_flush(ctx);
+		return true;
+	}
+	if (!ARM_IS(insn, ARM_OP_MUL, ARM_MASK_MUL) &&
+	    !ARM_IS(insn, ARM_OP_MLA, ARM_MASK_MUL) &&
+	    !ARM_IS(insn, ARM_OP_MLS, ARM_MASK_MUL) &&
+	    !ARM_IS(insn, ARM_OP_UMULL, ARM_MASK_MUL))
+		return false;
+	if (sp_or_pc(f12) || sp_or_pc(f12 + 1) || sp_or_pc(f16))
+		return false;
+	writes = 1U << f12 | 1U << (f12 + 1) | 1U << f16;
+	if (ctx->pend && (ctx->pend_regs & writes))
+		flush_pending(ctx);
+	emit_raw(insn, ctx);
+	while (writes) {
+		cache_forget(ctx, __builtin_ctz(writes));
+		writes &= writes - 1;
+	}
+	return true;
+}
+
+/*
  * The common words from their fields (a small frame), each asked of the
  * paths its bits 27:25 may take; others decoded.
  */
@@ -863,9 +903,9 @@ void armjit_emit(u32 insn, struct armjit_ctx *ctx)
 	bool done;
 
 	switch ((insn >> 25) & 7) {
-	case 0:		/* data processing, ldrd/strd and the like */
+	case 0:		/* data processing, ldrd/strd, multiplies */
 		done = emit_plain(insn, ctx) || emit_sp(insn, ctx) ||
-		       emit_mem(insn, ctx);
+		       emit_mem(insn, ctx) || emit_mul_bl(insn, ctx);
 		break;
 	case 1:		/* data processing (immediate), movw, movt */
 		done = emit_plain(insn, ctx) || emit_const(insn, ctx);
@@ -874,7 +914,7 @@ void armjit_emit(u32 insn, struct armjit_ctx *ctx)
 		done = emit_sp(insn, ctx) || emit_mem(insn, ctx);
 		break;
 	case 5:		/* b, bl */
-		done = emit_plain(insn, ctx);
+		done = emit_plain(insn, ctx) || emit_mul_bl(insn, ctx);
 		break;
 	default:
 		done = false;
