@@ -490,34 +490,56 @@ static void sweep_prog(const struct bpf_prog *prog, const u32 *addrs, int n)
  * The first program of a type, or one calling a function the table
  * doesn't know, sweeps its type's resolver first.
  */
+/* @addr into addrs[0..*n) unless there; false if it needs room past @max */
+static bool add_helper(u32 *addrs, int *n, int max, u32 addr)
+{
+	int j;
+
+	for (j = 0; j < *n && addrs[j] != addr; j++)
+		;
+	if (j < *n)
+		return true;
+	if (*n == max)
+		return false;
+	addrs[(*n)++] = addr;
+	return true;
+}
+
 int armjit_helpers_for_prog(const struct bpf_prog *prog,
 			    struct armjit_call_conv **calls, int *ncalls)
 {
+	u32 few[16], *addrs = few, addr;
 	struct armjit_call_conv *out;
 	struct armjit_helper *h;
-	bool sweep;
-	u32 *addrs, addr;
-	int i, j, n = 0, max = 0;
+	bool sweep, many = false;
+	int i, n = 0, max = 0;
 
-	for (i = 0; i < prog->len; i++)
-		max += is_helper_call(&prog->insnsi[i]);
 	*calls = NULL;
 	*ncalls = 0;
-	out = kcalloc(max ?: 1, sizeof(*out), GFP_KERNEL);
-	addrs = kcalloc(max ?: 1, sizeof(*addrs), GFP_KERNEL);
-	if (!out || !addrs) {
-		kfree(out);
-		kfree(addrs);
-		return -ENOMEM;
-	}
+	/* the helpers called, in one walk while few[] holds them */
 	for (i = 0; i < prog->len; i++) {
 		if (!is_helper_call(&prog->insnsi[i]))
 			continue;
+		max++;
 		addr = (u32)__bpf_call_base + prog->insnsi[i].imm;
-		for (j = 0; j < n && addrs[j] != addr; j++)
-			;
-		if (j == n)
-			addrs[n++] = addr;
+		if (!many)
+			many = !add_helper(few, &n, ARRAY_SIZE(few), addr);
+	}
+	if (many) {
+		addrs = kcalloc(max, sizeof(*addrs), GFP_KERNEL);
+		if (!addrs)
+			return -ENOMEM;
+		n = 0;
+		for (i = 0; i < prog->len; i++)
+			if (is_helper_call(&prog->insnsi[i]))
+				add_helper(addrs, &n, max, (u32)__bpf_call_base +
+					   prog->insnsi[i].imm);
+	}
+	out = kcalloc(n ?: 1, sizeof(*out), GFP_KERNEL);
+	if (!out) {
+		if (addrs != few)
+			kfree(addrs);
+		return -ENOMEM;
 	}
 
 	mutex_lock(&helpers_lock);
@@ -550,7 +572,8 @@ int armjit_helpers_for_prog(const struct bpf_prog *prog,
 			atomic_long_inc(&armjit_stats.calls_default);
 	}
 	mutex_unlock(&helpers_lock);
-	kfree(addrs);
+	if (addrs != few)
+		kfree(addrs);
 	if (!n) {
 		kfree(out);
 		out = NULL;
