@@ -23,7 +23,8 @@
 #                     build/compile-profile.txt; no guest)
 #   make compile-profile-guest  where a load's guest instructions go, per kernel
 #                     and armjit function: interp, stock, armjit (QEMU plugin
-#                     bench/ccount.c; PROGS=xdp,l4lb LOADS=20;
+#                     bench/ccount.c; PROGS=xdp,l4lb LOADS=20, or
+#                     PROGS=gen4096: make bench's generated program;
 #                     build/$KERNEL/compile-profile/profile.txt)
 #   make checkpatch   checkpatch.pl --no-tree on module/*.[ch]
 #   make dkms-test    Debian's dkms builds armjit in an armhf chroot (bookworm; trixie
