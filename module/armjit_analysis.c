@@ -7,8 +7,7 @@
  *
  *   use_def[i]    its use/def words, successors and hi0's rule, for the
  *                 sweeps below and the passes (armjit_insn_use_def())
- *   is_target[i]  a jump lands on insn i (also armjit_mark_targets();
- *                 peepholes across two insns and the scratch cache
+ *   is_target[i]  a jump lands on insn i (peepholes across two insns and the scratch cache
  *                 across insns need it)
  *   leaf          FLAG_LEAF: a main program that calls nothing
  *   live[i]       bit r (lo) and 16 + r (hi): that word of BPF register r
@@ -382,10 +381,8 @@ int armjit_scan(struct armjit_ctx *ctx, struct armjit_scan *s)
 		if (ud) {
 			struct armjit_use_def *u = &ud[i];
 
-			if (!use_def_of(ctx, p, &u->use, &u->def)) {
-				fl |= UD_UNKNOWN;
+			if (!use_def_of(ctx, p, &u->use, &u->def))
 				ctx->ud_known = false;
-			}
 			u->in = u->use;
 			u->tgt = tgt;
 			u->fl = fl;
@@ -586,32 +583,6 @@ bool armjit_r1_live_in(const struct armjit_ctx *ctx)
 	return true;
 }
 
-/* ctx->is_target[]: every insn a jump lands on */
-void armjit_mark_targets(struct armjit_ctx *ctx)
-{
-	int i;
-
-	if (!armjit_targets(ctx))
-		return;
-	memset(ctx->is_target, 0, ctx->len + 1);
-	for (i = 0; i < ctx->len; i++) {
-		const struct bpf_insn *insn = &ctx->insns[i];
-		u8 cls = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
-		s64 t;
-
-		if (insn->code == (BPF_LD | BPF_IMM | BPF_DW)) {
-			i++;
-			continue;
-		}
-		if ((cls != BPF_JMP && cls != BPF_JMP32) || op == BPF_CALL ||
-		    op == BPF_EXIT || op == BPF_TAIL_CALL)
-			continue;
-		t = armjit_jmp_target(ctx, insn, i);
-		if (t >= 0 && t <= ctx->len)
-			ctx->is_target[t] = 1;
-	}
-}
-
 /*
  * Call insn i with R1 = map: map's lookup as void *(*)(struct bpf_map *,
  * void *), AAPCS 2 x u32 in r0, r1, a pointer back; conv.addr 0 (the
@@ -673,12 +644,14 @@ int armjit_find_map_calls(struct armjit_ctx *ctx, struct armjit_site *sites,
 	const struct bpf_insn *p = ctx->insns;
 	int i, j, n = 0;
 
-	if (!armjit_targets(ctx) || !armjit_rt.map_lookup_elem)
+	/*
+	 * the analyses' jump targets and lookup count; a program they
+	 * refused fails its compile anyway
+	 */
+	if (!armjit_targets(ctx) || !armjit_rt.map_lookup_elem ||
+	    ctx->analysed != ctx->insns || ctx->analysed_len != ctx->len ||
+	    !ctx->lookups)
 		return 0;
-	if (ctx->analysed != ctx->insns || ctx->analysed_len != ctx->len)
-		armjit_mark_targets(ctx);
-	else if (!ctx->lookups)
-		return 0;	/* armjit_scan() found none */
 	for (i = 0; i < ctx->len && n < max; i++) {
 		if (p[i].code != (BPF_JMP | BPF_CALL) || p[i].src_reg ||
 		    armjit_rt.call_base + p[i].imm != armjit_rt.map_lookup_elem)

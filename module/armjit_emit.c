@@ -384,12 +384,14 @@ static bool cache_decode(struct armjit_ctx *ctx, const struct arm_word *w)
  * what a push of the same code saved, and sp and pc aren't saved
  * registers.
  */
+#define CALL_WRITES	(0x100f | 1U << ARM_LR)	/* r0-r3, ip, lr */
+
 static u16 undecoded_writes(const struct arm_word *w)
 {
 	switch (w->d.kind) {
 	case ARM_K_BL:
 	case ARM_K_BLX_R:
-		return 0x100f | 1 << ARM_LR;
+		return CALL_WRITES;
 	case ARM_K_REV:
 	case ARM_K_REV16:
 	case ARM_K_UXTH:
@@ -439,10 +441,6 @@ static int kept_store(const struct armjit_ctx *ctx, const struct arm_word *w)
 	return !ctx->sp_adj && d->off + d->size <= SLOT_TCC ? d->size : 0;
 }
 
-/*
- * The one place words go into the image: never past the words it holds
- * (a pass that came out longer than its sizing fails the compile).
- */
 /* The image full at ctx->idx: the recording pass's scratch grows. */
 static noinline bool image_grow(struct armjit_ctx *ctx)
 {
@@ -460,6 +458,10 @@ static noinline void emit_full(u32 insn, struct armjit_ctx *ctx)
 		ctx->flags |= FLAG_OVERFLOW;
 }
 
+/*
+ * The one place words go into the image: never past the words it holds
+ * (a pass that came out longer than its sizing fails the compile).
+ */
 static inline void emit_raw(u32 insn, struct armjit_ctx *ctx)
 {
 	if (unlikely(insn == ARM_INSN_BAD))
@@ -872,7 +874,7 @@ static __always_inline bool emit_mul_bl(u32 insn, struct armjit_ctx *ctx)
 	if ((insn & 0x0f000000) == 0x0b000000) {	/* bl */
 		flush_pending(ctx);
 		emit_raw(insn, ctx);
-		ctx->written |= 0x100f | 1U << ARM_LR;
+		ctx->written |= CALL_WRITES;
 		cache_flush(ctx);
 		return true;
 	}

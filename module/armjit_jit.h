@@ -143,8 +143,7 @@ struct armjit_use_def {
 #define UD_WIDE		0x2	/* ld_imm64: that next insn is 2 on */
 #define UD_HALF		0x4	/* ld_imm64's second half: no insn */
 #define UD_JMP		0x8	/* a jump (to tgt) */
-#define UD_UNKNOWN	0x10	/* use and def not known */
-#define UD_HI0_LIVE	0x20	/* hi0's rule holds if dst's hi word is live */
+#define UD_HI0_LIVE	0x10	/* hi0's rule holds if dst's hi word is live */
 
 /* Where a BPF register lives: ARM registers lo:hi, or a stack slot. */
 struct armjit_reg {
@@ -542,7 +541,8 @@ int armjit_count_inlined(const struct armjit_ctx *ctx);
  * holds a ld_imm64 constant: the ld_imm64 and the call on one path (no
  * jump lands between) and nothing between writes R1; the verifier made
  * sure R1 there is a map. Fills sites[] (at most @max) for ctx->insns,
- * ctx->len (marks ctx->is_target unless armjit_analyse() did), each callee the map's lookup as
+ * ctx->len (after armjit_analyse(): its jump targets; none without it),
+ * each callee the map's lookup as
  * @lookup_of() (the environment's: map->ops->map_lookup_elem) gives it,
  * or 0; returns how many.
  */

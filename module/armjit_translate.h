@@ -190,7 +190,6 @@ static inline void armjit_use_def_at(const struct armjit_ctx *ctx, int i,
 	armjit_insn_use_def(ctx, &ctx->insns[i], use, def);
 }
 
-void armjit_mark_targets(struct armjit_ctx *ctx);
 void armjit_compute_live(struct armjit_ctx *ctx);
 void armjit_compute_hi0(struct armjit_ctx *ctx);
 bool armjit_r1_live_in(const struct armjit_ctx *ctx);
