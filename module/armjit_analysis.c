@@ -6,7 +6,7 @@
  * armjit_scan() walks the program once for what each asks of an insn:
  *
  *   use_def[i]    its use/def words, successors and hi0's rule, for the
- *                 sweeps below and the passes (armjit_insn_use_def())
+ *                 sweeps below and the passes (insn_dead())
  *   is_target[i]  a jump lands on insn i (peepholes across two insns and the scratch cache
  *                 across insns need it)
  *   leaf          FLAG_LEAF: a main program that calls nothing
@@ -69,326 +69,264 @@ static const u32 live64[16] = {
 	[BPF_REG_AX] = LIVE_64(BPF_REG_AX),
 };
 
-/*
- * The words insn (a plain one: armjit_plain_insn()) reads (*use) and
- * writes whole (*def); false for what the analysis doesn't know (then
- * everything is live). Reads may be more than the insn needs, writes
- * never: a 32-bit op writes the hi word too (0; with verifier_zext
- * undefined until the verifier's zext, which nothing reads before).
- */
-
-static __always_inline bool use_def_of(const struct armjit_ctx *ctx,
-				       const struct bpf_insn *insn,
-				       u32 *use, u32 *def)
-{
-	u8 cls = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
-	u8 d = insn->dst_reg, sr = insn->src_reg;
-	bool x = BPF_SRC(insn->code) == BPF_X;
-	u32 sw = live64[sr], dw = live64[d];
-	int r;
-
-	*use = 0;
-	*def = 0;
-	if (d >= MAX_BPF_JIT_REG || sr >= MAX_BPF_JIT_REG)
-		return false;
-	switch (cls) {
-	case BPF_ALU:
-		if (op == BPF_MOV && x && d == sr) {
-			*def = LIVE_HI(d);	/* zext: lo stays */
-			return true;
-		}
-		/* 32-bit ops read lo words, but a 64-bit byte swap */
-		if (op == BPF_END)
-			*use |= dw;
-		else if (op != BPF_MOV)
-			*use |= LIVE_LO(d);
-		if (x)
-			*use |= LIVE_LO(sr);
-		*def = dw;
-		return true;
-	case BPF_ALU64:
-		if (op != BPF_MOV)
-			*use |= dw;
-		if (x)
-			*use |= sw;
-		*def = dw;
-		return true;
-	case BPF_LD:
-		if (insn->code != (BPF_LD | BPF_IMM | BPF_DW))
-			return false;
-		*def = dw;
-		return true;
-	case BPF_LDX:
-		*use = sw;
-		*def = dw;
-		return true;
-	case BPF_ST:
-		*use = dw;
-		return true;
-	case BPF_STX:
-		*use = dw | sw;
-		if (BPF_MODE(insn->code) != BPF_ATOMIC)
-			return true;
-		*use |= LIVE_64(BPF_REG_0);
-		if (insn->imm == BPF_CMPXCHG)
-			*def = LIVE_64(BPF_REG_0);
-		else if (insn->imm & BPF_FETCH)
-			*def = sw;
-		return true;
-	case BPF_JMP:
-	case BPF_JMP32:
-		switch (op) {
-		case BPF_JA:
-			return true;
-		case BPF_EXIT:
-			*use = ctx->ret32 ? LIVE_LO(BPF_REG_0) :
-					    LIVE_64(BPF_REG_0);
-			return true;
-		case BPF_CALL:
-			for (r = BPF_REG_1; r <= BPF_REG_5; r++) {
-				*use |= LIVE_64(r);
-				*def |= LIVE_64(r);
-			}
-			*def |= LIVE_64(BPF_REG_0);
-			return true;
-		case BPF_TAIL_CALL:
-			*use = LIVE_64(BPF_REG_1) | LIVE_64(BPF_REG_2) |
-			       LIVE_64(BPF_REG_3);
-			return true;
-		}
-		if (cls == BPF_JMP32)
-			*use = LIVE_LO(d) | (x ? LIVE_LO(sr) : 0);
-		else
-			*use = dw | (x ? sw : 0);
-		return true;
-	}
-	return false;
-}
-
-/* use_def_of() of insn's plain form (armjit_plain_insn()) */
-bool armjit_insn_use_def(const struct armjit_ctx *ctx,
-			 const struct bpf_insn *insn, u32 *use, u32 *def)
-{
-	struct bpf_insn plain;
-
-	return use_def_of(ctx, armjit_plain_insn(insn, &plain), use, def);
-}
-
-/*
- * What the register map counts of one insn (its plain form): a stacked
- * register costs a load for each read and a store for each write; a
- * base loaded for the insn before stays (the scratch cache keeps it).
- */
-static void count_gain(struct armjit_scan *s, const struct bpf_insn *insn,
-		       u8 *prev_base)
-{
-	u8 cls = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
-	u8 d = insn->dst_reg, sr = insn->src_reg, base;
-	bool x = BPF_SRC(insn->code) == BPF_X;
-
-	switch (cls) {
-	case BPF_JMP:
-	case BPF_JMP32:
-		if (op == BPF_CALL) {
-			s->gain[BPF_REG_0]--;
-			s->gain[BPF_REG_3]--;
-			s->gain[BPF_REG_4]--;
-			s->gain[BPF_REG_5]--;
-		} else if (op == BPF_EXIT) {
-			s->exits++;	/* armjit_choose_map() counts them */
-		} else if (op != BPF_JA && op != BPF_TAIL_CALL) {
-			s->gain[d]++;
-			if (x)
-				s->gain[sr]++;
-		}
-		break;
-	case BPF_ALU:
-	case BPF_ALU64:
-		/* mov writes only; the others read and write dst */
-		s->gain[d] += op == BPF_MOV ? 1 : 2;
-		if (x)
-			s->gain[sr]++;
-		break;
-	case BPF_LD:
-		s->gain[d]++;
-		break;
-	default:	/* BPF_LDX, BPF_STX, BPF_ST */
-		base = cls == BPF_LDX ? sr : d;
-		if (base != *prev_base)
-			s->gain[base]++;
-		s->gain[cls == BPF_LDX ? d : sr] += cls != BPF_ST;
-		*prev_base = cls == BPF_LDX && d == base ? MAX_BPF_JIT_REG :
-							   base;
-		return;
-	}
-	*prev_base = MAX_BPF_JIT_REG;
-}
-
 /* use_def[]'s cp: kill's register is 0 after the insn only where r's is */
 #define HI0_CP		0x10
 #define HI0_CP_AND	0x20	/* ... and where it was 0 before */
 
 /*
- * How insn i (@insn, its plain form) changes the hi words known 0 (*u's
- * kill, gen, cp). A hi word is known 0 after a write of 0 that liveness
- * kept, or when it was 0 and the insn doesn't write it (or writes 0,
- * dropped as dead): UD_HI0_LIVE, armjit_compute_hi0() asks liveness.
+ * What a jump or a call (insn i) tells the scan; false: JA | X, an
+ * indirect jump (through an insn array, which 7.2's verifier may hand a
+ * 32-bit JIT and armjit leaves to the kernel, as the stock JIT does).
  */
-static __always_inline void hi0_rule(const struct armjit_ctx *ctx,
+static __always_inline bool scan_jmp(struct armjit_ctx *ctx,
 				     const struct bpf_insn *insn, int i,
-				     struct armjit_use_def *u)
+				     struct armjit_scan *s,
+				     struct armjit_use_def *u, u8 *tg)
+{
+	u8 op = BPF_OP(insn->code), d = insn->dst_reg, sr = insn->src_reg;
+	bool x = BPF_SRC(insn->code) == BPF_X;
+	s64 t;
+
+	switch (op) {
+	case BPF_CALL:
+		/* R0-R5 written, R3-R5 stacked as arguments */
+		s->gain[BPF_REG_0]--;
+		s->gain[BPF_REG_3]--;
+		s->gain[BPF_REG_4]--;
+		s->gain[BPF_REG_5]--;
+		s->leaf = false;
+		s->calls = true;
+		s->inlined += armjit_inline_kind(ctx, insn) != ARMJIT_INL_NONE;
+		s->lookups += insn->code == (BPF_JMP | BPF_CALL) &&
+			      !insn->src_reg &&
+			      armjit_rt.call_base + insn->imm ==
+			      armjit_rt.map_lookup_elem;
+		u->use = LIVE_64(BPF_REG_1) | LIVE_64(BPF_REG_2) |
+			 LIVE_64(BPF_REG_3) | LIVE_64(BPF_REG_4) |
+			 LIVE_64(BPF_REG_5);
+		u->def = u->use | LIVE_64(BPF_REG_0);
+		u->kill = 0x3f;	/* R0-R5 */
+		return true;
+	case BPF_TAIL_CALL:
+		s->leaf = false;
+		s->calls = true;
+		s->tail_call |= insn->code == (BPF_JMP | BPF_TAIL_CALL);
+		u->use = LIVE_64(BPF_REG_1) | LIVE_64(BPF_REG_2) |
+			 LIVE_64(BPF_REG_3);
+		u->kill = 0x3f;
+		return true;
+	case BPF_EXIT:
+		s->exits++;	/* armjit_choose_map() counts them */
+		u->use = ctx->ret32 ? LIVE_LO(BPF_REG_0) : LIVE_64(BPF_REG_0);
+		u->fl = 0;
+		return true;
+	case BPF_JA:
+		if (x)
+			return false;
+		u->fl = UD_JMP;
+		break;
+	default:
+		s->gain[d]++;
+		s->gain[sr] += x;
+		if (BPF_CLASS(insn->code) == BPF_JMP32)
+			u->use = LIVE_LO(d) | (x ? LIVE_LO(sr) : 0);
+		else
+			u->use = live64[d] | (x ? live64[sr] : 0);
+		u->fl = UD_NEXT | UD_JMP;
+		break;
+	}
+	t = armjit_jmp_target(ctx, insn, i);
+	if (t <= i)
+		ctx->back_jump = true;
+	if (tg && t >= 0 && t <= ctx->len)
+		tg[t] = 1;
+	if (t >= 0 && t < ctx->len)
+		u->tgt = t;
+	return true;
+}
+
+/*
+ * What one insn (i, @insn its plain form: armjit_plain_insn(), with
+ * registers in range) tells the scan, by its class, into *u and *s:
+ *
+ * - use and def: the words it reads and writes whole. Reads may be more
+ *   than the insn needs, writes never: a 32-bit op writes the hi word too
+ *   (0; with verifier_zext undefined until the verifier's zext, which
+ *   nothing reads before). false: an insn liveness doesn't know.
+ * - fl and tgt: where control goes next.
+ * - hi0's rule (kill, gen, cp): a hi word is known 0 after a write of 0
+ *   that liveness kept, or when it was 0 and the insn doesn't write it
+ *   (or writes 0, dropped as dead): UD_HI0_LIVE, armjit_compute_hi0()
+ *   asks liveness.
+ * - the register map's counts (s->gain): a stacked register costs a load
+ *   for each read and a store for each write; a base loaded for the insn
+ *   before stays (the scratch cache keeps it: *prev_base).
+ * - leaf, calls, the inlined helpers and map lookups.
+ *
+ * -EOPNOTSUPP for JA | X, else 0.
+ */
+static __always_inline int scan_insn(struct armjit_ctx *ctx,
+				     const struct bpf_insn *insn, int i,
+				     struct armjit_scan *s, u8 *prev_base,
+				     struct armjit_use_def *u, u8 *tg)
 {
 	u8 cls = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
 	u8 d = insn->dst_reg, sr = insn->src_reg;
 	bool x = BPF_SRC(insn->code) == BPF_X, zero;
-	u16 bit = 1U << d;
+	u32 dw = live64[d];
 
+	u->use = 0;
+	u->def = 0;
 	u->kill = 0;
 	u->gen = 0;
 	u->cp = 0;
+	u->fl = UD_NEXT;
+	u->tgt = -1;
 	switch (cls) {
 	case BPF_ALU:
-		/* the zext of a register onto itself, or any op's zext32 */
-		zero = (op == BPF_MOV && x && d == sr && insn->imm == 1) ||
-		       (op != BPF_END && !ctx->verifier_zext &&
-			!(op == BPF_MOV && insn->off));
-		break;
 	case BPF_ALU64:
-		if (insn->off) {
-			zero = false;
-		} else if (op == BPF_MOV && x && sr != BPF_REG_FP) {
-			/* 0 where R<sr>'s is (dead: and where it was) */
-			u->kill = bit;
-			u->cp = HI0_CP | sr;
-			u->fl |= UD_HI0_LIVE;
-			return;
-		} else if (op == BPF_MOV) {
-			zero = x || insn->imm >= 0;
-		} else {
-			zero = !x && ((op == BPF_AND && insn->imm >= 0) ||
-				      (op == BPF_RSH && (insn->imm & 63) >= 32));
+		/* mov writes only; the others read and write dst */
+		s->gain[d] += op == BPF_MOV ? 1 : 2;
+		s->gain[sr] += x;
+		*prev_base = MAX_BPF_JIT_REG;
+		s->leaf &= op != BPF_DIV && op != BPF_MOD;
+		u->def = dw;
+		if (cls == BPF_ALU64) {
+			if (op != BPF_MOV)
+				u->use = dw;
+			if (x)
+				u->use |= live64[sr];
+			if (insn->off) {
+				zero = false;
+			} else if (op == BPF_MOV && x && sr != BPF_REG_FP) {
+				/* 0 where R<sr>'s is (dead: and where it was) */
+				u->kill = 1U << d;
+				u->cp = HI0_CP | sr;
+				u->fl |= UD_HI0_LIVE;
+				return 0;
+			} else if (op == BPF_MOV) {
+				zero = x || insn->imm >= 0;
+			} else {
+				zero = !x && ((op == BPF_AND && insn->imm >= 0) ||
+					      (op == BPF_RSH &&
+					       (insn->imm & 63) >= 32));
+			}
+			break;
 		}
+		if (op == BPF_MOV && x && d == sr) {
+			/* zext: lo stays; its hi word, or any op's zext32 */
+			u->def = LIVE_HI(d);
+			zero = insn->imm == 1 ||
+			       (!ctx->verifier_zext && !insn->off);
+			break;
+		}
+		/* 32-bit ops read lo words, but a 64-bit byte swap */
+		if (op == BPF_END)
+			u->use = dw;
+		else if (op != BPF_MOV)
+			u->use = LIVE_LO(d);
+		if (x)
+			u->use |= LIVE_LO(sr);
+		zero = op != BPF_END && !ctx->verifier_zext &&
+		       !(op == BPF_MOV && insn->off);
 		break;
 	case BPF_LD:
+		s->gain[d]++;
+		*prev_base = MAX_BPF_JIT_REG;
+		if (insn->code != (BPF_LD | BPF_IMM | BPF_DW)) {
+			s->leaf = false;	/* LD_ABS, LD_IND: calls */
+			ctx->ud_known = false;
+			return 0;
+		}
+		u->fl |= UD_WIDE;
+		u->def = dw;
 		zero = i + 1 < ctx->len && !ctx->insns[i + 1].imm;
 		break;
 	case BPF_LDX:
+		if (sr != *prev_base)
+			s->gain[sr]++;
+		s->gain[d]++;
+		*prev_base = d == sr ? MAX_BPF_JIT_REG : sr;
+		u->use = live64[sr];
+		u->def = dw;
 		zero = BPF_MODE(insn->code) == BPF_MEM &&
 		       BPF_SIZE(insn->code) != BPF_DW && !ctx->verifier_zext;
 		break;
+	case BPF_ST:
 	case BPF_STX:
+		if (d != *prev_base)
+			s->gain[d]++;
+		*prev_base = d;
+		u->use = dw;
+		if (cls == BPF_ST)
+			return 0;
+		s->gain[sr]++;
+		u->use |= live64[sr];
 		if (BPF_MODE(insn->code) != BPF_ATOMIC)
-			return;
-		if (insn->imm == BPF_CMPXCHG)
+			return 0;
+		u->use |= LIVE_64(BPF_REG_0);
+		if (insn->imm == BPF_CMPXCHG) {
+			u->def = LIVE_64(BPF_REG_0);
 			u->kill = 1U << BPF_REG_0;
-		else if (insn->imm & BPF_FETCH)
+		} else if (insn->imm & BPF_FETCH) {
+			u->def = live64[sr];
 			u->kill = 1U << sr;
-		return;
-	case BPF_JMP:
-	case BPF_JMP32:
-		if (op == BPF_CALL || op == BPF_TAIL_CALL)
-			u->kill = 0x3f;	/* R0-R5 */
-		return;
-	default:
-		return;
+		}
+		return 0;
+	default:	/* BPF_JMP, BPF_JMP32 */
+		*prev_base = MAX_BPF_JIT_REG;
+		return scan_jmp(ctx, insn, i, s, u, tg) ? 0 : -EOPNOTSUPP;
 	}
 	if (!zero) {
-		u->kill = bit;
+		u->kill = 1U << d;
 	} else {
-		u->gen = bit;	/* a 0 written; dead: left out, as it was */
+		u->gen = 1U << d;	/* a 0 written; dead: left out, as it was */
 		u->fl |= UD_HI0_LIVE;
 	}
+	return 0;
 }
 
 /*
- * One walk over the program for what each analysis asks of every insn:
- * an indirect jump (JA | X through an insn array, which 7.2's verifier
- * may hand a 32-bit JIT and armjit leaves to the kernel, as the stock JIT
- * does: -EOPNOTSUPP), a leaf (FLAG_LEAF: a main program that calls
- * nothing: no helper, bpf-to-bpf or tail call, no divide, which may call
- * a routine), a jump back (ctx->back_jump), the jump targets
- * (is_target[]), each insn's use, def and successors (use_def[], with
- * liveness on) and what the register map and the frame count (*s).
+ * One walk over the program for what each analysis asks of every insn
+ * (scan_insn()): an indirect jump (left to the kernel: -EOPNOTSUPP), a
+ * leaf (FLAG_LEAF: a main program that calls nothing: no helper,
+ * bpf-to-bpf or tail call, no divide, which may call a routine), a jump
+ * back (ctx->back_jump), the jump targets (is_target[]), each insn's
+ * use, def and successors (use_def[], with liveness on) and what the
+ * register map and the frame count (*s).
  */
 int armjit_scan(struct armjit_ctx *ctx, struct armjit_scan *s)
 {
 	struct armjit_use_def *ud = armjit_live(ctx) ? ctx->use_def : NULL;
+	struct armjit_use_def none;
 	u8 *tg = armjit_targets(ctx);
 	u8 prev_base = MAX_BPF_JIT_REG;
-	bool leaf = !ctx->is_subprog;
-	int i, inlined = 0, lookups = 0;
+	int i, err;
 
 	memset(s, 0, sizeof(*s));
+	s->leaf = !ctx->is_subprog;
 	ctx->back_jump = false;
 	ctx->ud_known = true;
 	if (tg)
 		memset(tg, 0, ctx->len + 1);
 	for (i = 0; i < ctx->len; i++) {
 		/* a copy: the stores below can't alias it, no field reread */
-		const struct bpf_insn cur = ctx->insns[i], *insn = &cur, *p;
-		u8 cls = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
-		bool jmp = cls == BPF_JMP || cls == BPF_JMP32;
-		bool ok = insn->dst_reg < MAX_BPF_JIT_REG &&
-			  insn->src_reg < MAX_BPF_JIT_REG;
-		struct bpf_insn plain;
-		u8 fl = UD_NEXT;
-		s32 tgt = -1;
+		struct bpf_insn cur = ctx->insns[i], plain;
+		struct armjit_use_def *u = ud ? &ud[i] : &none;
 
-		if (jmp && op == BPF_JA && BPF_SRC(insn->code) == BPF_X)
-			return -EOPNOTSUPP;
-		p = armjit_plain_insn(insn, &plain);
-		if (ok)		/* else build_insn() rejects it */
-			count_gain(s, p, &prev_base);
-		switch (cls) {
-		case BPF_ALU:
-		case BPF_ALU64:
-			leaf &= op != BPF_DIV && op != BPF_MOD;
-			break;
-		case BPF_LD:
-			if (insn->code != (BPF_LD | BPF_IMM | BPF_DW))
-				leaf = false;	/* LD_ABS, LD_IND: calls */
-			else
-				fl |= UD_WIDE;
-			break;
-		case BPF_JMP:
-		case BPF_JMP32:
-			if (op == BPF_CALL || op == BPF_TAIL_CALL) {
-				leaf = false;
-				s->calls = true;
-				inlined += armjit_inline_kind(ctx, insn) !=
-					   ARMJIT_INL_NONE;
-				lookups += insn->code == (BPF_JMP | BPF_CALL) &&
-					   !insn->src_reg &&
-					   armjit_rt.call_base + insn->imm ==
-					   armjit_rt.map_lookup_elem;
-				s->tail_call |= insn->code ==
-						(BPF_JMP | BPF_TAIL_CALL);
-			} else if (op == BPF_EXIT) {
-				fl = 0;
-			} else {
-				s64 t = armjit_jmp_target(ctx, insn, i);
-
-				fl = op == BPF_JA ? UD_JMP : UD_NEXT | UD_JMP;
-				if (t <= i)
-					ctx->back_jump = true;
-				if (tg && t >= 0 && t <= ctx->len)
-					tg[t] = 1;
-				if (t >= 0 && t < ctx->len)
-					tgt = t;
-			}
-			break;
+		if (cur.dst_reg >= MAX_BPF_JIT_REG ||
+		    cur.src_reg >= MAX_BPF_JIT_REG) {
+			/* build_insn() rejects it: what's left is kept safe */
+			ctx->ud_known = false;
+			cur.dst_reg = 0;
+			cur.src_reg = 0;
 		}
-		if (ud) {
-			struct armjit_use_def *u = &ud[i];
-
-			if (!use_def_of(ctx, p, &u->use, &u->def))
-				ctx->ud_known = false;
-			u->in = u->use;
-			u->tgt = tgt;
-			u->fl = fl;
-			hi0_rule(ctx, p, i, u);
-		}
-		if (!(fl & UD_WIDE))
+		err = scan_insn(ctx, armjit_plain_insn(&cur, &plain), i, s,
+				&prev_base, u, tg);
+		if (err)
+			return err;
+		u->in = u->use;
+		if (!(u->fl & UD_WIDE))
 			continue;
 		/* ld_imm64's second half: no insn (its fields are 0) */
 		if (++i >= ctx->len)
@@ -398,9 +336,9 @@ int armjit_scan(struct armjit_ctx *ctx, struct armjit_scan *s)
 			ud[i].fl = UD_HALF;
 		}
 	}
-	ctx->flags = leaf ? FLAG_LEAF : 0;
-	ctx->inlined = inlined;
-	ctx->lookups = lookups;
+	ctx->flags = s->leaf ? FLAG_LEAF : 0;
+	ctx->inlined = s->inlined;
+	ctx->lookups = s->lookups;
 	return 0;
 }
 

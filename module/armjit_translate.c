@@ -2200,11 +2200,11 @@ static bool insn_dead(const struct armjit_ctx *ctx,
 		      const struct bpf_insn *insn, int i)
 {
 	u8 cls = BPF_CLASS(insn->code);
-	u32 use, def;
-
 	const u32 *live = armjit_live(ctx);
+	u32 def;
 
-	if (!live || i + 1 > ctx->len)
+	/* without use_def[] every word is live (armjit_compute_live()) */
+	if (!live || !ctx->use_def || i + 1 > ctx->len)
 		return false;
 	if (cls != BPF_ALU && cls != BPF_ALU64 &&
 	    insn->code != (BPF_LD | BPF_IMM | BPF_DW) &&
@@ -2216,7 +2216,7 @@ static bool insn_dead(const struct armjit_ctx *ctx,
 	if ((cls == BPF_ALU || cls == BPF_ALU64) &&
 	    (insn->off || BPF_OP(insn->code) >= BPF_END))
 		return false;
-	armjit_use_def_at(ctx, i, &use, &def);
+	def = ctx->use_def[i].def;
 	return def && !(live[i] & def);
 }
 

@@ -92,8 +92,11 @@ static inline int hweight_saved(void)
 struct armjit_scan {
 	s32 gain[MAX_BPF_JIT_REG];
 	int exits;
+	int inlined;	/* helper calls in place */
+	int lookups;	/* bpf_map_lookup_elem calls */
 	bool calls;	/* a helper, bpf-to-bpf or tail call */
 	bool tail_call;
+	bool leaf;	/* FLAG_LEAF */
 };
 
 void armjit_choose_map(struct armjit_ctx *ctx, const struct armjit_scan *s);
@@ -175,21 +178,6 @@ int armjit_scan(struct armjit_ctx *ctx, struct armjit_scan *s);
 bool armjit_names_reg(const struct bpf_insn *insn, u8 r);
 s64 armjit_jmp_target(const struct armjit_ctx *ctx,
 		      const struct bpf_insn *insn, int i);
-bool armjit_insn_use_def(const struct armjit_ctx *ctx,
-			 const struct bpf_insn *insn, u32 *use, u32 *def);
-
-/* insn i's use and def: from the compile's cache once it is filled */
-static inline void armjit_use_def_at(const struct armjit_ctx *ctx, int i,
-				     u32 *use, u32 *def)
-{
-	if (ctx->use_def) {
-		*use = ctx->use_def[i].use;
-		*def = ctx->use_def[i].def;
-		return;
-	}
-	armjit_insn_use_def(ctx, &ctx->insns[i], use, def);
-}
-
 void armjit_compute_live(struct armjit_ctx *ctx);
 void armjit_compute_hi0(struct armjit_ctx *ctx);
 bool armjit_r1_live_in(const struct armjit_ctx *ctx);
