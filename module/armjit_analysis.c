@@ -97,10 +97,12 @@ static __always_inline bool scan_jmp(struct armjit_ctx *ctx,
 		s->leaf = false;
 		s->calls = true;
 		s->inlined += armjit_inline_kind(ctx, insn) != ARMJIT_INL_NONE;
-		s->lookups += insn->code == (BPF_JMP | BPF_CALL) &&
-			      !insn->src_reg &&
-			      armjit_rt.call_base + insn->imm ==
-			      armjit_rt.map_lookup_elem;
+		if (insn->code == (BPF_JMP | BPF_CALL) && !insn->src_reg &&
+		    armjit_rt.call_base + insn->imm ==
+		    armjit_rt.map_lookup_elem) {
+			if (!s->lookups++)
+				s->lookup_first = i;
+		}
 		u->use = LIVE_64(BPF_REG_1) | LIVE_64(BPF_REG_2) |
 			 LIVE_64(BPF_REG_3) | LIVE_64(BPF_REG_4) |
 			 LIVE_64(BPF_REG_5);
@@ -339,6 +341,7 @@ int armjit_scan(struct armjit_ctx *ctx, struct armjit_scan *s)
 	ctx->flags = s->leaf ? FLAG_LEAF : 0;
 	ctx->inlined = s->inlined;
 	ctx->lookups = s->lookups;
+	ctx->lookup_first = s->lookup_first;
 	return 0;
 }
 
@@ -433,8 +436,8 @@ void armjit_compute_hi0(struct armjit_ctx *ctx)
 		memset(ctx->hi0, 0, (ctx->len + 1) * sizeof(u16));
 		return;
 	}
-	for (i = 1; i <= ctx->len; i++)
-		ctx->hi0[i] = 0xfff;
+	/* all known 0 until reached (bits 12-15 say nothing: no register) */
+	memset(ctx->hi0, 0xff, (ctx->len + 1) * sizeof(u16));
 	ctx->hi0[0] = !ctx->is_subprog && (ctx->flags & FLAG_R1_LIVE) ?
 		      1U << BPF_REG_1 : 0;
 	while (changed) {
@@ -580,7 +583,7 @@ int armjit_find_map_calls(struct armjit_ctx *ctx, struct armjit_site *sites,
 			  int max, u32 (*lookup_of)(u32 map))
 {
 	const struct bpf_insn *p = ctx->insns;
-	int i, j, n = 0;
+	int i, j, n = 0, left;
 
 	/*
 	 * the analyses' jump targets and lookup count; a program they
@@ -590,10 +593,13 @@ int armjit_find_map_calls(struct armjit_ctx *ctx, struct armjit_site *sites,
 	    ctx->analysed != ctx->insns || ctx->analysed_len != ctx->len ||
 	    !ctx->lookups)
 		return 0;
-	for (i = 0; i < ctx->len && n < max; i++) {
+	/* from the first lookup the scan saw to the last */
+	left = ctx->lookups;
+	for (i = ctx->lookup_first; i < ctx->len && n < max && left; i++) {
 		if (p[i].code != (BPF_JMP | BPF_CALL) || p[i].src_reg ||
 		    armjit_rt.call_base + p[i].imm != armjit_rt.map_lookup_elem)
 			continue;
+		left--;
 		/* back from the call while only falling through leads here */
 		for (j = i - 1; j >= 0 && i - j <= 64; j--) {
 			if (ctx->is_target[j + 1])

@@ -617,8 +617,9 @@ static int armjit_map_sites(struct armjit_ctx *ctx, struct armjit_site **out,
 	*out = NULL;
 	if (armjit_helper_overridden(armjit_rt.map_lookup_elem))
 		return 0;
-	for (i = 0; i < ctx->len; i++)
-		max += ctx->insns[i].code == (BPF_JMP | BPF_CALL);
+	/* the analyses counted them (none: a program they refused) */
+	if (ctx->analysed == ctx->insns && ctx->analysed_len == ctx->len)
+		max = ctx->lookups;
 	if (!max || !armjit_targets(ctx) || armjit_fault(f, FP_MAP_SITES))
 		return 0;
 	s = kcalloc(max, sizeof(*s), GFP_KERNEL);

@@ -276,6 +276,7 @@ struct armjit_ctx {
 	bool ud_known;			/* use_def[] knows every insn */
 	int inlined;			/* helper calls in place (scan) */
 	int lookups;			/* bpf_map_lookup_elem calls (scan) */
+	int lookup_first;		/* the first one's index */
 	u32 prog_flags;			/* its FLAG_LEAF, _FRAME, _TAIL_CALL,
 					 * _R1_LIVE
 					 */

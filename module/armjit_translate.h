@@ -94,6 +94,7 @@ struct armjit_scan {
 	int exits;
 	int inlined;	/* helper calls in place */
 	int lookups;	/* bpf_map_lookup_elem calls */
+	int lookup_first;
 	bool calls;	/* a helper, bpf-to-bpf or tail call */
 	bool tail_call;
 	bool leaf;	/* FLAG_LEAF */
