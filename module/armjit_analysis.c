@@ -138,8 +138,12 @@ static __always_inline bool scan_jmp(struct armjit_ctx *ctx,
 		break;
 	}
 	t = armjit_jmp_target(ctx, insn, i);
-	if (t <= i)
+	if (t <= i) {
 		ctx->back_jump = true;
+		/* liveness read its in before this sweep set it */
+		if (t >= 0 && ctx->use_def && armjit_live(ctx))
+			ctx->use_def[t].fl |= UD_BACK;
+	}
 	if (tg && t >= 0 && t <= ctx->len)
 		tg[t] = 1;
 	if (t >= 0 && t < ctx->len)
@@ -396,7 +400,9 @@ void armjit_compute_live(struct armjit_ctx *ctx)
 			if (out != ctx->live[i]) {
 				ctx->live[i] = out;
 				u->in = u->use | (out & ~u->def);
-				changed = true;
+				/* a jump back read the old one: again */
+				if (u->fl & UD_BACK)
+					changed = true;
 				/* ld_imm64's second half: the same */
 				if ((u->fl & UD_WIDE) && i + 1 < ctx->len)
 					ctx->live[i + 1] = out;
@@ -463,15 +469,13 @@ void armjit_compute_hi0(struct armjit_ctx *ctx)
 			}
 			out = hi0_after(u, ctx->hi0[i]);
 			next = i + 1 + !!(u->fl & UD_WIDE);
-			if ((u->fl & UD_NEXT) && next < ctx->len &&
-			    (ctx->hi0[next] & ~out)) {
+			if ((u->fl & UD_NEXT) && next < ctx->len)
 				ctx->hi0[next] &= out;
-				changed = true;
-			}
 			if ((u->fl & UD_JMP) && u->tgt >= 0 &&
 			    (ctx->hi0[u->tgt] & ~out)) {
 				ctx->hi0[u->tgt] &= out;
-				changed = true;
+				/* this sweep went past it: again */
+				changed |= u->tgt <= i;
 			}
 		}
 		changed &= !once;

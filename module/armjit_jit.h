@@ -144,6 +144,7 @@ struct armjit_use_def {
 #define UD_HALF		0x4	/* ld_imm64's second half: no insn */
 #define UD_JMP		0x8	/* a jump (to tgt) */
 #define UD_HI0_LIVE	0x10	/* hi0's rule holds if dst's hi word is live */
+#define UD_BACK		0x20	/* a jump back (or to itself) lands here */
 
 /* Where a BPF register lives: ARM registers lo:hi, or a stack slot. */
 struct armjit_reg {
