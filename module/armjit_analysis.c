@@ -301,23 +301,24 @@ static __always_inline int scan_insn(struct armjit_ctx *ctx,
  * use, def and successors (use_def[], with liveness on) and what the
  * register map and the frame count (*s).
  */
-int armjit_scan(struct armjit_ctx *ctx, struct armjit_scan *s)
+int armjit_scan(struct armjit_ctx *ctx, struct armjit_scan *out)
 {
 	struct armjit_use_def *ud = armjit_live(ctx) ? ctx->use_def : NULL;
+	const struct bpf_insn *insns = ctx->insns;
 	struct armjit_use_def none;
 	u8 *tg = armjit_targets(ctx);
 	u8 prev_base = MAX_BPF_JIT_REG;
-	int i, err;
+	/* locals: the stores below might alias ctx's or *out's fields */
+	struct armjit_scan sc = { .leaf = !ctx->is_subprog }, *s = &sc;
+	int i, err, len = ctx->len;
 
-	memset(s, 0, sizeof(*s));
-	s->leaf = !ctx->is_subprog;
 	ctx->back_jump = false;
 	ctx->ud_known = true;
 	if (tg)
-		memset(tg, 0, ctx->len + 1);
-	for (i = 0; i < ctx->len; i++) {
+		memset(tg, 0, len + 1);
+	for (i = 0; i < len; i++) {
 		/* a copy: the stores below can't alias it, no field reread */
-		struct bpf_insn cur = ctx->insns[i], plain;
+		struct bpf_insn cur = insns[i], plain;
 		struct armjit_use_def *u = ud ? &ud[i] : &none;
 
 		if (cur.dst_reg >= MAX_BPF_JIT_REG ||
@@ -335,13 +336,14 @@ int armjit_scan(struct armjit_ctx *ctx, struct armjit_scan *s)
 		if (!(u->fl & UD_WIDE))
 			continue;
 		/* ld_imm64's second half: no insn (its fields are 0) */
-		if (++i >= ctx->len)
+		if (++i >= len)
 			break;
 		if (ud) {
 			memset(&ud[i], 0, sizeof(ud[i]));
 			ud[i].fl = UD_HALF;
 		}
 	}
+	*out = sc;
 	ctx->flags = s->leaf ? FLAG_LEAF : 0;
 	ctx->inlined = s->inlined;
 	ctx->lookups = s->lookups;
@@ -368,7 +370,9 @@ void armjit_compute_live(struct armjit_ctx *ctx)
 	u32 end = ctx->ret32 ? LIVE_LO(BPF_REG_0) : LIVE_64(BPF_REG_0);
 	struct armjit_use_def *ud = ctx->use_def;
 	bool changed = true, once = !ctx->back_jump;
-	int i, sweeps = 0;
+	/* locals: the stores below might alias ctx's fields */
+	u32 *live = ctx->live;
+	int i, sweeps = 0, len = ctx->len;
 
 	if (!armjit_live(ctx))
 		return;
@@ -376,7 +380,7 @@ void armjit_compute_live(struct armjit_ctx *ctx)
 		live_all(ctx);	/* an insn it doesn't know, or no table */
 		return;
 	}
-	memset(ctx->live, 0, (ctx->len + 1) * sizeof(u32));
+	memset(live, 0, (len + 1) * sizeof(u32));
 	/* without a jump back one sweep settles it, none to confirm */
 	while (changed) {
 		if (++sweeps > ARMJIT_SWEEPS) {
@@ -384,7 +388,7 @@ void armjit_compute_live(struct armjit_ctx *ctx)
 			return;
 		}
 		changed = false;
-		for (i = ctx->len - 1; i >= 0; i--) {
+		for (i = len - 1; i >= 0; i--) {
 			struct armjit_use_def *u = &ud[i];
 			u32 out = 0;
 			int next;
@@ -393,19 +397,19 @@ void armjit_compute_live(struct armjit_ctx *ctx)
 				continue;
 			if (u->fl & UD_NEXT) {
 				next = i + 1 + !!(u->fl & UD_WIDE);
-				out = next < ctx->len ? ud[next].in : end;
+				out = next < len ? ud[next].in : end;
 			}
 			if (u->fl & UD_JMP)
 				out |= u->tgt >= 0 ? ud[u->tgt].in : end;
-			if (out != ctx->live[i]) {
-				ctx->live[i] = out;
+			if (out != live[i]) {
+				live[i] = out;
 				u->in = u->use | (out & ~u->def);
 				/* a jump back read the old one: again */
 				if (u->fl & UD_BACK)
 					changed = true;
 				/* ld_imm64's second half: the same */
-				if ((u->fl & UD_WIDE) && i + 1 < ctx->len)
-					ctx->live[i + 1] = out;
+				if ((u->fl & UD_WIDE) && i + 1 < len)
+					live[i + 1] = out;
 			}
 		}
 		changed &= !once;
@@ -433,27 +437,30 @@ void armjit_compute_hi0(struct armjit_ctx *ctx)
 {
 	struct armjit_use_def *ud = ctx->use_def;
 	bool changed = true, once = !ctx->back_jump;
-	int i, sweeps = 0;
+	/* locals: the stores below might alias ctx's fields */
+	const u32 *live = ctx->live;
+	u16 *hi0 = ctx->hi0;
+	int i, sweeps = 0, len = ctx->len;
 
 	if (!armjit_hi0(ctx))
 		return;
-	if (!armjit_live(ctx) || !ud || ctx->live[0] == LIVE_ALL) {
+	if (!armjit_live(ctx) || !ud || live[0] == LIVE_ALL) {
 		/* no liveness, or an insn it doesn't know: nothing known */
-		memset(ctx->hi0, 0, (ctx->len + 1) * sizeof(u16));
+		memset(hi0, 0, (len + 1) * sizeof(u16));
 		return;
 	}
 	/* all known 0 until reached (bits 12-15 say nothing: no register) */
-	memset(ctx->hi0, 0xff, (ctx->len + 1) * sizeof(u16));
-	ctx->hi0[0] = !ctx->is_subprog && (ctx->flags & FLAG_R1_LIVE) ?
-		      1U << BPF_REG_1 : 0;
+	memset(hi0, 0xff, (len + 1) * sizeof(u16));
+	hi0[0] = !ctx->is_subprog && (ctx->flags & FLAG_R1_LIVE) ?
+		 1U << BPF_REG_1 : 0;
 	while (changed) {
 		if (++sweeps > ARMJIT_SWEEPS) {
 			/* not settled: nothing known */
-			memset(ctx->hi0, 0, (ctx->len + 1) * sizeof(u16));
+			memset(hi0, 0, (len + 1) * sizeof(u16));
 			return;
 		}
 		changed = false;
-		for (i = 0; i < ctx->len; i++) {
+		for (i = 0; i < len; i++) {
 			struct armjit_use_def *u = &ud[i];
 			int next;
 			u16 out;
@@ -462,18 +469,18 @@ void armjit_compute_hi0(struct armjit_ctx *ctx)
 				continue;
 			/* a 0 left out where nothing reads it: as it was */
 			if (sweeps == 1 && (u->fl & UD_HI0_LIVE) &&
-			    !(ctx->live[i] & (u32)(u->gen | u->kill) << 16)) {
+			    !(live[i] & (u32)(u->gen | u->kill) << 16)) {
 				u->gen = 0;
 				if (u->cp)
 					u->cp |= HI0_CP_AND;
 			}
-			out = hi0_after(u, ctx->hi0[i]);
+			out = hi0_after(u, hi0[i]);
 			next = i + 1 + !!(u->fl & UD_WIDE);
-			if ((u->fl & UD_NEXT) && next < ctx->len)
-				ctx->hi0[next] &= out;
+			if ((u->fl & UD_NEXT) && next < len)
+				hi0[next] &= out;
 			if ((u->fl & UD_JMP) && u->tgt >= 0 &&
-			    (ctx->hi0[u->tgt] & ~out)) {
-				ctx->hi0[u->tgt] &= out;
+			    (hi0[u->tgt] & ~out)) {
+				hi0[u->tgt] &= out;
 				/* this sweep went past it: again */
 				changed |= u->tgt <= i;
 			}

@@ -461,11 +461,11 @@ static noinline void emit_full(u32 insn, struct armjit_ctx *ctx)
 /*
  * The one place words go into the image: never past the words it holds
  * (a pass that came out longer than its sizing fails the compile).
+ * ARM_INSN_BAD (an encoder's refusal) never comes here but through
+ * emit_decoded(): it is none of the words the others take.
  */
 static inline void emit_raw(u32 insn, struct armjit_ctx *ctx)
 {
-	if (unlikely(insn == ARM_INSN_BAD))
-		ctx->flags |= FLAG_BAD_INSN;
 	if (likely(ctx->idx < ctx->image_words))
 		ctx->image[ctx->idx] = insn;
 	else
@@ -688,6 +688,8 @@ static noinline void emit_decoded(u32 insn, struct armjit_ctx *ctx)
 	struct arm_word w __uninitialized;
 	int n;
 
+	if (unlikely(insn == ARM_INSN_BAD))
+		ctx->flags |= FLAG_BAD_INSN;
 	if (!sp_word(insn, &w))
 		word_decode(ctx, &w, insn);
 	if (cache_hit(ctx, &w))

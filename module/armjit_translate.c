@@ -2206,6 +2206,10 @@ static bool insn_dead(const struct armjit_ctx *ctx,
 	/* without use_def[] every word is live (armjit_compute_live()) */
 	if (!live || !ctx->use_def || i + 1 > ctx->len)
 		return false;
+	/* most insns: a word written is read */
+	def = ctx->use_def[i].def;
+	if (!def || (live[i] & def))
+		return false;
 	if (cls != BPF_ALU && cls != BPF_ALU64 &&
 	    insn->code != (BPF_LD | BPF_IMM | BPF_DW) &&
 	    !(cls == BPF_LDX && BPF_MODE(insn->code) == BPF_MEM))
@@ -2216,8 +2220,7 @@ static bool insn_dead(const struct armjit_ctx *ctx,
 	if ((cls == BPF_ALU || cls == BPF_ALU64) &&
 	    (insn->off || BPF_OP(insn->code) >= BPF_END))
 		return false;
-	def = ctx->use_def[i].def;
-	return def && !(live[i] & def);
+	return true;
 }
 
 /* Returns 1 if insn used two slots (LD_IMM64), 0, or an error. */
