@@ -859,6 +859,44 @@ static __always_inline bool emit_mem(u32 insn, struct armjit_ctx *ctx)
 }
 
 /*
+ * What emit_plain() does with a data-processing word that writes rd, the
+ * translation's (armjit_translate.h): the same, without finding it.
+ */
+void armjit_emit_dp(struct armjit_ctx *ctx, u32 insn, u8 rd)
+{
+	if (unlikely(insn == ARM_INSN_BAD || sp_or_pc(rd))) {
+		armjit_emit(insn, ctx);
+		return;
+	}
+	emit_writing(insn, ctx, rd);
+}
+
+/*
+ * What emit_mem() does with a byte, halfword or word load or store at
+ * another base than sp that the translation made from its fields: the
+ * same, without finding them. Anything else (an sp base, sp or pc
+ * loaded, ARM_INSN_BAD) goes the whole way.
+ */
+void armjit_emit_mem_word(struct armjit_ctx *ctx, u32 insn, u8 rt, u8 rn,
+			  bool load)
+{
+	if (unlikely(insn == ARM_INSN_BAD || rn == ARM_SP ||
+		     (load && sp_or_pc(rt)))) {
+		armjit_emit(insn, ctx);
+		return;
+	}
+	if (!load) {
+		emit_raw(insn, ctx);
+		cache_forget_bpf_stack(ctx);
+		return;
+	}
+	if (ctx->pend && (ctx->pend_regs & 1U << rt))
+		flush_pending(ctx);
+	emit_raw(insn, ctx);
+	cache_forget(ctx, rt);
+}
+
+/*
  * mul, mla, mls, umull (S clear): they write the registers in bits 15:12
  * (and the one after) and 19:16, as arm_fx() counts them; bl: a call
  * (the kept-back store out first, the scratch registers and lr written,

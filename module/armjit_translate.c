@@ -107,6 +107,14 @@ static void emit_mov_addr(struct armjit_ctx *ctx, u8 rd, u32 val)
 	armjit_emit_fixed(ctx, rd, arm_movt(rd, val >> 16));
 }
 
+/* Does data-processing op (immediate form: imm) write rd, and no constant? */
+static bool dp_writes_rd(enum arm_dp op, bool imm)
+{
+	if (op >= ARM_DP_TST && op <= ARM_DP_CMN)
+		return false;	/* flags only */
+	return !imm || (op != ARM_DP_MOV && op != ARM_DP_MVN);
+}
+
 /*
  * rd = rn <op> imm, with the equivalent immediate form when imm itself has
  * none (add/sub, adc/sbc, and/bic, cmp/cmn), else through tmp.
@@ -118,7 +126,10 @@ static void emit_dp_imm(struct armjit_ctx *ctx, enum arm_dp op, bool s,
 	u32 alt_imm = imm;
 
 	if (arm_imm_ok(imm)) {
-		emit(arm_dp_imm(op, s, rd, rn, imm), ctx);
+		if (dp_writes_rd(op, true))
+			armjit_emit_dp(ctx, arm_dp_imm(op, s, rd, rn, imm), rd);
+		else
+			emit(arm_dp_imm(op, s, rd, rn, imm), ctx);
 		return;
 	}
 	/* one insn and no constant: the low half, every bit flipped */
@@ -159,7 +170,10 @@ static void emit_dp_imm(struct armjit_ctx *ctx, enum arm_dp op, bool s,
 		return;
 	}
 	emit_mov_imm(ctx, tmp, imm);
-	emit(arm_dp_reg(op, s, rd, rn, tmp), ctx);
+	if (dp_writes_rd(op, false))
+		armjit_emit_dp(ctx, arm_dp_reg(op, s, rd, rn, tmp), rd);
+	else
+		emit(arm_dp_reg(op, s, rd, rn, tmp), ctx);
 }
 
 static void emit_add_imm(struct armjit_ctx *ctx, u8 rd, u8 rn, s32 imm,
@@ -211,7 +225,7 @@ static void bpf_put_half(struct armjit_ctx *ctx, u8 r, bool hi, u8 src)
 
 	if (is_mapped(ctx, r)) {
 		if (own != src)
-			emit(arm_mov_r(own, src), ctx);
+			armjit_emit_dp(ctx, arm_mov_r(own, src), own);
 	} else {
 		emit_str_sp(ctx, src, slot_off(ctx, r, hi));
 	}
@@ -1011,7 +1025,8 @@ static int emit_alu32(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 			emit_dp_imm(ctx, bpf2dp(op), false, dl, dl, imm,
 				    TMP_B_LO);
 		else
-			emit(arm_dp_reg(bpf2dp(op), false, dl, dl, sl), ctx);
+			armjit_emit_dp(ctx, arm_dp_reg(bpf2dp(op), false, dl,
+						       dl, sl), dl);
 		break;
 	case BPF_MUL:
 		if (k)
@@ -1025,7 +1040,7 @@ static int emit_alu32(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 				   op == BPF_RSH ? ARM_LSR : ARM_ASR;
 
 		if (k) {
-			emit(arm_mov_si(dl, dl, t, imm & 31), ctx);
+			armjit_emit_dp(ctx, arm_mov_si(dl, dl, t, imm & 31), dl);
 		} else {
 			emit(arm_and_i(TMP_B_LO, sl, 31), ctx);
 			emit(arm_mov_sr(dl, dl, t, TMP_B_LO), ctx);
@@ -1033,7 +1048,7 @@ static int emit_alu32(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 		break;
 	}
 	case BPF_NEG:
-		emit(arm_rsb_i(dl, dl, 0), ctx);
+		armjit_emit_dp(ctx, arm_rsb_i(dl, dl, 0), dl);
 		break;
 	default:
 		return -EOPNOTSUPP;
@@ -1164,17 +1179,21 @@ static int emit_alu64(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 			emit_dp_imm(ctx, op == BPF_ADD ? ARM_DP_ADC : ARM_DP_SBC,
 				    false, dh, dh, imm_hi, TMP_B_LO);
 		} else {
-			emit(arm_dp_reg(bpf2dp(op), true, dl, dl, sl), ctx);
-			emit(arm_dp_reg(op == BPF_ADD ? ARM_DP_ADC : ARM_DP_SBC,
-					false, dh, dh, sh), ctx);
+			armjit_emit_dp(ctx, arm_dp_reg(bpf2dp(op), true, dl, dl,
+						       sl), dl);
+			armjit_emit_dp(ctx, arm_dp_reg(op == BPF_ADD ?
+						       ARM_DP_ADC : ARM_DP_SBC,
+						       false, dh, dh, sh), dh);
 		}
 		break;
 	case BPF_AND:
 	case BPF_OR:
 	case BPF_XOR:
 		if (!k) {
-			emit(arm_dp_reg(bpf2dp(op), false, dl, dl, sl), ctx);
-			emit(arm_dp_reg(bpf2dp(op), false, dh, dh, sh), ctx);
+			armjit_emit_dp(ctx, arm_dp_reg(bpf2dp(op), false, dl,
+						       dl, sl), dl);
+			armjit_emit_dp(ctx, arm_dp_reg(bpf2dp(op), false, dh,
+						       dh, sh), dh);
 			break;
 		}
 		emit_dp_imm(ctx, bpf2dp(op), false, dl, dl, imm, TMP_B_LO);
@@ -1337,7 +1356,8 @@ static int emit_ldx(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 			size_lim(size));
 	dl = bpf_dst_lo(ctx, dst, TMP_B_LO);
 	if (size != BPF_DW) {
-		emit(arm_load(size, dl, base, off), ctx);
+		armjit_emit_mem_word(ctx, arm_load(size, dl, base, off), dl,
+				     base, true);
 		bpf_put_lo(ctx, dst, dl);
 		zext32(ctx, dst);
 		return 0;
@@ -1438,7 +1458,8 @@ static int emit_st(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 	}
 	base = mem_base(ctx, insn->dst_reg, &off, size == BPF_DW ? 8 : 1,
 			size_lim(size));
-	emit(arm_store(size, sl, base, off), ctx);
+	armjit_emit_mem_word(ctx, arm_store(size, sl, base, off), sl, base,
+			     false);
 	if (size == BPF_DW)
 		emit(arm_str_i(sh, base, off + 4), ctx);
 	return 0;
@@ -1840,7 +1861,7 @@ static void ld_word(struct armjit_ctx *ctx, u8 rt, u8 r, bool hi)
 	u8 rs = hi ? bpf_get_hi(ctx, r, rt) : bpf_get_lo(ctx, r, rt);
 
 	if (rs != rt)
-		emit(arm_mov_r(rt, rs), ctx);
+		armjit_emit_dp(ctx, arm_mov_r(rt, rs), rt);
 }
 
 /*

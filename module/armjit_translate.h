@@ -227,6 +227,14 @@ static inline void emit(u32 insn, struct armjit_ctx *ctx)
  */
 void armjit_emit_sp_word(struct armjit_ctx *ctx, u32 insn, u8 rt, s32 off,
 			 int n, bool load);
+/*
+ * a data-processing word that writes rd and nothing else (not tst..cmn,
+ * not a constant's mov or mvn, which emit() remembers), rd told
+ */
+void armjit_emit_dp(struct armjit_ctx *ctx, u32 insn, u8 rd);
+/* a byte, halfword or word at [rn, #off], rt and rn told (not sp's) */
+void armjit_emit_mem_word(struct armjit_ctx *ctx, u32 insn, u8 rt, u8 rn,
+			  bool load);
 
 static inline void emit_ldr_sp(struct armjit_ctx *ctx, u8 rt, s32 off)
 {
