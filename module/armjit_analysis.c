@@ -152,8 +152,8 @@ static __always_inline bool scan_jmp(struct armjit_ctx *ctx,
 }
 
 /*
- * What one insn (i, @insn its plain form: armjit_plain_insn(), with
- * registers in range) tells the scan, by its class, into *u and *s:
+ * What one insn (i, @insn its plain form: armjit_plain_insn(); its
+ * registers any 4-bit value) tells the scan, by its class, into *u and *s:
  *
  * - use and def: the words it reads and writes whole. Reads may be more
  *   than the insn needs, writes never: a 32-bit op writes the hi word too
@@ -318,16 +318,11 @@ int armjit_scan(struct armjit_ctx *ctx, struct armjit_scan *out)
 		memset(tg, 0, len + 1);
 	for (i = 0; i < len; i++) {
 		/* a copy: the stores below can't alias it, no field reread */
-		struct bpf_insn cur = insns[i], plain;
+		const struct bpf_insn cur = insns[i];
+		struct bpf_insn plain;
 		struct armjit_use_def *u = ud ? &ud[i] : &none;
 
-		if (cur.dst_reg >= MAX_BPF_JIT_REG ||
-		    cur.src_reg >= MAX_BPF_JIT_REG) {
-			/* build_insn() rejects it: what's left is kept safe */
-			ctx->ud_known = false;
-			cur.dst_reg = 0;
-			cur.src_reg = 0;
-		}
+		/* a register past AX: build_insn() rejects the program */
 		err = scan_insn(ctx, armjit_plain_insn(&cur, &plain), i, s,
 				&prev_base, u, tg);
 		if (err)

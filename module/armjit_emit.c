@@ -22,8 +22,10 @@
  * insn loads it again, and registers a constant when the next insn sets
  * it again (clang rematerializes return codes before every bounds
  * check): emit() drops such a load, such a mov, and a store of a word
- * back to the slot it came from. ctx->cached[] is, per scratch register,
- * the sp offset of the word it holds, or -1; ctx->kmask/kval the known
+ * back to the slot it came from. ctx->cached[] is, per ARM register, the
+ * sp offset of the word it holds, or -1 (always, but for the scratch
+ * registers: ARMJIT_CACHE_REGS); bit r of ctx->cvalid says which hold
+ * one. ctx->kmask/kval the known
  * constants. Every instruction emitted updates them (cache_decode()): a
  * register it may write is forgotten, so is a register mirroring a slot
  * it stores to; an unconditional ldr/str/ldrd/strd of a word at
@@ -32,42 +34,19 @@
  * a branch lands (jump targets, armjit_fix_fwd(), loop heads) forget
  * everything.
  */
-static const u8 cache_regs[ARMJIT_NR_CACHED] = {
-	ARM_R10, ARM_R11, ARM_IP, ARM_LR, ARM_R0, ARM_R1, ARM_R2, ARM_R3
-};
-
 static void cache_flush(struct armjit_ctx *ctx)
 {
-	int i;
-
-	for (i = 0; i < ARMJIT_NR_CACHED; i++)
-		ctx->cached[i] = -1;
+	memset(ctx->cached, 0xff, sizeof(ctx->cached));	/* all -1 */
 	ctx->cvalid = 0;
 	ctx->kmask = 0;
 	ctx->ip_sp_ok = false;
 }
 
-/* cache_regs[] inverted: the index of ARM register r, or -1 */
-static const s8 cache_slot[16] = {
-	[ARM_R0] = 4, [ARM_R1] = 5, [ARM_R2] = 6, [ARM_R3] = 7,
-	[ARM_R4] = -1, [ARM_R5] = -1, [ARM_R6] = -1, [ARM_R7] = -1,
-	[ARM_R8] = -1, [ARM_R9] = -1, [ARM_R10] = 0, [ARM_R11] = 1,
-	[ARM_IP] = 2, [ARM_SP] = -1, [ARM_LR] = 3, [ARM_PC] = -1,
-};
-
-static int cache_idx(u8 r)
-{
-	return r < 16 ? cache_slot[r] : -1;
-}
-
+/* r written: what it held is forgotten (r & 15: forgetting is safe) */
 static __always_inline void cache_forget(struct armjit_ctx *ctx, u8 r)
 {
-	int i = cache_idx(r);
-
-	if (i >= 0) {
-		ctx->cached[i] = -1;
-		ctx->cvalid &= ~(1U << i);
-	}
+	ctx->cached[r & 15] = -1;
+	ctx->cvalid &= ~(1U << (r & 15));
 	ctx->kmask &= ~(1U << r);
 	ctx->written |= 1U << r;
 	if (r == ARM_IP)
@@ -119,7 +98,7 @@ static bool const_result(const struct armjit_ctx *ctx,
 /* a store to [sp + off, sp + off + n) */
 static void cache_forget_range(struct armjit_ctx *ctx, s32 off, s32 n)
 {
-	u8 m = ctx->cvalid;
+	u16 m = ctx->cvalid;
 
 	while (m) {
 		int i = __builtin_ctz(m);
@@ -139,7 +118,7 @@ static void cache_forget_range(struct armjit_ctx *ctx, s32 off, s32 n)
  */
 static void cache_forget_bpf_stack(struct armjit_ctx *ctx)
 {
-	u8 m = ctx->cvalid;
+	u16 m = ctx->cvalid;
 
 	while (m) {
 		int i = __builtin_ctz(m);
@@ -154,11 +133,9 @@ static void cache_forget_bpf_stack(struct armjit_ctx *ctx)
 
 static __always_inline void cache_set(struct armjit_ctx *ctx, u8 r, s32 off)
 {
-	int i = cache_idx(r);
-
-	if (i >= 0 && off >= 0) {
-		ctx->cached[i] = off;
-		ctx->cvalid |= 1U << i;
+	if ((ARMJIT_CACHE_REGS & 1U << r) && off >= 0) {
+		ctx->cached[r] = off;
+		ctx->cvalid |= 1U << r;
 	}
 }
 
@@ -170,21 +147,22 @@ static bool sp_or_pc(u8 r)
 
 bool armjit_emit_holds(const struct armjit_ctx *ctx, u8 r, s32 off)
 {
-	int i = cache_idx(r);
-
-	return i >= 0 && off >= 0 && ctx->cached[i] == off;
+	return r < 16 && off >= 0 && ctx->cached[r] == off;
 }
 
 u16 armjit_emit_holding(const struct armjit_ctx *ctx, s32 off)
 {
-	u16 regs = 0;
-	int i;
+	u16 regs = 0, m = ctx->cvalid;
 
 	if (off < 0)
 		return 0;
-	for (i = 0; i < ARMJIT_NR_CACHED; i++)
-		if (ctx->cached[i] == off)
-			regs |= 1U << cache_regs[i];
+	while (m) {
+		int r = __builtin_ctz(m);
+
+		m &= m - 1;
+		if (ctx->cached[r] == off)
+			regs |= 1U << r;
+	}
 	return regs;
 }
 
@@ -1105,12 +1083,16 @@ bool armjit_emit_const(const struct armjit_ctx *ctx, u8 r, u32 *val)
 
 bool armjit_emit_slot_const(const struct armjit_ctx *ctx, s32 off, u32 *val)
 {
-	int i;
+	/* the scratch registers first */
+	static const u8 order[] = {
+		ARM_R10, ARM_R11, ARM_IP, ARM_LR, ARM_R0, ARM_R1, ARM_R2, ARM_R3
+	};
+	unsigned int i;
 
-	for (i = 0; i < ARMJIT_NR_CACHED; i++) {
-		u8 reg = cache_regs[i];
+	for (i = 0; i < sizeof(order); i++) {
+		u8 reg = order[i];
 
-		if (ctx->cached[i] == off && (ctx->kmask & 1U << reg)) {
+		if (ctx->cached[reg] == off && (ctx->kmask & 1U << reg)) {
 			*val = ctx->kval[reg];
 			return true;
 		}
@@ -1159,7 +1141,7 @@ void armjit_emit_restore(struct armjit_ctx *ctx,
 
 	memcpy(ctx->cached, st->cached, sizeof(ctx->cached));
 	ctx->cvalid = 0;
-	for (r = 0; r < ARMJIT_NR_CACHED; r++)
+	for (r = 0; r < 16; r++)
 		if (ctx->cached[r] >= 0)
 			ctx->cvalid |= 1U << r;
 	memcpy(ctx->kval, st->kval, sizeof(ctx->kval));

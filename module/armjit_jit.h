@@ -99,7 +99,8 @@ struct armjit_call_conv {
 	u8 ret_size;			/* 0, 4 or 8 bytes */
 };
 
-#define ARMJIT_NR_CACHED	8
+/* the scratch cache's registers (armjit_emit.c): r0-r3, r10, r11, ip, lr */
+#define ARMJIT_CACHE_REGS	0x5c0f
 
 /*
  * A word the recording pass wrote before it could know it (the word at
@@ -281,9 +282,11 @@ struct armjit_ctx {
 	u32 prog_flags;			/* its FLAG_LEAF, _FRAME, _TAIL_CALL,
 					 * _R1_LIVE
 					 */
-	/* sp offset of the stack word r10, r11, ip, lr, r0-r3 hold, or -1 */
-	s32 cached[ARMJIT_NR_CACHED];
-	u8 cvalid;			/* bit i: cached[i] holds one */
+	/* sp offset of the stack word ARM register r holds, or -1: only
+	 * ARMJIT_CACHE_REGS' ever do
+	 */
+	s32 cached[16];
+	u16 cvalid;			/* bit r: cached[r] holds one */
 	/* ARM registers r0-r12, lr known to hold kval[] (bit per register) */
 	u16 kmask;
 	u32 kval[16];

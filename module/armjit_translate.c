@@ -2225,7 +2225,7 @@ static bool insn_dead(const struct armjit_ctx *ctx,
 	u32 def;
 
 	/* without use_def[] every word is live (armjit_compute_live()) */
-	if (!live || !ctx->use_def || i + 1 > ctx->len)
+	if (!live || !ctx->use_def)
 		return false;
 	/* most insns: a word written is read */
 	def = ctx->use_def[i].def;

@@ -90,7 +90,7 @@ static inline int hweight_saved(void)
  * the calls.
  */
 struct armjit_scan {
-	s32 gain[MAX_BPF_JIT_REG];
+	s32 gain[16];	/* every dst_reg/src_reg field, in range or not */
 	int exits;
 	int inlined;	/* helper calls in place */
 	int lookups;	/* bpf_map_lookup_elem calls */
@@ -296,7 +296,7 @@ void armjit_emit_set_ip_sp(struct armjit_ctx *ctx, s32 off);
  * the registers @clobbered and the BPF stack.
  */
 struct armjit_emit_state {
-	s32 cached[ARMJIT_NR_CACHED];
+	s32 cached[16];
 	u32 kval[16];
 	u16 kmask;
 };

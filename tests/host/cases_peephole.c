@@ -883,10 +883,13 @@ static void cache_masks(void)
 		ctx.kmask = NEXT();
 		for (r = 0; r < 16; r++)
 			ctx.kval[r] = vals[NEXT() % 5];
-		for (i = 0; i < ARMJIT_NR_CACHED; i++) {
-			ctx.cached[i] = offs[NEXT() % 8];
-			if (ctx.cached[i] >= 0)
-				ctx.cvalid |= 1U << i;
+		for (r = 0; r < 16; r++) {
+			ctx.cached[r] = -1;
+			if (!(ARMJIT_CACHE_REGS & 1U << r))
+				continue;
+			ctx.cached[r] = offs[NEXT() % 8];
+			if (ctx.cached[r] >= 0)
+				ctx.cvalid |= 1U << r;
 		}
 		for (i = 0; i < 5; i++) {
 			u16 m = armjit_emit_known_regs(&ctx, vals[i]);
