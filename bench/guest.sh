@@ -24,7 +24,7 @@ echo 0 >/proc/sys/kernel/kptr_restrict	# module addresses for imgcount.py
 mods() { awk '{ printf "%s@%s+%s,", $1, $6, $2 }' /proc/modules; }
 "$dir/armjit-selftests" --dir "$dir" --rnd-hi32 off --samples "${SAMPLES:-64}" \
 	--prog pkt_access,xdp,l4lb,l4lb_noinline --repeat "${REPEAT:-100000}" \
-	--img-marks >/tmp/selftests.out
+	--load-reps "${LOAD_REPS:-5}" --img-marks >/tmp/selftests.out
 rc=$?
 cat /tmp/selftests.out
 echo "bench: selftests exit $rc"
@@ -107,6 +107,7 @@ done
 # ("# bench-gen" lines), after every count the image windows take
 if [ -n "${GEN_LENS:-}" ]; then
 	"$dir/armjit-selftests" --gen-lens "$GEN_LENS" \
+		--load-reps "${LOAD_REPS:-5}" \
 		--mode interp,stock$([ -d $A ] && echo ,armjit)
 	echo "bench: gen-lens exit $?"
 fi
