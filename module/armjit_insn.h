@@ -275,13 +275,18 @@ static inline u32 arm_ror32(u32 v, int s)
  * begins each part (the bits below it are clear by then, so a part that
  * runs past bit 31 takes nothing there). A start whose pair is clear
  * gives what the next one gives; a start stops once it can't beat the
- * best so far (emit() asks this of every ARMv6K constant).
+ * best so far (emit() asks this of every ARMv6K constant). One part
+ * is val itself, if encodable; past that the search ends at two.
  */
 static inline int arm_imm_split(u32 val, u32 parts[4])
 {
 	int start, best = 5;
 
-	for (start = 0; start < 32 && best > 1; start += 2) {
+	if (arm_imm_ok(val)) {
+		parts[0] = val;
+		return val ? 1 : 0;
+	}
+	for (start = 0; start < 32 && best > 2; start += 2) {
 		u32 r = arm_ror32(val, start), p[4];
 		int n = 0;
 
@@ -324,11 +329,11 @@ static inline int arm_imm_seq(u8 rd, u32 val, bool fixed, u32 insn[4])
 		return 4;
 	}
 	n = arm_imm_split(val, p);
-	nn = arm_imm_split(~val, np);
-	if (!n) {
-		insn[0] = arm_dp_imm(ARM_DP_MOV, false, rd, 0, 0);
+	if (n <= 1) {		/* a mov: mvn/bic can't be shorter */
+		insn[0] = arm_dp_imm(ARM_DP_MOV, false, rd, 0, n ? p[0] : 0);
 		return 1;
 	}
+	nn = arm_imm_split(~val, np);
 	if (!nn) {
 		insn[0] = arm_dp_imm(ARM_DP_MVN, false, rd, 0, 0);
 		return 1;
