@@ -140,6 +140,9 @@ static __always_inline bool scan_jmp(struct armjit_ctx *ctx,
 	t = armjit_jmp_target(ctx, insn, i);
 	if (t <= i) {
 		ctx->back_jump = true;
+		ctx->back_from = i;
+		if (t < ctx->back_to)
+			ctx->back_to = t < 0 ? 0 : t;
 		/* liveness read its in before this sweep set it */
 		if (t >= 0 && ctx->use_def && armjit_live(ctx))
 			ctx->use_def[t].fl |= UD_BACK;
@@ -313,6 +316,8 @@ int armjit_scan(struct armjit_ctx *ctx, struct armjit_scan *out)
 	int i, err, len = ctx->len;
 
 	ctx->back_jump = false;
+	ctx->back_from = -1;
+	ctx->back_to = ctx->len;
 	ctx->ud_known = true;
 	if (tg)
 		memset(tg, 0, len + 1);
@@ -376,14 +381,18 @@ void armjit_compute_live(struct armjit_ctx *ctx)
 		return;
 	}
 	memset(live, 0, (len + 1) * sizeof(u32));
-	/* without a jump back one sweep settles it, none to confirm */
+	/*
+	 * without a jump back one sweep settles it, none to confirm; after
+	 * the first, the insns past the last jump back read only words the
+	 * first settled
+	 */
 	while (changed) {
 		if (++sweeps > ARMJIT_SWEEPS) {
 			live_all(ctx);
 			return;
 		}
 		changed = false;
-		for (i = len - 1; i >= 0; i--) {
+		for (i = sweeps == 1 ? len - 1 : ctx->back_from; i >= 0; i--) {
 			struct armjit_use_def *u = &ud[i];
 			u32 out = 0;
 			int next;
@@ -455,7 +464,8 @@ void armjit_compute_hi0(struct armjit_ctx *ctx)
 			return;
 		}
 		changed = false;
-		for (i = 0; i < len; i++) {
+		/* before the first insn a jump back lands on: settled */
+		for (i = sweeps == 1 ? 0 : ctx->back_to; i < len; i++) {
 			struct armjit_use_def *u = &ud[i];
 			int next;
 			u16 out;
