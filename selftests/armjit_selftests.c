@@ -546,6 +546,41 @@ static int timed_load(enum bpf_prog_type type, const struct bpf_insn *insns,
 }
 
 /*
+ * @reps timed loads of one program (timed_load()), all kept open until
+ * the last so no free runs inside one: their fds into @fds, the fewest
+ * instructions into *best. -1 (errno kept, none left open) if one fails.
+ */
+static int timed_loads(enum bpf_prog_type type, const struct bpf_insn *insns,
+		       size_t cnt, const struct bpf_prog_load_opts *opts,
+		       unsigned int reps, int *fds, long long *best)
+{
+	unsigned int r;
+	long long ns;
+	int err;
+
+	*best = -1;
+	for (r = 0; r < reps; r++) {
+		fds[r] = timed_load(type, insns, cnt, opts, &ns);
+		if (fds[r] < 0) {
+			err = errno;
+			while (r--)
+				close(fds[r]);
+			errno = err;
+			return -1;
+		}
+		if (*best < 0 || ns < *best)
+			*best = ns;
+	}
+	return 0;
+}
+
+static void close_fds(const int *fds, unsigned int n)
+{
+	while (n--)
+		close(fds[n]);
+}
+
+/*
  * The cost of loading @prog: --load-reps more loads of its relocated
  * instructions (timed_load(); kept open until the last, so no free runs
  * inside one), the fewest instructions. -1 when a load fails (no
@@ -560,22 +595,13 @@ static long long time_load(struct bpf_object *obj, struct bpf_program *prog,
 		.prog_flags = hi32 ? BPF_F_TEST_RND_HI32 : 0,
 	);
 	int fds[MAX_LOAD_REPS];
-	long long ns, best = -1;
-	unsigned int r;
+	long long best;
 
-	for (r = 0; r < load_reps; r++) {
-		fds[r] = timed_load(bpf_program__type(prog),
-				    bpf_program__insns(prog),
-				    bpf_program__insn_cnt(prog), &opts, &ns);
-		if (fds[r] < 0) {
-			best = -1;
-			break;
-		}
-		if (best < 0 || ns < best)
-			best = ns;
-	}
-	while (r--)
-		close(fds[r]);
+	if (timed_loads(bpf_program__type(prog), bpf_program__insns(prog),
+			bpf_program__insn_cnt(prog), &opts, load_reps, fds,
+			&best))
+		return -1;
+	close_fds(fds, load_reps);
 	return best;
 }
 
@@ -792,10 +818,10 @@ static void gen_load(unsigned int len, enum mode mode, const char *why,
 	LIBBPF_OPTS(bpf_prog_load_opts, opts, .log_level = 0);
 	struct bpf_prog_info info = {};
 	__u32 info_len = sizeof(info);
-	unsigned int r, reps = gen_reps(len);
-	int fd = -1, fds[MAX_LOAD_REPS];
+	unsigned int reps = gen_reps(len);
+	int fds[MAX_LOAD_REPS];
 	struct bpf_insn *p;
-	long long ns, best = -1;
+	long long best;
 
 	if (why) {
 		if (skip)
@@ -813,20 +839,9 @@ static void gen_load(unsigned int len, enum mode mode, const char *why,
 		return;
 	}
 	gen_prog(p, len);
-	for (r = 0; r < reps; r++) {
-		fd = timed_load(BPF_PROG_TYPE_SOCKET_FILTER, p, len, &opts,
-				&ns);
-		if (fd < 0)
-			break;
-		fds[r] = fd;
-		if (best < 0 || ns < best)
-			best = ns;
-	}
-	if (fd < 0) {
+	if (timed_loads(BPF_PROG_TYPE_SOCKET_FILTER, p, len, &opts, reps, fds,
+			&best)) {
 		int err = errno;
-
-		while (r)
-			close(fds[--r]);
 
 		/* the Pi's stock JIT refuses them (6.1: a load failure) */
 		if (mode == MODE_STOCK && err == ENOTSUPP) {
@@ -849,10 +864,9 @@ static void gen_load(unsigned int len, enum mode mode, const char *why,
 			      0, p, len);
 	}
 	free(p);
-	if (bpf_obj_get_info_by_fd(fd, &info, &info_len))
+	if (bpf_obj_get_info_by_fd(fds[reps - 1], &info, &info_len))
 		memset(&info, 0, sizeof(info));
-	for (r = 0; r < reps; r++)
-		close(fds[r]);
+	close_fds(fds, reps);
 	printf("# bench-gen len=%u mode=%s jited=%d jited_len=%u load_ns=%lld loads=%u\n",
 	       len, mode_names[mode], info.jited_prog_len > 0,
 	       info.jited_prog_len, best, reps);
