@@ -139,7 +139,6 @@ static __always_inline bool scan_jmp(struct armjit_ctx *ctx,
 	}
 	t = armjit_jmp_target(ctx, insn, i);
 	if (t <= i) {
-		ctx->back_jump = true;
 		ctx->back_from = i;
 		if (t < ctx->back_to)
 			ctx->back_to = t < 0 ? 0 : t;
@@ -300,7 +299,7 @@ static __always_inline int scan_insn(struct armjit_ctx *ctx,
  * (scan_insn()): an indirect jump (left to the kernel: -EOPNOTSUPP), a
  * leaf (FLAG_LEAF: a main program that calls nothing: no helper,
  * bpf-to-bpf or tail call, no divide, which may call a routine), a jump
- * back (ctx->back_jump), the jump targets (is_target[]), each insn's
+ * back (ctx->back_from, back_to), the jump targets (is_target[]), each insn's
  * use, def and successors (use_def[], with liveness on) and what the
  * register map and the frame count (*s).
  */
@@ -315,7 +314,6 @@ int armjit_scan(struct armjit_ctx *ctx, struct armjit_scan *out)
 	struct armjit_scan sc = { .leaf = !ctx->is_subprog }, *s = &sc;
 	int i, err, len = ctx->len;
 
-	ctx->back_jump = false;
 	ctx->back_from = -1;
 	ctx->back_to = ctx->len;
 	ctx->ud_known = true;
@@ -369,7 +367,7 @@ void armjit_compute_live(struct armjit_ctx *ctx)
 {
 	u32 end = ctx->ret32 ? LIVE_LO(BPF_REG_0) : LIVE_64(BPF_REG_0);
 	struct armjit_use_def *ud = ctx->use_def;
-	bool changed = true, once = !ctx->back_jump;
+	bool changed = true, once = ctx->back_from < 0;
 	/* locals: the stores below might alias ctx's fields */
 	u32 *live = ctx->live;
 	int i, sweeps = 0, len = ctx->len;
@@ -440,7 +438,7 @@ static inline u16 hi0_after(const struct armjit_use_def *u, u16 in)
 void armjit_compute_hi0(struct armjit_ctx *ctx)
 {
 	struct armjit_use_def *ud = ctx->use_def;
-	bool changed = true, once = !ctx->back_jump;
+	bool changed = true, once = ctx->back_from < 0;
 	/* locals: the stores below might alias ctx's fields */
 	const u32 *live = ctx->live;
 	u16 *hi0 = ctx->hi0;

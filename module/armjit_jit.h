@@ -274,8 +274,10 @@ struct armjit_ctx {
 	 */
 	const struct bpf_insn *analysed;
 	int analysed_len;
-	bool back_jump;			/* a jump goes back (armjit_scan()) */
-	/* the last insn with a jump back, the first insn one lands on */
+	/*
+	 * the last insn with a jump back (-1: none), the first insn one
+	 * lands on (armjit_scan())
+	 */
 	int back_from, back_to;
 	bool ud_known;			/* use_def[] knows every insn */
 	int inlined;			/* helper calls in place (scan) */
