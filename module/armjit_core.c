@@ -169,12 +169,10 @@ static bool armjit_fault(struct armjit_fault *f, enum armjit_fault_point fp)
 	return true;
 }
 
+/* memset32(): the arch's store-multiple loop, not a word at a time */
 static void armjit_fill_hole(void *area, unsigned int size)
 {
-	u32 *ptr = area;
-
-	for (size /= sizeof(u32); size > 0; size--)
-		*ptr++ = ARMJIT_UDF;
+	memset32(area, ARMJIT_UDF, size / sizeof(u32));
 }
 
 /*

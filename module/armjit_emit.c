@@ -6,8 +6,8 @@
  * armjit_emit(), which reads the common ones' fields and decodes the
  * others (armjit_decode.h), to drop what is there already and to keep a
  * store back (a stacked register's word may come with its fields:
- * armjit_emit_sp_word()); a word no encoder makes, a call, push/pop or
- * a change of sp makes it forget everything. Branches
+ * armjit_emit_ldr_sp() and the like); a word no encoder makes, a call,
+ * push/pop or a change of sp makes it forget everything. Branches
  * and calls take their index through armjit_emit_index() (the kept-back
  * store goes out first); a place a branch lands calls armjit_land().
  */
@@ -51,11 +51,6 @@ static __always_inline void cache_forget(struct armjit_ctx *ctx, u8 r)
 	ctx->written |= 1U << r;
 	if (r == ARM_IP)
 		ctx->ip_sp_ok = false;
-}
-
-bool armjit_emit_known(const struct armjit_ctx *ctx, u8 r, u32 val)
-{
-	return (ctx->kmask & 1U << r) && ctx->kval[r] == val;
 }
 
 u16 armjit_emit_known_regs(const struct armjit_ctx *ctx, u32 val)
@@ -599,6 +594,23 @@ static __always_inline bool emit_const(u32 insn, struct armjit_ctx *ctx)
 	return true;
 }
 
+/*
+ * What emit_const() does with an unconditional mov, mvn, movw or movt
+ * the translation made of val's bits (rd, told, not known to hold val;
+ * a movt's rd known to hold its low half): the same, without finding
+ * them. Anything else goes the whole way.
+ */
+void armjit_emit_const_word(struct armjit_ctx *ctx, u32 insn, u8 rd, u32 val)
+{
+	if (unlikely(insn == ARM_INSN_BAD || sp_or_pc(rd))) {
+		armjit_emit(insn, ctx);
+		return;
+	}
+	emit_writing(insn, ctx, rd);
+	ctx->kmask |= 1U << rd;
+	ctx->kval[rd] = val;
+}
+
 /* Does [off, off + n) meet the kept-back store's slot? */
 static bool meets_pending(const struct armjit_ctx *ctx, s32 off, int n)
 {
@@ -764,12 +776,13 @@ static __always_inline bool emit_sp(u32 insn, struct armjit_ctx *ctx)
 
 /*
  * What emit_sp() does with a stacked register's word whose fields the
- * translation knows (armjit_translate.h's emit_ldr_sp() and the like):
+ * translation knows (armjit_emit_ldr_sp() and the like):
  * the same, without finding them. Anything else (an offset out of
- * range: ARM_INSN_BAD) goes the whole way.
+ * range: ARM_INSN_BAD) goes the whole way. One function per kind, so
+ * that its size and direction are constants there.
  */
-void armjit_emit_sp_word(struct armjit_ctx *ctx, u32 insn, u8 rt, s32 off,
-			 int n, bool load)
+static __always_inline void sp_word_told(struct armjit_ctx *ctx, u32 insn,
+					 u8 rt, s32 off, int n, bool load)
 {
 	if (unlikely(insn == ARM_INSN_BAD || off < 0 || sp_or_pc(rt) ||
 		     (n == 8 && sp_or_pc(rt + 1)))) {
@@ -777,6 +790,26 @@ void armjit_emit_sp_word(struct armjit_ctx *ctx, u32 insn, u8 rt, s32 off,
 		return;
 	}
 	sp_word_emit(ctx, insn, rt, off, n, load);
+}
+
+void armjit_emit_ldr_sp(struct armjit_ctx *ctx, u8 rt, s32 off)
+{
+	sp_word_told(ctx, arm_ldr_i(rt, ARM_SP, off), rt, off, 4, true);
+}
+
+void armjit_emit_str_sp(struct armjit_ctx *ctx, u8 rt, s32 off)
+{
+	sp_word_told(ctx, arm_str_i(rt, ARM_SP, off), rt, off, 4, false);
+}
+
+void armjit_emit_ldrd_sp(struct armjit_ctx *ctx, u8 rt, s32 off)
+{
+	sp_word_told(ctx, arm_ldrd_i(rt, ARM_SP, off), rt, off, 8, true);
+}
+
+void armjit_emit_strd_sp(struct armjit_ctx *ctx, u8 rt, s32 off)
+{
+	sp_word_told(ctx, arm_strd_i(rt, ARM_SP, off), rt, off, 8, false);
 }
 
 /*

@@ -77,13 +77,17 @@ static void emit_mov_imm(struct armjit_ctx *ctx, u8 rd, u32 val)
 		return;
 	}
 	if (arm_imm_ok(val)) {
-		emit(arm_mov_i(rd, val), ctx);
+		armjit_emit_const_word(ctx, arm_mov_i(rd, val), rd, val);
 	} else if (arm_imm_ok(~val)) {
-		emit(arm_mvn_i(rd, ~val), ctx);
+		armjit_emit_const_word(ctx, arm_mvn_i(rd, ~val), rd, val);
 	} else {
-		emit(arm_movw(rd, val & 0xffff), ctx);
+		/* rd may hold the low half already */
+		if (!armjit_emit_known(ctx, rd, val & 0xffff))
+			armjit_emit_const_word(ctx, arm_movw(rd, val & 0xffff),
+					       rd, val & 0xffff);
 		if (val >> 16)
-			emit(arm_movt(rd, val >> 16), ctx);
+			armjit_emit_const_word(ctx, arm_movt(rd, val >> 16),
+					       rd, val);
 	}
 }
 
@@ -193,7 +197,7 @@ static u8 bpf_get_lo(struct armjit_ctx *ctx, u8 r, u8 tmp)
 	if (r == BPF_REG_FP)
 		emit_add_imm(ctx, tmp, ARM_SP, fp_off(ctx), tmp);
 	else
-		emit_ldr_sp(ctx, tmp, slot_off(ctx, r, false));
+		armjit_emit_ldr_sp(ctx, tmp, slot_off(ctx, r, false));
 	return tmp;
 }
 
@@ -204,7 +208,7 @@ static u8 bpf_get_hi(struct armjit_ctx *ctx, u8 r, u8 tmp)
 	if (r == BPF_REG_FP)
 		emit(arm_mov_i(tmp, 0), ctx);
 	else
-		emit_ldr_sp(ctx, tmp, slot_off(ctx, r, true));
+		armjit_emit_ldr_sp(ctx, tmp, slot_off(ctx, r, true));
 	return tmp;
 }
 
@@ -227,7 +231,7 @@ static void bpf_put_half(struct armjit_ctx *ctx, u8 r, bool hi, u8 src)
 		if (own != src)
 			armjit_emit_dp(ctx, arm_mov_r(own, src), own);
 	} else {
-		emit_str_sp(ctx, src, slot_off(ctx, r, hi));
+		armjit_emit_str_sp(ctx, src, slot_off(ctx, r, hi));
 	}
 }
 
@@ -279,7 +283,7 @@ static void bpf_get_reg64(struct armjit_ctx *ctx, u8 r, u8 *lo, u8 *hi, u8 tlo,
 	s32 off = slot_d(ctx, r);
 
 	if (off >= 0 && is_pair(tlo, thi)) {
-		emit_ldrd_sp(ctx, tlo, off);
+		armjit_emit_ldrd_sp(ctx, tlo, off);
 		*lo = tlo;
 		*hi = thi;
 		return;
@@ -294,7 +298,7 @@ static void bpf_put_reg64(struct armjit_ctx *ctx, u8 r, u8 lo, u8 hi)
 	s32 off = slot_d(ctx, r);
 
 	if (off >= 0 && is_pair(lo, hi)) {
-		emit_strd_sp(ctx, lo, off);
+		armjit_emit_strd_sp(ctx, lo, off);
 		return;
 	}
 	bpf_put_lo(ctx, r, lo);
@@ -1366,7 +1370,7 @@ static int emit_ldx(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 	dl = bpf_dst_lo(ctx, dst, TMP_A_LO);
 	dh = bpf_dst_hi(ctx, dst, TMP_A_HI);
 	if (sp_pair_ok(base, off, dl, dh)) {
-		emit_ldrd_sp(ctx, dl, off);
+		armjit_emit_ldrd_sp(ctx, dl, off);
 	} else if (dl == base) {
 		emit(arm_ldr_i(dh, base, off + 4), ctx);
 		emit(arm_ldr_i(dl, base, off), ctx);
@@ -1397,7 +1401,7 @@ static bool emit_st_dw_fp(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 		if (!is_pair(sl, sh))
 			return false;	/* nothing emitted: mapped */
 	}
-	emit_strd_sp(ctx, sl, off);
+	armjit_emit_strd_sp(ctx, sl, off);
 	return true;
 }
 

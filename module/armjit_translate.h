@@ -212,6 +212,13 @@ static inline bool word_live(const struct armjit_ctx *ctx, u8 r, bool hi)
 
 /* ---- The emitter (armjit_emit.c) ---------------------------------------- */
 
+/* Does ARM register r hold val? */
+static inline bool armjit_emit_known(const struct armjit_ctx *ctx, u8 r,
+				     u32 val)
+{
+	return (ctx->kmask & 1U << r) && ctx->kval[r] == val;
+}
+
 /* The start of a pass: nothing known, nothing kept back or written. */
 void armjit_emit_begin(struct armjit_ctx *ctx);
 void armjit_emit(u32 insn, struct armjit_ctx *ctx);
@@ -221,12 +228,17 @@ static inline void emit(u32 insn, struct armjit_ctx *ctx)
 	armjit_emit(insn, ctx);
 }
 
+/* mov/mvn/movw/movt rd of val (what emit() would find, told) */
+void armjit_emit_const_word(struct armjit_ctx *ctx, u32 insn, u8 rd, u32 val);
+
 /*
- * A stacked register's word at [sp, #off], n bytes, the fields told (what
- * emit() would find in the word)
+ * A stacked register's word at [sp, #off]: ldr, str, ldrd, strd rt (what
+ * emit() would find in the word, told)
  */
-void armjit_emit_sp_word(struct armjit_ctx *ctx, u32 insn, u8 rt, s32 off,
-			 int n, bool load);
+void armjit_emit_ldr_sp(struct armjit_ctx *ctx, u8 rt, s32 off);
+void armjit_emit_str_sp(struct armjit_ctx *ctx, u8 rt, s32 off);
+void armjit_emit_ldrd_sp(struct armjit_ctx *ctx, u8 rt, s32 off);
+void armjit_emit_strd_sp(struct armjit_ctx *ctx, u8 rt, s32 off);
 /*
  * a data-processing word that writes rd and nothing else (not tst..cmn,
  * not a constant's mov or mvn, which emit() remembers), rd told
@@ -235,29 +247,6 @@ void armjit_emit_dp(struct armjit_ctx *ctx, u32 insn, u8 rd);
 /* a byte, halfword or word at [rn, #off], rt and rn told (not sp's) */
 void armjit_emit_mem_word(struct armjit_ctx *ctx, u32 insn, u8 rt, u8 rn,
 			  bool load);
-
-static inline void emit_ldr_sp(struct armjit_ctx *ctx, u8 rt, s32 off)
-{
-	armjit_emit_sp_word(ctx, arm_ldr_i(rt, ARM_SP, off), rt, off, 4, true);
-}
-
-static inline void emit_str_sp(struct armjit_ctx *ctx, u8 rt, s32 off)
-{
-	armjit_emit_sp_word(ctx, arm_str_i(rt, ARM_SP, off), rt, off, 4,
-			    false);
-}
-
-static inline void emit_ldrd_sp(struct armjit_ctx *ctx, u8 rt, s32 off)
-{
-	armjit_emit_sp_word(ctx, arm_ldrd_i(rt, ARM_SP, off), rt, off, 8,
-			    true);
-}
-
-static inline void emit_strd_sp(struct armjit_ctx *ctx, u8 rt, s32 off)
-{
-	armjit_emit_sp_word(ctx, arm_strd_i(rt, ARM_SP, off), rt, off, 8,
-			    false);
-}
 
 /*
  * An insn whose constant in rd must be neither dropped nor remembered
@@ -274,8 +263,7 @@ void armjit_emit_lit_pool(struct armjit_ctx *ctx);
 int armjit_emit_index(struct armjit_ctx *ctx);
 /* A branch lands here: the kept-back store before it, nothing known. */
 void armjit_land(struct armjit_ctx *ctx);
-/* Does ARM register r hold val? the stack word at sp + off? */
-bool armjit_emit_known(const struct armjit_ctx *ctx, u8 r, u32 val);
+/* The constant r holds; does it hold the stack word at sp + off? */
 bool armjit_emit_const(const struct armjit_ctx *ctx, u8 r, u32 *val);
 bool armjit_emit_holds(const struct armjit_ctx *ctx, u8 r, s32 off);
 /* The registers armjit_emit_known() (_holds()) says yes for, as a mask. */
