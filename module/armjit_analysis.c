@@ -197,7 +197,8 @@ static __always_inline int scan_insn(struct armjit_ctx *ctx,
 		s->gain[d] += op == BPF_MOV ? 1 : 2;
 		s->gain[sr] += x;
 		*prev_base = MAX_BPF_JIT_REG;
-		s->leaf &= op != BPF_DIV && op != BPF_MOD;
+		if (op == BPF_DIV || op == BPF_MOD)
+			s->leaf = false;	/* may call a routine */
 		u->def = dw;
 		if (cls == BPF_ALU64) {
 			if (op != BPF_MOV)

@@ -954,22 +954,32 @@ static bool lo_const(const struct armjit_ctx *ctx, u8 r, u32 *v)
  * constant (BPF masks the amount to 31 or 63): a few instructions, not
  * the variable shift's sequence. Returns the insn to translate.
  */
-static const struct bpf_insn *shift_by_const(const struct armjit_ctx *ctx,
-					     const struct bpf_insn *insn,
-					     struct bpf_insn *tmp)
+static noinline const struct bpf_insn *
+shift_x_const(const struct armjit_ctx *ctx, const struct bpf_insn *insn,
+	      struct bpf_insn *tmp)
 {
-	u8 op = BPF_OP(insn->code);
 	u32 v;
 
-	if (BPF_SRC(insn->code) != BPF_X ||
-	    (op != BPF_LSH && op != BPF_RSH && op != BPF_ARSH) ||
-	    !lo_const(ctx, insn->src_reg, &v))
+	if (!lo_const(ctx, insn->src_reg, &v))
 		return insn;
 	*tmp = *insn;
-	tmp->code = BPF_CLASS(insn->code) | op | BPF_K;
+	tmp->code = BPF_CLASS(insn->code) | BPF_OP(insn->code) | BPF_K;
 	tmp->src_reg = 0;
 	tmp->imm = v & (BPF_CLASS(insn->code) == BPF_ALU64 ? 63 : 31);
 	return tmp;
+}
+
+/* shift_x_const() for a shift by a register; any other insn as it is */
+static __always_inline const struct bpf_insn *
+shift_by_const(const struct armjit_ctx *ctx, const struct bpf_insn *insn,
+	       struct bpf_insn *tmp)
+{
+	u8 op = BPF_OP(insn->code);
+
+	if (BPF_SRC(insn->code) != BPF_X ||
+	    (op != BPF_LSH && op != BPF_RSH && op != BPF_ARSH))
+		return insn;
+	return shift_x_const(ctx, insn, tmp);
 }
 
 static int emit_alu32(struct armjit_ctx *ctx, const struct bpf_insn *insn)
