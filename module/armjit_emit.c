@@ -792,24 +792,49 @@ static __always_inline void sp_word_told(struct armjit_ctx *ctx, u32 insn,
 	sp_word_emit(ctx, insn, rt, off, n, load);
 }
 
+/*
+ * The usual word (an offset ldr/str or ldrd/strd reaches, rt a register
+ * it takes and not sp or pc) encoded past the checks the encoder and
+ * sp_word_told() would make; else the whole way.
+ */
 void armjit_emit_ldr_sp(struct armjit_ctx *ctx, u8 rt, s32 off)
 {
-	sp_word_told(ctx, arm_ldr_i(rt, ARM_SP, off), rt, off, 4, true);
+	if (likely(off >= 0 && off <= 4095 && rt <= ARM_LR && rt != ARM_SP))
+		sp_word_emit(ctx, arm_ls_imm_up(ARM_OP_LDR_I, rt, ARM_SP, off),
+			     rt, off, 4, true);
+	else
+		sp_word_told(ctx, arm_ldr_i(rt, ARM_SP, off), rt, off, 4,
+			     true);
 }
 
 void armjit_emit_str_sp(struct armjit_ctx *ctx, u8 rt, s32 off)
 {
-	sp_word_told(ctx, arm_str_i(rt, ARM_SP, off), rt, off, 4, false);
+	if (likely(off >= 0 && off <= 4095 && rt <= ARM_LR && rt != ARM_SP))
+		sp_word_emit(ctx, arm_ls_imm_up(ARM_OP_STR_I, rt, ARM_SP, off),
+			     rt, off, 4, false);
+	else
+		sp_word_told(ctx, arm_str_i(rt, ARM_SP, off), rt, off, 4,
+			     false);
 }
 
 void armjit_emit_ldrd_sp(struct armjit_ctx *ctx, u8 rt, s32 off)
 {
-	sp_word_told(ctx, arm_ldrd_i(rt, ARM_SP, off), rt, off, 8, true);
+	if (likely(off >= 0 && off <= 255 && !(rt & 1) && rt <= ARM_R10))
+		sp_word_emit(ctx, arm_lsh_imm_up(ARM_OP_LDRD_I, rt, ARM_SP,
+						 off), rt, off, 8, true);
+	else
+		sp_word_told(ctx, arm_ldrd_i(rt, ARM_SP, off), rt, off, 8,
+			     true);
 }
 
 void armjit_emit_strd_sp(struct armjit_ctx *ctx, u8 rt, s32 off)
 {
-	sp_word_told(ctx, arm_strd_i(rt, ARM_SP, off), rt, off, 8, false);
+	if (likely(off >= 0 && off <= 255 && !(rt & 1) && rt <= ARM_R10))
+		sp_word_emit(ctx, arm_lsh_imm_up(ARM_OP_STRD_I, rt, ARM_SP,
+						 off), rt, off, 8, false);
+	else
+		sp_word_told(ctx, arm_strd_i(rt, ARM_SP, off), rt, off, 8,
+			     false);
 }
 
 /*

@@ -582,26 +582,36 @@ static inline u32 arm_sxth(u8 rd, u8 rm)
 /* Loads and stores: [rn, #off] and [rn, rm]. */
 
 /* word and byte, offset -4095..4095 */
+/* the fields of an offset 0..4095 added, the caller's range checks made */
+static inline u32 arm_ls_imm_up(u32 op, u8 rt, u8 rn, u32 off)
+{
+	return op | ARM_U_BIT | rn << ARM_RN_SHIFT | rt << ARM_RD_SHIFT | off;
+}
+
 static inline u32 arm_ls_imm(u32 op, u8 rt, u8 rn, s32 off)
 {
-	u32 u = off >= 0 ? ARM_U_BIT : 0;
-
 	if (off < -4095 || off > 4095 || rt > 14 || rn > 15)
 		return ARM_INSN_BAD;
-	return op | u | rn << ARM_RN_SHIFT | rt << ARM_RD_SHIFT |
-	       (off < 0 ? -off : off);
+	if (off >= 0)
+		return arm_ls_imm_up(op, rt, rn, off);
+	return arm_ls_imm_up(op, rt, rn, -off) & ~ARM_U_BIT;
+}
+
+/* halfword and dual: the fields of an offset 0..255 added, as above */
+static inline u32 arm_lsh_imm_up(u32 op, u8 rt, u8 rn, u32 off)
+{
+	return op | ARM_U_BIT | rn << ARM_RN_SHIFT | rt << ARM_RD_SHIFT |
+	       (off >> 4) << 8 | (off & 15);
 }
 
 /* halfword, offset -255..255 */
 static inline u32 arm_lsh_imm(u32 op, u8 rt, u8 rn, s32 off)
 {
-	u32 u = off >= 0 ? ARM_U_BIT : 0;
-	u32 a = off < 0 ? -off : off;
-
 	if (off < -255 || off > 255 || rt > 14 || rn > 15)
 		return ARM_INSN_BAD;
-	return op | u | rn << ARM_RN_SHIFT | rt << ARM_RD_SHIFT |
-	       (a >> 4) << 8 | (a & 15);
+	if (off >= 0)
+		return arm_lsh_imm_up(op, rt, rn, off);
+	return arm_lsh_imm_up(op, rt, rn, -off) & ~ARM_U_BIT;
 }
 
 static inline u32 arm_ldr_i(u8 rt, u8 rn, s32 off)

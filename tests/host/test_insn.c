@@ -364,6 +364,9 @@ static void test_ldst(void)
 				out("arm_ldrb_i", arm_ldrb_i(t, n, o), "ldrb %s, %s", r(t), addr);
 				out("arm_strb_i", arm_strb_i(t, n, o), "strb %s, %s", r(t), addr);
 				out("arm_ls_imm", arm_ls_imm(0xe5100000, t, n, o), "ldr %s, %s", r(t), addr);
+				if (o >= 0)
+					out("arm_ls_imm_up", arm_ls_imm_up(0xe5000000, t, n, o),
+					    "str %s, %s", r(t), addr);
 			}
 			for (i = 0; i < sizeof(hoffs) / 4; i++) {
 				s32 o = hoffs[i];
@@ -378,6 +381,9 @@ static void test_ldst(void)
 				out("arm_ldrsh_i", arm_ldrsh_i(t, n, o), "ldrsh %s, %s", r(t), addr);
 				out("arm_lsh_imm", arm_lsh_imm(0xe15000b0, t, n, o), "ldrh %s, %s",
 				    r(t), addr);
+				if (o >= 0)
+					out("arm_lsh_imm_up", arm_lsh_imm_up(0xe14000b0, t, n, o),
+					    "strh %s, %s", r(t), addr);
 				if (!(t & 1) && t < 12) {
 					out("arm_ldrd_i", arm_ldrd_i(t, n, o), "ldrd %s, %s, %s",
 					    r(t), r(t + 1), addr);
