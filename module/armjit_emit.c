@@ -439,11 +439,13 @@ static noinline void emit_full(u32 insn, struct armjit_ctx *ctx)
  */
 static inline void emit_raw(u32 insn, struct armjit_ctx *ctx)
 {
-	if (likely(ctx->idx < ctx->image_words))
-		ctx->image[ctx->idx] = insn;
+	int idx = ctx->idx;	/* the word's store might alias it */
+
+	if (likely(idx < ctx->image_words))
+		ctx->image[idx] = insn;
 	else
 		emit_full(insn, ctx);
-	ctx->idx++;
+	ctx->idx = idx + 1;
 }
 
 /* The kept-back store, now. */
@@ -745,12 +747,20 @@ static __always_inline void sp_word_emit(struct armjit_ctx *ctx, u32 insn,
 		emit_raw(insn, ctx);
 	}
 	if (load) {
-		cache_forget(ctx, rt);
+		/* cache_forget() of each register, then cache_set(), at once */
+		u16 keep = regs & ARMJIT_CACHE_REGS;
+
+		ctx->kmask &= ~regs;
+		ctx->written |= regs;
+		if (regs & 1U << ARM_IP)
+			ctx->ip_sp_ok = false;
+		ctx->cached[rt] = keep & 1U << rt ? off : -1;
 		if (n == 8)
-			cache_forget(ctx, rt + 1);
-	} else {
-		cache_forget_range(ctx, off, n);
+			ctx->cached[rt + 1] = keep & 2U << rt ? off + 4 : -1;
+		ctx->cvalid = (ctx->cvalid & ~regs) | keep;
+		return;
 	}
+	cache_forget_range(ctx, off, n);
 	cache_set(ctx, rt, off);
 	if (n == 8)
 		cache_set(ctx, rt + 1, off + 4);
