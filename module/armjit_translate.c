@@ -62,18 +62,24 @@ static void emit_imm_seq(struct armjit_ctx *ctx, u8 rd, const u32 *seq,
  * when this compile has one (on a Pi 1 an ldr that hits the cache issues
  * in a cycle; two movs are as fast as it and need no memory).
  */
+static noinline void emit_mov_imm_v6(struct armjit_ctx *ctx, u8 rd, u32 val)
+{
+	u32 seq[4];
+	int n = arm_imm_seq(rd, val, false, seq);
+
+	if (ctx->lit && n > 2)
+		armjit_emit_lit(ctx, rd, val, false);
+	else
+		emit_imm_seq(ctx, rd, seq, n, false);
+}
+
+/* rd = val (ARMv6K's seq[] apart: no stack canary on ARMv7's path) */
 static void emit_mov_imm(struct armjit_ctx *ctx, u8 rd, u32 val)
 {
 	if (armjit_emit_known(ctx, rd, val))
 		return;		/* movw/movt too */
 	if (!arm_v7()) {
-		u32 seq[4];
-		int n = arm_imm_seq(rd, val, false, seq);
-
-		if (ctx->lit && n > 2)
-			armjit_emit_lit(ctx, rd, val, false);
-		else
-			emit_imm_seq(ctx, rd, seq, n, false);
+		emit_mov_imm_v6(ctx, rd, val);
 		return;
 	}
 	if (arm_imm_ok(val)) {
@@ -275,21 +281,32 @@ static void supersede_pending(struct armjit_ctx *ctx, u8 r)
 
 /*
  * Both words of r: its own registers, or tlo:thi after loading them (one
- * ldrd when tlo:thi is a pair).
+ * ldrd when tlo:thi is a pair). Returned as lo | hi << 8.
  */
-static void bpf_get_reg64(struct armjit_ctx *ctx, u8 r, u8 *lo, u8 *hi, u8 tlo,
-		 u8 thi)
+static u16 bpf_get_pair(struct armjit_ctx *ctx, u8 r, u8 tlo, u8 thi)
 {
 	s32 off = slot_d(ctx, r);
+	u8 lo;
 
 	if (off >= 0 && is_pair(tlo, thi)) {
 		armjit_emit_ldrd_sp(ctx, tlo, off);
-		*lo = tlo;
-		*hi = thi;
-		return;
+		return tlo | thi << 8;
 	}
-	*lo = bpf_get_lo(ctx, r, tlo);
-	*hi = bpf_get_hi(ctx, r, thi);
+	lo = bpf_get_lo(ctx, r, tlo);	/* lo's word first */
+	return lo | bpf_get_hi(ctx, r, thi) << 8;
+}
+
+/*
+ * bpf_get_pair() into *lo, *hi: inline, so no caller's locals have their
+ * address taken (which costs the caller a stack canary)
+ */
+static __always_inline void bpf_get_reg64(struct armjit_ctx *ctx, u8 r,
+					  u8 *lo, u8 *hi, u8 tlo, u8 thi)
+{
+	u16 p = bpf_get_pair(ctx, r, tlo, thi);
+
+	*lo = p & 0xff;
+	*hi = p >> 8;
 }
 
 /* r = lo:hi (one strd for a stacked r when lo:hi is a pair) */
@@ -1098,11 +1115,12 @@ static int emit_movsx64(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 /*
  * An ALU64 op whose hi word nothing reads: its lo word as the 32-bit op
  * computes it (add, sub, and, or, xor, mul, neg, a left shift by less
- * than 32), or from both words for a right shift by K. False for the
- * other ops: they compute both words.
+ * than 32), or from both words for a right shift by K: 0 or an error. 1
+ * for the other ops: they compute both words. Not inline: its copy of the
+ * insn would cost emit_alu64() a stack canary.
  */
-static bool emit_alu64_lo(struct armjit_ctx *ctx, const struct bpf_insn *insn,
-			  int *ret)
+static noinline int emit_alu64_lo(struct armjit_ctx *ctx,
+				  const struct bpf_insn *insn)
 {
 	u8 op = BPF_OP(insn->code), dst = insn->dst_reg, n = insn->imm & 63;
 	bool k = BPF_SRC(insn->code) == BPF_K;
@@ -1119,16 +1137,14 @@ static bool emit_alu64_lo(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 					n - 32), ctx);
 		}
 		bpf_put_lo(ctx, dst, dl);
-		*ret = 0;
-		return true;
+		return 0;
 	}
 	if (op != BPF_ADD && op != BPF_SUB && op != BPF_AND && op != BPF_OR &&
 	    op != BPF_XOR && op != BPF_MUL && op != BPF_NEG &&
 	    !(op == BPF_LSH && k && n < 32))
-		return false;
+		return 1;
 	alu32.code = BPF_ALU | op | BPF_SRC(insn->code);
-	*ret = emit_alu32(ctx, &alu32);
-	return true;
+	return emit_alu32(ctx, &alu32);	/* these: 0 or an error */
 }
 
 static int emit_alu64(struct armjit_ctx *ctx, const struct bpf_insn *insn)
@@ -1163,8 +1179,11 @@ static int emit_alu64(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 	case BPF_END:
 		return emit_end(ctx, insn);
 	}
-	if (!word_live(ctx, dst, true) && emit_alu64_lo(ctx, insn, &ret))
-		return ret;
+	if (!word_live(ctx, dst, true)) {
+		ret = emit_alu64_lo(ctx, insn);
+		if (ret <= 0)
+			return ret;
+	}
 
 	bpf_get_reg64(ctx, dst, &dl, &dh, TMP_A_LO, TMP_A_HI);
 	if (!k && op != BPF_NEG) {
