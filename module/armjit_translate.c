@@ -2180,8 +2180,9 @@ static int emit_jmp(struct armjit_ctx *ctx, const struct bpf_insn *insn,
  * sp. 64 bits: ADD, SUB; 32 bits: ADD, SUB, AND, OR, XOR and shifts by K.
  * Returns 1 when it emitted both insns, 0 when they don't pair.
  */
-static int emit_fused(struct armjit_ctx *ctx, const struct bpf_insn *a,
-		      const struct bpf_insn *b)
+static noinline int emit_fused_mov(struct armjit_ctx *ctx,
+				   const struct bpf_insn *a,
+				   const struct bpf_insn *b)
 {
 	u8 dst = a->dst_reg, src = a->src_reg, x = b->src_reg;
 	u8 op = BPF_OP(b->code), cls = BPF_CLASS(a->code);
@@ -2242,6 +2243,16 @@ static int emit_fused(struct armjit_ctx *ctx, const struct bpf_insn *a,
 	}
 	bpf_put_reg64(ctx, dst, dl, dh);
 	return 1;
+}
+
+/* emit_fused_mov() when a is a copy: most insns are not */
+static __always_inline int emit_fused(struct armjit_ctx *ctx,
+				      const struct bpf_insn *a,
+				      const struct bpf_insn *b)
+{
+	if (a->code != (BPF_CLASS(a->code) | BPF_MOV | BPF_X))
+		return 0;
+	return emit_fused_mov(ctx, a, b);
 }
 
 /* ---- Dispatch ----------------------------------------------------------- */
