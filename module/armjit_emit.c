@@ -942,6 +942,21 @@ void armjit_emit_mem_word(struct armjit_ctx *ctx, u32 insn, u8 rt, u8 rn,
 	cache_forget(ctx, rt);
 }
 
+/* A multiply's word, its registers not sp or pc: as emit_mul_bl() says */
+static __always_inline void emit_mul_word(struct armjit_ctx *ctx, u32 insn,
+					  u8 f12, u8 f16)
+{
+	u16 writes = 1U << f12 | 1U << (f12 + 1) | 1U << f16;
+
+	if (ctx->pend && (ctx->pend_regs & writes))
+		flush_pending(ctx);
+	emit_raw(insn, ctx);
+	while (writes) {
+		cache_forget(ctx, __builtin_ctz(writes));
+		writes &= writes - 1;
+	}
+}
+
 /*
  * mul, mla, mls, umull (S clear): they write the registers in bits 15:12
  * (and the one after) and 19:16, as arm_fx() counts them; bl: a call
@@ -953,7 +968,6 @@ static __always_inline bool emit_mul_bl(u32 insn, struct armjit_ctx *ctx)
 {
 	u8 f12 = arm_field(insn, ARM_RD_SHIFT);
 	u8 f16 = arm_field(insn, ARM_RN_SHIFT);
-	u16 writes;
 
 	if ((insn >> ARM_COND_SHIFT) == 0xf)
 		return false;
@@ -971,15 +985,25 @@ static __always_inline bool emit_mul_bl(u32 insn, struct armjit_ctx *ctx)
 		return false;
 	if (sp_or_pc(f12) || sp_or_pc(f12 + 1) || sp_or_pc(f16))
 		return false;
-	writes = 1U << f12 | 1U << (f12 + 1) | 1U << f16;
-	if (ctx->pend && (ctx->pend_regs & writes))
-		flush_pending(ctx);
-	emit_raw(insn, ctx);
-	while (writes) {
-		cache_forget(ctx, __builtin_ctz(writes));
-		writes &= writes - 1;
-	}
+	emit_mul_word(ctx, insn, f12, f16);
 	return true;
+}
+
+/*
+ * What emit_mul_bl() does with a mul, mla, mls or umull the translation
+ * made: the same, without finding which word it is.
+ */
+void armjit_emit_mul(struct armjit_ctx *ctx, u32 insn)
+{
+	u8 f12 = arm_field(insn, ARM_RD_SHIFT);
+	u8 f16 = arm_field(insn, ARM_RN_SHIFT);
+
+	if (unlikely(insn == ARM_INSN_BAD || sp_or_pc(f12) ||
+		     sp_or_pc(f12 + 1) || sp_or_pc(f16))) {
+		armjit_emit(insn, ctx);
+		return;
+	}
+	emit_mul_word(ctx, insn, f12, f16);
 }
 
 /*
@@ -1168,19 +1192,15 @@ bool armjit_emit_slot_const(const struct armjit_ctx *ctx, s32 off, u32 *val)
 	return false;
 }
 
-void armjit_emit_drop_pending(struct armjit_ctx *ctx, s32 off, int n,
-			      u16 regs)
+void armjit_emit_drop_kept(struct armjit_ctx *ctx, s32 off, int n)
 {
-	if (ctx->pend && off >= 0 && ctx->pend_n == n &&
-	    ctx->pend_off == off && ctx->pend_regs == regs) {
-		ctx->pend = 0;
-		/*
-		 * The slot never got the value: a store of the same
-		 * registers there is no cache hit (make fuzz-host seed
-		 * 38493: "r9 = 128; r9 >>= 0" lost r9).
-		 */
-		cache_forget_range(ctx, off, n);
-	}
+	ctx->pend = 0;
+	/*
+	 * The slot never got the value: a store of the same registers
+	 * there is no cache hit (make fuzz-host seed 38493: "r9 = 128;
+	 * r9 >>= 0" lost r9).
+	 */
+	cache_forget_range(ctx, off, n);
 }
 
 bool armjit_emit_ip_is_sp(const struct armjit_ctx *ctx, s32 off)

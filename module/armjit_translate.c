@@ -176,7 +176,11 @@ static void emit_dp_imm(struct armjit_ctx *ctx, enum arm_dp op, bool s,
 		break;
 	}
 	if (alt != op && arm_imm_ok(alt_imm)) {
-		emit(arm_dp_imm(alt, s, rd, rn, alt_imm), ctx);
+		if (dp_writes_rd(alt, true))
+			armjit_emit_dp(ctx, arm_dp_imm(alt, s, rd, rn, alt_imm),
+				       rd);
+		else
+			emit(arm_dp_imm(alt, s, rd, rn, alt_imm), ctx);
 		return;
 	}
 	emit_mov_imm(ctx, tmp, imm);
@@ -212,7 +216,7 @@ static u8 bpf_get_hi(struct armjit_ctx *ctx, u8 r, u8 tmp)
 	if (is_mapped(ctx, r))
 		return ctx->map[r].hi;
 	if (r == BPF_REG_FP)
-		emit(arm_mov_i(tmp, 0), ctx);
+		emit_mov_imm(ctx, tmp, 0);
 	else
 		armjit_emit_ldr_sp(ctx, tmp, slot_off(ctx, r, true));
 	return tmp;
@@ -553,32 +557,39 @@ static void emit_shift64_k(struct armjit_ctx *ctx, u8 op, u8 dl, u8 dh, u8 n)
 	switch (op) {
 	case BPF_LSH:
 		if (n < 32) {
-			emit(arm_mov_si(dh, dh, ARM_LSL, n), ctx);
-			emit(arm_orr_si(dh, dh, dl, ARM_LSR, 32 - n), ctx);
-			emit(arm_mov_si(dl, dl, ARM_LSL, n), ctx);
+			armjit_emit_dp(ctx, arm_mov_si(dh, dh, ARM_LSL, n), dh);
+			armjit_emit_dp(ctx, arm_orr_si(dh, dh, dl, ARM_LSR, 32 - n),
+				       dh);
+			armjit_emit_dp(ctx, arm_mov_si(dl, dl, ARM_LSL, n), dl);
 		} else {
-			emit(arm_mov_si(dh, dl, ARM_LSL, n - 32), ctx);
-			emit(arm_mov_i(dl, 0), ctx);
+			armjit_emit_dp(ctx, arm_mov_si(dh, dl, ARM_LSL, n - 32),
+				       dh);
+			emit_mov_imm(ctx, dl, 0);
 		}
 		break;
 	case BPF_RSH:
 		if (n < 32) {
-			emit(arm_mov_si(dl, dl, ARM_LSR, n), ctx);
-			emit(arm_orr_si(dl, dl, dh, ARM_LSL, 32 - n), ctx);
-			emit(arm_mov_si(dh, dh, ARM_LSR, n), ctx);
+			armjit_emit_dp(ctx, arm_mov_si(dl, dl, ARM_LSR, n), dl);
+			armjit_emit_dp(ctx, arm_orr_si(dl, dl, dh, ARM_LSL, 32 - n),
+				       dl);
+			armjit_emit_dp(ctx, arm_mov_si(dh, dh, ARM_LSR, n), dh);
 		} else {
-			emit(arm_mov_si(dl, dh, ARM_LSR, n - 32), ctx);
-			emit(arm_mov_i(dh, 0), ctx);
+			armjit_emit_dp(ctx, arm_mov_si(dl, dh, ARM_LSR, n - 32),
+				       dl);
+			emit_mov_imm(ctx, dh, 0);
 		}
 		break;
 	case BPF_ARSH:
 		if (n < 32) {
-			emit(arm_mov_si(dl, dl, ARM_LSR, n), ctx);
-			emit(arm_orr_si(dl, dl, dh, ARM_LSL, 32 - n), ctx);
-			emit(arm_mov_si(dh, dh, ARM_ASR, n), ctx);
+			armjit_emit_dp(ctx, arm_mov_si(dl, dl, ARM_LSR, n), dl);
+			armjit_emit_dp(ctx, arm_orr_si(dl, dl, dh, ARM_LSL, 32 - n),
+				       dl);
+			armjit_emit_dp(ctx, arm_mov_si(dh, dh, ARM_ASR, n), dh);
 		} else {
-			emit(arm_mov_si(dl, dh, ARM_ASR, n - 32), ctx);
-			emit(arm_mov_si(dh, dh, ARM_ASR, 31), ctx);
+			armjit_emit_dp(ctx, arm_mov_si(dl, dh, ARM_ASR, n - 32),
+				       dl);
+			armjit_emit_dp(ctx, arm_mov_si(dh, dh, ARM_ASR, 31),
+				       dh);
 		}
 		break;
 	}
@@ -639,9 +650,9 @@ static void emit_srem64(struct armjit_ctx *ctx)
 {
 	emit(arm_ldr_i(ARM_R2, ARM_SP, 8), ctx);
 	emit(arm_ldr_i(ARM_R3, ARM_SP, 12), ctx);
-	emit(arm_umull(ARM_R10, ARM_R11, ARM_R0, ARM_R2), ctx);
-	emit(arm_mla(ARM_R11, ARM_R0, ARM_R3, ARM_R11), ctx);
-	emit(arm_mla(ARM_R11, ARM_R1, ARM_R2, ARM_R11), ctx);
+	armjit_emit_mul(ctx, arm_umull(ARM_R10, ARM_R11, ARM_R0, ARM_R2));
+	armjit_emit_mul(ctx, arm_mla(ARM_R11, ARM_R0, ARM_R3, ARM_R11));
+	armjit_emit_mul(ctx, arm_mla(ARM_R11, ARM_R1, ARM_R2, ARM_R11));
 	emit(arm_ldr_i(ARM_R0, ARM_SP, 0), ctx);
 	emit(arm_ldr_i(ARM_R1, ARM_SP, 4), ctx);
 	emit(arm_subs_r(ARM_R0, ARM_R0, ARM_R10), ctx);
@@ -777,7 +788,7 @@ static int emit_udiv64_fast(struct armjit_ctx *ctx,
 	/* sh (maybe lr) is dead: lr takes the quotient for MOD */
 	if (mod) {
 		emit(arm_udiv(TMP_B_HI, dl, sl), ctx);
-		emit(arm_mls(dl, TMP_B_HI, sl, dl), ctx);
+		armjit_emit_mul(ctx, arm_mls(dl, TMP_B_HI, sl, dl));
 		bpf_put_lo(ctx, dst, dl);
 	} else {
 		emit(arm_udiv(dl, dl, sl), ctx);
@@ -844,7 +855,7 @@ static int emit_divmod(struct armjit_ctx *ctx, const struct bpf_insn *insn,
 		if (mod) {
 			emit(sgn ? arm_sdiv(TMP_B_HI, dl, sl) :
 				   arm_udiv(TMP_B_HI, dl, sl), ctx);
-			emit(arm_mls(dl, TMP_B_HI, sl, dl), ctx);
+			armjit_emit_mul(ctx, arm_mls(dl, TMP_B_HI, sl, dl));
 		} else {
 			emit(sgn ? arm_sdiv(dl, dl, sl) : arm_udiv(dl, dl, sl),
 			     ctx);
@@ -1062,7 +1073,7 @@ static int emit_alu32(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 	case BPF_MUL:
 		if (k)
 			emit_mov_imm(ctx, sl, imm);
-		emit(arm_mul(dl, dl, sl), ctx);
+		armjit_emit_mul(ctx, arm_mul(dl, dl, sl));
 		break;
 	case BPF_LSH:
 	case BPF_RSH:
@@ -1232,11 +1243,11 @@ static int emit_alu64(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 		emit_dp_imm(ctx, bpf2dp(op), false, dl, dl, imm, TMP_B_LO);
 		/* hi word of the constant: 0 or ~0 */
 		if (op == BPF_AND && !imm_hi)
-			emit(arm_mov_i(dh, 0), ctx);
+			emit_mov_imm(ctx, dh, 0);
 		else if (op == BPF_OR && imm_hi)
-			emit(arm_mvn_i(dh, 0), ctx);
+			emit_mov_imm(ctx, dh, ~0U);
 		else if (op == BPF_XOR && imm_hi)
-			emit(arm_mvn_r(dh, dh), ctx);
+			armjit_emit_dp(ctx, arm_mvn_r(dh, dh), dh);
 		break;
 	case BPF_MUL:
 		if (k) {
@@ -1247,20 +1258,20 @@ static int emit_alu64(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 		}
 		if (sl == TMP_B_LO && sh == TMP_B_HI) {
 			/* src in ip:lr: lr free after its one use */
-			emit(arm_mul(ARM_LR, dl, ARM_LR), ctx);
-			emit(arm_mla(ARM_LR, dh, ARM_IP, ARM_LR), ctx);
-			emit(arm_umull(dl, dh, dl, ARM_IP), ctx);
-			emit(arm_add_r(dh, dh, ARM_LR), ctx);
+			armjit_emit_mul(ctx, arm_mul(ARM_LR, dl, ARM_LR));
+			armjit_emit_mul(ctx, arm_mla(ARM_LR, dh, ARM_IP, ARM_LR));
+			armjit_emit_mul(ctx, arm_umull(dl, dh, dl, ARM_IP));
+			armjit_emit_dp(ctx, arm_add_r(dh, dh, ARM_LR), dh);
 		} else {
 			/*
 			 * src in its own registers (maybe dst's) or r10:r11:
 			 * dh is read before umull writes it (no lr, which a
 			 * leaf program would have to save)
 			 */
-			emit(arm_mul(ARM_IP, dl, sh), ctx);
-			emit(arm_mla(ARM_IP, dh, sl, ARM_IP), ctx);
-			emit(arm_umull(dl, dh, dl, sl), ctx);
-			emit(arm_add_r(dh, dh, ARM_IP), ctx);
+			armjit_emit_mul(ctx, arm_mul(ARM_IP, dl, sh));
+			armjit_emit_mul(ctx, arm_mla(ARM_IP, dh, sl, ARM_IP));
+			armjit_emit_mul(ctx, arm_umull(dl, dh, dl, sl));
+			armjit_emit_dp(ctx, arm_add_r(dh, dh, ARM_IP), dh);
 		}
 		break;
 	case BPF_LSH:
@@ -1275,8 +1286,8 @@ static int emit_alu64(struct armjit_ctx *ctx, const struct bpf_insn *insn)
 		}
 		break;
 	case BPF_NEG:
-		emit(arm_rsbs_i(dl, dl, 0), ctx);
-		emit(arm_rsc_i(dh, dh, 0), ctx);
+		armjit_emit_dp(ctx, arm_rsbs_i(dl, dl, 0), dl);
+		armjit_emit_dp(ctx, arm_rsc_i(dh, dh, 0), dh);
 		break;
 	default:
 		return -EOPNOTSUPP;

@@ -244,6 +244,8 @@ void armjit_emit_strd_sp(struct armjit_ctx *ctx, u8 rt, s32 off);
  * not a constant's mov or mvn, which emit() remembers), rd told
  */
 void armjit_emit_dp(struct armjit_ctx *ctx, u32 insn, u8 rd);
+/* mul, mla, mls, umull (what emit() would find, but which) */
+void armjit_emit_mul(struct armjit_ctx *ctx, u32 insn);
 /* a byte, halfword or word at [rn, #off], rt and rn told (not sp's) */
 void armjit_emit_mem_word(struct armjit_ctx *ctx, u32 insn, u8 rt, u8 rn,
 			  bool load);
@@ -271,9 +273,17 @@ u16 armjit_emit_known_regs(const struct armjit_ctx *ctx, u32 val);
 u16 armjit_emit_holding(const struct armjit_ctx *ctx, s32 off);
 /* a constant in a scratch register mirroring the stack word at sp + off */
 bool armjit_emit_slot_const(const struct armjit_ctx *ctx, s32 off, u32 *val);
+/* The kept-back store, n bytes to sp + off, dropped */
+void armjit_emit_drop_kept(struct armjit_ctx *ctx, s32 off, int n);
+
 /* Drop the kept-back store if it is n bytes of @regs to sp + off. */
-void armjit_emit_drop_pending(struct armjit_ctx *ctx, s32 off, int n,
-			      u16 regs);
+static inline void armjit_emit_drop_pending(struct armjit_ctx *ctx, s32 off,
+					    int n, u16 regs)
+{
+	if (ctx->pend && off >= 0 && ctx->pend_n == n &&
+	    ctx->pend_off == off && ctx->pend_regs == regs)
+		armjit_emit_drop_kept(ctx, off, n);
+}
 /* Does ip hold sp + off (an atomic's stack address)? Now it does. */
 bool armjit_emit_ip_is_sp(const struct armjit_ctx *ctx, s32 off);
 void armjit_emit_set_ip_sp(struct armjit_ctx *ctx, s32 off);
