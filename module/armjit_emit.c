@@ -42,17 +42,6 @@ static void cache_flush(struct armjit_ctx *ctx)
 	ctx->ip_sp_ok = false;
 }
 
-/* r written: what it held is forgotten (r & 15: forgetting is safe) */
-static __always_inline void cache_forget(struct armjit_ctx *ctx, u8 r)
-{
-	ctx->cached[r & 15] = -1;
-	ctx->cvalid &= ~(1U << (r & 15));
-	ctx->kmask &= ~(1U << r);
-	ctx->written |= 1U << r;
-	if (r == ARM_IP)
-		ctx->ip_sp_ok = false;
-}
-
 u16 armjit_emit_known_regs(const struct armjit_ctx *ctx, u32 val)
 {
 	u16 m = ctx->kmask, regs = 0;
@@ -88,61 +77,6 @@ static bool const_result(const struct armjit_ctx *ctx,
 	default:
 		return false;
 	}
-}
-
-/* a store to [sp + off, sp + off + n) */
-static void cache_forget_range(struct armjit_ctx *ctx, s32 off, s32 n)
-{
-	u16 m = ctx->cvalid;
-
-	while (m) {
-		int i = __builtin_ctz(m);
-
-		m &= m - 1;
-		if (ctx->cached[i] < off + n && off < ctx->cached[i] + 4) {
-			ctx->cached[i] = -1;
-			ctx->cvalid &= ~(1U << i);
-		}
-	}
-}
-
-/*
- * A store through another base than sp may reach the BPF stack, where
- * pointers lead (not the register slots below it): its words aren't
- * known any more.
- */
-static void cache_forget_bpf_stack(struct armjit_ctx *ctx)
-{
-	u16 m = ctx->cvalid;
-
-	while (m) {
-		int i = __builtin_ctz(m);
-
-		m &= m - 1;
-		if (ctx->sp_adj || ctx->cached[i] >= SLOT_TCC) {
-			ctx->cached[i] = -1;
-			ctx->cvalid &= ~(1U << i);
-		}
-	}
-}
-
-static __always_inline void cache_set(struct armjit_ctx *ctx, u8 r, s32 off)
-{
-	if ((ARMJIT_CACHE_REGS & 1U << r) && off >= 0) {
-		ctx->cached[r] = off;
-		ctx->cvalid |= 1U << r;
-	}
-}
-
-/* sp and pc: no BPF code writes them but the prologue and epilogue */
-static bool sp_or_pc(u8 r)
-{
-	return r == ARM_SP || r == ARM_PC;
-}
-
-bool armjit_emit_holds(const struct armjit_ctx *ctx, u8 r, s32 off)
-{
-	return r < 16 && off >= 0 && ctx->cached[r] == off;
 }
 
 u16 armjit_emit_holding(const struct armjit_ctx *ctx, s32 off)
@@ -421,7 +355,7 @@ static noinline bool image_grow(struct armjit_ctx *ctx)
 }
 
 /* A word where the image is full, or none (a sizing pass: image_words 0) */
-static noinline void emit_full(u32 insn, struct armjit_ctx *ctx)
+noinline void armjit_emit_full(u32 insn, struct armjit_ctx *ctx)
 {
 	if (!ctx->image)
 		return;
@@ -429,32 +363,6 @@ static noinline void emit_full(u32 insn, struct armjit_ctx *ctx)
 		ctx->image[ctx->idx] = insn;
 	else
 		ctx->flags |= FLAG_OVERFLOW;
-}
-
-/*
- * The one place words go into the image: never past the words it holds
- * (a pass that came out longer than its sizing fails the compile).
- * ARM_INSN_BAD (an encoder's refusal) never comes here but through
- * emit_decoded(): it is none of the words the others take.
- */
-static inline void emit_raw(u32 insn, struct armjit_ctx *ctx)
-{
-	int idx = ctx->idx;	/* the word's store might alias it */
-
-	if (likely(idx < ctx->image_words))
-		ctx->image[idx] = insn;
-	else
-		emit_full(insn, ctx);
-	ctx->idx = idx + 1;
-}
-
-/* The kept-back store, now. */
-static void flush_pending(struct armjit_ctx *ctx)
-{
-	if (!ctx->pend)
-		return;
-	emit_raw(ctx->pend, ctx);
-	ctx->pend = 0;
 }
 
 /*
@@ -483,19 +391,6 @@ static void pending_before(struct armjit_ctx *ctx, const struct arm_word *w)
 		ctx->pend = 0;	/* stored over before anything read it */
 	else
 		flush_pending(ctx);
-}
-
-/*
- * A word whose one effect is writing rd (not sp or pc): the kept-back
- * store goes out first if it stores rd, and what rd held is forgotten.
- */
-static __always_inline void emit_writing(u32 insn, struct armjit_ctx *ctx,
-					 u8 rd)
-{
-	if (ctx->pend && (ctx->pend_regs & 1U << rd))
-		flush_pending(ctx);
-	emit_raw(insn, ctx);
-	cache_forget(ctx, rd);
 }
 
 /*
@@ -597,29 +492,6 @@ static __always_inline bool emit_const(u32 insn, struct armjit_ctx *ctx)
 }
 
 /*
- * What emit_const() does with an unconditional mov, mvn, movw or movt
- * the translation made of val's bits (rd, told, not known to hold val;
- * a movt's rd known to hold its low half): the same, without finding
- * them. Anything else goes the whole way.
- */
-void armjit_emit_const_word(struct armjit_ctx *ctx, u32 insn, u8 rd, u32 val)
-{
-	if (unlikely(insn == ARM_INSN_BAD || sp_or_pc(rd))) {
-		armjit_emit(insn, ctx);
-		return;
-	}
-	emit_writing(insn, ctx, rd);
-	ctx->kmask |= 1U << rd;
-	ctx->kval[rd] = val;
-}
-
-/* Does [off, off + n) meet the kept-back store's slot? */
-static bool meets_pending(const struct armjit_ctx *ctx, s32 off, int n)
-{
-	return off < ctx->pend_off + ctx->pend_n && ctx->pend_off < off + n;
-}
-
-/*
  * ldr/str rt, [sp, #+-imm12] and ldrd/strd rt, [sp, #+-imm8], any
  * condition, rt (and rt + 1) not sp or pc: the stacked registers' loads
  * and stores, most of the words emit() gets. What arm_decode() finds,
@@ -708,65 +580,6 @@ static noinline void emit_decoded(u32 insn, struct armjit_ctx *ctx)
 }
 
 /*
- * The stacked register's word @insn, ldr/str/ldrd/strd rt, [sp, #off]
- * (n bytes, off >= 0), unconditional, rt (and rt + 1) not sp or pc:
- * dropped if the register holds that word already, kept back if a store
- * to a register slot, the scratch cache told.
- */
-static __always_inline void sp_word_emit(struct armjit_ctx *ctx, u32 insn,
-					 u8 rt, s32 off, int n, bool load)
-{
-	u16 regs = n == 8 ? 3U << rt : 1U << rt;
-
-	if (armjit_emit_holds(ctx, rt, off) &&
-	    (n == 4 || armjit_emit_holds(ctx, rt + 1, off + 4)))
-		return;	/* the register holds that word already */
-	if (ctx->pend) {
-		bool kept_over = !load && !ctx->sp_adj &&
-				 off + n <= SLOT_TCC &&
-				 off == ctx->pend_off && n >= ctx->pend_n;
-
-		if (load && (regs & ctx->pend_regs))
-			flush_pending(ctx);
-		else if (!meets_pending(ctx, off, n))
-			;	/* another slot */
-		else if (kept_over)
-			ctx->pend = 0;	/* stored over before anything read it */
-		else
-			flush_pending(ctx);
-	}
-	if (!load && armjit_targets(ctx) && !ctx->sp_adj &&
-	    off + n <= SLOT_TCC) {
-		/* kept back: a stacked register written again soon */
-		flush_pending(ctx);	/* one at a time */
-		ctx->pend = insn;
-		ctx->pend_off = off;
-		ctx->pend_n = n;
-		ctx->pend_regs = regs;
-	} else {
-		emit_raw(insn, ctx);
-	}
-	if (load) {
-		/* cache_forget() of each register, then cache_set(), at once */
-		u16 keep = regs & ARMJIT_CACHE_REGS;
-
-		ctx->kmask &= ~regs;
-		ctx->written |= regs;
-		if (regs & 1U << ARM_IP)
-			ctx->ip_sp_ok = false;
-		ctx->cached[rt] = keep & 1U << rt ? off : -1;
-		if (n == 8)
-			ctx->cached[rt + 1] = keep & 2U << rt ? off + 4 : -1;
-		ctx->cvalid = (ctx->cvalid & ~regs) | keep;
-		return;
-	}
-	cache_forget_range(ctx, off, n);
-	cache_set(ctx, rt, off);
-	if (n == 8)
-		cache_set(ctx, rt + 1, off + 4);
-}
-
-/*
  * ldr/str rt, [sp, #+imm12] and ldrd/strd rt, [sp, #+imm8],
  * unconditional, rt not sp or pc: the stacked registers' loads and
  * stores, most of the words emit() gets. What emit_decoded() does with
@@ -782,69 +595,6 @@ static __always_inline bool emit_sp(u32 insn, struct armjit_ctx *ctx)
 		return false;
 	sp_word_emit(ctx, insn, d.rt, d.off, d.size, d.load);
 	return true;
-}
-
-/*
- * What emit_sp() does with a stacked register's word whose fields the
- * translation knows (armjit_emit_ldr_sp() and the like):
- * the same, without finding them. Anything else (an offset out of
- * range: ARM_INSN_BAD) goes the whole way. One function per kind, so
- * that its size and direction are constants there.
- */
-static __always_inline void sp_word_told(struct armjit_ctx *ctx, u32 insn,
-					 u8 rt, s32 off, int n, bool load)
-{
-	if (unlikely(insn == ARM_INSN_BAD || off < 0 || sp_or_pc(rt) ||
-		     (n == 8 && sp_or_pc(rt + 1)))) {
-		armjit_emit(insn, ctx);
-		return;
-	}
-	sp_word_emit(ctx, insn, rt, off, n, load);
-}
-
-/*
- * The usual word (an offset ldr/str or ldrd/strd reaches, rt a register
- * it takes and not sp or pc) encoded past the checks the encoder and
- * sp_word_told() would make; else the whole way.
- */
-void armjit_emit_ldr_sp(struct armjit_ctx *ctx, u8 rt, s32 off)
-{
-	if (likely(off >= 0 && off <= 4095 && rt <= ARM_LR && rt != ARM_SP))
-		sp_word_emit(ctx, arm_ls_imm_up(ARM_OP_LDR_I, rt, ARM_SP, off),
-			     rt, off, 4, true);
-	else
-		sp_word_told(ctx, arm_ldr_i(rt, ARM_SP, off), rt, off, 4,
-			     true);
-}
-
-void armjit_emit_str_sp(struct armjit_ctx *ctx, u8 rt, s32 off)
-{
-	if (likely(off >= 0 && off <= 4095 && rt <= ARM_LR && rt != ARM_SP))
-		sp_word_emit(ctx, arm_ls_imm_up(ARM_OP_STR_I, rt, ARM_SP, off),
-			     rt, off, 4, false);
-	else
-		sp_word_told(ctx, arm_str_i(rt, ARM_SP, off), rt, off, 4,
-			     false);
-}
-
-void armjit_emit_ldrd_sp(struct armjit_ctx *ctx, u8 rt, s32 off)
-{
-	if (likely(off >= 0 && off <= 255 && !(rt & 1) && rt <= ARM_R10))
-		sp_word_emit(ctx, arm_lsh_imm_up(ARM_OP_LDRD_I, rt, ARM_SP,
-						 off), rt, off, 8, true);
-	else
-		sp_word_told(ctx, arm_ldrd_i(rt, ARM_SP, off), rt, off, 8,
-			     true);
-}
-
-void armjit_emit_strd_sp(struct armjit_ctx *ctx, u8 rt, s32 off)
-{
-	if (likely(off >= 0 && off <= 255 && !(rt & 1) && rt <= ARM_R10))
-		sp_word_emit(ctx, arm_lsh_imm_up(ARM_OP_STRD_I, rt, ARM_SP,
-						 off), rt, off, 8, false);
-	else
-		sp_word_told(ctx, arm_strd_i(rt, ARM_SP, off), rt, off, 8,
-			     false);
 }
 
 /*
@@ -905,59 +655,6 @@ static __always_inline bool emit_mem(u32 insn, struct armjit_ctx *ctx)
 }
 
 /*
- * What emit_plain() does with a data-processing word that writes rd, the
- * translation's (armjit_translate.h): the same, without finding it.
- */
-void armjit_emit_dp(struct armjit_ctx *ctx, u32 insn, u8 rd)
-{
-	if (unlikely(insn == ARM_INSN_BAD || sp_or_pc(rd))) {
-		armjit_emit(insn, ctx);
-		return;
-	}
-	emit_writing(insn, ctx, rd);
-}
-
-/*
- * What emit_mem() does with a byte, halfword or word load or store at
- * another base than sp that the translation made from its fields: the
- * same, without finding them. Anything else (an sp base, sp or pc
- * loaded, ARM_INSN_BAD) goes the whole way.
- */
-void armjit_emit_mem_word(struct armjit_ctx *ctx, u32 insn, u8 rt, u8 rn,
-			  bool load)
-{
-	if (unlikely(insn == ARM_INSN_BAD || rn == ARM_SP ||
-		     (load && sp_or_pc(rt)))) {
-		armjit_emit(insn, ctx);
-		return;
-	}
-	if (!load) {
-		emit_raw(insn, ctx);
-		cache_forget_bpf_stack(ctx);
-		return;
-	}
-	if (ctx->pend && (ctx->pend_regs & 1U << rt))
-		flush_pending(ctx);
-	emit_raw(insn, ctx);
-	cache_forget(ctx, rt);
-}
-
-/* A multiply's word, its registers not sp or pc: as emit_mul_bl() says */
-static __always_inline void emit_mul_word(struct armjit_ctx *ctx, u32 insn,
-					  u8 f12, u8 f16)
-{
-	u16 writes = 1U << f12 | 1U << (f12 + 1) | 1U << f16;
-
-	if (ctx->pend && (ctx->pend_regs & writes))
-		flush_pending(ctx);
-	emit_raw(insn, ctx);
-	while (writes) {
-		cache_forget(ctx, __builtin_ctz(writes));
-		writes &= writes - 1;
-	}
-}
-
-/*
  * mul, mla, mls, umull (S clear): they write the registers in bits 15:12
  * (and the one after) and 19:16, as arm_fx() counts them; bl: a call
  * (the kept-back store out first, the scratch registers and lr written,
@@ -987,23 +684,6 @@ static __always_inline bool emit_mul_bl(u32 insn, struct armjit_ctx *ctx)
 		return false;
 	emit_mul_word(ctx, insn, f12, f16);
 	return true;
-}
-
-/*
- * What emit_mul_bl() does with a mul, mla, mls or umull the translation
- * made: the same, without finding which word it is.
- */
-void armjit_emit_mul(struct armjit_ctx *ctx, u32 insn)
-{
-	u8 f12 = arm_field(insn, ARM_RD_SHIFT);
-	u8 f16 = arm_field(insn, ARM_RN_SHIFT);
-
-	if (unlikely(insn == ARM_INSN_BAD || sp_or_pc(f12) ||
-		     sp_or_pc(f12 + 1) || sp_or_pc(f16))) {
-		armjit_emit(insn, ctx);
-		return;
-	}
-	emit_mul_word(ctx, insn, f12, f16);
 }
 
 /*
