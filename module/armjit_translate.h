@@ -453,46 +453,46 @@ static __always_inline void sp_word_told(struct armjit_ctx *ctx, u32 insn,
 /*
  * The usual word (an offset ldr/str or ldrd/strd reaches, rt a register
  * it takes and not sp or pc) encoded past the checks the encoder and
- * sp_word_told() would make; else the whole way.
+ * sp_word_told() would make; else the whole way. @op: ARM_OP_LDR_I,
+ * _STR_I (4 bytes), ARM_OP_LDRD_I, _STRD_I (8).
  */
+static __always_inline void sp_word_op(struct armjit_ctx *ctx, u32 op, u8 rt,
+				       s32 off, int n, bool load)
+{
+	if (n == 4 && likely(off >= 0 && off <= 4095 && rt <= ARM_LR &&
+			     rt != ARM_SP))
+		sp_word_emit(ctx, arm_ls_imm_up(op, rt, ARM_SP, off), rt, off,
+			     4, load);
+	else if (n == 4)
+		sp_word_told(ctx, arm_ls_imm(op, rt, ARM_SP, off), rt, off, 4,
+			     load);
+	else if (likely(off >= 0 && off <= 255 && !(rt & 1) && rt <= ARM_R10))
+		sp_word_emit(ctx, arm_lsh_imm_up(op, rt, ARM_SP, off), rt, off,
+			     8, load);
+	else
+		sp_word_told(ctx, load ? arm_ldrd_i(rt, ARM_SP, off) :
+					 arm_strd_i(rt, ARM_SP, off),
+			     rt, off, 8, load);
+}
+
 static inline void armjit_emit_ldr_sp(struct armjit_ctx *ctx, u8 rt, s32 off)
 {
-	if (likely(off >= 0 && off <= 4095 && rt <= ARM_LR && rt != ARM_SP))
-		sp_word_emit(ctx, arm_ls_imm_up(ARM_OP_LDR_I, rt, ARM_SP, off),
-			     rt, off, 4, true);
-	else
-		sp_word_told(ctx, arm_ldr_i(rt, ARM_SP, off), rt, off, 4,
-			     true);
+	sp_word_op(ctx, ARM_OP_LDR_I, rt, off, 4, true);
 }
 
 static inline void armjit_emit_str_sp(struct armjit_ctx *ctx, u8 rt, s32 off)
 {
-	if (likely(off >= 0 && off <= 4095 && rt <= ARM_LR && rt != ARM_SP))
-		sp_word_emit(ctx, arm_ls_imm_up(ARM_OP_STR_I, rt, ARM_SP, off),
-			     rt, off, 4, false);
-	else
-		sp_word_told(ctx, arm_str_i(rt, ARM_SP, off), rt, off, 4,
-			     false);
+	sp_word_op(ctx, ARM_OP_STR_I, rt, off, 4, false);
 }
 
 static inline void armjit_emit_ldrd_sp(struct armjit_ctx *ctx, u8 rt, s32 off)
 {
-	if (likely(off >= 0 && off <= 255 && !(rt & 1) && rt <= ARM_R10))
-		sp_word_emit(ctx, arm_lsh_imm_up(ARM_OP_LDRD_I, rt, ARM_SP,
-						 off), rt, off, 8, true);
-	else
-		sp_word_told(ctx, arm_ldrd_i(rt, ARM_SP, off), rt, off, 8,
-			     true);
+	sp_word_op(ctx, ARM_OP_LDRD_I, rt, off, 8, true);
 }
 
 static inline void armjit_emit_strd_sp(struct armjit_ctx *ctx, u8 rt, s32 off)
 {
-	if (likely(off >= 0 && off <= 255 && !(rt & 1) && rt <= ARM_R10))
-		sp_word_emit(ctx, arm_lsh_imm_up(ARM_OP_STRD_I, rt, ARM_SP,
-						 off), rt, off, 8, false);
-	else
-		sp_word_told(ctx, arm_strd_i(rt, ARM_SP, off), rt, off, 8,
-			     false);
+	sp_word_op(ctx, ARM_OP_STRD_I, rt, off, 8, false);
 }
 
 /*
@@ -527,10 +527,7 @@ static inline void armjit_emit_mem_word(struct armjit_ctx *ctx, u32 insn,
 		cache_forget_bpf_stack(ctx);
 		return;
 	}
-	if (ctx->pend && (ctx->pend_regs & 1U << rt))
-		flush_pending(ctx);
-	emit_raw(insn, ctx);
-	cache_forget(ctx, rt);
+	emit_writing(insn, ctx, rt);
 }
 
 /* A multiply's word, its registers not sp or pc: as emit_mul_bl() says */
