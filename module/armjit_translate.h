@@ -304,6 +304,7 @@ static inline bool sp_or_pc(u8 r)
 	return r == ARM_SP || r == ARM_PC;
 }
 
+/* Does ARM register r hold the stack word at sp + off? */
 static inline bool armjit_emit_holds(const struct armjit_ctx *ctx, u8 r,
 				     s32 off)
 {
