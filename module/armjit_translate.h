@@ -243,15 +243,24 @@ static inline void emit(u32 insn, struct armjit_ctx *ctx)
 /* A word where the image is full, or none (a sizing pass) */
 void armjit_emit_full(u32 insn, struct armjit_ctx *ctx);
 
-/* r written: what it held is forgotten (r & 15: forgetting is safe) */
+/*
+ * The registers @regs written: what they held is forgotten, but their
+ * cached[] entries, which the caller sets (-1, or the word a load brought)
+ */
+static __always_inline void cache_written(struct armjit_ctx *ctx, u16 regs)
+{
+	ctx->cvalid &= ~regs;
+	ctx->kmask &= ~regs;
+	ctx->written |= regs;
+	if (regs & 1U << ARM_IP)
+		ctx->ip_sp_ok = false;
+}
+
+/* r written: what it held is forgotten (every caller's r is below 16) */
 static __always_inline void cache_forget(struct armjit_ctx *ctx, u8 r)
 {
 	ctx->cached[r & 15] = -1;
-	ctx->cvalid &= ~(1U << (r & 15));
-	ctx->kmask &= ~(1U << r);
-	ctx->written |= 1U << r;
-	if (r == ARM_IP)
-		ctx->ip_sp_ok = false;
+	cache_written(ctx, 1U << (r & 15));
 }
 
 /* a store to [sp + off, sp + off + n) */
@@ -417,14 +426,11 @@ static __always_inline void sp_word_emit(struct armjit_ctx *ctx, u32 insn,
 		/* cache_forget() of each register, then cache_set(), at once */
 		u16 keep = regs & ARMJIT_CACHE_REGS;
 
-		ctx->kmask &= ~regs;
-		ctx->written |= regs;
-		if (regs & 1U << ARM_IP)
-			ctx->ip_sp_ok = false;
+		cache_written(ctx, regs);
 		ctx->cached[rt] = keep & 1U << rt ? off : -1;
 		if (n == 8)
 			ctx->cached[rt + 1] = keep & 2U << rt ? off + 4 : -1;
-		ctx->cvalid = (ctx->cvalid & ~regs) | keep;
+		ctx->cvalid |= keep;
 		return;
 	}
 	cache_forget_range(ctx, off, n);
@@ -578,7 +584,7 @@ void armjit_emit_lit_pool(struct armjit_ctx *ctx);
 int armjit_emit_index(struct armjit_ctx *ctx);
 /* A branch lands here: the kept-back store before it, nothing known. */
 void armjit_land(struct armjit_ctx *ctx);
-/* The constant r holds; does it hold the stack word at sp + off? */
+/* The constant ARM register r holds, if one is known */
 bool armjit_emit_const(const struct armjit_ctx *ctx, u8 r, u32 *val);
 /* The registers armjit_emit_known() (_holds()) says yes for, as a mask. */
 u16 armjit_emit_known_regs(const struct armjit_ctx *ctx, u32 val);
