@@ -545,6 +545,12 @@ static int timed_load(enum bpf_prog_type type, const struct bpf_insn *insns,
 	return fd;
 }
 
+static void close_fds(const int *fds, unsigned int n)
+{
+	while (n--)
+		close(fds[n]);
+}
+
 /*
  * @reps timed loads of one program (timed_load()), all kept open until
  * the last so no free runs inside one: their fds into @fds, the fewest
@@ -563,8 +569,7 @@ static int timed_loads(enum bpf_prog_type type, const struct bpf_insn *insns,
 		fds[r] = timed_load(type, insns, cnt, opts, &ns);
 		if (fds[r] < 0) {
 			err = errno;
-			while (r--)
-				close(fds[r]);
+			close_fds(fds, r);
 			errno = err;
 			return -1;
 		}
@@ -572,12 +577,6 @@ static int timed_loads(enum bpf_prog_type type, const struct bpf_insn *insns,
 			*best = ns;
 	}
 	return 0;
-}
-
-static void close_fds(const int *fds, unsigned int n)
-{
-	while (n--)
-		close(fds[n]);
 }
 
 /*
